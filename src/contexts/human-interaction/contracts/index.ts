@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineContract } from '../../../shared/messaging/contract-registry';
+
+/** The published language of Human Interaction. Its commands to Task Management live there. */
+
+export const NOTIFICATION_KINDS = [
+  'clarification-requested',
+  'prd-ready-for-review',
+  'task-approved',
+  'task-cancelled',
+  'task-failed',
+] as const;
+export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof notificationKindSchema>;
+
+/**
+ * Tell a person something about a task. `notificationId` is derived from the task, its version
+ * and the recipient, so asking twice for the same state entry yields one notification.
+ */
+export const SendNotification = defineContract(
+  'human-interaction.send-notification.v1',
+  'command',
+  z.object({
+    notificationId: z.string().min(1),
+    taskId: z.string().min(1),
+    taskVersion: z.number().int().positive(),
+    recipientId: z.string().min(1),
+    kind: notificationKindSchema,
+    subject: z.string().min(1).max(300),
+    questions: z.array(z.string().min(1)).optional(),
+    prdVersion: z.number().int().positive().optional(),
+  }),
+);
+
+export const NotificationCreated = defineContract(
+  'human-interaction.notification-created.v1',
+  'event',
+  z.object({
+    notificationId: z.string().min(1),
+    taskId: z.string().min(1),
+    recipientId: z.string().min(1),
+    kind: notificationKindSchema,
+    createdAt: z.iso.datetime({ offset: true }),
+  }),
+);
+
+export const humanInteractionContracts = [SendNotification, NotificationCreated] as const;

@@ -1,0 +1,80 @@
+import type { Envelope } from './envelope';
+
+export type MessageHandler = (message: Envelope) => Promise<void>;
+
+export interface Subscription {
+  /** Names the consumer's own queue: `<context>.<purpose>`, e.g. `orchestration.task-projection`. */
+  readonly consumer: string;
+  /** The message types this consumer wants. */
+  readonly types: readonly string[];
+  readonly handler: MessageHandler;
+  /** Deliver messages with the same key one at a time, in order (at the cost of parallelism). */
+  readonly orderedByKey?: boolean;
+}
+
+export interface PublishOptions {
+  /** Deliver no earlier than this many milliseconds from now. */
+  readonly delayMs?: number;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+/** The port every context talks through. Publishing and consuming both validate against contracts. */
+export interface MessageQueue {
+  publishEvent(message: Envelope, options?: PublishOptions): Promise<void>;
+  publishCommand(message: Envelope, options?: PublishOptions): Promise<void>;
+  subscribeToEvents(subscription: Subscription): Promise<Unsubscribe>;
+  subscribeToCommands(subscription: Subscription): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+export interface DeadLetter {
+  /** Stable id of this dead letter within its consumer's dead-letter queue. */
+  readonly id: string;
+  readonly consumer: string;
+  readonly message: Envelope | unknown;
+  readonly messageType: string;
+  readonly errorClass: string;
+  readonly errorMessage: string;
+  readonly attempts: number;
+  readonly firstFailedAt: string;
+  readonly lastFailedAt: string;
+}
+
+export interface ReplayFilter {
+  readonly id?: string;
+  readonly type?: string;
+}
+
+/** Dead-letter tooling: the same operations on every transport. */
+export interface DeadLetterAdmin {
+  listDeadLetters(consumer?: string): Promise<DeadLetter[]>;
+  /** Puts matching dead letters back on their consumer's queue; returns how many. */
+  replayDeadLetters(consumer: string, filter?: ReplayFilter): Promise<number>;
+  purgeDeadLetters(consumer: string, filter?: ReplayFilter): Promise<number>;
+}
+
+export interface RetryPolicy {
+  /** Total deliveries including the first; after the last failed one the message is dead-lettered. */
+  readonly maxAttempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly multiplier: number;
+  /** 0..1: the share of each delay that is randomised, so retries of many messages spread out. */
+  readonly jitter: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  initialDelayMs: 200,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+  jitter: 0.2,
+};
+
+/** Delay before delivery number `attempt + 1`, given `attempt` failed deliveries so far (>= 1). */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** Math.max(0, attempt - 1));
+  const spread = base * policy.jitter;
+  return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}

@@ -1,0 +1,102 @@
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { Logger } from '../../logging/logger';
+import type { Envelope } from '../../messaging/envelope';
+import { describeError } from '../../messaging/errors';
+import type { MessageQueue } from '../../messaging/message-queue';
+import { execute } from '../sql';
+
+const outboxRow = z.object({ id: z.coerce.string(), envelope: z.record(z.string(), z.unknown()) });
+
+export interface OutboxRelayOptions {
+  readonly batchSize: number;
+  /** How often to look for unsent rows when nothing kicked the relay (rows of other processes). */
+  readonly pollIntervalMs: number;
+}
+
+/**
+ * Publishes committed outbox rows and marks them sent. Rows are locked with SKIP LOCKED, so
+ * several relays (one per process) never publish the same row at once. A row is marked sent only
+ * after the transport confirmed it; a crash in between publishes it again (consumers dedupe).
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private kicked = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: MessageQueue,
+    private readonly logger: Logger,
+    private readonly options: OutboxRelayOptions = { batchSize: 200, pollIntervalMs: 500 },
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Ask for a pass now (after a commit that wrote outbox rows). */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** One batch; returns how many rows were published. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const { rows } = await execute(
+        manager,
+        `SELECT id, envelope FROM messaging.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const batch = rows.map((row) => outboxRow.parse(row));
+      // Published together, awaited together: the transport keeps publish order, confirms batch.
+      const results = await Promise.allSettled(batch.map((row) => this.publish(row.envelope as unknown as Envelope)));
+      const sent = batch.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
+      if (sent.length > 0) await execute(manager, `UPDATE messaging.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
+      for (const [i, row] of batch.entries()) {
+        const result = results[i];
+        if (result?.status !== 'rejected') continue;
+        const { errorClass, errorMessage } = describeError(result.reason);
+        await execute(manager, `UPDATE messaging.outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, `${errorClass}: ${errorMessage}`]);
+        this.logger.warn({ outboxId: row.id, messageId: row.envelope['messageId'], correlationId: row.envelope['correlationId'], err: errorMessage }, 'outbox publish failed; will retry');
+      }
+      return sent.length;
+    });
+  }
+
+  private publish(envelope: Envelope): Promise<void> {
+    return envelope.kind === 'command' ? this.queue.publishCommand(envelope) : this.queue.publishEvent(envelope);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        this.kicked = false;
+        published = await this.relayOnce();
+      } catch (error) {
+        this.logger.error({ err: describeError(error).errorMessage }, 'outbox relay pass failed');
+      }
+      if (published > 0 || this.kicked || !this.running) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}

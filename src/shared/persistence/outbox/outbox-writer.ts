@@ -1,0 +1,42 @@
+import type { EntityManager } from 'typeorm';
+import type { ContractRegistry } from '../../messaging/contract-registry';
+import { createEnvelope, type Envelope, type OutgoingMessage } from '../../messaging/envelope';
+import { execute } from '../sql';
+
+/**
+ * Collects the messages a unit of work causes; they are inserted in the same transaction as the
+ * state change, so either both commit or neither does (never save-then-publish).
+ */
+export class OutboxWriter {
+  private readonly pending: Envelope[] = [];
+
+  constructor(
+    private readonly registry: ContractRegistry,
+    private readonly cause: Pick<Envelope, 'messageId' | 'correlationId'> | undefined,
+    private readonly now: () => Date,
+  ) {}
+
+  add(...messages: readonly OutgoingMessage[]): void {
+    for (const message of messages) {
+      const envelope = createEnvelope(message, { ...(this.cause ? { causedBy: this.cause } : {}), now: this.now() });
+      // Validating here makes a contract violation fail the transaction that caused it.
+      this.pending.push(this.registry.validate(envelope));
+    }
+  }
+
+  get messages(): readonly Envelope[] {
+    return this.pending;
+  }
+
+  async flush(manager: EntityManager): Promise<void> {
+    if (this.pending.length === 0) return;
+    const values: unknown[] = [];
+    const rows = this.pending.map((envelope, i) => {
+      values.push(envelope.messageId, envelope.kind, envelope.type, envelope.key, JSON.stringify(envelope));
+      const b = i * 5;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
+    });
+    await execute(manager, `INSERT INTO messaging.outbox (message_id, kind, type, message_key, envelope) VALUES ${rows.join(', ')}`, values);
+    this.pending.length = 0;
+  }
+}

@@ -1,0 +1,60 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Clock } from '../kernel/clock';
+import type { ContractRegistry } from '../messaging/contract-registry';
+import type { Envelope } from '../messaging/envelope';
+import { recordInInbox } from './inbox/inbox';
+import { OutboxWriter } from './outbox/outbox-writer';
+
+export interface Transaction {
+  readonly manager: EntityManager;
+  readonly outbox: OutboxWriter;
+  readonly now: Date;
+}
+
+export const UNIT_OF_WORK = Symbol.for('shared.UnitOfWork');
+
+/** One transaction: the effect, the inbox record and the outgoing messages commit together. */
+export class UnitOfWork {
+  private readonly commitListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: ContractRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Called after every commit that wrote outbox rows (the relay uses it to publish at once). */
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
+
+  run<T>(work: (tx: Transaction) => Promise<T>, cause?: Envelope): Promise<T> {
+    return this.transact(cause, work);
+  }
+
+  /**
+   * Handles `message` for `consumer` at most once: a redelivered message id is acknowledged
+   * without running `work` again. Returns false for such a duplicate.
+   */
+  async handleOnce(consumer: string, message: Envelope, work: (tx: Transaction) => Promise<void>): Promise<boolean> {
+    return this.transact(message, async (tx) => {
+      if (!(await recordInInbox(tx.manager, consumer, message.messageId))) return false;
+      await work(tx);
+      return true;
+    });
+  }
+
+  private async transact<T>(cause: Envelope | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let wrote = false;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const outbox = new OutboxWriter(this.registry, cause, () => now);
+      const value = await work({ manager, outbox, now });
+      wrote = outbox.messages.length > 0;
+      await outbox.flush(manager);
+      return value;
+    });
+    if (wrote) for (const listener of this.commitListeners) listener();
+    return result;
+  }
+}
