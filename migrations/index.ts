@@ -1,4 +1,14 @@
 import { Messaging1732400000000 } from './1732400000000-messaging';
+import { TaskManagement1732400000100 } from './1732400000100-task-management';
+import { Orchestration1732400000200 } from './1732400000200-orchestration';
+import { ProductDefinition1732400000300 } from './1732400000300-product-definition';
+import { HumanInteraction1732400000400 } from './1732400000400-human-interaction';
 
-/** Every migration, in order. A context adds its own file here; start-up and `npm run migrate` run them. */
-export const allMigrations = [Messaging1732400000000];
+/** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema. */
+export const allMigrations = [
+  Messaging1732400000000,
+  TaskManagement1732400000100,
+  Orchestration1732400000200,
+  ProductDefinition1732400000300,
+  HumanInteraction1732400000400,
+];

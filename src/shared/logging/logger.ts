@@ -2,8 +2,6 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export const LOGGER = Symbol.for('shared.Logger');
-
 /** JSON lines on stdout; every line about a message carries its correlationId and messageId. */
 export function createLogger(level: string = 'info', name = 'refinery'): Logger {
   return pino({

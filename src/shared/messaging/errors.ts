@@ -1,3 +1,5 @@
+import { DomainError } from '../kernel/domain-error';
+
 /**
  * Error classes drive delivery: a RetryableError is retried with backoff up to a limit and then
  * dead-lettered; a NonRetryableError is dead-lettered at once. Anything else counts as retryable.
@@ -41,7 +43,7 @@ export class PublishTimeoutError extends RetryableError {
 }
 
 export function isRetryable(error: unknown): boolean {
-  return !(error instanceof NonRetryableError);
+  return !(error instanceof NonRetryableError || error instanceof DomainError);
 }
 
 export function describeError(error: unknown): { errorClass: string; errorMessage: string } {

@@ -11,8 +11,6 @@ export interface Transaction {
   readonly now: Date;
 }
 
-export const UNIT_OF_WORK = Symbol.for('shared.UnitOfWork');
-
 /** One transaction: the effect, the inbox record and the outgoing messages commit together. */
 export class UnitOfWork {
   private readonly commitListeners: Array<() => void> = [];

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { systemClock } from '../../../src/shared/kernel/clock';
+import { ContractRegistry, defineContract, message } from '../../../src/shared/messaging/contract-registry';
+import { createEnvelope } from '../../../src/shared/messaging/envelope';
+import { InvalidMessageError } from '../../../src/shared/messaging/errors';
+import type { Database } from '../../../src/shared/persistence/data-source';
+import { execute } from '../../../src/shared/persistence/sql';
+import { UnitOfWork } from '../../../src/shared/persistence/unit-of-work';
+import { openTestDatabase } from '../../support/database';
+
+const Pinged = defineContract('test.pinged.v1', 'event', z.object({ n: z.number().int() }));
+const registry = new ContractRegistry().register(Pinged);
+
+describe('UnitOfWork', () => {
+  let db: Database;
+  let uow: UnitOfWork;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    uow = new UnitOfWork(db.dataSource, registry, systemClock);
+  });
+  afterAll(() => db.close());
+
+  const outboxCount = async () => Number((await db.dataSource.query(`SELECT count(*)::int AS n FROM messaging.outbox`))[0].n);
+
+  it('commits outgoing messages with the effect, carrying the cause’s correlation id', async () => {
+    const cause = createEnvelope(message(Pinged, 'k1', { n: 1 }));
+    const before = await outboxCount();
+    await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'k1', { n: 2 })), cause);
+    const rows = await db.dataSource.query(`SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 1`);
+    expect(await outboxCount()).toBe(before + 1);
+    expect(rows[0].envelope).toMatchObject({ correlationId: cause.correlationId, causationId: cause.messageId, payload: { n: 2 } });
+  });
+
+  it('writes no outbox row when the work fails', async () => {
+    const before = await outboxCount();
+    await expect(
+      uow.run(async (tx) => {
+        tx.outbox.add(message(Pinged, 'k1', { n: 3 }));
+        await execute(tx.manager, 'SELECT 1/0');
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await outboxCount()).toBe(before);
+  });
+
+  it('refuses a message that breaks its contract, naming the field', async () => {
+    await expect(uow.run(async (tx) => tx.outbox.add({ type: Pinged.type, kind: 'event', key: 'k', payload: { n: 'x' } }))).rejects.toThrow(
+      new InvalidMessageError(Pinged.type, ['payload.n: Invalid input: expected number, received string']),
+    );
+  });
+
+  it('handles a message id once per consumer', async () => {
+    const incoming = createEnvelope(message(Pinged, 'k2', { n: 1 }));
+    let effects = 0;
+    const work = async () => {
+      effects += 1;
+    };
+    expect(await uow.handleOnce('test.consumer', incoming, work)).toBe(true);
+    expect(await uow.handleOnce('test.consumer', incoming, work)).toBe(false);
+    expect(await uow.handleOnce('test.other-consumer', incoming, work)).toBe(true);
+    expect(effects).toBe(2);
+  });
+});
