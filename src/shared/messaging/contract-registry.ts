@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Envelope, envelopeSchema, type MessageKind, MESSAGE_TYPE_PATTERN, type OutgoingMessage } from './envelope';
 import { InvalidMessageError } from './errors';
 

@@ -1,6 +1,15 @@
 import type { Envelope } from './envelope';
 
-export type MessageHandler = (message: Envelope) => Promise<void>;
+/** What the transport knows about one delivery (a transport that cannot tell passes nothing). */
+export interface DeliveryInfo {
+  readonly consumer: string;
+  /** 1 on the first delivery; n on the n-th, retries included. */
+  readonly attempt: number;
+  /** Delivered before: a retry, or a requeue after a consumer was lost. */
+  readonly redelivered: boolean;
+}
+
+export type MessageHandler = (message: Envelope, delivery?: DeliveryInfo) => Promise<void>;
 
 export interface Subscription {
   /** Names the consumer's own queue: `<context>.<purpose>`, e.g. `orchestration.task-projection`. */
@@ -77,4 +86,42 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** Math.max(0, attempt - 1));
   const spread = base * policy.jitter;
   return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+
+/** A failed delivery the transport will try again after `delayMs`. */
+export interface RetryScheduledEvent {
+  readonly consumer: string;
+  readonly message: Envelope;
+  /** Failed deliveries so far (the next delivery is number `attempt + 1`). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: unknown;
+}
+
+export interface DeadLetteredEvent {
+  readonly deadLetter: DeadLetter;
+  readonly error: unknown;
+}
+
+/**
+ * Lets a transport report what only it knows (retries it scheduled, dead letters it wrote), so
+ * monitoring can count them without knowing the transport. Observers must not throw.
+ */
+export interface DeliveryObserver {
+  retryScheduled?(event: RetryScheduledEvent): void;
+  deadLettered?(event: DeadLetteredEvent): void;
+}
+
+export interface ObservableDelivery {
+  /** Returns a function that detaches the observer. */
+  addDeliveryObserver(observer: DeliveryObserver): () => void;
+}
+
+export function isObservableDelivery(queue: object): queue is ObservableDelivery {
+  return typeof (queue as Partial<ObservableDelivery>).addDeliveryObserver === 'function';
+}
+
+export function isDeadLetterAdmin(queue: object): queue is DeadLetterAdmin {
+  const admin = queue as Partial<DeadLetterAdmin>;
+  return typeof admin.listDeadLetters === 'function' && typeof admin.replayDeadLetters === 'function' && typeof admin.purgeDeadLetters === 'function';
 }

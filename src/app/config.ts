@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+const USER_ROLES = ['requester', 'approver', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export interface ConfiguredUser {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly UserRole[];
+  readonly token: string;
+}
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+
+/** `id:role[+role]:token`, comma-separated, e.g. `alice:requester:s3cret,bob:approver+admin:other`. */
+const usersSchema = z
+  .string()
+  .transform((raw, ctx) => {
+    const users: ConfiguredUser[] = [];
+    for (const [i, entry] of raw.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+      const [id, roles, token] = entry.split(':');
+      const parsedRoles = (roles ?? '').split('+').filter((r): r is UserRole => (USER_ROLES as readonly string[]).includes(r));
+      if (!id || !token || token.length < 8 || parsedRoles.length === 0 || parsedRoles.length !== (roles ?? '').split('+').length) {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be id:role[+role]:token with roles from ${USER_ROLES.join(', ')} and a token of 8+ characters` });
+        return z.NEVER;
+      }
+      users.push({ id, name: id, roles: parsedRoles, token });
+    }
+    return users;
+  })
+  .optional();
+
+const CONTEXT_NAMES = ['task-management', 'orchestration', 'product-definition', 'human-interaction'] as const;
+export type ContextName = (typeof CONTEXT_NAMES)[number];
+
+/** Every setting comes from the environment, parsed here once; README lists them. */
+export const configSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000).pipe(z.number().max(65_535)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PGLITE_DATA_DIR: z.string().min(1).default('.refinery/pgdata'),
+  DATABASE_POOL_SIZE: int(10, 1),
+  MIGRATE_ON_START: flag(true),
+  RABBITMQ_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+  CONTEXTS: z
+    .string()
+    .default(CONTEXT_NAMES.join(','))
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(CONTEXT_NAMES)).min(1)),
+  REFINERY_USERS: usersSchema,
+  RETRY_MAX_ATTEMPTS: int(5, 1),
+  RETRY_INITIAL_DELAY_MS: int(200, 1),
+  RETRY_MAX_DELAY_MS: int(30_000, 1),
+  OUTBOX_POLL_INTERVAL_MS: int(500, 10),
+  SCAN_INTERVAL_MS: int(5_000, 10),
+  REDRIVE_AFTER_MS: int(30_000, 10),
+  REPUBLISH_IDLE_MS: int(60_000, 10),
+  STALLED_NEW_MS: int(60_000, 1),
+  STALLED_REQUEST_VALIDATION_MS: int(600_000, 1),
+  STALLED_CLARIFICATION_NEEDED_MS: int(3 * 24 * 3_600_000, 1),
+  STALLED_PRD_VALIDATION_MS: int(3 * 24 * 3_600_000, 1),
+  POLLERS: int(2, 1),
+  POLL_INTERVAL_MS: int(1_000, 10),
+  LEASE_MS: int(60_000, 100),
+  AGENT_MAX_ATTEMPTS: int(3, 1),
+  MAX_CLARIFICATION_ROUNDS: int(2, 0),
+  SHUTDOWN_TIMEOUT_MS: int(15_000, 100),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(Object.keys(configSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])));
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    // Values are not echoed: some variables hold credentials.
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const [variable, ...within] = issue.path.map(String);
+        return `${variable ?? '(environment)'}: ${within.length ? `entry ${Number(within[0]) + 1}: ` : ''}${issue.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

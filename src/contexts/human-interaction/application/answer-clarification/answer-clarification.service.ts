@@ -1,0 +1,27 @@
+import { inject, injectable } from 'inversify';
+import { message } from '../../../../shared/messaging/contract-registry';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import { type ClarificationAnswer, ProvideClarification } from '../../../task-management/contracts';
+import { assertAnswersFit, assertIsRequester } from '../../domain/task-view';
+import type { User } from '../../domain/user';
+import { sendHumanAction } from '../human-action.sender';
+import { lockedTaskView } from '../locked-task-view';
+import type { ActionAccepted } from '../action-accepted';
+
+/** The requester answers the questions the agent asked; the task goes back to validation. */
+@injectable()
+export class AnswerClarification {
+  constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
+
+  execute(requester: User, taskId: string, answers: readonly ClarificationAnswer[]): Promise<ActionAccepted> {
+    return this.unitOfWork.run(async (tx) => {
+      const view = await lockedTaskView(tx, taskId);
+      assertIsRequester(view, requester);
+      assertAnswersFit(view, answers);
+      const command = message(ProvideClarification, taskId, { taskId, userId: requester.id, answers: [...answers], expectedVersion: view.version });
+      const messageId = await sendHumanAction(tx, { taskId, taskVersion: view.version, action: 'answer' }, command);
+      return { taskId, taskVersion: view.version, action: 'answer', messageId };
+    });
+  }
+}

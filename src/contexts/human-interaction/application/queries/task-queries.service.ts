@@ -1,0 +1,80 @@
+import { inject, injectable } from 'inversify';
+import type { DataSource } from 'typeorm';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import type { TaskPriority, TaskStatus, Transition } from '../../../task-management/contracts';
+import type { PrdDocument } from '../../../product-definition/contracts';
+import { type Clarification, clarificationsOf } from '../../domain/clarifications';
+import { TaskNotFoundError } from '../../domain/human-interaction.errors';
+import { assertCanSee, type TaskView } from '../../domain/task-view';
+import type { User } from '../../domain/user';
+import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { findTaskView, listTaskViewsFor } from '../../infrastructure/persistence/sql-task-views';
+
+export interface TaskSummary {
+  readonly taskId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly status: TaskStatus;
+  readonly version: number;
+  readonly requesterId: string;
+  readonly approverId: string;
+  readonly priority: TaskPriority;
+  readonly prdVersion: number | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface TaskDetails {
+  readonly task: TaskSummary;
+  readonly history: readonly Transition[];
+  readonly clarifications: readonly Clarification[];
+  readonly prd: { readonly version: number; readonly document: PrdDocument } | null;
+  readonly prdVersions: readonly number[];
+}
+
+const LIST_LIMIT = 200;
+
+function summaryOf(view: TaskView): TaskSummary {
+  return {
+    taskId: view.taskId,
+    title: view.title,
+    description: view.description,
+    status: view.status,
+    version: view.version,
+    requesterId: view.requesterId,
+    approverId: view.approverId,
+    priority: view.priority,
+    prdVersion: view.snapshot?.prdVersion ?? null,
+    createdAt: view.createdAt.toISOString(),
+    updatedAt: view.updatedAt.toISOString(),
+  };
+}
+
+/** Read side: what a person may see of the tasks they take part in. */
+@injectable()
+export class TaskQueries {
+  constructor(@inject(SHARED.DataSource) private readonly dataSource: DataSource) {}
+
+  async getTask(user: User, taskId: string): Promise<TaskDetails> {
+    const view = await findTaskView(this.dataSource.manager, taskId);
+    if (!view) throw new TaskNotFoundError(taskId);
+    assertCanSee(view, user);
+    const prds = await listPrdViews(this.dataSource.manager, taskId);
+    const history = view.snapshot?.history ?? [];
+    // The PRD the task points at; until that version's event arrives, the newest one known.
+    const wanted = view.snapshot?.prdVersion ?? null;
+    const shown = prds.find((p) => p.prdVersion === wanted) ?? prds.at(-1);
+    return {
+      task: summaryOf(view),
+      history,
+      clarifications: clarificationsOf(history),
+      prd: shown ? { version: shown.prdVersion, document: shown.document } : null,
+      prdVersions: prds.map((p) => p.prdVersion),
+    };
+  }
+
+  async listTasks(user: User): Promise<TaskSummary[]> {
+    const views = await listTaskViewsFor(this.dataSource.manager, user, LIST_LIMIT);
+    return views.map(summaryOf);
+  }
+}

@@ -1,0 +1,26 @@
+import { inject, injectable } from 'inversify';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import type { Envelope } from '../../../../shared/messaging/envelope';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import { PrdDrafted } from '../../../product-definition/contracts';
+import { insertPrdView } from '../../infrastructure/persistence/sql-prd-views';
+
+export const PRD_EVENTS_CONSUMER = 'human-interaction.prd-events';
+
+/** Keeps every drafted PRD version so approvers read exactly what they decide on. */
+@injectable()
+export class RecordPrdOnPrdDrafted {
+  constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
+
+  async handle(event: Envelope): Promise<void> {
+    const drafted = PrdDrafted.schema.parse(event.payload);
+    await this.unitOfWork.handleOnce(PRD_EVENTS_CONSUMER, event, async (tx) => {
+      await insertPrdView(tx.manager, {
+        taskId: drafted.taskId,
+        prdVersion: drafted.prdVersion,
+        document: drafted.prd,
+        draftedAt: new Date(drafted.draftedAt),
+      });
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { inject, injectable } from 'inversify';
+import { message } from '../../../../shared/messaging/contract-registry';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import { CreateTask, type TaskPriority } from '../../../task-management/contracts';
+import { UNCONFIRMED_VERSION } from '../../domain/human-action';
+import { InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
+import { hasRole, type User, type UserDirectory } from '../../domain/user';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { insertSubmittedTask } from '../../infrastructure/persistence/sql-task-views';
+import { sendHumanAction } from '../human-action.sender';
+
+export interface SubmitRequestInput {
+  readonly title: string;
+  readonly description: string;
+  readonly priority?: TaskPriority;
+  readonly approverId?: string;
+}
+
+export interface SubmittedRequest {
+  readonly taskId: string;
+  readonly status: 'NEW';
+}
+
+/** A requester asks for a feature: the task exists here at once, task management confirms later. */
+@injectable()
+export class SubmitRequest {
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
+  ) {}
+
+  async execute(requester: User, input: SubmitRequestInput): Promise<SubmittedRequest> {
+    if (!hasRole(requester, 'requester')) throw new NotAllowedError(`${requester.id} may not submit requests`);
+    const approver = this.approverFor(input.approverId);
+    const taskId = randomUUID();
+    const priority = input.priority ?? 'normal';
+    await this.unitOfWork.run(async (tx) => {
+      await insertSubmittedTask(tx.manager, {
+        taskId,
+        requesterId: requester.id,
+        approverId: approver.id,
+        title: input.title,
+        description: input.description,
+        priority,
+        status: 'NEW',
+        version: UNCONFIRMED_VERSION,
+        snapshot: null,
+        createdAt: tx.now,
+        updatedAt: tx.now,
+      });
+      const payload = { taskId, title: input.title, description: input.description, requesterId: requester.id, approverId: approver.id, priority };
+      await sendHumanAction(tx, { taskId, taskVersion: UNCONFIRMED_VERSION, action: 'create' }, message(CreateTask, taskId, payload));
+    });
+    return { taskId, status: 'NEW' };
+  }
+
+  private approverFor(approverId: string | undefined): User {
+    if (approverId === undefined) {
+      const fallback = this.users.firstWithRole('approver');
+      if (!fallback) throw new InvalidRequestError([{ field: 'approverId', message: 'no approver is configured; name one' }]);
+      return fallback;
+    }
+    const named = this.users.findById(approverId);
+    if (!named || !hasRole(named, 'approver')) throw new InvalidRequestError([{ field: 'approverId', message: `${approverId} is not an approver` }]);
+    return named;
+  }
+}

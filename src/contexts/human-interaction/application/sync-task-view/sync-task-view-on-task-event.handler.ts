@@ -1,0 +1,34 @@
+import { inject, injectable } from 'inversify';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import type { Envelope } from '../../../../shared/messaging/envelope';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import { TaskStatusChanged } from '../../../task-management/contracts';
+import { isTerminal } from '../../domain/task-view';
+import { actionsAt, markResent } from '../../infrastructure/persistence/sql-human-actions';
+import { applySnapshot } from '../../infrastructure/persistence/sql-task-views';
+
+export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
+
+/**
+ * Keeps the task view current from task-created, task-status-changed and task-snapshot (all carry
+ * the whole task). A snapshot of the version a person already acted on means task management has
+ * not applied that action: the command is sent again with its original id, which repairs a lost
+ * command and is dropped by task management's inbox if it was merely slow.
+ */
+@injectable()
+export class SyncTaskViewOnTaskEvent {
+  constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
+
+  async handle(event: Envelope): Promise<void> {
+    const snapshot = TaskStatusChanged.schema.parse(event.payload);
+    await this.unitOfWork.handleOnce(TASK_EVENTS_CONSUMER, event, async (tx) => {
+      const view = await applySnapshot(tx.manager, snapshot);
+      if (view.version !== snapshot.version || isTerminal(view)) return;
+      for (const recorded of await actionsAt(tx.manager, view.taskId, view.version)) {
+        const { type, kind, key, payload, messageId } = recorded.envelope;
+        tx.outbox.add({ type, kind, key, payload, messageId });
+        await markResent(tx.manager, recorded, tx.now);
+      }
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { User } from '../../domain/user';
+
+export interface Authenticator {
+  authenticate(token: string): User | undefined;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Who is calling, per request. A WeakMap rather than a request decorator, so these routes never
+ * clash with decorators the composition root's fastify instance may have.
+ */
+export class RequestUsers {
+  private readonly users = new WeakMap<FastifyRequest, User>();
+
+  hook(authenticator: Authenticator) {
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+      const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+      const user = token === undefined ? undefined : authenticator.authenticate(token);
+      if (!user) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+      this.users.set(request, user);
+      return undefined;
+    };
+  }
+
+  of(request: FastifyRequest): User {
+    const user = this.users.get(request);
+    if (!user) throw new Error('route reached without an authenticated user');
+    return user;
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { clarificationAnswerSchema, taskPrioritySchema } from '../../../task-management/contracts';
+
+/** HTTP bodies: unknown keys are refused so a misspelt field is reported, not silently ignored. */
+export const submitRequestBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().min(1).max(20_000),
+  priority: taskPrioritySchema.optional(),
+  approverId: z.string().min(1).max(200).optional(),
+});
+
+/**
+ * Answers name the question they answer (the text as asked, see GET /api/tasks/:id
+ * `clarifications`), so a client can never pair an answer with the wrong question by order.
+ */
+export const answersBody = z.strictObject({
+  answers: z.array(clarificationAnswerSchema).min(1).max(50),
+});
+
+const prdVersion = z.number().int().positive().optional();
+
+export const approveBody = z.strictObject({ prdVersion });
+
+export const rejectBody = z.strictObject({
+  feedback: z.string().trim().min(1).max(10_000),
+  prdVersion,
+});
+
+export const cancelBody = z.strictObject({ reason: z.string().trim().max(2_000).optional() });
+
+export const taskParams = z.object({ taskId: z.string().min(1).max(200) });
+export const notificationParams = z.object({ notificationId: z.string().min(1).max(200) });

@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { execute } from '../../../../shared/persistence/sql';
+import { type PrdDocument, prdDocumentSchema } from '../../../product-definition/contracts';
+
+export interface PrdView {
+  readonly taskId: string;
+  readonly prdVersion: number;
+  readonly document: PrdDocument;
+  readonly draftedAt: Date;
+}
+
+const prdRow = z.object({ task_id: z.string(), prd_version: z.number().int(), document: prdDocumentSchema, drafted_at: z.coerce.date() });
+
+/** A PRD version never changes once drafted, so a re-emitted event is simply ignored. */
+export async function insertPrdView(manager: EntityManager, prd: PrdView): Promise<boolean> {
+  const { rows } = await execute(
+    manager,
+    `INSERT INTO human_interaction.prd_views (task_id, prd_version, document, drafted_at) VALUES ($1, $2, $3::jsonb, $4)
+     ON CONFLICT DO NOTHING RETURNING task_id`,
+    [prd.taskId, prd.prdVersion, JSON.stringify(prd.document), prd.draftedAt],
+  );
+  return rows.length === 1;
+}
+
+export async function listPrdViews(manager: EntityManager, taskId: string): Promise<PrdView[]> {
+  const { rows } = await execute(
+    manager,
+    `SELECT task_id, prd_version, document, drafted_at FROM human_interaction.prd_views WHERE task_id = $1 ORDER BY prd_version`,
+    [taskId],
+  );
+  return rows.map((row) => {
+    const r = prdRow.parse(row);
+    return { taskId: r.task_id, prdVersion: r.prd_version, document: r.document, draftedAt: r.drafted_at };
+  });
+}

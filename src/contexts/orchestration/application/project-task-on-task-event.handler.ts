@@ -1,0 +1,47 @@
+import { inject, injectable } from 'inversify';
+import { TaskCreated, TaskSnapshotPublished, TaskStatusChanged, type TaskSnapshot } from '../../task-management/contracts';
+import type { Clock } from '../../../shared/kernel/clock';
+import { SHARED } from '../../../shared/kernel/tokens';
+import type { Envelope } from '../../../shared/messaging/envelope';
+import { InvalidMessageError } from '../../../shared/messaging/errors';
+import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
+import { projectSnapshot } from '../domain/task-projection';
+import { ORCHESTRATION } from '../orchestration.tokens';
+import type { TaskDriver } from './task-driver';
+import type { TaskProjectionRepository } from './task-projection.repository';
+
+export const TASK_EVENTS_CONSUMER = 'orchestration.task-events';
+
+const SNAPSHOT_EVENTS = [TaskCreated, TaskStatusChanged, TaskSnapshotPublished] as const;
+export const PROJECTED_EVENT_TYPES: readonly string[] = SNAPSHOT_EVENTS.map((contract) => contract.type);
+
+/**
+ * Keeps the projection current from task events and drives the task at once (the event "kick"),
+ * so a step goes out with the change rather than at the next sweep. Events may come twice or out
+ * of order: the inbox drops a redelivery, and a snapshot older than the stored one changes nothing.
+ */
+@injectable()
+export class ProjectTaskOnTaskEvent {
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(ORCHESTRATION.ProjectionRepository) private readonly projections: TaskProjectionRepository,
+    @inject(ORCHESTRATION.TaskDriver) private readonly driver: TaskDriver,
+    @inject(SHARED.Clock) private readonly clock: Clock,
+  ) {}
+
+  async handle(event: Envelope): Promise<void> {
+    const snapshot = parseSnapshot(event);
+    await this.unitOfWork.handleOnce(TASK_EVENTS_CONSUMER, event, async (tx) => {
+      await this.projections.apply(tx, projectSnapshot(snapshot));
+      // Drive from the stored row, not the snapshot: after a stale snapshot it is the newer state.
+      const task = await this.projections.lock(tx, snapshot.taskId);
+      if (task) await this.driver.drive(tx, task, this.clock.now());
+    });
+  }
+}
+
+function parseSnapshot(event: Envelope): TaskSnapshot {
+  const contract = SNAPSHOT_EVENTS.find((candidate) => candidate.type === event.type);
+  if (!contract) throw new InvalidMessageError(event.type, [`type: ${TASK_EVENTS_CONSUMER} does not handle ${event.type}`]);
+  return contract.schema.parse(event.payload);
+}

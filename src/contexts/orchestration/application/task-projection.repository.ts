@@ -1,0 +1,31 @@
+import type { Transaction } from '../../../shared/persistence/unit-of-work';
+import type { DrivingOptions } from '../domain/drive-decision';
+import type { ProjectedTask, TaskProjection } from '../domain/task-projection';
+
+export interface DueTasksQuery extends DrivingOptions {
+  readonly now: Date;
+  readonly limit: number;
+  /** Tasks already handled in this sweep: keeps a sweep finite whatever the options. */
+  readonly excluding: readonly string[];
+}
+
+export interface DriveBookkeeping {
+  readonly drivenVersion: number;
+  readonly drivenAt: Date;
+  readonly alertedVersion: number;
+}
+
+/** Orchestration's projection of tasks. Every method runs in the caller's transaction. */
+export interface TaskProjectionRepository {
+  /** Stores the task unless the stored version is the same or newer; true when it was stored. */
+  apply(tx: Transaction, task: ProjectedTask): Promise<boolean>;
+  /** The task's row, locked until the transaction ends. */
+  lock(tx: Transaction, taskId: string): Promise<TaskProjection | null>;
+  /**
+   * Rows something may be due for, locked; rows another transaction holds are skipped, so
+   * several orchestration processes never drive one task at the same time.
+   */
+  lockDue(tx: Transaction, query: DueTasksQuery): Promise<TaskProjection[]>;
+  /** Version-checked: the row must still be at `version`. */
+  recordDriven(tx: Transaction, taskId: string, version: number, bookkeeping: DriveBookkeeping): Promise<void>;
+}

@@ -1,0 +1,10 @@
+/** Container tokens of the orchestration context. */
+export const ORCHESTRATION = {
+  Context: Symbol.for('orchestration.Context'),
+  /** Bound by the composition root (an `OrchestrationOptions`). */
+  Options: Symbol.for('orchestration.Options'),
+  ProjectionRepository: Symbol.for('orchestration.ProjectionRepository'),
+  TaskDriver: Symbol.for('orchestration.TaskDriver'),
+  ProjectTaskOnTaskEvent: Symbol.for('orchestration.ProjectTaskOnTaskEvent'),
+  TaskScanningService: Symbol.for('orchestration.TaskScanningService'),
+} as const;

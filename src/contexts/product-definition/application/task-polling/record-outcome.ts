@@ -1,0 +1,56 @@
+import { message } from '../../../../shared/messaging/contract-registry';
+import type { OutgoingMessage } from '../../../../shared/messaging/envelope';
+import type { Transaction } from '../../../../shared/persistence/unit-of-work';
+import { FailTask, RequestClarification, SubmitPrd } from '../../../task-management/contracts';
+import type { Prd } from '../../domain/prd';
+import type { Assessment } from '../../domain/product-manager-agent';
+import type { Lease, StoredOutcome, WorkItem } from '../../domain/work-item';
+import { outcomeMessageId, prdDraftedMessage } from '../messages';
+import type { ProductDefinitionRepositories } from '../repositories';
+
+const MAX_QUESTIONS = 20;
+const clipReason = (reason: string): string => (reason.length <= 2_000 ? reason : `${reason.slice(0, 1_999)}…`);
+
+function stored(outgoing: OutgoingMessage, messageId: string): StoredOutcome {
+  return { type: outgoing.type, kind: 'command', key: outgoing.key, payload: outgoing.payload as Record<string, unknown>, messageId };
+}
+
+/**
+ * Turns the agent's assessment into Task Management's command and commits it with the work item,
+ * in the caller's transaction, only if the lease still holds: a poller that lost its item to
+ * another (its lease expired) writes nothing. Returns whether it committed the outcome.
+ */
+export async function recordOutcome(
+  tx: Transaction,
+  { workItems, prds }: ProductDefinitionRepositories,
+  item: WorkItem,
+  lease: Lease,
+  assessment: Assessment,
+): Promise<boolean> {
+  const { taskId, taskVersion } = item;
+  const id = outcomeMessageId(taskId, taskVersion);
+  let prd: Prd | undefined;
+  let outcome: OutgoingMessage;
+  switch (assessment.kind) {
+    case 'questions':
+      outcome = message(RequestClarification, taskId, { taskId, questions: assessment.questions.slice(0, MAX_QUESTIONS), expectedVersion: taskVersion }, id);
+      break;
+    case 'prd': {
+      prd = await prds.load(taskId);
+      const drafted = prd.draft(assessment.prd, taskVersion, tx.now);
+      outcome = message(SubmitPrd, taskId, { taskId, prdVersion: drafted.version, expectedVersion: taskVersion }, id);
+      break;
+    }
+    case 'give-up':
+      outcome = message(FailTask, taskId, { taskId, reason: clipReason(assessment.reason), expectedVersion: taskVersion }, id);
+      break;
+  }
+  // The version-checked update comes first: it locks the item, and a lost lease writes nothing.
+  if (!(await workItems.complete(lease, stored(outcome, id)))) return false;
+  if (prd) {
+    await prds.save(prd);
+    for (const event of prd.pullEvents()) tx.outbox.add(prdDraftedMessage(taskId, event.prd));
+  }
+  tx.outbox.add(outcome);
+  return true;
+}

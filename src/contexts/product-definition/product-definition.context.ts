@@ -1,0 +1,35 @@
+import { inject, injectable } from 'inversify';
+import type { BoundedContext } from '../../shared/kernel/bounded-context';
+import type { MessageQueue, Unsubscribe } from '../../shared/messaging/message-queue';
+import { SyncRequestOnTaskSnapshot } from './application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
+import { TaskPollingService } from './application/task-polling/task-polling.service';
+import { PRODUCT_DEFINITION } from './product-definition.tokens';
+
+/** Product Definition as the composition root sees it: one event subscription and the pool of pollers. */
+@injectable()
+export class ProductDefinitionContext implements BoundedContext {
+  readonly name = 'product-definition';
+
+  constructor(
+    @inject(PRODUCT_DEFINITION.SyncRequestOnTaskSnapshot) private readonly syncRequest: SyncRequestOnTaskSnapshot,
+    @inject(PRODUCT_DEFINITION.TaskPollingService) private readonly poller: TaskPollingService,
+  ) {}
+
+  async subscribe(queue: MessageQueue): Promise<Unsubscribe[]> {
+    return [
+      await queue.subscribeToEvents({
+        consumer: SyncRequestOnTaskSnapshot.consumer,
+        types: SyncRequestOnTaskSnapshot.types,
+        handler: (message) => this.syncRequest.handle(message),
+      }),
+    ];
+  }
+
+  async start(): Promise<void> {
+    this.poller.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.poller.stop();
+  }
+}

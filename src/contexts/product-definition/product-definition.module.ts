@@ -1,0 +1,28 @@
+import { ContainerModule } from 'inversify';
+import { SyncRequestOnTaskSnapshot } from './application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
+import { TaskPollingService } from './application/task-polling/task-polling.service';
+import { RuleBasedProductManagerAgent } from './infrastructure/agent/rule-based-product-manager-agent';
+import { postgresRepositories } from './infrastructure/persistence/postgres-repositories';
+import { ProductDefinitionContext } from './product-definition.context';
+import { type ProductDefinitionOptions, productDefinitionOptions } from './product-definition.options';
+import { PRODUCT_DEFINITION } from './product-definition.tokens';
+
+/**
+ * Binds the context. Needs SHARED.UnitOfWork (its registry must hold the task-management and
+ * product-definition contracts) and SHARED.Logger. Options and the agent are bound here only when
+ * the composition root has not bound its own before loading this module.
+ */
+export function createProductDefinitionModule(options: Partial<ProductDefinitionOptions> = {}): ContainerModule {
+  return new ContainerModule(({ bind, isBound }) => {
+    if (!isBound(PRODUCT_DEFINITION.Options)) bind(PRODUCT_DEFINITION.Options).toConstantValue(productDefinitionOptions(options));
+    if (!isBound(PRODUCT_DEFINITION.ProductManagerAgent)) {
+      bind(PRODUCT_DEFINITION.ProductManagerAgent).to(RuleBasedProductManagerAgent).inSingletonScope();
+    }
+    bind(PRODUCT_DEFINITION.Repositories).toConstantValue(postgresRepositories);
+    bind(PRODUCT_DEFINITION.TaskPollingService).to(TaskPollingService).inSingletonScope();
+    bind(PRODUCT_DEFINITION.SyncRequestOnTaskSnapshot).to(SyncRequestOnTaskSnapshot).inSingletonScope();
+    bind(PRODUCT_DEFINITION.Context).to(ProductDefinitionContext).inSingletonScope();
+  });
+}
+
+export const productDefinitionModule = createProductDefinitionModule();

@@ -1,0 +1,21 @@
+import { inject, injectable } from 'inversify';
+import type { Envelope } from '../../../../shared/messaging/envelope';
+import { SubmitPrd } from '../../contracts';
+import { TASK_MANAGEMENT } from '../../task-management.tokens';
+import { PRODUCT_MANAGER_AGENT_ACTOR } from '../actors';
+import { payloadOf } from '../payload';
+import type { TaskCommandHandler } from '../task-command-handler';
+import type { TaskCommands } from '../task-commands';
+
+/** The agent stored a PRD version; it now awaits the approver. */
+@injectable()
+export class SubmitPrdHandler implements TaskCommandHandler {
+  readonly type = SubmitPrd.type;
+
+  constructor(@inject(TASK_MANAGEMENT.TaskCommands) private readonly commands: TaskCommands) {}
+
+  async handle(message: Envelope): Promise<void> {
+    const command = payloadOf(SubmitPrd, message);
+    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: PRODUCT_MANAGER_AGENT_ACTOR }, (task, cause) => task.submitPrd(command.prdVersion, cause));
+  }
+}

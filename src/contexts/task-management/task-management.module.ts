@@ -1,0 +1,42 @@
+import { ContainerModule } from 'inversify';
+import { ApprovePrdHandler } from './application/approve-prd/approve-prd.handler';
+import { CancelTaskHandler } from './application/cancel-task/cancel-task.handler';
+import { CreateTaskHandler } from './application/create-task/create-task.handler';
+import { FailTaskHandler } from './application/fail-task/fail-task.handler';
+import { ProvideClarificationHandler } from './application/provide-clarification/provide-clarification.handler';
+import { RejectPrdHandler } from './application/reject-prd/reject-prd.handler';
+import { RepublishOpenTasksHandler } from './application/republish-open-tasks/republish-open-tasks.handler';
+import { RequestClarificationHandler } from './application/request-clarification/request-clarification.handler';
+import { StartValidationHandler } from './application/start-validation/start-validation.handler';
+import { SubmitPrdHandler } from './application/submit-prd/submit-prd.handler';
+import { TaskCommandDispatcher } from './application/task-command.dispatcher';
+import { TaskCommands } from './application/task-commands';
+import { TypeOrmTaskRepositories } from './infrastructure/persistence/typeorm-task.repository';
+import { TaskManagementContext } from './task-management.context';
+import { DEFAULT_TASK_MANAGEMENT_OPTIONS, type TaskManagementOptions } from './task-management.options';
+import { TASK_MANAGEMENT } from './task-management.tokens';
+
+export const TASK_MANAGEMENT_HANDLERS = [
+  CreateTaskHandler,
+  StartValidationHandler,
+  RequestClarificationHandler,
+  SubmitPrdHandler,
+  ProvideClarificationHandler,
+  ApprovePrdHandler,
+  RejectPrdHandler,
+  CancelTaskHandler,
+  FailTaskHandler,
+  RepublishOpenTasksHandler,
+] as const;
+
+/** Needs SHARED.UnitOfWork bound by the composition root (with the task-management contracts registered). */
+export function taskManagementModule(options: TaskManagementOptions = DEFAULT_TASK_MANAGEMENT_OPTIONS): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<TaskManagementOptions>(TASK_MANAGEMENT.Options).toConstantValue(options);
+    bind(TASK_MANAGEMENT.TaskRepositories).to(TypeOrmTaskRepositories).inSingletonScope();
+    bind(TASK_MANAGEMENT.TaskCommands).to(TaskCommands).inSingletonScope();
+    for (const handler of TASK_MANAGEMENT_HANDLERS) bind(TASK_MANAGEMENT.CommandHandler).to(handler).inSingletonScope();
+    bind(TASK_MANAGEMENT.CommandDispatcher).to(TaskCommandDispatcher).inSingletonScope();
+    bind(TASK_MANAGEMENT.Context).to(TaskManagementContext).inSingletonScope();
+  });
+}

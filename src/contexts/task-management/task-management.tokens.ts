@@ -1,0 +1,11 @@
+/** Container tokens of the task-management context. */
+export const TASK_MANAGEMENT = {
+  Context: Symbol.for('task-management.Context'),
+  /** A `TaskManagementOptions`; the module binds it from what the composition root passes. */
+  Options: Symbol.for('task-management.Options'),
+  TaskRepositories: Symbol.for('task-management.TaskRepositories'),
+  TaskCommands: Symbol.for('task-management.TaskCommands'),
+  /** Every command handler, multi-bound; the dispatcher routes to them by message type. */
+  CommandHandler: Symbol.for('task-management.CommandHandler'),
+  CommandDispatcher: Symbol.for('task-management.CommandDispatcher'),
+} as const;

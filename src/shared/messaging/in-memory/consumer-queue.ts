@@ -1,0 +1,174 @@
+import type { ContractRegistry } from '../contract-registry';
+import type { Envelope } from '../envelope';
+import { isRetryable } from '../errors';
+import { backoffDelay, type RetryPolicy, type RetryScheduledEvent, type Subscription } from '../message-queue';
+import type { PendingWork } from './pending-work';
+import type { QueuedMessage } from './queued-message';
+
+export interface DeliveryDeps {
+  readonly registry: ContractRegistry;
+  readonly retryPolicy: RetryPolicy;
+  readonly random: () => number;
+  /** Most deliveries of one consumer in flight at once. */
+  readonly prefetch: number;
+  readonly work: PendingWork;
+  readonly now: () => Date;
+  isClosed(): boolean;
+  deadLetter(consumer: string, message: QueuedMessage, error: unknown): void;
+  retryScheduled(event: RetryScheduledEvent): void;
+}
+
+interface ActiveSubscription {
+  readonly subscription: Subscription;
+  readonly inFlight: Set<Promise<void>>;
+}
+
+/**
+ * A consumer's durable queue: it exists from the first subscribe, keeps collecting while nobody
+ * listens, and hands each message to one of the consumer's competing subscriptions.
+ */
+export class ConsumerQueue {
+  private readonly ready: QueuedMessage[] = [];
+  private readonly heldBack: QueuedMessage[] = [];
+  private readonly bindings = new Set<string>();
+  private readonly subscribers: ActiveSubscription[] = [];
+  /** Per key, the message that must finish (ack or dead letter) before the next one may start. */
+  private readonly keyOwners = new Map<string, QueuedMessage>();
+  private inFlight = 0;
+  private turn = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly deps: DeliveryDeps,
+  ) {}
+
+  bind(types: readonly string[]): void {
+    for (const type of types) this.bindings.add(type);
+  }
+
+  isBound(type: string): boolean {
+    return this.bindings.has(type);
+  }
+
+  subscribe(subscription: Subscription): () => Promise<void> {
+    const active: ActiveSubscription = { subscription, inFlight: new Set() };
+    this.subscribers.push(active);
+    this.dispatch();
+    // Resolves once this subscription's handlers finished: so do not await it inside one of them.
+    return async () => {
+      const index = this.subscribers.indexOf(active);
+      if (index >= 0) this.subscribers.splice(index, 1);
+      await Promise.all([...active.inFlight]);
+    };
+  }
+
+  enqueue(message: QueuedMessage): void {
+    this.ready.push(message);
+    // A held-back message goes behind the one that arrived after it: that is the reordering.
+    this.ready.push(...this.heldBack.splice(0));
+    this.dispatch();
+  }
+
+  holdBack(message: QueuedMessage): void {
+    this.heldBack.push(message);
+  }
+
+  /** Lets held-back messages through when nothing arrived behind them. */
+  releaseHeldBack(): void {
+    if (this.heldBack.length === 0) return;
+    this.ready.push(...this.heldBack.splice(0));
+    this.dispatch();
+  }
+
+  /** Waits for every handler of this consumer still running. */
+  async drain(): Promise<void> {
+    await Promise.all(this.subscribers.flatMap((s) => [...s.inFlight]));
+  }
+
+  private ordered(): boolean {
+    return this.subscribers.some((s) => s.subscription.orderedByKey === true);
+  }
+
+  private dispatch(): void {
+    if (this.deps.isClosed()) return;
+    const ordered = this.ordered();
+    let index = 0;
+    while (index < this.ready.length && this.inFlight < this.deps.prefetch) {
+      const message = this.ready[index] as QueuedMessage;
+      const keyed = ordered && message.key !== undefined;
+      const owner = keyed ? this.keyOwners.get(message.key as string) : undefined;
+      const subscriber = owner === undefined || owner === message ? this.pickSubscriber(message.type) : undefined;
+      if (subscriber === undefined) {
+        index += 1;
+        continue;
+      }
+      this.ready.splice(index, 1);
+      if (keyed) this.keyOwners.set(message.key as string, message);
+      this.start(message, subscriber);
+    }
+  }
+
+  private pickSubscriber(type: string): ActiveSubscription | undefined {
+    const candidates = this.subscribers.filter((s) => s.subscription.types.includes(type));
+    if (candidates.length === 0) return undefined;
+    this.turn = (this.turn + 1) % candidates.length;
+    return candidates[this.turn];
+  }
+
+  private start(message: QueuedMessage, subscriber: ActiveSubscription): void {
+    this.inFlight += 1;
+    this.deps.work.begin();
+    const delivery = this.deliver(message, subscriber).finally(() => {
+      subscriber.inFlight.delete(delivery);
+      this.inFlight -= 1;
+      this.dispatch();
+      this.deps.work.end();
+    });
+    subscriber.inFlight.add(delivery);
+  }
+
+  private async deliver(message: QueuedMessage, subscriber: ActiveSubscription): Promise<void> {
+    // Never run a handler inside the publisher's call stack.
+    await Promise.resolve();
+    message.attempts += 1;
+    let envelope: Envelope;
+    try {
+      envelope = this.deps.registry.validate(message.raw);
+    } catch (error) {
+      this.finish(message);
+      this.deps.deadLetter(this.name, message, error);
+      return;
+    }
+    try {
+      await subscriber.subscription.handler(envelope, { consumer: this.name, attempt: message.attempts, redelivered: message.attempts > 1 });
+      this.finish(message);
+    } catch (error) {
+      this.failed(message, envelope, error);
+    }
+  }
+
+  private failed(message: QueuedMessage, envelope: Envelope, error: unknown): void {
+    const policy = this.deps.retryPolicy;
+    message.firstFailedAt ??= this.deps.now().toISOString();
+    if (!isRetryable(error) || message.attempts >= policy.maxAttempts) {
+      this.finish(message);
+      this.deps.deadLetter(this.name, message, error);
+      return;
+    }
+    if (this.deps.isClosed()) {
+      this.ready.unshift(message);
+      return;
+    }
+    const delayMs = backoffDelay(policy, message.attempts, this.deps.random);
+    this.deps.retryScheduled({ consumer: this.name, message: envelope, attempt: message.attempts, delayMs, error });
+    // The message keeps its key while it waits, so later messages of that key stay behind it.
+    this.deps.work.schedule(() => {
+      this.ready.unshift(message);
+      this.dispatch();
+    }, delayMs);
+  }
+
+  private finish(message: QueuedMessage): void {
+    if (message.key !== undefined && this.keyOwners.get(message.key) === message) this.keyOwners.delete(message.key);
+  }
+}

@@ -1,0 +1,33 @@
+/** One consumer's copy of a message. The raw form is what travelled, as JSON would carry it. */
+export interface QueuedMessage {
+  /** Publish order, across the whole transport. */
+  readonly seq: number;
+  readonly raw: unknown;
+  /** Read from the raw message for routing; '' when it has none. */
+  readonly type: string;
+  readonly key: string | undefined;
+  /** Deliveries made so far. */
+  attempts: number;
+  firstFailedAt: string | undefined;
+}
+
+function field(raw: unknown, name: string): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const value: unknown = (raw as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Copies the message the way a wire would: a handler can never mutate what another consumer gets. */
+export function toWire(raw: unknown): unknown {
+  const json = JSON.stringify(raw);
+  return json === undefined ? undefined : (JSON.parse(json) as unknown);
+}
+
+export function queuedMessage(seq: number, raw: unknown): QueuedMessage {
+  return { seq, raw, type: field(raw, 'type') ?? '', key: field(raw, 'key'), attempts: 0, firstFailedAt: undefined };
+}
+
+/** Another consumer's (or a duplicate's) independent copy: its own delivery count. */
+export function copyOf(message: QueuedMessage): QueuedMessage {
+  return { ...message, attempts: 0, firstFailedAt: undefined };
+}

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '../../src/app/config';
+
+describe('loadConfig', () => {
+  it('runs with nothing set: embedded defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', PGLITE_DATA_DIR: '.refinery/pgdata', MIGRATE_ON_START: true });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.CONTEXTS).toEqual(['task-management', 'orchestration', 'product-definition', 'human-interaction']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ RABBITMQ_URL: 'http://x' }, 'RABBITMQ_URL'],
+    [{ CONTEXTS: 'task-management,billing' }, 'CONTEXTS'],
+    [{ REFINERY_USERS: 'alice:boss:longenoughtoken' }, 'REFINERY_USERS'],
+    [{ REFINERY_USERS: 'alice:requester:short' }, 'REFINERY_USERS'],
+    [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
+  ])('stops on %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`- ${variable}:`));
+  });
+
+  it('never echoes a value, which may hold a credential', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'not a url with s3cret' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+  });
+
+  it('parses users with roles and tokens', () => {
+    const { REFINERY_USERS } = loadConfig({ REFINERY_USERS: 'alice:requester:alice-token-1, bob:approver+admin:bob-token-12' });
+    expect(REFINERY_USERS).toEqual([
+      { id: 'alice', name: 'alice', roles: ['requester'], token: 'alice-token-1' },
+      { id: 'bob', name: 'bob', roles: ['approver', 'admin'], token: 'bob-token-12' },
+    ]);
+  });
+});

@@ -1,0 +1,138 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { humanInteractionContracts } from '../../../../src/contexts/human-interaction/contracts';
+import { AnswerClarification } from '../../../../src/contexts/human-interaction/application/answer-clarification/answer-clarification.service';
+import { CancelTask } from '../../../../src/contexts/human-interaction/application/cancel-task/cancel-task.service';
+import { DecidePrd } from '../../../../src/contexts/human-interaction/application/decide-prd/decide-prd.service';
+import { NotificationInbox } from '../../../../src/contexts/human-interaction/application/queries/notification-inbox.service';
+import { TaskQueries } from '../../../../src/contexts/human-interaction/application/queries/task-queries.service';
+import { RecordPrdOnPrdDrafted } from '../../../../src/contexts/human-interaction/application/record-prd/record-prd-on-prd-drafted.handler';
+import { ResendUnconfirmedRequests } from '../../../../src/contexts/human-interaction/application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
+import { SendNotificationHandler } from '../../../../src/contexts/human-interaction/application/send-notification/send-notification.handler';
+import { SubmitRequest } from '../../../../src/contexts/human-interaction/application/submit-request/submit-request.service';
+import { SyncTaskViewOnTaskEvent } from '../../../../src/contexts/human-interaction/application/sync-task-view/sync-task-view-on-task-event.handler';
+import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
+import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
+import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
+import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
+import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
+import { type TaskSnapshot, TaskStatusChanged, taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
+import type { Clock } from '../../../../src/shared/kernel/clock';
+import { silentLogger } from '../../../../src/shared/logging/logger';
+import { ContractRegistry, type MessageContract, message } from '../../../../src/shared/messaging/contract-registry';
+import { createEnvelope } from '../../../../src/shared/messaging/envelope';
+import type { Database } from '../../../../src/shared/persistence/data-source';
+import { UnitOfWork } from '../../../../src/shared/persistence/unit-of-work';
+
+export const USERS: HumanInteractionOptions['users'] = [
+  { id: 'alice', name: 'Alice', roles: ['requester'], token: 'alice-secret-token' },
+  { id: 'carol', name: 'Carol', roles: ['requester'], token: 'carol-secret-token' },
+  { id: 'bob', name: 'Bob', roles: ['approver'], token: 'bob-secret-token' },
+  { id: 'dave', name: 'Dave', roles: ['admin'], token: 'dave-secret-token' },
+];
+
+export const auth = (userId: 'alice' | 'carol' | 'bob' | 'dave') => ({ authorization: `Bearer ${userId}-secret-token` });
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-01-05T10:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** The context wired by hand (no container), with a fastify instance for `app.inject`. */
+export async function buildHumanInteraction(db: Database, users: HumanInteractionOptions['users'] = USERS) {
+  const clock = new ManualClock();
+  const registry = new ContractRegistry().register(
+    ...taskManagementContracts,
+    ...productDefinitionContracts,
+    ...orchestrationContracts,
+    ...humanInteractionContracts,
+  );
+  const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
+  const directory = new ConfiguredUserDirectory({ users });
+  const api = new HumanInteractionHttpApi(
+    directory,
+    new SubmitRequest(unitOfWork, directory),
+    new AnswerClarification(unitOfWork),
+    new DecidePrd(unitOfWork),
+    new CancelTask(unitOfWork),
+    new TaskQueries(db.dataSource),
+    new NotificationInbox(db.dataSource, clock),
+    silentLogger(),
+  );
+  const app: FastifyInstance = Fastify();
+  api.register(app);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    http: httpClient(app),
+    api,
+    clock,
+    unitOfWork,
+    directory,
+    syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork),
+    recordPrd: new RecordPrdOnPrdDrafted(unitOfWork),
+    sendNotification: new SendNotificationHandler(unitOfWork),
+    resender: new ResendUnconfirmedRequests(unitOfWork),
+  };
+}
+
+export interface HttpCall {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  /** An object is sent as JSON; a string is sent as it is (to send malformed JSON). */
+  readonly payload?: object | string;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  json(): any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary response shapes
+}
+
+/**
+ * Real HTTP against the listening instance. (fastify's `inject` loads light-my-request, which
+ * needs the ESM-only `cookie` package that jest's transform config does not cover yet.)
+ */
+export function httpClient(app: FastifyInstance) {
+  return async (call: HttpCall): Promise<HttpResponse> => {
+    const address = app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('fastify is not listening on a port');
+    const json = call.payload !== undefined && typeof call.payload !== 'string';
+    const response = await fetch(`http://127.0.0.1:${address.port}${call.url}`, {
+      method: call.method,
+      headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...call.headers },
+      ...(call.payload !== undefined ? { body: json ? JSON.stringify(call.payload) : (call.payload as string) } : {}),
+    });
+    const text = await response.text();
+    return { statusCode: response.status, json: () => JSON.parse(text) };
+  };
+}
+
+/** Delivers a task event (task-status-changed by default) to the view's handler. */
+export function deliverSnapshot(h: { syncTaskView: SyncTaskViewOnTaskEvent }, snapshot: TaskSnapshot, contract: MessageContract = TaskStatusChanged) {
+  const event = createEnvelope(message(contract, snapshot.taskId, snapshot));
+  return h.syncTaskView.handle(event).then(() => event);
+}
+
+export type HumanInteractionHarness = Awaited<ReturnType<typeof buildHumanInteraction>>;
+
+export interface OutboxEnvelope {
+  readonly messageId: string;
+  readonly type: string;
+  readonly key: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/** What this context has committed to send about a task, oldest first. */
+export async function outboxFor(db: Database, taskId: string): Promise<OutboxEnvelope[]> {
+  const rows: Array<{ envelope: OutboxEnvelope }> = await db.dataSource.query(
+    `SELECT envelope FROM messaging.outbox WHERE message_key = $1 ORDER BY id`,
+    [taskId],
+  );
+  return rows.map((row) => row.envelope);
+}
