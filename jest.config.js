@@ -1,20 +1,17 @@
-// Two projects: `unit` needs nothing outside the process; `integration` needs the real
-// RabbitMQ and PostgreSQL (see README). Both compile TypeScript with swc, decorator metadata on.
+// Unit, contract and acceptance tests: nothing outside the process (in-memory queue, PGlite).
+// TypeScript compiles with swc, decorator metadata on (see .swcrc).
 const fs = require('node:fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
 
-const common = {
+module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
-  // inversify 8 and uuid ship ES modules only; jest's CommonJS runtime needs them transformed.
-  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|uuid)/)'],
+  // inversify 8, uuid and cookie (fastify's) ship ES modules only; jest's CommonJS runtime needs them transformed.
+  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|uuid|cookie)/)'],
   setupFiles: ['reflect-metadata'],
   testEnvironment: 'node',
-};
-
-module.exports = {
-  projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.int.test.ts'] },
-  ],
+  // Opening an in-memory PGlite takes a few seconds on a 2-core machine.
+  testTimeout: 30_000,
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
 };

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { BoundedContext } from '../../shared/kernel/bounded-context';
 import type { MessageQueue, Unsubscribe } from '../../shared/messaging/message-queue';
 import { SyncRequestOnTaskSnapshot } from './application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
-import { TaskPollingService } from './application/task-polling/task-polling.service';
+import type { TaskPollingService } from './application/task-polling/task-polling.service';
 import { PRODUCT_DEFINITION } from './product-definition.tokens';
 
 /** Product Definition as the composition root sees it: one event subscription and the pool of pollers. */

@@ -13,7 +13,7 @@ describe('Human Interaction HTTP API', () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     h = await buildHumanInteraction(db);
-  });
+  }, 60_000);
   afterAll(async () => {
     await h.app.close();
     await db.close();

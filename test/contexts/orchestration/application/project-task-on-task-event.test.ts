@@ -8,7 +8,6 @@ import { openTestDatabase } from '../../../support/database';
 import { OrchestrationHarness, T0 } from '../support/orchestration.harness';
 import { TaskStory } from '../support/task-story.mother';
 
-const minutes = (n: number) => n * 60_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 describe('orchestration: projecting task events and driving the task at once', () => {
@@ -17,8 +16,8 @@ describe('orchestration: projecting task events and driving the task at once', (
   beforeAll(async () => {
     db = await openTestDatabase();
     o = new OrchestrationHarness(db);
-  });
-  afterAll(() => db.close());
+  }, 60_000);
+  afterAll(() => db?.close());
   beforeEach(() => o.reset());
 
   it('asks Task Management to start validating a new task, with an id derived from the task version', async () => {

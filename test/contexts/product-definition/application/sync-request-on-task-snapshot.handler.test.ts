@@ -2,15 +2,15 @@ import { PrdDrafted } from '../../../../src/contexts/product-definition/contract
 import { RequestClarification, SubmitPrd, TaskSnapshotPublished } from '../../../../src/contexts/task-management/contracts';
 import { deterministicId } from '../../../../src/shared/messaging/envelope';
 import { aPrdDocument } from '../support/prd.mother';
-import { type Harness, openHarness, ScriptedAgent } from '../support/harness';
+import { DATABASE_START_MS, type Harness, openHarness, ScriptedAgent } from '../support/harness';
 import { TaskStory } from '../support/task-story.mother';
 
 describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await openHarness();
-  });
-  afterAll(() => h.close());
+  }, DATABASE_START_MS);
+  afterAll(() => h?.close());
   beforeEach(() => h.clearWork());
 
   const requestVersion = async (taskId: string): Promise<unknown> =>

@@ -14,6 +14,9 @@ import type { Database } from '../../../../src/shared/persistence/data-source';
 import { UnitOfWork } from '../../../../src/shared/persistence/unit-of-work';
 import { openTestDatabase } from '../../../support/database';
 
+/** Starting PGlite and migrating takes seconds, more when other suites share the CPU. */
+export const DATABASE_START_MS = 60_000;
+
 export class FakeClock implements Clock {
   constructor(private current = new Date('2026-01-01T10:00:00Z')) {}
   now(): Date {

@@ -31,8 +31,7 @@ const KEYWORD_RISKS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 export function writePrd(input: AssessmentInput, analysis: RequestAnalysis, open: readonly Element[]): PrdDocument {
-  const { subject, fragments } = analysis;
-  const { audiences } = analysis;
+  const { subject, fragments, audiences } = analysis;
   const requirements = deriveRequirements(analysis, input.feedback, audiences[0] ?? `users of ${subject}`);
   const outcome = fragments.outcome[0];
   const soThat = outcome ? decapitalise(withoutFinalStop(outcome).replace(/^(?:so that|in order to)\s+/i, '')) : 'the problem described above no longer gets in my way';

@@ -18,6 +18,9 @@ const MIN_MEANINGFUL_WORDS = 3;
  * - otherwise it writes the PRD, listing what is still missing as open questions;
  * - it gives up only when the request has no usable content and it may not (or has nothing left
  *   to) ask.
+ * Each version is written afresh from the request, the answers and all feedback (so `previousPrd`
+ * is not needed); every feedback item lands in a section and in feedbackAddressed, which is what
+ * makes the next version visibly different.
  */
 @injectable()
 export class RuleBasedProductManagerAgent implements ProductManagerAgent {

@@ -1,0 +1,174 @@
+import 'reflect-metadata';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Container, type ContainerModule } from 'inversify';
+import { humanInteractionContracts } from '../contexts/human-interaction/contracts';
+import { HUMAN_INTERACTION, type HumanInteractionHttpApi, humanInteractionModule, type HumanInteractionOptions } from '../contexts/human-interaction/human-interaction.module';
+import { orchestrationContracts } from '../contexts/orchestration/contracts';
+import { ORCHESTRATION, orchestrationModule, type OrchestrationOptions } from '../contexts/orchestration/orchestration.module';
+import { productDefinitionContracts } from '../contexts/product-definition/contracts';
+import { createProductDefinitionModule } from '../contexts/product-definition/product-definition.module';
+import { PRODUCT_DEFINITION } from '../contexts/product-definition/product-definition.tokens';
+import { taskManagementContracts } from '../contexts/task-management/contracts';
+import { taskManagementModule } from '../contexts/task-management/task-management.module';
+import { TASK_MANAGEMENT } from '../contexts/task-management/task-management.tokens';
+import type { BoundedContext } from '../shared/kernel/bounded-context';
+import { type Clock, systemClock } from '../shared/kernel/clock';
+import { SHARED } from '../shared/kernel/tokens';
+import type { Logger } from '../shared/logging/logger';
+import { ContractRegistry } from '../shared/messaging/contract-registry';
+import type { FaultOptions } from '../shared/messaging/in-memory/fault-injector';
+import type { MessageQueue, Unsubscribe } from '../shared/messaging/message-queue';
+import { MonitoredMessageQueue } from '../shared/messaging/monitoring/monitored-message-queue';
+import { type Database, migrate, openDatabase } from '../shared/persistence/data-source';
+import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
+import { UnitOfWork } from '../shared/persistence/unit-of-work';
+import type { Config, ConfiguredUser, ContextName } from './config';
+import { registerAdminRoutes } from './http/admin.routes';
+import { registerHealthRoutes } from './http/health.routes';
+import { createTransport, retryPolicyOf } from './transport';
+
+export interface ApplicationOptions {
+  readonly config: Config;
+  readonly users: readonly ConfiguredUser[];
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** An open database to use instead of the one the config names (tests). */
+  readonly database?: Database;
+  /** In-memory transport only: seeded faults and randomness (tests). */
+  readonly faults?: FaultOptions;
+  readonly random?: () => number;
+}
+
+export function createContractRegistry(): ContractRegistry {
+  return new ContractRegistry().register(...taskManagementContracts, ...orchestrationContracts, ...productDefinitionContracts, ...humanInteractionContracts);
+}
+
+const CONTEXT_TOKENS: Record<ContextName, symbol> = {
+  'task-management': TASK_MANAGEMENT.Context,
+  orchestration: ORCHESTRATION.Context,
+  'product-definition': PRODUCT_DEFINITION.Context,
+  'human-interaction': HUMAN_INTERACTION.Context,
+};
+
+function modulesFor(config: Config): ContainerModule[] {
+  const modules: Record<ContextName, () => ContainerModule> = {
+    'task-management': () => taskManagementModule(),
+    orchestration: () => orchestrationModule,
+    'product-definition': () =>
+      createProductDefinitionModule({
+        pollerCount: config.POLLERS,
+        pollIntervalMs: config.POLL_INTERVAL_MS,
+        leaseMs: config.LEASE_MS,
+        maxAttempts: config.AGENT_MAX_ATTEMPTS,
+        maxClarificationRounds: config.MAX_CLARIFICATION_ROUNDS,
+      }),
+    'human-interaction': () => humanInteractionModule,
+  };
+  return config.CONTEXTS.map((name) => modules[name]());
+}
+
+function orchestrationOptions(config: Config): OrchestrationOptions {
+  return {
+    scanIntervalMs: config.SCAN_INTERVAL_MS,
+    redriveAfterMs: config.REDRIVE_AFTER_MS,
+    republishIdleMs: config.REPUBLISH_IDLE_MS,
+    sweepBatchSize: 500,
+    stalledAfterMs: {
+      NEW: config.STALLED_NEW_MS,
+      REQUEST_VALIDATION: config.STALLED_REQUEST_VALIDATION_MS,
+      CLARIFICATION_NEEDED: config.STALLED_CLARIFICATION_NEEDED_MS,
+      PRD_VALIDATION: config.STALLED_PRD_VALIDATION_MS,
+    },
+  };
+}
+
+/**
+ * The composition root: the only place that knows every context, picks the transport and the
+ * database, wraps the transport with monitoring, and calls `container.get`.
+ */
+export class Application {
+  private subscriptions: Unsubscribe[] = [];
+  private started = false;
+
+  private constructor(
+    readonly config: Config,
+    readonly database: Database,
+    /** The transport as chosen, before monitoring (tests await its idleness). */
+    readonly transport: MessageQueue,
+    readonly queue: MonitoredMessageQueue,
+    readonly relay: OutboxRelay,
+    readonly http: FastifyInstance,
+    readonly contexts: readonly BoundedContext[],
+    private readonly logger: Logger,
+  ) {}
+
+  static async create(options: ApplicationOptions): Promise<Application> {
+    const { config, logger } = options;
+    if (!config.RABBITMQ_URL && config.CONTEXTS.length < 4) {
+      throw new Error('CONTEXTS selects only some contexts, which needs RABBITMQ_URL: on the in-memory queue every context runs in one process');
+    }
+    const registry = createContractRegistry();
+    const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [], poolSize: config.DATABASE_POOL_SIZE }));
+    if (!options.database) {
+      if (config.MIGRATE_ON_START) {
+        const applied = await migrate(database.dataSource);
+        if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+      } else if (await database.dataSource.showMigrations()) {
+        await database.close();
+        throw new Error('the database has migrations that are not applied: run `npm run migrate` or set MIGRATE_ON_START=true');
+      }
+    }
+    const transport = await createTransport(config, { registry, retryPolicy: retryPolicyOf(config), logger, ...(options.faults ? { faults: options.faults } : {}), ...(options.random ? { random: options.random } : {}) });
+    const queue = new MonitoredMessageQueue(transport, { logger });
+    const clock = options.clock ?? systemClock;
+    const unitOfWork = new UnitOfWork(database.dataSource, registry, clock);
+    const relay = new OutboxRelay(database.dataSource, queue, logger, { batchSize: 200, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+    unitOfWork.onCommit(() => relay.kick());
+
+    const container = new Container();
+    container.bind(SHARED.DataSource).toConstantValue(database.dataSource);
+    container.bind(SHARED.UnitOfWork).toConstantValue(unitOfWork);
+    container.bind(SHARED.MessageQueue).toConstantValue(queue);
+    container.bind(SHARED.Logger).toConstantValue(logger);
+    container.bind(SHARED.Clock).toConstantValue(clock);
+    container.bind<OrchestrationOptions>(ORCHESTRATION.Options).toConstantValue(orchestrationOptions(config));
+    container.bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue({ users: options.users.map((u) => ({ ...u, roles: [...u.roles] })) });
+    await container.loadAsync(...modulesFor(config));
+    const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
+
+    const http = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+    registerHealthRoutes(http, { database, queue, isStarted: () => true });
+    registerAdminRoutes(http, { deadLetters: queue, users: options.users });
+    if (config.CONTEXTS.includes('human-interaction')) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
+    return new Application(config, database, transport, queue, relay, http, contexts, logger);
+  }
+
+  /** Subscribes every context, starts scanners and pollers, and the outbox relay. */
+  async start(): Promise<void> {
+    for (const context of this.contexts) this.subscriptions.push(...(await context.subscribe(this.queue)));
+    for (const context of this.contexts) await context.start();
+    this.relay.start();
+    this.started = true;
+  }
+
+  async listen(): Promise<string> {
+    return this.http.listen({ host: this.config.HOST, port: this.config.PORT });
+  }
+
+  /**
+   * Graceful: stop taking HTTP requests and new work, let in-flight handlers finish, publish what
+   * is committed, then close the transport and the database. Unsent outbox rows stay in the
+   * database and go out at the next start.
+   */
+  async stop(): Promise<void> {
+    await this.http.close();
+    if (this.started) {
+      for (const context of this.contexts) await context.stop();
+      for (const unsubscribe of this.subscriptions.splice(0)) await unsubscribe();
+      await this.relay.stop();
+    }
+    await this.queue.close();
+    await this.database.close();
+    this.logger.info('stopped');
+  }
+}

@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { createLogger } from '../shared/logging/logger';
+import { Application } from './container';
+import { ConfigError, loadConfig } from './config';
+import { demoUsers } from './users';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const tokensFile = join('.refinery', 'dev-tokens.json');
+  const users = config.REFINERY_USERS ?? demoUsers(tokensFile);
+  const app = await Application.create({ config, users, logger });
+  await app.start();
+  const url = await app.listen();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight work');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const storage = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.PGLITE_DATA_DIR}`;
+  const transport = config.RABBITMQ_URL ? 'RabbitMQ (RABBITMQ_URL)' : 'the in-memory queue';
+  const who = config.REFINERY_USERS
+    ? `Users come from REFINERY_USERS: ${users.map((u) => `${u.id} (${u.roles.join('+')})`).join(', ')}.`
+    : `Demo users alice (requester), bob (approver) and admin; their tokens are in ${tokensFile}:\n  ALICE=$(node -p "require('./${tokensFile}').alice")`;
+  process.stdout.write(
+    [
+      '',
+      `Refinery is listening on ${url} (contexts: ${config.CONTEXTS.join(', ')}; ${transport}; ${storage}).`,
+      who,
+      'Submit a first request:',
+      `  curl -s -X POST ${url}/api/tasks -H "Authorization: Bearer $ALICE" -H 'Content-Type: application/json' \\`,
+      `    -d '{"title":"Dark mode","description":"Make the dashboard easier on the eyes"}'`,
+      'Stop with Ctrl-C: in-flight work finishes first.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Refinery failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import type { Logger } from '../shared/logging/logger';
+import type { ContractRegistry } from '../shared/messaging/contract-registry';
+import { type FaultOptions } from '../shared/messaging/in-memory/fault-injector';
+import { InMemoryMessageQueue } from '../shared/messaging/in-memory/in-memory-message-queue';
+import type { MessageQueue, RetryPolicy } from '../shared/messaging/message-queue';
+import type { Config } from './config';
+
+export interface TransportOptions {
+  readonly registry: ContractRegistry;
+  readonly retryPolicy: RetryPolicy;
+  readonly logger: Logger;
+  /** In-memory only: seeded faults, for tests that prove convergence. */
+  readonly faults?: FaultOptions;
+  readonly random?: () => number;
+}
+
+export function retryPolicyOf(config: Config): RetryPolicy {
+  return {
+    maxAttempts: config.RETRY_MAX_ATTEMPTS,
+    initialDelayMs: config.RETRY_INITIAL_DELAY_MS,
+    maxDelayMs: config.RETRY_MAX_DELAY_MS,
+    multiplier: 2,
+    jitter: 0.2,
+  };
+}
+
+/** The transport the config asks for, before the monitoring decorator wraps it. */
+export async function createTransport(config: Config, options: TransportOptions): Promise<MessageQueue> {
+  if (config.RABBITMQ_URL) {
+    throw new Error('RABBITMQ_URL is set, but this build has no RabbitMQ transport yet; unset it to run on the in-memory queue');
+  }
+  return new InMemoryMessageQueue({
+    registry: options.registry,
+    retryPolicy: options.retryPolicy,
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+}

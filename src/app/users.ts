@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { ConfiguredUser } from './config';
+
+const devTokensSchema = z.record(z.string(), z.string().min(8));
+
+/**
+ * Without REFINERY_USERS the service runs for one person trying it out: a requester `alice`,
+ * an approver `bob` and an admin `admin`, with random tokens kept in a file only its owner can
+ * read (never printed, never in code). The same file is reused on the next start.
+ */
+export function demoUsers(tokensFile: string): ConfiguredUser[] {
+  let tokens: Record<string, string> = {};
+  if (existsSync(tokensFile)) tokens = devTokensSchema.parse(JSON.parse(readFileSync(tokensFile, 'utf8')));
+  const roles = { alice: ['requester'], bob: ['approver'], admin: ['admin'] } as const;
+  let changed = false;
+  for (const id of Object.keys(roles)) {
+    if (!tokens[id]) {
+      tokens[id] = randomBytes(18).toString('base64url');
+      changed = true;
+    }
+  }
+  if (changed) {
+    mkdirSync(dirname(tokensFile), { recursive: true });
+    writeFileSync(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(tokensFile, 0o600);
+  }
+  return Object.entries(roles).map(([id, r]) => ({ id, name: id, roles: [...r], token: tokens[id] as string }));
+}

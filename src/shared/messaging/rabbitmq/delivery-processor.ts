@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Message } from 'amqplib';
+import type { Logger } from '../../logging/logger';
+import type { ContractRegistry } from '../contract-registry';
+import type { Envelope } from '../envelope';
+import { describeError, isRetryable } from '../errors';
+import type { DeliveryObservers } from '../in-memory/delivery-observers';
+import { backoffDelay, type MessageHandler, type RetryPolicy } from '../message-queue';
+import type { ConfirmedPublisher } from './confirmed-publisher';
+import { attemptOf, copyProperties, deadLetterHeaders, type FailureRecord, HEADER, headerText, parseBody, typeOf } from './message-headers';
+import type { ConsumerQueues } from './rabbitmq-topology';
+
+/** The channel a message came on: acks must go back on it, and fail quietly once it is closed. */
+export interface DeliveryChannel {
+  isOpen(): boolean;
+  ack(message: Message): void;
+  /** Gives the message back to the broker for redelivery. */
+  requeue(message: Message): void;
+}
+
+export interface DeliveryContext {
+  readonly consumer: string;
+  readonly queues: ConsumerQueues;
+  readonly handler: MessageHandler;
+  readonly channel: DeliveryChannel;
+  /**
+   * Wait out retries here, holding the message, instead of in the retry queue: an ordered
+   * consumer must not let later messages of the key overtake the one being retried.
+   */
+  readonly retryInProcess: boolean;
+  /** Aborted when the consumer stops: waits end, and the unacked message goes back to the broker. */
+  readonly signal: AbortSignal;
+}
+
+export interface DeliveryProcessorDeps {
+  readonly registry: ContractRegistry;
+  readonly retryPolicy: RetryPolicy;
+  readonly random: () => number;
+  readonly now: () => Date;
+  readonly publisher: ConfirmedPublisher;
+  readonly observers: DeliveryObservers;
+  readonly logger: Logger;
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decides the fate of one delivery: ack on success; on failure a retry copy (with backoff) or a
+ * dead letter. A copy is always confirmed by the broker BEFORE the original is acked, so a crash
+ * in between duplicates a message but never loses one.
+ */
+export class DeliveryProcessor {
+  constructor(private readonly deps: DeliveryProcessorDeps) {}
+
+  /** Never rejects. Runs the handler synchronously up to its first await, so arrival order holds. */
+  async process(message: Message, context: DeliveryContext): Promise<void> {
+    let attempt = attemptOf(message);
+    let envelope: Envelope;
+    try {
+      envelope = this.deps.registry.validate(parseBody(message.content));
+    } catch (error) {
+      await this.deadLetter(message, context, error, attempt, undefined);
+      return;
+    }
+    let firstFailedAt = headerText(message, HEADER.firstFailedAt);
+    for (;;) {
+      try {
+        await context.handler(envelope, { consumer: context.consumer, attempt, redelivered: attempt > 1 || message.fields.redelivered });
+        context.channel.ack(message);
+        return;
+      } catch (error) {
+        firstFailedAt ??= this.deps.now().toISOString();
+        const policy = this.deps.retryPolicy;
+        if (!isRetryable(error) || attempt >= policy.maxAttempts) {
+          await this.deadLetter(message, context, error, attempt, firstFailedAt);
+          return;
+        }
+        const delayMs = backoffDelay(policy, attempt, this.deps.random);
+        if (!context.retryInProcess) {
+          await this.scheduleRetry(message, context, { envelope, error, attempt, delayMs, firstFailedAt });
+          return;
+        }
+        this.deps.observers.retryScheduled({ consumer: context.consumer, message: envelope, attempt, delayMs, error });
+        if (!(await pause(delayMs, context.signal))) return;
+        attempt += 1;
+      }
+    }
+  }
+
+  private async scheduleRetry(
+    message: Message,
+    context: DeliveryContext,
+    retry: { envelope: Envelope; error: unknown; attempt: number; delayMs: number; firstFailedAt: string },
+  ): Promise<void> {
+    // A closed channel already gave the message back to the broker: a copy would duplicate it.
+    if (!context.channel.isOpen()) return;
+    const headers = { [HEADER.attempts]: retry.attempt, [HEADER.firstFailedAt]: retry.firstFailedAt };
+    try {
+      await this.deps.publisher.publish({
+        exchange: '',
+        routingKey: context.queues.retry,
+        content: message.content,
+        properties: { ...copyProperties(message, headers), expiration: String(retry.delayMs) },
+        // Mandatory: were the retry queue gone, the copy would vanish and the ack would lose the message.
+        mandatory: true,
+      });
+    } catch (error) {
+      await this.giveBack(message, context, error, retry.delayMs);
+      return;
+    }
+    context.channel.ack(message);
+    this.deps.observers.retryScheduled({ consumer: context.consumer, message: retry.envelope, attempt: retry.attempt, delayMs: retry.delayMs, error: retry.error });
+  }
+
+  private async deadLetter(message: Message, context: DeliveryContext, error: unknown, attempts: number, firstFailedAt: string | undefined): Promise<void> {
+    if (!context.channel.isOpen()) return;
+    const at = this.deps.now().toISOString();
+    const failure: FailureRecord = { consumer: context.consumer, ...describeError(error), attempts, firstFailedAt: firstFailedAt ?? at, lastFailedAt: at };
+    const id = randomUUID();
+    try {
+      await this.deps.publisher.publish({
+        exchange: '',
+        routingKey: context.queues.deadLetter,
+        content: message.content,
+        properties: copyProperties(message, deadLetterHeaders(failure, id)),
+        mandatory: true,
+      });
+    } catch (publishError) {
+      await this.giveBack(message, context, publishError, this.deps.retryPolicy.initialDelayMs);
+      return;
+    }
+    context.channel.ack(message);
+    const body = parseBody(message.content);
+    this.deps.observers.deadLettered({ deadLetter: { id, message: body, messageType: typeOf(message, body), ...failure }, error });
+  }
+
+  /** The copy could not be stored: hand the original back, after a pause so a broken broker is not hammered. */
+  private async giveBack(message: Message, context: DeliveryContext, error: unknown, delayMs: number): Promise<void> {
+    this.deps.logger.warn({ consumer: context.consumer, messageId: message.properties.messageId, err: describeError(error) }, 'could not store a retry or dead-letter copy; requeueing the message');
+    await pause(Math.max(delayMs, 100), context.signal);
+    context.channel.requeue(message);
+  }
+}

@@ -1,0 +1,28 @@
+import { Container } from 'inversify';
+import { HUMAN_INTERACTION, HumanInteractionHttpApi, humanInteractionModule } from '../../../src/contexts/human-interaction/human-interaction.module';
+import type { BoundedContext } from '../../../src/shared/kernel/bounded-context';
+import { systemClock } from '../../../src/shared/kernel/clock';
+import { SHARED } from '../../../src/shared/kernel/tokens';
+import { silentLogger } from '../../../src/shared/logging/logger';
+import { USERS } from './support/human-interaction.harness';
+
+describe('humanInteractionModule', () => {
+  it('lets the composition root resolve the context and the HTTP API', async () => {
+    const container = new Container();
+    container.bind(SHARED.UnitOfWork).toConstantValue({});
+    container.bind(SHARED.DataSource).toConstantValue({});
+    container.bind(SHARED.Logger).toConstantValue(silentLogger());
+    container.bind(SHARED.Clock).toConstantValue(systemClock);
+    container.bind(HUMAN_INTERACTION.Options).toConstantValue({ users: USERS });
+    await container.load(humanInteractionModule);
+    expect(container.get<BoundedContext>(HUMAN_INTERACTION.Context).name).toBe('human-interaction');
+    expect(container.get(HUMAN_INTERACTION.HttpApi)).toBeInstanceOf(HumanInteractionHttpApi);
+  });
+
+  it('refuses configured users that are not valid', async () => {
+    const container = new Container();
+    container.bind(HUMAN_INTERACTION.Options).toConstantValue({ users: [{ id: 'x', name: 'X', roles: ['boss'], token: 'short' }] });
+    await container.load(humanInteractionModule);
+    expect(() => container.get(HUMAN_INTERACTION.UserDirectory)).toThrow(/roles|token/);
+  });
+});

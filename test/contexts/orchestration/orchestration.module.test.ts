@@ -1,0 +1,86 @@
+import { Container } from 'inversify';
+import type { BoundedContext } from '../../../src/shared/kernel/bounded-context';
+import { SHARED } from '../../../src/shared/kernel/tokens';
+import type { MessageQueue, Subscription, Unsubscribe } from '../../../src/shared/messaging/message-queue';
+import { createEnvelope } from '../../../src/shared/messaging/envelope';
+import { message } from '../../../src/shared/messaging/contract-registry';
+import type { Database } from '../../../src/shared/persistence/data-source';
+import { DEFAULT_ORCHESTRATION_OPTIONS, ORCHESTRATION, orchestrationModule } from '../../../src/contexts/orchestration/orchestration.module';
+import { RepublishOpenTasks, StartValidation, TASK_EVENT_TYPES, TaskCreated } from '../../../src/contexts/task-management/contracts';
+import { openTestDatabase } from '../../support/database';
+import { OrchestrationHarness, T0 } from './support/orchestration.harness';
+import { TaskStory } from './support/task-story.mother';
+
+/** Records subscriptions; nothing is delivered unless the test calls a handler. */
+class RecordingQueue implements MessageQueue {
+  readonly events: Subscription[] = [];
+  readonly commands: Subscription[] = [];
+  async publishEvent(): Promise<void> {}
+  async publishCommand(): Promise<void> {}
+  async subscribeToEvents(subscription: Subscription): Promise<Unsubscribe> {
+    this.events.push(subscription);
+    return async () => undefined;
+  }
+  async subscribeToCommands(subscription: Subscription): Promise<Unsubscribe> {
+    this.commands.push(subscription);
+    return async () => undefined;
+  }
+  async close(): Promise<void> {}
+}
+
+async function until(condition: () => Promise<boolean>, deadlineMs = 5_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('the orchestration module', () => {
+  let db: Database;
+  let o: OrchestrationHarness;
+  let context: BoundedContext;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    o = new OrchestrationHarness(db);
+    const container = new Container();
+    container.bind(SHARED.UnitOfWork).toConstantValue(o.unitOfWork);
+    container.bind(SHARED.Clock).toConstantValue(o.clock);
+    container.bind(SHARED.Logger).toConstantValue(o.log.logger);
+    container.bind(SHARED.DataSource).toConstantValue(db.dataSource);
+    container.bind(ORCHESTRATION.Options).toConstantValue({ ...DEFAULT_ORCHESTRATION_OPTIONS, scanIntervalMs: 60_000 });
+    container.load(orchestrationModule);
+    context = container.get<BoundedContext>(ORCHESTRATION.Context);
+  }, 60_000);
+  afterAll(() => db?.close());
+  beforeEach(() => o.reset());
+
+  it('subscribes one consumer to every task event and drives the task it hears about', async () => {
+    const queue = new RecordingQueue();
+    const unsubscribes = await context.subscribe(queue);
+
+    expect(unsubscribes).toHaveLength(1);
+    expect(queue.commands).toEqual([]);
+    expect(queue.events).toEqual([expect.objectContaining({ consumer: 'orchestration.task-events', types: [...TASK_EVENT_TYPES] })]);
+
+    const task = TaskStory.created(T0);
+    await queue.events[0]?.handler(createEnvelope(message(TaskCreated, task.taskId, task.snapshot())));
+    expect((await o.sentFor(task.taskId)).map((m) => m.type)).toEqual([StartValidation.type]);
+  });
+
+  it('sweeps as soon as it starts, and on stop waits for the sweep in progress', async () => {
+    await context.start();
+    await context.stop();
+    expect(await o.sent(RepublishOpenTasks.type)).toHaveLength(1);
+  });
+
+  it('sweeps again every scanIntervalMs until stopped', async () => {
+    const scanner = o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, scanIntervalMs: 5 });
+    scanner.start();
+    await until(async () => (await o.sent(RepublishOpenTasks.type)).length >= 3);
+    await scanner.stop();
+    const swept = (await o.sent(RepublishOpenTasks.type)).length;
+    await scanner.sweepOnce();
+    expect(await o.sent(RepublishOpenTasks.type)).toHaveLength(swept + 1);
+  });
+});

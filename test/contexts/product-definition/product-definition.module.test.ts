@@ -1,0 +1,75 @@
+import { Container } from 'inversify';
+import { RequestClarification, SubmitPrd, TASK_EVENT_TYPES, TaskCreated, TaskStatusChanged } from '../../../src/contexts/task-management/contracts';
+import { createProductDefinitionModule } from '../../../src/contexts/product-definition/product-definition.module';
+import { PRODUCT_DEFINITION } from '../../../src/contexts/product-definition/product-definition.tokens';
+import type { BoundedContext } from '../../../src/shared/kernel/bounded-context';
+import { SHARED } from '../../../src/shared/kernel/tokens';
+import { silentLogger } from '../../../src/shared/logging/logger';
+import { message } from '../../../src/shared/messaging/contract-registry';
+import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
+import type { MessageQueue, Subscription } from '../../../src/shared/messaging/message-queue';
+import { DATABASE_START_MS, eventually, type Harness, openHarness } from './support/harness';
+import { COMPLETE_REQUEST } from './support/requests.mother';
+import { TaskStory } from './support/task-story.mother';
+
+/** Records subscriptions so the test can deliver to the handler the context registered. */
+class RecordingQueue implements MessageQueue {
+  readonly events: Subscription[] = [];
+  readonly commands: Subscription[] = [];
+  async publishEvent(): Promise<void> {}
+  async publishCommand(): Promise<void> {}
+  async subscribeToEvents(subscription: Subscription) {
+    this.events.push(subscription);
+    return async () => {};
+  }
+  async subscribeToCommands(subscription: Subscription) {
+    this.commands.push(subscription);
+    return async () => {};
+  }
+  async close(): Promise<void> {}
+}
+
+describe('productDefinitionModule', () => {
+  let h: Harness;
+  let context: BoundedContext;
+  beforeAll(async () => {
+    h = await openHarness();
+    const container = new Container();
+    container.bind(SHARED.UnitOfWork).toConstantValue(h.unitOfWork);
+    container.bind(SHARED.Logger).toConstantValue(silentLogger());
+    await container.load(createProductDefinitionModule({ pollIntervalMs: 600_000 }));
+    context = container.get<BoundedContext>(PRODUCT_DEFINITION.Context);
+  }, DATABASE_START_MS);
+  afterAll(async () => {
+    await context?.stop();
+    await h?.close();
+  });
+
+  it('subscribes one consumer to the task events and nothing else', async () => {
+    const queue = new RecordingQueue();
+
+    await context.subscribe(queue);
+
+    expect(context.name).toBe('product-definition');
+    expect(queue.commands).toEqual([]);
+    expect(queue.events).toEqual([expect.objectContaining({ consumer: 'product-definition.task-events', types: [...TASK_EVENT_TYPES] })]);
+  });
+
+  it('turns task events into outcomes once started, woken by the events themselves', async () => {
+    const queue = new RecordingQueue();
+    await context.subscribe(queue);
+    const deliver = (envelope: Envelope) => queue.events[0]?.handler(envelope);
+    await context.start();
+    const vague = TaskStory.of();
+    const complete = TaskStory.of(COMPLETE_REQUEST);
+
+    await deliver(createEnvelope(message(TaskCreated, vague.taskId, vague.snapshot())));
+    await deliver(createEnvelope(message(TaskStatusChanged, vague.taskId, vague.startValidation().snapshot())));
+    await deliver(createEnvelope(message(TaskStatusChanged, complete.taskId, complete.startValidation().snapshot())));
+
+    await eventually(async () => (await h.outbox(vague.taskId)).length > 0 && (await h.outbox(complete.taskId)).length > 0, 20_000);
+    await context.stop();
+    expect((await h.outbox(vague.taskId)).map((e) => e.type)).toEqual([RequestClarification.type]);
+    expect((await h.outbox(complete.taskId)).map((e) => e.type)).toContain(SubmitPrd.type);
+  }, 30_000);
+});

@@ -1,0 +1,55 @@
+import type { ConfiguredUser } from '../../src/app/config';
+import { configSchema } from '../../src/app/config';
+import { Application } from '../../src/app/container';
+import type { Clock } from '../../src/shared/kernel/clock';
+import { silentLogger } from '../../src/shared/logging/logger';
+import type { FaultOptions } from '../../src/shared/messaging/in-memory/fault-injector';
+import { mulberry32 } from '../../src/shared/messaging/in-memory/seeded-random';
+import { openTestDatabase } from './database';
+
+export const TEST_USERS: readonly ConfiguredUser[] = [
+  { id: 'alice', name: 'Alice', roles: ['requester'], token: 'alice-test-token' },
+  { id: 'carol', name: 'Carol', roles: ['requester'], token: 'carol-test-token' },
+  { id: 'bob', name: 'Bob', roles: ['approver'], token: 'bob-test-token' },
+  { id: 'root', name: 'Root', roles: ['admin'], token: 'root-test-token' },
+];
+
+export const bearer = (userId: string) => ({ authorization: `Bearer ${TEST_USERS.find((u) => u.id === userId)?.token ?? 'unknown'}` });
+
+export interface TestAppOptions {
+  readonly env?: Record<string, string>;
+  readonly faults?: FaultOptions;
+  readonly seed?: number;
+  readonly clock?: Clock;
+}
+
+/**
+ * The whole service in one process, as `npm start` builds it, on a fresh in-memory PGlite and the
+ * in-memory queue; timings shortened so sweeps and retries happen within a test.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<Application> {
+  const config = configSchema.parse({
+    LOG_LEVEL: 'silent',
+    RETRY_INITIAL_DELAY_MS: '5',
+    RETRY_MAX_DELAY_MS: '100',
+    OUTBOX_POLL_INTERVAL_MS: '20',
+    SCAN_INTERVAL_MS: '50',
+    REDRIVE_AFTER_MS: '300',
+    REPUBLISH_IDLE_MS: '300',
+    POLL_INTERVAL_MS: '20',
+    LEASE_MS: '5000',
+    ...options.env,
+  });
+  const database = await openTestDatabase();
+  const app = await Application.create({
+    config,
+    users: TEST_USERS,
+    logger: silentLogger(),
+    database,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+    random: mulberry32(options.seed ?? 42),
+  });
+  await app.start();
+  return app;
+}
