@@ -47,6 +47,10 @@ export const configSchema = z.object({
   DATABASE_POOL_SIZE: int(10, 1),
   MIGRATE_ON_START: flag(true),
   RABBITMQ_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+  RABBITMQ_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dots, dashes').default('refinery'),
+  RABBITMQ_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
+  RABBITMQ_PREFETCH: int(50, 1),
+  RABBITMQ_PUBLISH_TIMEOUT_MS: int(10_000, 100),
   CONTEXTS: z
     .string()
     .default(CONTEXT_NAMES.join(','))

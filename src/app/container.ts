@@ -19,6 +19,7 @@ import { ContractRegistry } from '../shared/messaging/contract-registry';
 import type { FaultOptions } from '../shared/messaging/in-memory/fault-injector';
 import type { MessageQueue, Unsubscribe } from '../shared/messaging/message-queue';
 import { MonitoredMessageQueue } from '../shared/messaging/monitoring/monitored-message-queue';
+import { RabbitMqMessageQueue } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { type Database, migrate, openDatabase } from '../shared/persistence/data-source';
 import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
 import { UnitOfWork } from '../shared/persistence/unit-of-work';
@@ -89,6 +90,7 @@ function orchestrationOptions(config: Config): OrchestrationOptions {
 export class Application {
   private subscriptions: Unsubscribe[] = [];
   private started = false;
+  private onStarted: () => void = () => undefined;
 
   private constructor(
     readonly config: Config,
@@ -137,10 +139,14 @@ export class Application {
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
     const http = Fastify({ logger: false, bodyLimit: 256 * 1024 });
-    registerHealthRoutes(http, { database, queue, isStarted: () => true });
+    let started = false;
+    const brokerConnected = transport instanceof RabbitMqMessageQueue ? () => transport.isConnected() : undefined;
+    registerHealthRoutes(http, { database, queue, isStarted: () => started, ...(brokerConnected ? { brokerConnected } : {}) });
     registerAdminRoutes(http, { deadLetters: queue, users: options.users });
     if (config.CONTEXTS.includes('human-interaction')) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
-    return new Application(config, database, transport, queue, relay, http, contexts, logger);
+    const app = new Application(config, database, transport, queue, relay, http, contexts, logger);
+    app.onStarted = () => (started = true);
+    return app;
   }
 
   /** Subscribes every context, starts scanners and pollers, and the outbox relay. */
@@ -149,6 +155,7 @@ export class Application {
     for (const context of this.contexts) await context.start();
     this.relay.start();
     this.started = true;
+    this.onStarted();
   }
 
   async listen(): Promise<string> {

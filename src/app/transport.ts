@@ -3,6 +3,7 @@ import type { ContractRegistry } from '../shared/messaging/contract-registry';
 import { type FaultOptions } from '../shared/messaging/in-memory/fault-injector';
 import { InMemoryMessageQueue } from '../shared/messaging/in-memory/in-memory-message-queue';
 import type { MessageQueue, RetryPolicy } from '../shared/messaging/message-queue';
+import { RabbitMqMessageQueue } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
 import type { Config } from './config';
 
 export interface TransportOptions {
@@ -27,7 +28,20 @@ export function retryPolicyOf(config: Config): RetryPolicy {
 /** The transport the config asks for, before the monitoring decorator wraps it. */
 export async function createTransport(config: Config, options: TransportOptions): Promise<MessageQueue> {
   if (config.RABBITMQ_URL) {
-    throw new Error('RABBITMQ_URL is set, but this build has no RabbitMQ transport yet; unset it to run on the in-memory queue');
+    const queue = new RabbitMqMessageQueue({
+      url: config.RABBITMQ_URL,
+      registry: options.registry,
+      retryPolicy: options.retryPolicy,
+      logger: options.logger,
+      prefetch: config.RABBITMQ_PREFETCH,
+      queueType: config.RABBITMQ_QUEUE_TYPE,
+      exchangePrefix: config.RABBITMQ_PREFIX,
+      publishTimeoutMs: config.RABBITMQ_PUBLISH_TIMEOUT_MS,
+      connectionName: `refinery:${config.CONTEXTS.join('+')}:${process.pid}`,
+      ...(options.random ? { random: options.random } : {}),
+    });
+    await queue.start();
+    return queue;
   }
   return new InMemoryMessageQueue({
     registry: options.registry,

@@ -21,11 +21,14 @@ export interface TestAppOptions {
   readonly faults?: FaultOptions;
   readonly seed?: number;
   readonly clock?: Clock;
+  /** A real PostgreSQL database (integration tests); in-memory PGlite otherwise. */
+  readonly databaseUrl?: string;
 }
 
 /**
  * The whole service in one process, as `npm start` builds it, on a fresh in-memory PGlite and the
- * in-memory queue; timings shortened so sweeps and retries happen within a test.
+ * in-memory queue unless `databaseUrl` / `env.RABBITMQ_URL` name real ones; timings shortened so
+ * sweeps and retries happen within a test.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<Application> {
   const config = configSchema.parse({
@@ -40,7 +43,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
     LEASE_MS: '5000',
     ...options.env,
   });
-  const database = await openTestDatabase();
+  const database = await openTestDatabase([], options.databaseUrl);
   const app = await Application.create({
     config,
     users: TEST_USERS,

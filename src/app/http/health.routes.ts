@@ -6,18 +6,23 @@ export interface HealthDeps {
   readonly database: Database;
   readonly queue: MonitoredMessageQueue;
   readonly isStarted: () => boolean;
+  /** The broker connection, when the transport has one (RabbitMQ). */
+  readonly brokerConnected?: () => boolean;
 }
 
-/** Liveness, readiness (the database answers) and Prometheus metrics. */
+/** Liveness, readiness (started, the database answers, the broker is connected) and Prometheus metrics. */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
+    const broker = deps.brokerConnected ? (deps.brokerConnected() ? 'connected' : 'disconnected') : 'in-memory';
+    let database = 'up';
     try {
       await deps.database.dataSource.query('SELECT 1');
-      return { status: deps.isStarted() ? 'ready' : 'starting', database: deps.database.kind };
     } catch {
-      return reply.code(503).send({ status: 'unavailable', database: deps.database.kind });
+      database = 'down';
     }
+    const ready = deps.isStarted() && database === 'up' && broker !== 'disconnected';
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', started: deps.isStarted(), database, databaseKind: deps.database.kind, broker });
   });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await deps.queue.metricsText()));
 }

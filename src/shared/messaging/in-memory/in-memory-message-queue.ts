@@ -16,7 +16,7 @@ import {
 } from '../message-queue';
 import { ConsumerQueue, type DeliveryDeps } from './consumer-queue';
 import { DeadLetterStore } from './dead-letter-store';
-import { DeliveryObservers } from './delivery-observers';
+import { DeliveryObservers } from '../delivery-observers';
 import { FaultInjector, type FaultOptions, type FaultStats, NO_FAULT } from './fault-injector';
 import { PendingWork } from './pending-work';
 import { copyOf, type QueuedMessage, queuedMessage, toWire } from './queued-message';

@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/logger';
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope } from '../envelope';
 import { describeError, isRetryable } from '../errors';
-import type { DeliveryObservers } from '../in-memory/delivery-observers';
+import type { DeliveryObservers } from '../delivery-observers';
 import { backoffDelay, type MessageHandler, type RetryPolicy } from '../message-queue';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { attemptOf, copyProperties, deadLetterHeaders, type FailureRecord, HEADER, headerText, parseBody, typeOf } from './message-headers';

@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from '../../logging/logger';
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope, MessageKind } from '../envelope';
 import { InvalidMessageError } from '../errors';
-import { DeliveryObservers } from '../in-memory/delivery-observers';
+import { DeliveryObservers } from '../delivery-observers';
 import {
   DEFAULT_RETRY_POLICY,
   type DeadLetter,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { type ChannelModel, connect } from 'amqplib';
 import type { DeclaredTopology } from '../../../../src/shared/messaging/rabbitmq/rabbitmq-topology';
 
-export const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const RABBITMQ_URL = process.env['TEST_RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 const run = promisify(execFile);
 

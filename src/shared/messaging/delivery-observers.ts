@@ -1,4 +1,4 @@
-import type { DeadLetteredEvent, DeliveryObserver, RetryScheduledEvent } from '../message-queue';
+import type { DeadLetteredEvent, DeliveryObserver, RetryScheduledEvent } from './message-queue';
 
 /** Fans delivery reports out to observers; a failing observer never changes delivery. */
 export class DeliveryObservers {
