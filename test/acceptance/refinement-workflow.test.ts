@@ -22,6 +22,10 @@ describe('a feature request from submission to an approved PRD', () => {
   it('takes a vague request to APPROVED and records every transition with its cause', async () => {
     await expect(refineVagueRequestToApproval(api)).resolves.toBe('APPROVED');
     expect(await app.queue.listDeadLetters()).toEqual([]);
+    // One request, one correlation id: every message about the task carries the task id.
+    const correlations = await app.database.dataSource.query(`SELECT DISTINCT message_key, envelope->>'correlationId' AS c FROM messaging.outbox WHERE message_key <> 'orchestration.open-tasks'`);
+    expect(correlations.length).toBeGreaterThan(0);
+    for (const row of correlations) expect(row.c).toBe(row.message_key);
   });
 
   it('refuses a decision on a task that is not awaiting one, and an invalid body, saying why', async () => {

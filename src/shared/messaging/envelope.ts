@@ -47,6 +47,7 @@ export interface OutgoingMessage<P = unknown> {
 export interface CreateEnvelopeOptions {
   /** The message being handled when this one was produced: gives correlation and causation. */
   readonly causedBy?: Pick<Envelope, 'messageId' | 'correlationId'>;
+  /** Overrides the correlation id the cause would give. */
   readonly correlationId?: string;
   readonly now?: Date;
 }
@@ -58,7 +59,7 @@ export function createEnvelope<P>(message: OutgoingMessage<P>, options: CreateEn
     type: message.type,
     kind: message.kind,
     occurredAt: (options.now ?? new Date()).toISOString(),
-    correlationId: options.causedBy?.correlationId ?? options.correlationId ?? messageId,
+    correlationId: options.correlationId ?? options.causedBy?.correlationId ?? messageId,
     causationId: options.causedBy?.messageId ?? null,
     key: message.key,
     payload: message.payload,

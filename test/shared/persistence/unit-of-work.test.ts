@@ -31,6 +31,16 @@ describe('UnitOfWork', () => {
     expect(rows[0].envelope).toMatchObject({ correlationId: cause.correlationId, causationId: cause.messageId, payload: { n: 2 } });
   });
 
+  it('starts the correlation from the task key when a message has no cause, or a cause about another key', async () => {
+    await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'task-7', { n: 1 })));
+    await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'task-8', { n: 1 })), createEnvelope(message(Pinged, 'sweep', { n: 0 })));
+    const rows = await db.dataSource.query(`SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 2`);
+    expect(rows.map((r: { envelope: { key: string; correlationId: string } }) => [r.envelope.key, r.envelope.correlationId])).toEqual([
+      ['task-8', 'task-8'],
+      ['task-7', 'task-7'],
+    ]);
+  });
+
   it('writes no outbox row when the work fails', async () => {
     const before = await outboxCount();
     await expect(

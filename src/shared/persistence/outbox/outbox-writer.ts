@@ -12,13 +12,18 @@ export class OutboxWriter {
 
   constructor(
     private readonly registry: ContractRegistry,
-    private readonly cause: Pick<Envelope, 'messageId' | 'correlationId'> | undefined,
+    private readonly cause: Pick<Envelope, 'messageId' | 'correlationId' | 'key'> | undefined,
     private readonly now: () => Date,
   ) {}
 
   add(...messages: readonly OutgoingMessage[]): void {
     for (const message of messages) {
-      const envelope = createEnvelope(message, { ...(this.cause ? { causedBy: this.cause } : {}), now: this.now() });
+      // Correlation follows the task: a message about the same key as its cause continues the
+      // cause's correlation; anything else (a person's action, a poller's outcome, a sweep's
+      // re-announcement) starts from the key, the task id. So every message of one request
+      // carries that request's task id as correlationId, and one filter follows it end to end.
+      const correlationId = this.cause && this.cause.key === message.key ? this.cause.correlationId : message.key;
+      const envelope = createEnvelope(message, { ...(this.cause ? { causedBy: this.cause } : {}), correlationId, now: this.now() });
       // Validating here makes a contract violation fail the transaction that caused it.
       this.pending.push(this.registry.validate(envelope));
     }
