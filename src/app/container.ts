@@ -113,7 +113,7 @@ export class Application {
     const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [], poolSize: config.DATABASE_POOL_SIZE }));
     if (!options.database) {
       if (config.MIGRATE_ON_START) {
-        const applied = await migrate(database.dataSource);
+        const applied = await migrate(database.dataSource, { serialise: database.kind === 'postgres' });
         if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
       } else if (await database.dataSource.showMigrations()) {
         await database.close();

@@ -66,9 +66,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-export async function migrate(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((migration) => migration.name);
+/** Any fixed number: the advisory lock that lets one process at a time run migrations. */
+const MIGRATION_LOCK = 7_310_241;
+
+/**
+ * Applies pending migrations. With `serialise` (a shared PostgreSQL, where several processes may
+ * start at once) a session advisory lock makes the others wait and then find nothing to do. Not
+ * on PGlite: its single connection would be held by the lock and the migrations would wait on it.
+ */
+export async function migrate(dataSource: DataSource, { serialise = false }: { serialise?: boolean } = {}): Promise<string[]> {
+  if (!serialise) return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
 }
 
 export async function pendingMigrations(dataSource: DataSource): Promise<boolean> {

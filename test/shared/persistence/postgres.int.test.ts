@@ -35,6 +35,18 @@ describe('persistence on the real PostgreSQL', () => {
     expect(applied).toEqual(allMigrations.map((m) => m.name));
     expect(await db.dataSource.showMigrations()).toBe(false);
     expect(await migrate(db.dataSource)).toEqual([]);
+  });
+
+  it('serialises migrations of processes that start together on an empty database', async () => {
+    const fresh = await createScratchDatabase();
+    const processes = await Promise.all(Array.from({ length: 3 }, () => openDatabase({ url: fresh.url, entities: [], poolSize: 3 })));
+    try {
+      const applied = await Promise.all(processes.map((p) => migrate(p.dataSource, { serialise: true })));
+      expect(applied.map((names) => names.length).sort()).toEqual([0, 0, allMigrations.length]);
+    } finally {
+      for (const p of processes) await p.close();
+      await fresh.drop();
+    }
     const schemas = await db.dataSource.query(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = ANY($1) ORDER BY 1`, [
       ['human_interaction', 'messaging', 'orchestration', 'product_definition', 'task_management'],
     ]);
