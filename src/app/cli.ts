@@ -1,30 +1,15 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
-import { loadConfig, ConfigError } from './config';
-import { migrate, openDatabase } from '../shared/persistence/data-source';
+import { processIo } from './cli/cli-io';
+import { runCli } from './cli/program';
 
-const USAGE = `usage: node dist/src/app/cli.js migrate     apply pending migrations to DATABASE_URL (or PGlite in PGLITE_DATA_DIR)`;
-
-async function run(argv: readonly string[]): Promise<number> {
-  const [command] = argv;
-  if (command !== 'migrate') {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const config = loadConfig();
-  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [] });
-  try {
-    const applied = await migrate(database.dataSource);
-    process.stdout.write(applied.length ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'database is up to date\n');
-    return 0;
-  } finally {
-    await database.close();
-  }
-}
-
-run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+// exitCode rather than process.exit(): a piped stdout is flushed before the process ends.
+runCli(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `migrate failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
-    process.exit(1);
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   },
 );

@@ -1,19 +1,52 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { RetryableError } from '../../shared/messaging/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
 import type { ConfiguredUser } from '../config';
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 
-const replayBody = z.object({ id: z.string().min(1).optional(), type: z.string().min(1).optional() }).strict();
+// Strict: a misspelt selector (`?typ=`) must not silently widen a replay or a purge to everything.
+const selector = z.object({ id: z.string().min(1).optional(), type: z.string().min(1).optional() }).strict();
+const listQuery = z.object({ consumer: z.string().min(1).optional() }).strict();
+const consumerParams = z.object({ consumer: z.string().min(1) });
+const deadLetterParams = z.object({ consumer: z.string().min(1), id: z.string().min(1) });
 
 export interface AdminDeps {
   readonly deadLetters: DeadLetterAdmin;
   readonly users: readonly ConfiguredUser[];
 }
 
-/** Dead-letter tooling for operators: list, replay, purge. Needs a token of a user with role admin. */
+/** Parses `input` or answers 400 naming each bad field, as the rest of the HTTP API does. */
+function parseOr400<T>(schema: z.ZodType<T>, input: unknown, reply: FastifyReply): T | undefined {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  void reply.code(400).send({ error: 'invalid_request', issues: parsed.error.issues.map((i) => ({ field: fieldOf(i), message: i.message })) });
+  return undefined;
+}
+
+// An unknown key is reported on the object itself; the operator needs the key's name.
+function fieldOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return issue.keys.join(',');
+  return issue.path.join('.');
+}
+
+// fastify's own 4xx (malformed JSON, wrong content type) stay 4xx; a broker that is down is the
+// operator's next thing to fix, not a bug, so it is a 503 rather than a 500.
+function statusOf(error: unknown): number {
+  const status = typeof error === 'object' && error !== null ? (error as { statusCode?: unknown }).statusCode : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) return status;
+  return error instanceof RetryableError ? 503 : 500;
+}
+
+function errorBody(error: unknown): { error: string; message: string } {
+  const status = statusOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return { error: status < 500 ? 'invalid_request' : status === 503 ? 'unavailable' : 'internal_error', message };
+}
+
+/** Dead-letter tooling for operators: list, show, replay, purge. Needs a token of a user with role admin. */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const admins = deps.users.filter((u) => u.roles.includes('admin')).map((u) => sha(u.token));
   const isAdmin = (request: FastifyRequest) => {
@@ -28,19 +61,29 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       scope.addHook('onRequest', async (request, reply) => {
         if (!isAdmin(request)) return reply.code(request.headers.authorization ? 403 : 401).send({ error: request.headers.authorization ? 'forbidden' : 'unauthorized' });
       });
-      scope.get('/dead-letters', async (request) => {
-        const consumer = z.object({ consumer: z.string().optional() }).parse(request.query).consumer;
-        return { deadLetters: await deps.deadLetters.listDeadLetters(consumer) };
+      scope.setErrorHandler(async (error, _request, reply) => reply.code(statusOf(error)).send(errorBody(error)));
+
+      scope.get('/dead-letters', async (request, reply) => {
+        const query = parseOr400(listQuery, request.query, reply);
+        if (!query) return reply;
+        return { deadLetters: await deps.deadLetters.listDeadLetters(query.consumer) };
+      });
+      scope.get('/dead-letters/:consumer/:id', async (request, reply) => {
+        const { consumer, id } = deadLetterParams.parse(request.params);
+        const deadLetter = (await deps.deadLetters.listDeadLetters(consumer)).find((d) => d.id === id);
+        if (!deadLetter) return reply.code(404).send({ error: 'not_found', message: `no dead letter ${id} for consumer ${consumer}` });
+        return { deadLetter };
       });
       scope.post('/dead-letters/:consumer/replay', async (request, reply) => {
-        const parsed = replayBody.safeParse(request.body ?? {});
-        if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
-        const { consumer } = request.params as { consumer: string };
-        return { replayed: await deps.deadLetters.replayDeadLetters(consumer, parsed.data) };
+        const filter = parseOr400(selector, request.body, reply);
+        if (!filter) return reply;
+        const { consumer } = consumerParams.parse(request.params);
+        return { replayed: await deps.deadLetters.replayDeadLetters(consumer, filter) };
       });
-      scope.delete('/dead-letters/:consumer', async (request) => {
-        const { consumer } = request.params as { consumer: string };
-        const filter = replayBody.parse(request.query ?? {});
+      scope.delete('/dead-letters/:consumer', async (request, reply) => {
+        const filter = parseOr400(selector, request.query, reply);
+        if (!filter) return reply;
+        const { consumer } = consumerParams.parse(request.params);
         return { purged: await deps.deadLetters.purgeDeadLetters(consumer, filter) };
       });
     },

@@ -1,0 +1,66 @@
+import type { DeadLetterView } from './admin-client';
+
+// Wide enough for "TaskNotFound: task <uuid> does not exist"; `show` has the whole message.
+const ERROR_WIDTH = 72;
+
+// Error messages and types come from whoever published the message: control characters in them
+// must not reach the operator's terminal (escape sequences could rewrite what is shown).
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** ISO instants to the second: milliseconds only widen the table. */
+function instant(iso: string): string {
+  return printable(iso).replace(/\.\d+Z$/, 'Z');
+}
+
+function errorOf(deadLetter: DeadLetterView): string {
+  return printable(deadLetter.errorMessage ? `${deadLetter.errorClass}: ${deadLetter.errorMessage}` : deadLetter.errorClass);
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, column) => Math.max(h.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** A compact table, one dead letter a line; the id is there so `show`, `replay --id` can name it. */
+export function formatDeadLetterTable(deadLetters: readonly DeadLetterView[]): string {
+  if (deadLetters.length === 0) return 'no dead letters\n';
+  const rows = deadLetters.map((d) => [
+    printable(d.id),
+    printable(d.consumer),
+    printable(d.messageType) || '(unknown)',
+    truncate(errorOf(d), ERROR_WIDTH),
+    String(d.attempts),
+    instant(d.firstFailedAt),
+    instant(d.lastFailedAt),
+  ]);
+  const header = ['ID', 'CONSUMER', 'TYPE', 'ERROR', 'ATTEMPTS', 'FIRST FAILURE', 'LAST FAILURE'];
+  return `${table(header, rows)}\n${deadLetters.length} dead letter${deadLetters.length === 1 ? '' : 's'}\n`;
+}
+
+/** One dead letter in full: the untruncated error and the message as it was parked. */
+export function formatDeadLetter(deadLetter: DeadLetterView): string {
+  const fields: Array<[string, string]> = [
+    ['id', printable(deadLetter.id)],
+    ['consumer', printable(deadLetter.consumer)],
+    ['type', printable(deadLetter.messageType) || '(unknown)'],
+    ['error', errorOf(deadLetter)],
+    ['attempts', String(deadLetter.attempts)],
+    ['first failure', printable(deadLetter.firstFailedAt)],
+    ['last failure', printable(deadLetter.lastFailedAt)],
+  ];
+  const width = Math.max(...fields.map(([name]) => name.length)) + 2;
+  // JSON.stringify escapes control characters, so the message is safe to print as it is.
+  return `${fields.map(([name, value]) => `${`${name}:`.padEnd(width)}${value}`).join('\n')}\nmessage:\n${JSON.stringify(deadLetter.message, null, 2)}\n`;
+}

@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import type { CliIo } from './cli-io';
+import { registerDeadLetterCommands } from './dead-letters.commands';
+import { CliError, EXIT } from './exit-codes';
+import { registerMigrateCommand } from './migrate.command';
+
+const EXIT_CODES_HELP = `
+Exit codes: 0 done; 1 the server answered with an error or could not be reached; 2 usage error
+(nothing was sent); 3 not authorised (no token, an unknown one, or not an admin's).`;
+
+/**
+ * Runs `refinery <argv...>` and resolves to its exit code. Nothing here exits the process or
+ * touches process.std*: src/app/cli.ts does that, tests call this directly.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const run = async (action: () => Promise<number>) => {
+    try {
+      exitCode = await action();
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      io.stderr(`error: ${error.message}\n`);
+      exitCode = error.exitCode;
+    }
+  };
+
+  // Settings made before `.command()` are inherited by every subcommand: set them first.
+  const program = new Command('refinery')
+    .description('Refinery operations: database migrations and dead-letter tooling')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError()
+    .addHelpText('after', EXIT_CODES_HELP);
+  registerMigrateCommand(program, io, run);
+  registerDeadLetterCommands(program, io, run);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    // commander has already printed its message (or the help) through configureOutput.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}
