@@ -1,0 +1,57 @@
+import pino from 'pino';
+import { configSchema } from '../../../src/app/config';
+import { Application } from '../../../src/app/container';
+import { mulberry32 } from '../../../src/shared/messaging/in-memory/seeded-random';
+import { TEST_USERS } from '../../support/app';
+import { openTestDatabase } from '../../support/database';
+
+/** What the service's own logs tell about deliveries and the connection (no other hook sees it). */
+export class DeliveryLog {
+  /** Handler runs (succeeded or failed) on a delivery that was not the message's first. */
+  redelivered = 0;
+  connectionsLost = 0;
+  reconnects = 0;
+  readonly warnings = new Map<string, number>();
+
+  write(line: string): void {
+    const attempt = /"attempt":(\d+)/.exec(line);
+    if (attempt && Number(attempt[1]) > 1 && /"msg":"message handle(d|r failed)"/.test(line)) this.redelivered += 1;
+    if (line.includes('"msg":"RabbitMQ connection lost; reconnecting"')) this.connectionsLost += 1;
+    if (line.includes('"msg":"connected to RabbitMQ"')) this.reconnects += 1;
+    const level = /"level":(\d+)/.exec(line);
+    const msg = /"msg":"([^"]*)"/.exec(line);
+    if (level && Number(level[1]) >= 40 && msg?.[1]) this.warnings.set(msg[1], (this.warnings.get(msg[1]) ?? 0) + 1);
+  }
+}
+
+export interface FaultApp {
+  readonly app: Application;
+  readonly log: DeliveryLog;
+}
+
+/**
+ * The whole service in this process, configured as startTestApp does, with a logger whose lines
+ * are counted (startTestApp's is silent). Sweep repairs are pushed out of the test's reach
+ * (`REDRIVE_AFTER_MS`, `REPUBLISH_IDLE_MS` of 10 minutes): every workflow must then complete on
+ * what the transport and the outbox deliver, not on what a sweep re-sends.
+ */
+export async function startFaultApp(databaseUrl: string, env: Record<string, string>): Promise<FaultApp> {
+  const config = configSchema.parse({
+    LOG_LEVEL: 'debug',
+    RETRY_INITIAL_DELAY_MS: '5',
+    RETRY_MAX_DELAY_MS: '100',
+    OUTBOX_POLL_INTERVAL_MS: '20',
+    SCAN_INTERVAL_MS: '200',
+    REDRIVE_AFTER_MS: '600000',
+    REPUBLISH_IDLE_MS: '600000',
+    POLL_INTERVAL_MS: '20',
+    LEASE_MS: '5000',
+    ...env,
+  });
+  const log = new DeliveryLog();
+  const logger = pino({ level: 'debug' }, { write: (line: string) => log.write(line) });
+  const database = await openTestDatabase([], databaseUrl);
+  const app = await Application.create({ config, users: TEST_USERS, logger, database, random: mulberry32(42) });
+  await app.start();
+  return { app, log };
+}
