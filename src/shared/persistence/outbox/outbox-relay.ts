@@ -24,6 +24,8 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private kicked = false;
+  /** Passes in a row that published nothing and failed: the transport is likely down. */
+  private failedPasses = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -63,6 +65,7 @@ export class OutboxRelay {
       // Published together, awaited together: the transport keeps publish order, confirms batch.
       const results = await Promise.allSettled(batch.map((row) => this.publish(row.envelope as unknown as Envelope)));
       const sent = batch.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
+      this.failedPasses = sent.length === 0 ? this.failedPasses + 1 : 0;
       if (sent.length > 0) await execute(manager, `UPDATE messaging.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
       for (const [i, row] of batch.entries()) {
         const result = results[i];
@@ -88,10 +91,16 @@ export class OutboxRelay {
       } catch (error) {
         this.logger.error({ err: describeError(error).errorMessage }, 'outbox relay pass failed');
       }
-      if (published > 0 || this.kicked || !this.running) continue;
+      if (!this.running) continue;
+      // While the transport fails, back off and ignore kicks: every commit would otherwise start
+      // another pass of publishes bound to fail (thousands during a broker restart).
+      const failing = this.failedPasses > 0;
+      if (!failing && (published > 0 || this.kicked)) continue;
+      const delay = failing ? Math.min(this.options.pollIntervalMs * 2 ** Math.min(this.failedPasses - 1, 6), 5_000) : this.options.pollIntervalMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollIntervalMs);
+        const timer = setTimeout(resolve, delay);
         this.wake = () => {
+          if (failing && this.running) return;
           clearTimeout(timer);
           resolve();
         };
