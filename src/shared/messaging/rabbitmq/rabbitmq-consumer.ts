@@ -6,7 +6,7 @@ import type { Subscription } from '../message-queue';
 import { ConsumerChannel } from './consumer-channel';
 import type { DeliveryProcessor } from './delivery-processor';
 import type { KeySerializer } from './key-serializer';
-import { HEADER, headerText } from './message-headers';
+import { orderingKeyOf } from './message-headers';
 import type { RabbitMqConnection } from './rabbitmq-connection';
 import type { ConsumerQueues, RabbitMqTopology } from './rabbitmq-topology';
 
@@ -135,7 +135,7 @@ export class RabbitMqConsumer {
         retryInProcess: this.subscription.orderedByKey === true,
         signal: this.stopping.signal,
       };
-      const key = this.subscription.orderedByKey ? headerText(message, HEADER.key) : undefined;
+      const key = this.subscription.orderedByKey ? orderingKeyOf(message) : undefined;
       const delivery =
         key === undefined
           ? this.deps.processor.process(message, context)
