@@ -73,6 +73,7 @@ function orchestrationOptions(config: Config): OrchestrationOptions {
     scanIntervalMs: config.SCAN_INTERVAL_MS,
     redriveAfterMs: config.REDRIVE_AFTER_MS,
     republishIdleMs: config.REPUBLISH_IDLE_MS,
+    republishFinishedForMs: config.REPUBLISH_FINISHED_FOR_MS,
     sweepBatchSize: 500,
     stalledAfterMs: {
       NEW: config.STALLED_NEW_MS,
@@ -134,7 +135,11 @@ export class Application {
     container.bind(SHARED.Logger).toConstantValue(logger);
     container.bind(SHARED.Clock).toConstantValue(clock);
     container.bind<OrchestrationOptions>(ORCHESTRATION.Options).toConstantValue(orchestrationOptions(config));
-    container.bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue({ users: options.users.map((u) => ({ ...u, roles: [...u.roles] })) });
+    container.bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue({
+      users: options.users.map((u) => ({ ...u, roles: [...u.roles] })),
+      resendUnconfirmedAfterMs: config.RESEND_UNCONFIRMED_AFTER_MS,
+      resendSweepIntervalMs: config.RESEND_SWEEP_INTERVAL_MS,
+    });
     await container.loadAsync(...modulesFor(config));
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 

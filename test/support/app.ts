@@ -39,6 +39,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
     SCAN_INTERVAL_MS: '50',
     REDRIVE_AFTER_MS: '300',
     REPUBLISH_IDLE_MS: '300',
+    RESEND_UNCONFIRMED_AFTER_MS: '1000',
+    RESEND_SWEEP_INTERVAL_MS: '200',
     POLL_INTERVAL_MS: '20',
     LEASE_MS: '5000',
     ...options.env,

@@ -5,6 +5,7 @@ import { SHARED } from '../../../shared/kernel/tokens';
 import type { Envelope } from '../../../shared/messaging/envelope';
 import { InvalidMessageError } from '../../../shared/messaging/errors';
 import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
+import { reannouncementStep } from '../domain/drive-decision';
 import { projectSnapshot } from '../domain/task-projection';
 import { ORCHESTRATION } from '../orchestration.tokens';
 import type { TaskDriver } from './task-driver';
@@ -19,6 +20,8 @@ export const PROJECTED_EVENT_TYPES: readonly string[] = SNAPSHOT_EVENTS.map((con
  * Keeps the projection current from task events and drives the task at once (the event "kick"),
  * so a step goes out with the change rather than at the next sweep. Events may come twice or out
  * of order: the inbox drops a redelivery, and a snapshot older than the stored one changes nothing.
+ * A snapshot of the version already held (a re-announcement) of a finished task re-sends its
+ * terminal notification: nothing else would retry it if it was lost.
  */
 @injectable()
 export class ProjectTaskOnTaskEvent {
@@ -35,7 +38,10 @@ export class ProjectTaskOnTaskEvent {
       await this.projections.apply(tx, projectSnapshot(snapshot));
       // Drive from the stored row, not the snapshot: after a stale snapshot it is the newer state.
       const task = await this.projections.lock(tx, snapshot.taskId);
-      if (task) await this.driver.drive(tx, task, this.clock.now());
+      if (!task) return;
+      const outcome = await this.driver.drive(tx, task, this.clock.now());
+      const again = outcome.driven ? null : reannouncementStep(task, snapshot.version);
+      if (again) tx.outbox.add(again);
     });
   }
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../../shared/logging/logger';
 import { message } from '../../../shared/messaging/contract-registry';
 import { describeError } from '../../../shared/messaging/errors';
 import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
-import type { OrchestrationOptions } from '../orchestration.options';
+import { DEFAULT_REPUBLISH_FINISHED_FOR_MS, type OrchestrationOptions } from '../orchestration.options';
 import { ORCHESTRATION } from '../orchestration.tokens';
 import type { TaskDriver } from './task-driver';
 import type { TaskProjectionRepository } from './task-projection.repository';
@@ -24,7 +24,8 @@ export const REPUBLISH_KEY = 'orchestration.open-tasks';
 /**
  * The periodic sweep that makes the workflow converge: it re-derives from the projection what
  * each task is owed and sends it again when it may have been lost, and asks Task Management to
- * re-announce idle open tasks, so a task whose events were lost re-enters the projection.
+ * re-announce idle open tasks, so a task whose events were lost re-enters the projection, and
+ * recently finished ones, whose re-announcements re-send the terminal notification.
  */
 @injectable()
 export class TaskScanningService {
@@ -77,7 +78,13 @@ export class TaskScanningService {
       if (batch.taskIds.length < this.options.sweepBatchSize) break;
     }
     await this.unitOfWork.run(async (tx) => {
-      tx.outbox.add(message(RepublishOpenTasks, REPUBLISH_KEY, { idleForMs: this.options.republishIdleMs, limit: this.options.sweepBatchSize }));
+      tx.outbox.add(
+        message(RepublishOpenTasks, REPUBLISH_KEY, {
+          idleForMs: this.options.republishIdleMs,
+          limit: this.options.sweepBatchSize,
+          includeFinishedWithinMs: this.options.republishFinishedForMs ?? DEFAULT_REPUBLISH_FINISHED_FOR_MS,
+        }),
+      );
     });
     return { driven, alerted };
   }

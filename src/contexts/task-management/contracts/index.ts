@@ -130,7 +130,15 @@ export const FailTask = defineContract(
 export const RepublishOpenTasks = defineContract(
   'task-management.republish-open-tasks.v1',
   'command',
-  z.object({ idleForMs: z.number().int().nonnegative(), limit: z.number().int().positive().max(10_000).default(500) }),
+  z.object({
+    idleForMs: z.number().int().nonnegative(),
+    limit: z.number().int().positive().max(10_000).default(500),
+    /**
+     * Finished (terminal) tasks whose last transition is newer than this are re-announced too, so
+     * a consumer that missed the final event still learns it. 0 (the default): open tasks only.
+     */
+    includeFinishedWithinMs: z.number().int().nonnegative().default(0),
+  }),
 );
 
 export const taskManagementContracts = [

@@ -1,5 +1,13 @@
 import type { Task } from './task';
 
+export interface IdleTasksQuery {
+  readonly now: Date;
+  readonly idleSince: Date;
+  /** Terminal tasks whose last transition is after this are still worth re-announcing. */
+  readonly finishedAfter: Date;
+  readonly limit: number;
+}
+
 /**
  * Where tasks are kept. An instance works inside one transaction (the caller's), so a change
  * and the messages announcing it commit together.
@@ -13,9 +21,11 @@ export interface TaskRepository {
   /** Stores the task's new transitions if nobody saved it since it was loaded, else ConcurrencyConflictError. */
   save(task: Task): Promise<void>;
   /**
-   * Up to `limit` non-terminal tasks neither changed nor re-announced after `idleSince`, oldest
-   * first. Rows another transaction holds are skipped, so concurrent sweeps do not overlap.
+   * Up to `limit` tasks neither changed nor re-announced after `query.idleSince`, oldest first:
+   * the open ones, and the terminal ones that finished after `query.finishedAfter`, backing off
+   * (a finished task waits, since its last re-announcement, as long as it had been finished
+   * then). Rows another transaction holds are skipped, so concurrent sweeps do not overlap.
    */
-  listOpenIdleSince(idleSince: Date, limit: number): Promise<Task[]>;
+  listIdleSince(query: IdleTasksQuery): Promise<Task[]>;
   markRepublished(taskIds: readonly string[], at: Date): Promise<void>;
 }

@@ -108,14 +108,38 @@ describe('orchestration: projecting task events and driving the task at once', (
     ['approved', (s: TaskStory) => s.startValidation(at(1)).submitPrd(1, at(2)).approve(at(3)), 'task-approved'],
     ['cancelled', (s: TaskStory) => s.cancel(at(1)), 'task-cancelled'],
     ['failed', (s: TaskStory) => s.startValidation(at(1)).fail(at(2)), 'task-failed'],
-  ])('tells the requester once that the task was %s', async (_label, story, kind) => {
+  ])('tells the requester that the task was %s, and again with the same id when the final state is re-announced', async (_label, story, kind) => {
     const task = story(TaskStory.created(T0));
+    const event = await o.deliver(task);
+    await o.redeliver(event);
+    expect(await o.sentFor(task.taskId)).toHaveLength(1);
+
+    await o.deliver(task, 'republished');
+    const sent = await o.sentFor(task.taskId);
+    const id = deterministicId('notify', task.taskId, task.version, 'alice');
+    expect(sent).toHaveLength(2);
+    for (const notification of sent) {
+      expect(notification).toMatchObject({ type: SendNotification.type, messageId: id, payload: { notificationId: id, recipientId: 'alice', kind, taskVersion: task.version } });
+    }
+    expect(await o.projectionOf(task.taskId)).toEqual([expect.objectContaining({ version: task.version, driven_version: task.version })]);
+  });
+
+  it('re-sends nothing for a re-announced open task (the timed re-drive owns that)', async () => {
+    const task = TaskStory.created(T0).startValidation(at(1_000)).askQuestions(['Which columns?'], at(2_000));
     await o.deliver(task);
+    o.clock.advance(1_000);
     await o.deliver(task, 'republished');
 
-    const sent = await o.sentFor(task.taskId);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ payload: { recipientId: 'alice', kind, taskVersion: task.version } });
+    expect((await o.sentFor(task.taskId)).map((m) => m.type)).toEqual([SendNotification.type]);
+  });
+
+  it('re-sends nothing for the snapshot of an older version than the finished one it holds', async () => {
+    const validating = TaskStory.created(T0).startValidation(at(1_000));
+    const cancelled = validating.cancel(at(2_000));
+    await o.deliver(cancelled);
+    await o.deliver(validating, 'republished');
+
+    expect(await o.sentFor(cancelled.taskId)).toHaveLength(1);
   });
 
   it('dead-letters an event type it does not handle', async () => {

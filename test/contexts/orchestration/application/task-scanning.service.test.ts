@@ -1,6 +1,6 @@
 import { SendNotification } from '../../../../src/contexts/human-interaction/contracts';
 import { WorkflowStalled } from '../../../../src/contexts/orchestration/contracts';
-import { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions } from '../../../../src/contexts/orchestration/orchestration.options';
+import { DEFAULT_ORCHESTRATION_OPTIONS, DEFAULT_REPUBLISH_FINISHED_FOR_MS, type OrchestrationOptions } from '../../../../src/contexts/orchestration/orchestration.options';
 import { RepublishOpenTasks, StartValidation } from '../../../../src/contexts/task-management/contracts';
 import { deterministicId } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
@@ -69,15 +69,21 @@ describe('TaskScanningService', () => {
     expect((await o.sentFor(task.taskId)).map((m) => m.payload)).toEqual([expect.objectContaining({ kind: 'task-cancelled', recipientId: 'alice' })]);
   });
 
-  it('asks Task Management to republish idle open tasks exactly once per sweep', async () => {
+  it('asks Task Management to republish idle open and recently finished tasks exactly once per sweep', async () => {
     await o.scanner.sweepOnce();
     await o.scanner.sweepOnce();
     const republished = await o.sent(RepublishOpenTasks.type);
-    expect(republished.map((m) => m.payload)).toEqual([
-      { idleForMs: DEFAULT_ORCHESTRATION_OPTIONS.republishIdleMs, limit: DEFAULT_ORCHESTRATION_OPTIONS.sweepBatchSize },
-      { idleForMs: DEFAULT_ORCHESTRATION_OPTIONS.republishIdleMs, limit: DEFAULT_ORCHESTRATION_OPTIONS.sweepBatchSize },
-    ]);
+    const expected = { idleForMs: DEFAULT_ORCHESTRATION_OPTIONS.republishIdleMs, limit: DEFAULT_ORCHESTRATION_OPTIONS.sweepBatchSize, includeFinishedWithinMs: 600_000 };
+    expect(republished.map((m) => m.payload)).toEqual([expected, expected]);
     expect(republished[0]?.messageId).not.toEqual(republished[1]?.messageId);
+  });
+
+  it('asks for finished tasks to be re-announced for republishFinishedForMs, or the default when unset', async () => {
+    const { republishFinishedForMs: _unset, ...withoutWindow } = DEFAULT_ORCHESTRATION_OPTIONS;
+    await o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, republishFinishedForMs: 5 * MINUTE }).sweepOnce();
+    await o.scannerWith(withoutWindow).sweepOnce();
+    const windows = (await o.sent(RepublishOpenTasks.type)).map((m) => (m.payload as { includeFinishedWithinMs?: unknown }).includeFinishedWithinMs);
+    expect(windows).toEqual([5 * MINUTE, DEFAULT_REPUBLISH_FINISHED_FOR_MS]);
   });
 
   describe('stalled workflows', () => {

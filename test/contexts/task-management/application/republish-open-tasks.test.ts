@@ -89,3 +89,57 @@ describe('RepublishOpenTasks batch cap', () => {
     expect((await tm.outbox()).length - before).toBe(2);
   });
 });
+
+describe('RepublishOpenTasks of finished tasks', () => {
+  let tm: TaskManagementHarness;
+  let seen = 0;
+  beforeAll(async () => {
+    tm = await TaskManagementHarness.open(T0);
+  }, 60_000);
+  afterAll(() => tm?.close());
+
+  /** A task cancelled at `T0 + at` seconds: its final event is the one a consumer may have missed. */
+  const cancelledAt = async (at: number): Promise<string> => {
+    tm.now = new Date(T0.getTime() + at * SECOND);
+    const request = aTaskRequest();
+    await tm.send(CreateTask, request.taskId, request);
+    await tm.send(CancelTask, request.taskId, { taskId: request.taskId, userId: REQUESTER });
+    seen = (await tm.outbox()).length;
+    return request.taskId;
+  };
+
+  const republishAt = async (at: number, payload: { idleForMs: number; includeFinishedWithinMs?: number }): Promise<TaskSnapshot[]> => {
+    tm.now = new Date(T0.getTime() + at * SECOND);
+    await tm.send(RepublishOpenTasks, 'republish', payload);
+    const fresh = (await tm.outbox()).slice(seen);
+    seen += fresh.length;
+    expect(fresh.every((e) => e.type === TaskSnapshotPublished.type)).toBe(true);
+    return fresh.map((e) => e.payload as TaskSnapshot);
+  };
+
+  it('re-announces a task that finished within includeFinishedWithinMs, with its final snapshot', async () => {
+    const taskId = await cancelledAt(0);
+    const snapshots = await republishAt(60, { idleForMs: 30 * SECOND, includeFinishedWithinMs: 120 * SECOND });
+    expect(snapshots.map((s) => [s.taskId, s.status, s.version])).toEqual([[taskId, 'CANCELLED', 2]]);
+  });
+
+  it('backs off: each wait is as long as the task had been finished at its last re-announcement', async () => {
+    const taskId = await cancelledAt(500);
+    const window = { idleForMs: 30 * SECOND, includeFinishedWithinMs: 1_000 * SECOND };
+    const announcedAt: number[] = [];
+    for (let at = 500; at <= 1_000; at += 10) if ((await republishAt(at, window)).some((s) => s.taskId === taskId)) announcedAt.push(at - 500);
+    expect(announcedAt).toEqual([30, 60, 120, 240, 480]);
+  });
+
+  it('stops re-announcing it once it finished longer ago than includeFinishedWithinMs', async () => {
+    const taskId = await cancelledAt(1_000);
+    expect(await republishAt(1_000 + 121, { idleForMs: 30 * SECOND, includeFinishedWithinMs: 120 * SECOND })).toEqual([]);
+    expect((await republishAt(1_000 + 122, { idleForMs: 30 * SECOND, includeFinishedWithinMs: 200 * SECOND })).map((s) => s.taskId)).toEqual([taskId]);
+  });
+
+  it('never re-announces a finished task by default', async () => {
+    await cancelledAt(5_000);
+    expect(await republishAt(5_000 + 60, { idleForMs: 30 * SECOND })).toEqual([]);
+    expect(await republishAt(5_000 + 61, { idleForMs: 0 })).toEqual([]);
+  });
+});

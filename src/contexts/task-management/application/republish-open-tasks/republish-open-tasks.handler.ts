@@ -11,10 +11,14 @@ import { COMMANDS_CONSUMER, type TaskCommandHandler } from '../task-command-hand
 import type { TaskRepositories } from '../task-repositories';
 
 /**
- * Repairs lost task events: re-announces every open task nobody heard about for `idleForMs`.
- * Marking it republished makes a task that simply waits (for a person, say) go out at most once
- * per idle period instead of on every sweep. Snapshots get fresh message ids on purpose: a
- * consumer's inbox must not drop the repair of a version it saw announced but lost the effect of.
+ * Repairs lost task events: re-announces every open task nobody heard about for `idleForMs`, and
+ * every task that finished less than `includeFinishedWithinMs` ago (a terminal task's final event
+ * is the one nothing else would repair: no step follows it). Marking it republished makes a task
+ * that simply waits (for a person, say) go out at most once per idle period instead of on every
+ * sweep; a finished task backs off further, each wait as long as it had been finished, so it goes
+ * out a few (logarithmically many) times in the window rather than once per idle period.
+ * Snapshots get fresh message ids on purpose: a consumer's inbox must not drop the repair of a
+ * version it saw announced but lost the effect of.
  */
 @injectable()
 export class RepublishOpenTasksHandler implements TaskCommandHandler {
@@ -30,8 +34,12 @@ export class RepublishOpenTasksHandler implements TaskCommandHandler {
     const command = payloadOf(RepublishOpenTasks, message);
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, message, async (tx) => {
       const tasks = this.repositories.forTransaction(tx);
-      const idleSince = new Date(tx.now.getTime() - command.idleForMs);
-      const idle = await tasks.listOpenIdleSince(idleSince, Math.min(command.limit, this.options.maxRepublishBatch));
+      const idle = await tasks.listIdleSince({
+        now: tx.now,
+        idleSince: new Date(tx.now.getTime() - command.idleForMs),
+        finishedAfter: new Date(tx.now.getTime() - command.includeFinishedWithinMs),
+        limit: Math.min(command.limit, this.options.maxRepublishBatch),
+      });
       tx.outbox.add(...idle.map((task) => outgoing(TaskSnapshotPublished, task.id, task.toSnapshot())));
       await tasks.markRepublished(
         idle.map((task) => task.id),

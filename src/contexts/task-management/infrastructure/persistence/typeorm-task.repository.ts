@@ -7,7 +7,7 @@ import type { Transition } from '../../contracts';
 import type { TaskRepositories } from '../../application/task-repositories';
 import type { Task } from '../../domain/task';
 import { TaskNotFound } from '../../domain/task.errors';
-import type { TaskRepository } from '../../domain/task.repository';
+import type { IdleTasksQuery, TaskRepository } from '../../domain/task.repository';
 import { detailsOf, TASK_COLUMNS, taskRow, toTask, toTransition, TRANSITION_COLUMNS, transitionRow, type TaskRow } from './task.rows';
 
 const TERMINAL = `('APPROVED', 'CANCELLED', 'FAILED')`;
@@ -54,13 +54,18 @@ export class TypeOrmTaskRepository implements TaskRepository {
     task.markSaved();
   }
 
-  async listOpenIdleSince(idleSince: Date, limit: number): Promise<Task[]> {
+  async listIdleSince(query: IdleTasksQuery): Promise<Task[]> {
+    // A terminal task's updated_at is when it finished: no transition follows a terminal one.
+    // Its back-off: re-announced again only once it waited as long as it had been finished at
+    // its last re-announcement (a republished_at from before it finished does not count).
     const { rows } = await execute(
       this.manager,
       `SELECT ${TASK_COLUMNS} FROM task_management.tasks
-       WHERE status NOT IN ${TERMINAL} AND GREATEST(updated_at, republished_at) <= $1
-       ORDER BY GREATEST(updated_at, republished_at), id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [idleSince, limit],
+       WHERE GREATEST(updated_at, republished_at) <= $1
+         AND (status NOT IN ${TERMINAL}
+           OR (updated_at > $2 AND (republished_at IS NULL OR republished_at <= updated_at OR republished_at + (republished_at - updated_at) <= $3)))
+       ORDER BY GREATEST(updated_at, republished_at), id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+      [query.idleSince, query.finishedAfter, query.now, query.limit],
     );
     return this.withHistory(rows.map((row) => taskRow.parse(row)));
   }
