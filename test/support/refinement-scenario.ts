@@ -1,4 +1,4 @@
-import { Api, type NotificationView, type TaskView } from './api';
+import type { Api, NotificationView, TaskView } from './api';
 import { eventually } from './eventually';
 
 export const COMPLETE_ANSWER =
