@@ -1,3 +1,4 @@
+import { RetryableError } from '../../../src/shared/messaging/errors';
 import { SendNotification } from '../../../src/contexts/human-interaction/contracts';
 import { PrdDrafted } from '../../../src/contexts/product-definition/contracts';
 import { TaskCreated, TaskSnapshotPublished } from '../../../src/contexts/task-management/contracts';
@@ -104,8 +105,24 @@ describe('Human Interaction message handlers', () => {
         }),
       );
 
+    it('holds a notification back, retryably, until the task view has reached its state', async () => {
+      const waiting = awaitingClarification();
+      const taskId = waiting.taskId;
+      await expect(h.sendNotification.handle(ask(taskId, 3))).rejects.toThrow(/view is at version none; notification is for version 3/);
+      await deliverSnapshot(h, advance(newTaskSnapshot({ taskId }), 'REQUEST_VALIDATION', { assignedPool: 'product-manager' }));
+      await expect(h.sendNotification.handle(ask(taskId, 3))).rejects.toBeInstanceOf(RetryableError);
+      const none = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
+      expect(none[0].n).toBe(0);
+      await deliverSnapshot(h, waiting);
+      await h.sendNotification.handle(ask(taskId, 3));
+      const one = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
+      expect(one[0].n).toBe(1);
+    });
+
     it('creates one notification, and announces it once, however often it is asked for', async () => {
-      const taskId = newTaskSnapshot().taskId;
+      const waiting = awaitingClarification();
+      const taskId = waiting.taskId;
+      await deliverSnapshot(h, waiting);
       await h.sendNotification.handle(ask(taskId, 3));
       await h.sendNotification.handle(ask(taskId, 3));
       const count = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
@@ -114,7 +131,9 @@ describe('Human Interaction message handlers', () => {
     });
 
     it("lists the recipient's notifications newest first, with where to act, and marks them read", async () => {
-      const taskId = newTaskSnapshot().taskId;
+      const waiting = awaitingClarification();
+      const taskId = waiting.taskId;
+      await deliverSnapshot(h, advance(advance(waiting, 'REQUEST_VALIDATION'), 'CLARIFICATION_NEEDED', { questions: QUESTIONS }));
       await h.sendNotification.handle(ask(taskId, 3));
       h.clock.advance(1_000);
       await h.sendNotification.handle(ask(taskId, 5));

@@ -4,7 +4,10 @@ import { message } from '../../../../shared/messaging/contract-registry';
 import { deterministicId, type Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { NotificationCreated, SendNotification } from '../../contracts';
+import { RetryableError } from '../../../../shared/messaging/errors';
 import { insertNotification } from '../../infrastructure/persistence/sql-notifications';
+import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { findTaskView } from '../../infrastructure/persistence/sql-task-views';
 
 export const COMMANDS_CONSUMER = 'human-interaction.commands';
 
@@ -19,6 +22,16 @@ export class SendNotificationHandler {
   async handle(command: Envelope): Promise<void> {
     const n = SendNotification.schema.parse(command.payload);
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, command, async (tx) => {
+      // The notification and the task events travel on different queues. A person who follows
+      // a notification must find the task page in that state (or their answer gets a 409), so
+      // the notification waits, by retrying, until the view has caught up with it.
+      const view = await findTaskView(tx.manager, n.taskId);
+      if (!view || view.version < n.taskVersion) {
+        throw new RetryableError(`task ${n.taskId} view is at version ${view?.version ?? 'none'}; notification is for version ${n.taskVersion}`);
+      }
+      if (n.prdVersion !== undefined && !(await listPrdViews(tx.manager, n.taskId)).some((prd) => prd.prdVersion === n.prdVersion)) {
+        throw new RetryableError(`PRD version ${n.prdVersion} of task ${n.taskId} has not arrived yet`);
+      }
       const created = await insertNotification(tx.manager, {
         id: n.notificationId,
         recipientId: n.recipientId,
