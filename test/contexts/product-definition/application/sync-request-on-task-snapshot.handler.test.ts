@@ -73,7 +73,7 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
     expect(await h.workItems(story.taskId)).toHaveLength(1);
   });
 
-  it('re-emits PrdDrafted for the PRD awaiting review', async () => {
+  it('re-emits PrdDrafted for the PRD awaiting review when the task is re-announced, not on the live move', async () => {
     const story = TaskStory.of().startValidation();
     await h.deliver(story.snapshot());
     await h.poller(new ScriptedAgent(() => ({ kind: 'prd', prd: aPrdDocument() }))).pollOnce('poller-1');
@@ -86,7 +86,7 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
     expect(drafted).toMatchObject({ type: PrdDrafted.type, messageId: deterministicId('prd-drafted', story.taskId, 1) });
     expect(submitted).toMatchObject({ type: SubmitPrd.type, payload: { prdVersion: 1, expectedVersion: 2 } });
     const again = (await h.outbox(story.taskId)).slice(2);
-    expect(again).toHaveLength(2);
+    expect(again).toHaveLength(1);
     for (const envelope of again) expect(envelope).toMatchObject({ type: PrdDrafted.type, messageId: drafted?.messageId, payload: drafted?.payload });
   });
 

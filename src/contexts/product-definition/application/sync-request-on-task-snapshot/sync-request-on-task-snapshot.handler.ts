@@ -43,13 +43,13 @@ export class SyncRequestOnTaskSnapshot {
     await this.unitOfWork.handleOnce(SyncRequestOnTaskSnapshot.consumer, message, async (tx) => {
       const repositories = this.repositories(tx);
       if (!(await repositories.requests.saveIfNotOlder(requestFromSnapshot(snapshot)))) return;
-      workWaiting = await this.deriveOwed(snapshot, tx, repositories);
+      workWaiting = await this.deriveOwed(snapshot, tx, repositories, message.type === TaskSnapshotPublished.type);
     });
     if (workWaiting) this.work.kick();
   }
 
   /** Returns true when a work item waits for a poller. */
-  private async deriveOwed(snapshot: TaskSnapshot, tx: Transaction, { workItems, prds }: ProductDefinitionRepositories): Promise<boolean> {
+  private async deriveOwed(snapshot: TaskSnapshot, tx: Transaction, { workItems, prds }: ProductDefinitionRepositories, reannounced: boolean): Promise<boolean> {
     const { taskId, version } = snapshot;
     if (TERMINAL_STATUSES.includes(snapshot.status)) {
       await workItems.cancelUnfinished(taskId);
@@ -59,6 +59,9 @@ export class SyncRequestOnTaskSnapshot {
     await workItems.supersedeOlder(taskId, version);
 
     if (snapshot.status === 'PRD_VALIDATION' && snapshot.prdVersion !== null) {
+      // The live move to PRD_VALIDATION follows the PrdDrafted the poller sent with its outcome;
+      // only a re-announcement hints that it may have been lost.
+      if (!reannounced) return false;
       const prd = (await prds.load(taskId)).version(snapshot.prdVersion);
       if (prd) tx.outbox.add(prdDraftedMessage(taskId, prd));
       return false;
