@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { configSchema } from '../../src/app/config';
+
+export interface BenchUsers {
+  readonly requester: { readonly id: string; readonly token: string };
+  readonly approver: { readonly id: string; readonly token: string };
+  readonly admin: { readonly id: string; readonly token: string };
+}
+
+const token = () => randomBytes(18).toString('base64url');
+
+/** Fresh tokens each run: nothing to leak, nothing reused from an earlier run. */
+export function benchUsers(): BenchUsers {
+  return { requester: { id: 'alice', token: token() }, approver: { id: 'bob', token: token() }, admin: { id: 'admin', token: token() } };
+}
+
+/**
+ * Service settings for the bench: production defaults, with two exceptions. LOG_LEVEL=warn keeps
+ * per-message logging out of the figures. POLLERS=8: each work item costs a claim and a completion
+ * transaction around the agent, so the default two pollers cap the agent step at about
+ * 2 / (2 x transaction time), below every other step (measured: the PRD step then queues for
+ * seconds). The intervals stay at their defaults on purpose: on the happy path every step is pushed
+ * (the outbox relay is kicked on commit, pollers when a work item appears, orchestration drives on
+ * each event), so they only bound idle loops and repairs, and shorter ones add idle transactions
+ * (8 pollers per process at 100 ms would add 80 commits/s each) without making a workflow faster.
+ */
+export const BENCH_SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
+  LOG_LEVEL: 'warn',
+  RABBITMQ_QUEUE_TYPE: 'quorum',
+  POLLERS: '8',
+};
+
+export interface ServiceEnvInput {
+  readonly databaseUrl: string;
+  readonly rabbitmqUrl: string;
+  readonly prefix: string;
+  readonly users: BenchUsers;
+  readonly overrides: Readonly<Record<string, string>>;
+}
+
+/** The environment one service process is configured from (its CONTEXTS and PORT are added per process). */
+export function serviceEnv(input: ServiceEnvInput): Record<string, string> {
+  const { users } = input;
+  return {
+    ...BENCH_SERVICE_DEFAULTS,
+    DATABASE_URL: input.databaseUrl,
+    RABBITMQ_URL: input.rabbitmqUrl,
+    RABBITMQ_PREFIX: input.prefix,
+    REFINERY_USERS: [`${users.requester.id}:requester:${users.requester.token}`, `${users.approver.id}:approver:${users.approver.token}`, `${users.admin.id}:admin:${users.admin.token}`].join(','),
+    ...input.overrides,
+  };
+}
+
+/** The settings worth printing next to the figures (no URLs, no tokens). */
+export function reportedSettings(env: Readonly<Record<string, string>>): Record<string, string> {
+  const keys = ['LOG_LEVEL', 'RABBITMQ_QUEUE_TYPE', 'RABBITMQ_PREFETCH', 'POLLERS', 'POLL_INTERVAL_MS', 'OUTBOX_POLL_INTERVAL_MS', 'SCAN_INTERVAL_MS', 'REDRIVE_AFTER_MS', 'REPUBLISH_IDLE_MS', 'DATABASE_POOL_SIZE'];
+  const defaults = configSchema.parse({});
+  return Object.fromEntries(keys.map((key) => [key, env[key] ?? String(defaults[key as keyof typeof defaults])]));
+}
+
+/** The parent's environment without any service setting, so none leaks into a child by accident. */
+export function environmentWithoutServiceSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const serviceKeys = new Set(Object.keys(configSchema.shape));
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !serviceKeys.has(entry[0])));
+}
