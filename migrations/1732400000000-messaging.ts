@@ -16,7 +16,9 @@ export class Messaging1732400000000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now(),
       sent_at timestamptz,
       attempts integer NOT NULL DEFAULT 0,
-      last_error text
+      last_error text,
+      -- A row that can never be published (non-retryable failure): set aside with its reason.
+      abandoned boolean NOT NULL DEFAULT false
     )`);
     await q.query(`CREATE INDEX outbox_unsent ON messaging.outbox (id) WHERE sent_at IS NULL`);
     await q.query(`CREATE TABLE messaging.inbox (

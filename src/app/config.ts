@@ -22,7 +22,8 @@ const usersSchema = z
   .transform((raw, ctx) => {
     const users: ConfiguredUser[] = [];
     for (const [i, entry] of raw.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
-      const [id, roles, token] = entry.split(':');
+      const [id, roles, ...rest] = entry.split(':');
+      const token = rest.join(':');
       const parsedRoles = (roles ?? '').split('+').filter((r): r is UserRole => (USER_ROLES as readonly string[]).includes(r));
       if (!id || !token || token.length < 8 || parsedRoles.length === 0 || parsedRoles.length !== (roles ?? '').split('+').length) {
         ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be id:role[+role]:token with roles from ${USER_ROLES.join(', ')} and a token of 8+ characters` });

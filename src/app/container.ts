@@ -107,8 +107,10 @@ export class Application {
 
   static async create(options: ApplicationOptions): Promise<Application> {
     const { config, logger } = options;
-    if (!config.RABBITMQ_URL && config.CONTEXTS.length < 4) {
-      throw new Error('CONTEXTS selects only some contexts, which needs RABBITMQ_URL: on the in-memory queue every context runs in one process');
+    if (new Set(config.CONTEXTS).size < 4 && (!config.RABBITMQ_URL || !config.DATABASE_URL)) {
+      // Processes that share work need a shared broker and a shared database: an in-memory queue
+      // reaches no other process, and PGlite's folder must not be opened by two processes.
+      throw new Error('CONTEXTS selects only some contexts, which needs RABBITMQ_URL and DATABASE_URL: otherwise every context runs in one process');
     }
     const registry = createContractRegistry();
     const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [], poolSize: config.DATABASE_POOL_SIZE }));
@@ -168,16 +170,17 @@ export class Application {
   }
 
   /**
-   * Graceful: stop taking HTTP requests and new work, let in-flight handlers finish, publish what
-   * is committed, then close the transport and the database. Unsent outbox rows stay in the
-   * database and go out at the next start.
+   * Graceful: stop taking HTTP requests, stop the relay (what is committed but unsent stays in the
+   * outbox and goes out at the next start, or from another process), then stop taking new work
+   * and let in-flight handlers finish, then close the transport and the database. The relay stops
+   * first so nothing is marked sent into a transport that is about to close.
    */
   async stop(): Promise<void> {
     await this.http.close();
     if (this.started) {
+      await this.relay.stop();
       for (const context of this.contexts) await context.stop();
       for (const unsubscribe of this.subscriptions.splice(0)) await unsubscribe();
-      await this.relay.stop();
     }
     await this.queue.close();
     await this.database.close();

@@ -20,8 +20,15 @@ async function main(): Promise<void> {
   const tokensFile = join('.refinery', 'dev-tokens.json');
   const users = config.REFINERY_USERS ?? demoUsers(tokensFile);
   const app = await Application.create({ config, users, logger });
-  await app.start();
-  const url = await app.listen();
+  let url: string;
+  try {
+    await app.start();
+    url = await app.listen();
+  } catch (error) {
+    // E.g. the port is taken: pollers and the relay already run; close the database cleanly.
+    await app.stop().catch(() => undefined);
+    throw error;
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -26,6 +26,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'not a url with s3cret' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
   });
 
+  it('keeps a token that contains colons whole', () => {
+    expect(loadConfig({ REFINERY_USERS: 'alice:requester:abc:def:ghi' }).REFINERY_USERS?.[0]?.token).toBe('abc:def:ghi');
+  });
+
   it('parses users with roles and tokens', () => {
     const { REFINERY_USERS } = loadConfig({ REFINERY_USERS: 'alice:requester:alice-token-1, bob:approver+admin:bob-token-12' });
     expect(REFINERY_USERS).toEqual([

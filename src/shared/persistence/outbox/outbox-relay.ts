@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Logger } from '../../logging/logger';
 import type { Envelope } from '../../messaging/envelope';
-import { describeError } from '../../messaging/errors';
+import { describeError, isRetryable } from '../../messaging/errors';
 import type { MessageQueue } from '../../messaging/message-queue';
 import { execute } from '../sql';
 
@@ -60,17 +60,30 @@ export class OutboxRelay {
         `SELECT id, envelope FROM messaging.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize],
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) {
+        this.failedPasses = 0;
+        return 0;
+      }
       const batch = rows.map((row) => outboxRow.parse(row));
-      // Published together, awaited together: the transport keeps publish order, confirms batch.
+      // Published together, awaited together: confirms come back as a batch. The transport keeps
+      // publish order, except that a row that fails is sent again after later rows succeeded:
+      // consumers order by task version, not by arrival.
       const results = await Promise.allSettled(batch.map((row) => this.publish(row.envelope as unknown as Envelope)));
       const sent = batch.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
-      this.failedPasses = sent.length === 0 ? this.failedPasses + 1 : 0;
+      const retryableFailures = results.filter((r) => r.status === 'rejected' && isRetryable(r.reason)).length;
+      this.failedPasses = sent.length === 0 && retryableFailures > 0 ? this.failedPasses + 1 : 0;
       if (sent.length > 0) await execute(manager, `UPDATE messaging.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
       for (const [i, row] of batch.entries()) {
         const result = results[i];
         if (result?.status !== 'rejected') continue;
         const { errorClass, errorMessage } = describeError(result.reason);
+        if (!isRetryable(result.reason)) {
+          // It can never be published (e.g. its contract is gone): set it aside, or it would
+          // stand at the head of every batch forever. It stays in the table with its reason.
+          await execute(manager, `UPDATE messaging.outbox SET attempts = attempts + 1, last_error = $2, sent_at = now(), abandoned = true WHERE id = $1`, [row.id, `${errorClass}: ${errorMessage}`]);
+          this.logger.error({ outboxId: row.id, messageId: row.envelope['messageId'], correlationId: row.envelope['correlationId'], err: errorMessage }, 'outbox row can never be published; set aside');
+          continue;
+        }
         await execute(manager, `UPDATE messaging.outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, `${errorClass}: ${errorMessage}`]);
         this.logger.warn({ outboxId: row.id, messageId: row.envelope['messageId'], correlationId: row.envelope['correlationId'], err: errorMessage }, 'outbox publish failed; will retry');
       }
