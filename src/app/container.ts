@@ -91,7 +91,6 @@ function orchestrationOptions(config: Config): OrchestrationOptions {
 export class Application {
   private subscriptions: Unsubscribe[] = [];
   private started = false;
-  private onStarted: () => void = () => undefined;
 
   private constructor(
     readonly config: Config,
@@ -103,7 +102,10 @@ export class Application {
     readonly http: FastifyInstance,
     readonly contexts: readonly BoundedContext[],
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
+    registerHealthRoutes(http, { database, queue, isStarted: () => this.started, ...(broker ? { brokerConnected: () => broker.isConnected() } : {}) });
+  }
 
   static async create(options: ApplicationOptions): Promise<Application> {
     const { config, logger } = options;
@@ -146,14 +148,9 @@ export class Application {
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
     const http = Fastify({ logger: false, bodyLimit: 256 * 1024 });
-    let started = false;
-    const brokerConnected = transport instanceof RabbitMqMessageQueue ? () => transport.isConnected() : undefined;
-    registerHealthRoutes(http, { database, queue, isStarted: () => started, ...(brokerConnected ? { brokerConnected } : {}) });
     registerAdminRoutes(http, { deadLetters: queue, users: options.users });
     if (config.CONTEXTS.includes('human-interaction')) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
-    const app = new Application(config, database, transport, queue, relay, http, contexts, logger);
-    app.onStarted = () => (started = true);
-    return app;
+    return new Application(config, database, transport, queue, relay, http, contexts, logger);
   }
 
   /** Subscribes every context, starts scanners and pollers, and the outbox relay. */
@@ -162,7 +159,6 @@ export class Application {
     for (const context of this.contexts) await context.start();
     this.relay.start();
     this.started = true;
-    this.onStarted();
   }
 
   async listen(): Promise<string> {

@@ -2,7 +2,7 @@ import type { ConfiguredUser } from '../../src/app/config';
 import { configSchema } from '../../src/app/config';
 import { Application } from '../../src/app/container';
 import type { Clock } from '../../src/shared/kernel/clock';
-import { silentLogger } from '../../src/shared/logging/logger';
+import { type Logger, silentLogger } from '../../src/shared/logging/logger';
 import type { FaultOptions } from '../../src/shared/messaging/in-memory/fault-injector';
 import { mulberry32 } from '../../src/shared/messaging/in-memory/seeded-random';
 import { openTestDatabase } from './database';
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   readonly clock?: Clock;
   /** A real PostgreSQL database (integration tests); in-memory PGlite otherwise. */
   readonly databaseUrl?: string;
+  /** Silent unless a test reads the service's log lines. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
   const app = await Application.create({
     config,
     users: TEST_USERS,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     database,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.faults ? { faults: options.faults } : {}),

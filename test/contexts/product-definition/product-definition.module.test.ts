@@ -8,7 +8,8 @@ import { silentLogger } from '../../../src/shared/logging/logger';
 import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
 import type { MessageQueue, Subscription } from '../../../src/shared/messaging/message-queue';
-import { DATABASE_START_MS, eventually, type Harness, openHarness } from './support/harness';
+import { eventually } from '../../support/eventually';
+import { DATABASE_START_MS, type Harness, openHarness } from './support/harness';
 import { COMPLETE_REQUEST } from './support/requests.mother';
 import { TaskStory } from './support/task-story.mother';
 
@@ -67,7 +68,13 @@ describe('productDefinitionModule', () => {
     await deliver(createEnvelope(message(TaskStatusChanged, vague.taskId, vague.startValidation().snapshot())));
     await deliver(createEnvelope(message(TaskStatusChanged, complete.taskId, complete.startValidation().snapshot())));
 
-    await eventually(async () => (await h.outbox(vague.taskId)).length > 0 && (await h.outbox(complete.taskId)).length > 0, 20_000);
+    await eventually(
+      async () => {
+        expect((await h.outbox(vague.taskId)).length).toBeGreaterThan(0);
+        expect((await h.outbox(complete.taskId)).length).toBeGreaterThan(0);
+      },
+      { timeoutMs: 20_000 },
+    );
     await context.stop();
     expect((await h.outbox(vague.taskId)).map((e) => e.type)).toEqual([RequestClarification.type]);
     expect((await h.outbox(complete.taskId)).map((e) => e.type)).toContain(SubmitPrd.type);

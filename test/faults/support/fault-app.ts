@@ -1,9 +1,6 @@
 import pino from 'pino';
-import { configSchema } from '../../../src/app/config';
-import { Application } from '../../../src/app/container';
-import { mulberry32 } from '../../../src/shared/messaging/in-memory/seeded-random';
-import { TEST_USERS } from '../../support/app';
-import { openTestDatabase } from '../../support/database';
+import type { Application } from '../../../src/app/container';
+import { startTestApp } from '../../support/app';
 
 /** What the service's own logs tell about deliveries and the connection (no other hook sees it). */
 export class DeliveryLog {
@@ -30,28 +27,18 @@ export interface FaultApp {
 }
 
 /**
- * The whole service in this process, configured as startTestApp does, with a logger whose lines
- * are counted (startTestApp's is silent). Sweep repairs are pushed out of the test's reach
+ * The whole service in this process, as startTestApp starts it, with a logger whose lines are
+ * counted (startTestApp's is silent by default). Sweep repairs are pushed out of the test's reach
  * (`REDRIVE_AFTER_MS`, `REPUBLISH_IDLE_MS` of 10 minutes): every workflow must then complete on
  * what the transport and the outbox deliver, not on what a sweep re-sends.
  */
 export async function startFaultApp(databaseUrl: string, env: Record<string, string>): Promise<FaultApp> {
-  const config = configSchema.parse({
-    LOG_LEVEL: 'debug',
-    RETRY_INITIAL_DELAY_MS: '5',
-    RETRY_MAX_DELAY_MS: '100',
-    OUTBOX_POLL_INTERVAL_MS: '20',
-    SCAN_INTERVAL_MS: '200',
-    REDRIVE_AFTER_MS: '600000',
-    REPUBLISH_IDLE_MS: '600000',
-    POLL_INTERVAL_MS: '20',
-    LEASE_MS: '5000',
-    ...env,
-  });
   const log = new DeliveryLog();
   const logger = pino({ level: 'debug' }, { write: (line: string) => log.write(line) });
-  const database = await openTestDatabase([], databaseUrl);
-  const app = await Application.create({ config, users: TEST_USERS, logger, database, random: mulberry32(42) });
-  await app.start();
+  const app = await startTestApp({
+    databaseUrl,
+    logger,
+    env: { SCAN_INTERVAL_MS: '200', REDRIVE_AFTER_MS: '600000', REPUBLISH_IDLE_MS: '600000', RESEND_UNCONFIRMED_AFTER_MS: '600000', ...env },
+  });
   return { app, log };
 }

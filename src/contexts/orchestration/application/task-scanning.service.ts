@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { RepublishOpenTasks } from '../../task-management/contracts';
 import type { Clock } from '../../../shared/kernel/clock';
+import { Alarm } from '../../../shared/kernel/alarm';
 import { SHARED } from '../../../shared/kernel/tokens';
 import type { Logger } from '../../../shared/logging/logger';
 import { message } from '../../../shared/messaging/contract-registry';
@@ -31,8 +32,7 @@ export const REPUBLISH_KEY = 'orchestration.open-tasks';
 export class TaskScanningService {
   private running = false;
   private loop: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  private readonly alarm = new Alarm();
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
@@ -53,8 +53,7 @@ export class TaskScanningService {
   /** No new sweep starts; a sweep in progress is waited for. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.timer);
-    this.wake?.();
+    this.alarm.ring();
     await this.loop;
     this.loop = undefined;
   }
@@ -98,11 +97,7 @@ export class TaskScanningService {
         this.logger.error({ err: describeError(error).errorMessage }, 'task sweep failed; the next sweep retries');
       }
       if (!this.running) break;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, this.options.scanIntervalMs);
-      });
-      this.wake = undefined;
+      await this.alarm.sleep(this.options.scanIntervalMs);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { Alarm } from '../../kernel/alarm';
 import type { Logger } from '../../logging/logger';
 import type { Envelope } from '../../messaging/envelope';
 import { describeError, isRetryable } from '../../messaging/errors';
@@ -22,7 +23,7 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly alarm = new Alarm();
   private kicked = false;
   /** Passes in a row that published nothing and failed: the transport is likely down. */
   private failedPasses = 0;
@@ -43,12 +44,14 @@ export class OutboxRelay {
   /** Ask for a pass now (after a commit that wrote outbox rows). */
   kick(): void {
     this.kicked = true;
-    this.wake?.();
+    // While the transport fails the relay backs off and kicks do not wake it: every commit would
+    // otherwise start another pass of publishes bound to fail (thousands during a broker restart).
+    if (this.failedPasses === 0) this.alarm.ring();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.alarm.ring();
     await this.loop;
   }
 
@@ -105,20 +108,9 @@ export class OutboxRelay {
         this.logger.error({ err: describeError(error).errorMessage }, 'outbox relay pass failed');
       }
       if (!this.running) continue;
-      // While the transport fails, back off and ignore kicks: every commit would otherwise start
-      // another pass of publishes bound to fail (thousands during a broker restart).
       const failing = this.failedPasses > 0;
       if (!failing && (published > 0 || this.kicked)) continue;
-      const delay = failing ? Math.min(this.options.pollIntervalMs * 2 ** Math.min(this.failedPasses - 1, 6), 5_000) : this.options.pollIntervalMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          if (failing && this.running) return;
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.alarm.sleep(failing ? Math.min(this.options.pollIntervalMs * 2 ** Math.min(this.failedPasses - 1, 6), 5_000) : this.options.pollIntervalMs);
     }
   }
 }

@@ -97,12 +97,3 @@ export async function openHarness(): Promise<Harness> {
     close: () => db.close(),
   };
 }
-
-/** Waits for a condition with a deadline instead of sleeping a fixed time. */
-export async function eventually(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -6,7 +6,7 @@ import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { NotificationCreated, SendNotification } from '../../contracts';
 import { RetryableError } from '../../../../shared/messaging/errors';
 import { insertNotification } from '../../infrastructure/persistence/sql-notifications';
-import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { hasPrdView } from '../../infrastructure/persistence/sql-prd-views';
 import { findTaskView } from '../../infrastructure/persistence/sql-task-views';
 
 export const COMMANDS_CONSUMER = 'human-interaction.commands';
@@ -29,7 +29,7 @@ export class SendNotificationHandler {
       if (!view || view.version < n.taskVersion) {
         throw new RetryableError(`task ${n.taskId} view is at version ${view?.version ?? 'none'}; notification is for version ${n.taskVersion}`);
       }
-      if (n.prdVersion !== undefined && !(await listPrdViews(tx.manager, n.taskId)).some((prd) => prd.prdVersion === n.prdVersion)) {
+      if (n.prdVersion !== undefined && !(await hasPrdView(tx.manager, n.taskId, n.prdVersion))) {
         throw new RetryableError(`PRD version ${n.prdVersion} of task ${n.taskId} has not arrived yet`);
       }
       const created = await insertNotification(tx.manager, {

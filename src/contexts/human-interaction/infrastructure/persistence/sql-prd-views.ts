@@ -34,3 +34,9 @@ export async function listPrdViews(manager: EntityManager, taskId: string): Prom
     return { taskId: r.task_id, prdVersion: r.prd_version, document: r.document, draftedAt: r.drafted_at };
   });
 }
+
+/** Whether one PRD version has arrived, without loading and parsing every document. */
+export async function hasPrdView(manager: EntityManager, taskId: string, prdVersion: number): Promise<boolean> {
+  const { rows } = await execute(manager, `SELECT 1 FROM human_interaction.prd_views WHERE task_id = $1 AND prd_version = $2`, [taskId, prdVersion]);
+  return rows.length === 1;
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
 import type { Logger } from '../../../../shared/logging/logger';
+import { Alarm } from '../../../../shared/kernel/alarm';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { describeError } from '../../../../shared/messaging/errors';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
@@ -31,7 +32,7 @@ export class TaskPollingService implements WorkSignal {
   private running = false;
   private loops: Promise<void>[] = [];
   private kicks = 0;
-  private readonly sleepers = new Set<() => void>();
+  private readonly alarm = new Alarm();
   private readonly instance = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 
   constructor(
@@ -51,14 +52,14 @@ export class TaskPollingService implements WorkSignal {
   /** Stops claiming and waits for the items in flight to be completed or released. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wakeAll();
+    this.alarm.ring();
     await Promise.all(this.loops);
     this.loops = [];
   }
 
   kick(): void {
     this.kicks += 1;
-    this.wakeAll();
+    this.alarm.ring();
   }
 
   /** Claims and handles at most one item; returns whether it claimed one. */
@@ -144,23 +145,8 @@ export class TaskPollingService implements WorkSignal {
       }
       if (!this.running) break;
       if (!failed && (processed || this.kicks !== kicksBefore)) continue;
-      await this.sleep();
+      await this.alarm.sleep(this.options.pollIntervalMs);
     }
   }
 
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, this.options.pollIntervalMs);
-      this.sleepers.add(wake);
-    });
-  }
-
-  private wakeAll(): void {
-    for (const wake of [...this.sleepers]) wake();
-  }
 }
