@@ -3,6 +3,7 @@ import { TaskManagement1732400000100 } from './1732400000100-task-management';
 import { Orchestration1732400000200 } from './1732400000200-orchestration';
 import { ProductDefinition1732400000300 } from './1732400000300-product-definition';
 import { HumanInteraction1732400000400 } from './1732400000400-human-interaction';
+import { HumanInteractionChannels1732400000500 } from './1732400000500-human-interaction-channels';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema. */
 export const allMigrations = [
@@ -11,4 +12,5 @@ export const allMigrations = [
   Orchestration1732400000200,
   ProductDefinition1732400000300,
   HumanInteraction1732400000400,
+  HumanInteractionChannels1732400000500,
 ];

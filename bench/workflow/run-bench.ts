@@ -56,7 +56,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const prefix = `refinery-bench-${randomBytes(4).toString('hex')}`;
   const users = benchUsers();
   const database = await BenchDatabase.create(options.databaseUrl);
-  const env = serviceEnv({ databaseUrl: database.url, rabbitmqUrl: options.rabbitmqUrl, prefix, users, overrides: options.serviceEnv });
+  const env = serviceEnv({ databaseUrl: database.url, rabbitmqUrl: options.rabbitmqUrl, prefix, users, linkSecret: randomBytes(32).toString('base64url'), overrides: options.serviceEnv });
   const traces: WorkflowTrace[] = [];
   let target: ServiceTarget | undefined;
   let topology: BrokerObjects = { queues: [], exchanges: [] };

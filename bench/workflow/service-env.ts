@@ -35,6 +35,7 @@ export interface ServiceEnvInput {
   readonly rabbitmqUrl: string;
   readonly prefix: string;
   readonly users: BenchUsers;
+  readonly linkSecret: string;
   readonly overrides: Readonly<Record<string, string>>;
 }
 
@@ -46,6 +47,8 @@ export function serviceEnv(input: ServiceEnvInput): Record<string, string> {
     DATABASE_URL: input.databaseUrl,
     RABBITMQ_URL: input.rabbitmqUrl,
     RABBITMQ_PREFIX: input.prefix,
+    // One secret for every process: a link signed by one verifies in another.
+    LINK_SECRET: input.linkSecret,
     REFINERY_USERS: [`${users.requester.id}:requester:${users.requester.token}`, `${users.approver.id}:approver:${users.approver.token}`, `${users.admin.id}:admin:${users.admin.token}`].join(','),
     ...input.overrides,
   };

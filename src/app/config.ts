@@ -78,6 +78,19 @@ export const configSchema = z.object({
   AGENT_MAX_ATTEMPTS: int(3, 1),
   MAX_CLARIFICATION_ROUNDS: int(2, 0),
   SHUTDOWN_TIMEOUT_MS: int(15_000, 100),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LINK_TTL_MS: int(72 * 3_600_000, 60_000),
+  SESSION_TTL_MS: int(12 * 3_600_000, 60_000),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().min(3).default('Refinery <refinery@localhost>'),
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  DELIVERY_MAX_ATTEMPTS: int(8, 1),
+  DELIVERY_INITIAL_DELAY_MS: int(2_000, 1),
+  DELIVERY_MAX_DELAY_MS: int(600_000, 1),
+  DELIVERY_POLL_INTERVAL_MS: int(1_000, 10),
+  DELIVERY_TIMEOUT_MS: int(10_000, 100),
+  BODY_LIMIT_BYTES: int(256 * 1024, 1024),
 });
 
 export type Config = z.output<typeof configSchema>;

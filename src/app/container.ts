@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Container, type ContainerModule } from 'inversify';
 import { humanInteractionContracts } from '../contexts/human-interaction/contracts';
-import { HUMAN_INTERACTION, type HumanInteractionHttpApi, humanInteractionModule, type HumanInteractionOptions } from '../contexts/human-interaction/human-interaction.module';
+import { HUMAN_INTERACTION, type HumanInteractionHttpApi, humanInteractionModule, type HumanInteractionOptions, type PublicAddress } from '../contexts/human-interaction/human-interaction.module';
 import { orchestrationContracts } from '../contexts/orchestration/contracts';
 import { ORCHESTRATION, orchestrationModule, type OrchestrationOptions } from '../contexts/orchestration/orchestration.module';
 import { productDefinitionContracts } from '../contexts/product-definition/contracts';
@@ -38,6 +38,8 @@ export interface ApplicationOptions {
   /** In-memory transport only: seeded faults and randomness (tests). */
   readonly faults?: FaultOptions;
   readonly random?: () => number;
+  /** Signs action links and sessions when LINK_SECRET is not configured (the demo's own, from main.ts). */
+  readonly linkSecret?: string;
 }
 
 export function createContractRegistry(): ContractRegistry {
@@ -84,6 +86,29 @@ function orchestrationOptions(config: Config): OrchestrationOptions {
   };
 }
 
+function humanInteractionOptions(config: Config, options: ApplicationOptions): HumanInteractionOptions {
+  const linkSecret = config.LINK_SECRET ?? options.linkSecret;
+  if (!linkSecret) throw new Error('LINK_SECRET is not set: action links and web sign-ins need a secret of 32+ characters');
+  return {
+    users: options.users.map((u) => ({ ...u, roles: [...u.roles] })),
+    resendUnconfirmedAfterMs: config.RESEND_UNCONFIRMED_AFTER_MS,
+    resendSweepIntervalMs: config.RESEND_SWEEP_INTERVAL_MS,
+    linkSecret,
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    linkTtlMs: config.LINK_TTL_MS,
+    sessionTtlMs: config.SESSION_TTL_MS,
+    ...(config.SMTP_URL ? { smtp: { url: config.SMTP_URL, from: config.SMTP_FROM } } : {}),
+    ...(config.WEBHOOK_SECRET ? { webhookSecret: config.WEBHOOK_SECRET } : {}),
+    delivery: {
+      maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+      initialDelayMs: config.DELIVERY_INITIAL_DELAY_MS,
+      maxDelayMs: config.DELIVERY_MAX_DELAY_MS,
+      pollIntervalMs: config.DELIVERY_POLL_INTERVAL_MS,
+      timeoutMs: config.DELIVERY_TIMEOUT_MS,
+    },
+  };
+}
+
 /**
  * The composition root: the only place that knows every context, picks the transport and the
  * database, wraps the transport with monitoring, and calls `container.get`.
@@ -102,6 +127,7 @@ export class Application {
     readonly http: FastifyInstance,
     readonly contexts: readonly BoundedContext[],
     private readonly logger: Logger,
+    private readonly publicAddress: PublicAddress | undefined,
   ) {
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
     registerHealthRoutes(http, { database, queue, isStarted: () => this.started, ...(broker ? { brokerConnected: () => broker.isConnected() } : {}) });
@@ -139,18 +165,16 @@ export class Application {
     container.bind(SHARED.Logger).toConstantValue(logger);
     container.bind(SHARED.Clock).toConstantValue(clock);
     container.bind<OrchestrationOptions>(ORCHESTRATION.Options).toConstantValue(orchestrationOptions(config));
-    container.bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue({
-      users: options.users.map((u) => ({ ...u, roles: [...u.roles] })),
-      resendUnconfirmedAfterMs: config.RESEND_UNCONFIRMED_AFTER_MS,
-      resendSweepIntervalMs: config.RESEND_SWEEP_INTERVAL_MS,
-    });
+    container.bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue(humanInteractionOptions(config, options));
     await container.loadAsync(...modulesFor(config));
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
-    const http = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+    const http = Fastify({ logger: false, bodyLimit: config.BODY_LIMIT_BYTES });
     registerAdminRoutes(http, { deadLetters: queue, users: options.users });
-    if (config.CONTEXTS.includes('human-interaction')) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
-    return new Application(config, database, transport, queue, relay, http, contexts, logger);
+    const humanInteraction = config.CONTEXTS.includes('human-interaction');
+    if (humanInteraction) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
+    const publicAddress = humanInteraction ? container.get<PublicAddress>(HUMAN_INTERACTION.PublicAddress) : undefined;
+    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress);
   }
 
   /** Subscribes every context, starts scanners and pollers, and the outbox relay. */
@@ -162,7 +186,9 @@ export class Application {
   }
 
   async listen(): Promise<string> {
-    return this.http.listen({ host: this.config.HOST, port: this.config.PORT });
+    const url = await this.http.listen({ host: this.config.HOST, port: this.config.PORT });
+    this.publicAddress?.useListeningAddress(url);
+    return url;
   }
 
   /**

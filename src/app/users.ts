@@ -29,3 +29,19 @@ export function demoUsers(tokensFile: string): ConfiguredUser[] {
   }
   return Object.entries(roles).map(([id, r]) => ({ id, name: id, roles: [...r], token: tokens[id] as string }));
 }
+
+/**
+ * The demo's LINK_SECRET when none is configured: random, kept beside the demo tokens, reused on
+ * the next start so links in earlier notifications still work.
+ */
+export function demoLinkSecret(secretFile: string): string {
+  if (existsSync(secretFile)) {
+    const existing = readFileSync(secretFile, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  mkdirSync(dirname(secretFile), { recursive: true });
+  writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
+  chmodSync(secretFile, 0o600);
+  return secret;
+}

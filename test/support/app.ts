@@ -14,6 +14,9 @@ export const TEST_USERS: readonly ConfiguredUser[] = [
   { id: 'root', name: 'Root', roles: ['admin'], token: 'root-test-token' },
 ];
 
+/** The tests' LINK_SECRET: a test signs links the service accepts, or tampers with them. */
+export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef-0123456789';
+
 export const bearer = (userId: string) => ({ authorization: `Bearer ${TEST_USERS.find((u) => u.id === userId)?.token ?? 'unknown'}` });
 
 export interface TestAppOptions {
@@ -45,6 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
     RESEND_SWEEP_INTERVAL_MS: '200',
     POLL_INTERVAL_MS: '20',
     LEASE_MS: '5000',
+    LINK_SECRET: TEST_LINK_SECRET,
     ...options.env,
   });
   const database = await openTestDatabase([], options.databaseUrl);

@@ -13,16 +13,24 @@ import { HumanInteractionContext } from './human-interaction.context';
 import { HUMAN_INTERACTION } from './human-interaction.tokens';
 import { ConfiguredUserDirectory } from './infrastructure/auth/configured-user-directory';
 import { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
+import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
+import { PublicAddress } from './infrastructure/links/public-address';
+import { type HumanInteractionOptions, humanInteractionOptionsSchema } from './human-interaction.options';
 
 export { HUMAN_INTERACTION } from './human-interaction.tokens';
 export type { HumanInteractionOptions } from './human-interaction.options';
 export { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
+export { PublicAddress } from './infrastructure/links/public-address';
 
 /**
  * Binds the human-interaction context. The composition root binds, besides the SHARED services,
  * `HUMAN_INTERACTION.Options` to a `HumanInteractionOptions` value ({ users } from configuration).
  */
 export const humanInteractionModule = new ContainerModule(({ bind }) => {
+  bind(HUMAN_INTERACTION.PublicAddress).to(PublicAddress).inSingletonScope();
+  bind(HUMAN_INTERACTION.LinkSigner)
+    .toDynamicValue((ctx) => new ActionLinkSigner(humanInteractionOptionsSchema.parse(ctx.get<HumanInteractionOptions>(HUMAN_INTERACTION.Options)).linkSecret))
+    .inSingletonScope();
   bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();
   bind(HUMAN_INTERACTION.SubmitRequest).to(SubmitRequest).inSingletonScope();
   bind(HUMAN_INTERACTION.AnswerClarification).to(AnswerClarification).inSingletonScope();

@@ -16,5 +16,26 @@ export const humanInteractionOptionsSchema = z.object({
   resendUnconfirmedAfterMs: z.number().int().positive().default(60_000),
   /** How often to look for such submissions; 0 turns the sweep off. */
   resendSweepIntervalMs: z.number().int().nonnegative().default(30_000),
+  /** Signs action links and web sessions (keys are derived per purpose); from configuration only. */
+  linkSecret: z.string().min(32),
+  /** The address people reach the service at, for links in email and webhooks; the listening address when absent. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** An action link stops working this long after its notification was created. */
+  linkTtlMs: z.number().int().positive().default(72 * 3_600_000),
+  /** A web inbox sign-in lasts this long. */
+  sessionTtlMs: z.number().int().positive().default(12 * 3_600_000),
+  /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */
+  smtp: z.object({ url: z.string().min(1), from: z.string().min(3) }).optional(),
+  /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */
+  webhookSecret: z.string().min(16).optional(),
+  delivery: z
+    .object({
+      maxAttempts: z.number().int().positive().default(8),
+      initialDelayMs: z.number().int().positive().default(2_000),
+      maxDelayMs: z.number().int().positive().default(600_000),
+      pollIntervalMs: z.number().int().positive().default(1_000),
+      timeoutMs: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
 });
 export type HumanInteractionOptions = z.input<typeof humanInteractionOptionsSchema>;

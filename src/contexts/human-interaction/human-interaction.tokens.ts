@@ -14,4 +14,7 @@ export const HUMAN_INTERACTION = {
   RecordPrd: Symbol.for('human-interaction.RecordPrd'),
   SendNotification: Symbol.for('human-interaction.SendNotification'),
   ResendUnconfirmedRequests: Symbol.for('human-interaction.ResendUnconfirmedRequests'),
+  /** The service's public address, for absolute links (see PublicAddress). */
+  PublicAddress: Symbol.for('human-interaction.PublicAddress'),
+  LinkSigner: Symbol.for('human-interaction.LinkSigner'),
 } as const;

@@ -1,3 +1,4 @@
+import { TEST_LINK_SECRET } from '../../support/app';
 import { RetryableError } from '../../../src/shared/messaging/errors';
 import { SendNotification } from '../../../src/contexts/human-interaction/contracts';
 import { PrdDrafted } from '../../../src/contexts/product-definition/contracts';
@@ -176,7 +177,7 @@ describe('Human Interaction message handlers', () => {
       return { queue, subscriptions };
     };
     const contextWith = (options: { resendUnconfirmedAfterMs?: number; resendSweepIntervalMs?: number } = {}) =>
-      new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, h.resender, { users: USERS, ...options }, silentLogger());
+      new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, h.resender, { users: USERS, linkSecret: TEST_LINK_SECRET, ...options }, silentLogger());
 
     it('subscribes its consumers to the messages they handle', async () => {
       const { queue, subscriptions } = recordingQueue();

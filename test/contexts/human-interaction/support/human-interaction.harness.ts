@@ -1,3 +1,4 @@
+import { TEST_LINK_SECRET } from '../../../support/app';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { humanInteractionContracts } from '../../../../src/contexts/human-interaction/contracts';
 import { AnswerClarification } from '../../../../src/contexts/human-interaction/application/answer-clarification/answer-clarification.service';
@@ -53,7 +54,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     ...humanInteractionContracts,
   );
   const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
-  const directory = new ConfiguredUserDirectory({ users });
+  const directory = new ConfiguredUserDirectory({ users, linkSecret: TEST_LINK_SECRET });
   const api = new HumanInteractionHttpApi(
     directory,
     new SubmitRequest(unitOfWork, directory),
