@@ -91,6 +91,11 @@ export const configSchema = z.object({
   DELIVERY_POLL_INTERVAL_MS: int(1_000, 10),
   DELIVERY_TIMEOUT_MS: int(10_000, 100),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
+}).superRefine((config, ctx) => {
+  // Processes that share a database must verify each other's links: one secret, configured.
+  if (config.DATABASE_URL && !config.LINK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['LINK_SECRET'], message: 'required when DATABASE_URL is set (32+ random characters, the same in every process)' });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -19,11 +19,6 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const tokensFile = join('.refinery', 'dev-tokens.json');
   const users = config.REFINERY_USERS ?? demoUsers(tokensFile);
-  if (!config.LINK_SECRET && config.DATABASE_URL) {
-    // Several processes share a database; each must verify the links the others signed.
-    process.stderr.write('Invalid configuration:\n  - LINK_SECRET: required when DATABASE_URL is set (32+ random characters, the same in every process)\n');
-    process.exit(2);
-  }
   const linkSecret = config.LINK_SECRET ?? demoLinkSecret(join('.refinery', 'link-secret'));
   const app = await Application.create({ config, users, logger, linkSecret });
   let url: string;

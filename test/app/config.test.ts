@@ -17,6 +17,10 @@ describe('loadConfig', () => {
     [{ REFINERY_USERS: 'alice:boss:longenoughtoken' }, 'REFINERY_USERS'],
     [{ REFINERY_USERS: 'alice:requester:short' }, 'REFINERY_USERS'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
+    [{ DATABASE_URL: 'postgres://127.0.0.1/refinery' }, 'LINK_SECRET'],
+    [{ LINK_SECRET: 'too-short' }, 'LINK_SECRET'],
+    [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
+    [{ PUBLIC_URL: 'refinery.example.com' }, 'PUBLIC_URL'],
   ])('stops on %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`- ${variable}:`));
