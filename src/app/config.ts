@@ -91,11 +91,6 @@ export const configSchema = z.object({
   DELIVERY_POLL_INTERVAL_MS: int(1_000, 10),
   DELIVERY_TIMEOUT_MS: int(10_000, 100),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
-}).superRefine((config, ctx) => {
-  // Processes that share a database must verify each other's links: one secret, configured.
-  if (config.DATABASE_URL && !config.LINK_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['LINK_SECRET'], message: 'required when DATABASE_URL is set (32+ random characters, the same in every process)' });
-  }
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -121,4 +116,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return parsed.data;
+}
+
+/**
+ * What the service (not `refinery migrate`) needs besides valid values: processes that share a
+ * database must verify each other's links, so the secret is configured, not generated.
+ */
+export function assertServiceConfig(config: Config): void {
+  if (config.DATABASE_URL && !config.LINK_SECRET) {
+    throw new ConfigError(['LINK_SECRET: required when DATABASE_URL is set (32+ random characters, the same in every process)']);
+  }
 }

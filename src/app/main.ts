@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { createLogger } from '../shared/logging/logger';
 import { Application } from './container';
-import { ConfigError, loadConfig } from './config';
+import { assertServiceConfig, ConfigError, loadConfig } from './config';
 import { demoLinkSecret, demoUsers } from './users';
 
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    assertServiceConfig(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/app/config';
+import { assertServiceConfig, ConfigError, loadConfig } from '../../src/app/config';
 
 describe('loadConfig', () => {
   it('runs with nothing set: embedded defaults', () => {
@@ -17,7 +17,6 @@ describe('loadConfig', () => {
     [{ REFINERY_USERS: 'alice:boss:longenoughtoken' }, 'REFINERY_USERS'],
     [{ REFINERY_USERS: 'alice:requester:short' }, 'REFINERY_USERS'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
-    [{ DATABASE_URL: 'postgres://127.0.0.1/refinery' }, 'LINK_SECRET'],
     [{ LINK_SECRET: 'too-short' }, 'LINK_SECRET'],
     [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
     [{ PUBLIC_URL: 'refinery.example.com' }, 'PUBLIC_URL'],
@@ -40,5 +39,11 @@ describe('loadConfig', () => {
       { id: 'alice', name: 'alice', roles: ['requester'], token: 'alice-token-1' },
       { id: 'bob', name: 'bob', roles: ['approver', 'admin'], token: 'bob-token-12' },
     ]);
+  });
+
+  it('lets `refinery migrate` run with DATABASE_URL alone, but not the service without LINK_SECRET', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/refinery' });
+    expect(() => assertServiceConfig(config)).toThrow(/- LINK_SECRET: required when DATABASE_URL is set/);
+    expect(() => assertServiceConfig(loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/refinery', LINK_SECRET: 'x'.repeat(32) }))).not.toThrow();
   });
 });
