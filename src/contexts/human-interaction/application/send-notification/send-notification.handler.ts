@@ -8,16 +8,29 @@ import { RetryableError } from '../../../../shared/messaging/errors';
 import { insertNotification } from '../../infrastructure/persistence/sql-notifications';
 import { hasPrdView } from '../../infrastructure/persistence/sql-prd-views';
 import { findTaskView } from '../../infrastructure/persistence/sql-task-views';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { AvailableChannels } from '../channel-preferences/channel-choice';
+import { availableChannels } from '../channel-preferences/channel-preferences.service';
+import { recordDeliveries } from '../deliver-notifications/record-deliveries';
 
 export const COMMANDS_CONSUMER = 'human-interaction.commands';
 
 /**
- * Puts a notification in the recipient's inbox. The notification id is derived from the task
- * state entry, so the scanner asking again (a re-drive) finds it there and announces nothing new.
+ * Puts a notification in the recipient's inbox and records its email / webhook deliveries. The
+ * notification id is derived from the task state entry, so the scanner asking again (a re-drive)
+ * finds it there and announces (and delivers) nothing new.
  */
 @injectable()
 export class SendNotificationHandler {
-  constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
+  private readonly channels: AvailableChannels;
+
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
+  ) {
+    this.channels = availableChannels(options);
+  }
 
   async handle(command: Envelope): Promise<void> {
     const n = SendNotification.schema.parse(command.payload);
@@ -45,6 +58,8 @@ export class SendNotificationHandler {
         readAt: null,
       });
       if (!created) return;
+      // Email and webhook go out from the delivery worker, after this commits: never in the way.
+      await recordDeliveries(tx.manager, { id: n.notificationId, recipientId: n.recipientId }, this.channels, tx.now);
       const payload = { notificationId: n.notificationId, taskId: n.taskId, recipientId: n.recipientId, kind: n.kind, createdAt: tx.now.toISOString() };
       tx.outbox.add(message(NotificationCreated, n.taskId, payload, deterministicId('notification-created', n.notificationId)));
     });

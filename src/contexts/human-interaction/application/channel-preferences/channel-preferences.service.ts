@@ -1,0 +1,58 @@
+import { inject, injectable } from 'inversify';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../../../../shared/kernel/clock';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import { ActionConflictError } from '../../domain/human-interaction.errors';
+import type { User } from '../../domain/user';
+import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { findUserChannels, saveUserChannels } from '../../infrastructure/persistence/sql-user-channels';
+import type { AvailableChannels, ChannelChoice } from './channel-choice';
+
+export interface ChannelPreferencesView extends ChannelChoice {
+  /** The in-app inbox cannot be turned off. */
+  readonly inApp: true;
+  /** What this service can send; a channel that is not available cannot be chosen. */
+  readonly available: AvailableChannels;
+}
+
+export function availableChannels(options: HumanInteractionOptions): AvailableChannels {
+  const parsed = humanInteractionOptionsSchema.parse(options);
+  return { email: parsed.smtp !== undefined, webhook: parsed.webhookSecret !== undefined };
+}
+
+/**
+ * Each person chooses where notifications reach them besides the in-app inbox. A choice applies
+ * to notifications created after it; one already being delivered keeps its address.
+ */
+@injectable()
+export class ChannelPreferences {
+  private readonly available: AvailableChannels;
+
+  constructor(
+    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.Clock) private readonly clock: Clock,
+    @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
+  ) {
+    this.available = availableChannels(options);
+  }
+
+  async get(user: User): Promise<ChannelPreferencesView> {
+    return this.view(await findUserChannels(this.dataSource.manager, user.id));
+  }
+
+  async replace(user: User, choice: ChannelChoice): Promise<ChannelPreferencesView> {
+    if (choice.email !== null && !this.available.email) {
+      throw new ActionConflictError('email notifications are not available: this service has no SMTP server configured (SMTP_URL)');
+    }
+    if (choice.webhookUrl !== null && !this.available.webhook) {
+      throw new ActionConflictError('webhook notifications are not available: this service has no webhook signing secret configured (WEBHOOK_SECRET)');
+    }
+    await saveUserChannels(this.dataSource.manager, user.id, choice, this.clock.now());
+    return this.view(choice);
+  }
+
+  private view(choice: ChannelChoice): ChannelPreferencesView {
+    return { inApp: true, email: choice.email, webhookUrl: choice.webhookUrl, available: this.available };
+  }
+}

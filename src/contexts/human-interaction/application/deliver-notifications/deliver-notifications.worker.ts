@@ -1,0 +1,171 @@
+import { inject, injectable } from 'inversify';
+import type { DataSource } from 'typeorm';
+import { Alarm } from '../../../../shared/kernel/alarm';
+import type { Clock } from '../../../../shared/kernel/clock';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import type { Logger } from '../../../../shared/logging/logger';
+import { backoffDelay, type RetryPolicy } from '../../../../shared/messaging/message-queue';
+import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  markDeliveryFailed,
+  markDeliverySent,
+  scheduleDeliveryRetry,
+} from '../../infrastructure/persistence/sql-deliveries';
+import type { DeliveryChannel } from '../channel-preferences/channel-choice';
+import type { DeliveryContentBuilder } from './delivery-content-builder';
+import type { DeliveryOutcomes, NotificationChannel } from './notification-channel';
+import { withDeadline } from './with-deadline';
+
+/** Deliveries sent at once by one process; a slow receiver holds one slot, not the others. */
+const CONCURRENCY = 16;
+const MAX_ERROR_LENGTH = 500;
+
+/**
+ * Sends the email and webhook deliveries the notification handler recorded, apart from message
+ * handling (the workflow never waits for a channel). Each pass claims due rows in one
+ * autocommit statement, then renders and sends each concurrently outside any transaction, and
+ * records the outcome: sent, a retry with exponential backoff and jitter, or, after the last
+ * attempt, failed (logged as an error). A claimed row is leased: a process that dies mid-send
+ * leaves it due again when the lease ends, so a delivery can go out twice but is never lost
+ * (webhook receivers dedupe on x-refinery-delivery).
+ */
+@injectable()
+export class DeliverNotifications {
+  private readonly alarm = new Alarm();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly channels: ReadonlyMap<DeliveryChannel, NotificationChannel>;
+  private readonly policy: RetryPolicy;
+  private readonly pollIntervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly leaseMs: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.Clock) private readonly clock: Clock,
+    @inject(SHARED.Logger) private readonly logger: Logger,
+    @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
+    @inject(HUMAN_INTERACTION.NotificationChannels) channels: readonly NotificationChannel[],
+    @inject(HUMAN_INTERACTION.DeliveryContent) private readonly content: DeliveryContentBuilder,
+    @inject(HUMAN_INTERACTION.DeliveryOutcomes) private readonly outcomes: DeliveryOutcomes,
+  ) {
+    const { delivery } = humanInteractionOptionsSchema.parse(options);
+    this.channels = new Map(channels.map((c) => [c.channel, c]));
+    this.policy = { maxAttempts: delivery.maxAttempts, initialDelayMs: delivery.initialDelayMs, maxDelayMs: delivery.maxDelayMs, multiplier: 2, jitter: 0.2 };
+    this.pollIntervalMs = delivery.pollIntervalMs;
+    this.timeoutMs = delivery.timeoutMs;
+    // Long enough that a live attempt always finishes (and records its outcome) before it ends.
+    this.leaseMs = Math.max(30_000, 3 * delivery.timeoutMs);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New deliveries were recorded: look now rather than at the next poll. */
+  kick(): void {
+    this.alarm.ring();
+  }
+
+  /** Stops claiming, then waits for the deliveries in flight to finish and record their outcome. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.alarm.ring();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Claims what is due (up to `limit`), sends it, and resolves when every claimed one is recorded. */
+  async deliverDue(limit = CONCURRENCY): Promise<number> {
+    const claimed = await this.claim(limit);
+    await Promise.allSettled(claimed.map((d) => this.track(d)));
+    return claimed.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      // Until the service listens, links cannot be written: wait rather than spend attempts.
+      const room = this.content.ready() ? CONCURRENCY - this.inFlight.size : 0;
+      let claimed: ClaimedDelivery[] = [];
+      if (room > 0) {
+        try {
+          claimed = await this.claim(room);
+        } catch (error) {
+          this.logger.error({ err: errorText(error) }, 'claiming notification deliveries failed; next pass retries');
+        }
+        for (const delivery of claimed) void this.track(delivery);
+      }
+      // A full batch means more may be due; otherwise sleep until the poll or a kick.
+      if (this.running && (room === 0 || claimed.length < room)) await this.alarm.sleep(this.pollIntervalMs);
+    }
+  }
+
+  private claim(limit: number): Promise<ClaimedDelivery[]> {
+    const now = this.clock.now();
+    return claimDueDeliveries(this.dataSource.manager, now, new Date(now.getTime() + this.leaseMs), limit);
+  }
+
+  private track(delivery: ClaimedDelivery): Promise<void> {
+    const work = this.attempt(delivery).finally(() => {
+      const wasFull = this.inFlight.size >= CONCURRENCY;
+      this.inFlight.delete(work);
+      // The loop sleeps while every slot is taken: a free slot is a reason to look again.
+      if (wasFull) this.alarm.ring();
+    });
+    this.inFlight.add(work);
+    return work;
+  }
+
+  private async attempt(d: ClaimedDelivery): Promise<void> {
+    const who = { notificationId: d.notificationId, channel: d.channel, recipientId: d.recipientId, attempt: d.attempts };
+    try {
+      // A process that stopped during the last attempt leaves a row past its limit: give up.
+      if (d.attempts > this.policy.maxAttempts) {
+        await this.fail(d, who, 'the last attempt did not finish (the process stopped during it)');
+        return;
+      }
+      await this.send(d);
+      await markDeliverySent(this.dataSource.manager, d, this.clock.now());
+      this.outcomes.record(d.channel, 'sent');
+      this.logger.info(who, 'notification delivered');
+    } catch (error) {
+      await this.failedAttempt(d, who, errorText(error)).catch((recordError: unknown) => {
+        // The lease runs out and the row is claimed again: nothing is lost, it may be sent twice.
+        this.logger.error({ ...who, err: errorText(recordError) }, 'could not record a failed delivery attempt');
+      });
+    }
+  }
+
+  private async send(d: ClaimedDelivery): Promise<void> {
+    const channel = this.channels.get(d.channel);
+    if (!channel) throw new Error(`the ${d.channel} channel is not configured in this process`);
+    const content = await this.content.build(d.notification);
+    await withDeadline(this.timeoutMs, (signal) => channel.send(d.target, content, signal));
+  }
+
+  private async failedAttempt(d: ClaimedDelivery, who: Record<string, unknown>, reason: string): Promise<void> {
+    if (d.attempts >= this.policy.maxAttempts) return this.fail(d, who, reason);
+    const delayMs = backoffDelay(this.policy, d.attempts);
+    await scheduleDeliveryRetry(this.dataSource.manager, d, new Date(this.clock.now().getTime() + delayMs), reason);
+    this.outcomes.record(d.channel, 'retry');
+    this.logger.warn({ ...who, retryInMs: delayMs, err: reason }, 'notification delivery failed; will retry');
+  }
+
+  private async fail(d: ClaimedDelivery, who: Record<string, unknown>, reason: string): Promise<void> {
+    await markDeliveryFailed(this.dataSource.manager, d, reason);
+    this.outcomes.record(d.channel, 'failed');
+    this.logger.error({ ...who, maxAttempts: this.policy.maxAttempts, err: reason }, `notification ${d.notificationId} to ${d.recipientId} by ${d.channel} failed for good`);
+  }
+}
+
+/** Channels keep credentials out of their errors; this only bounds the length. */
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}

@@ -1,0 +1,66 @@
+import { inject, injectable } from 'inversify';
+import type { DataSource } from 'typeorm';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import { actionsFor, linkClaimsFor } from '../../domain/action-link';
+import type { Notification } from '../../domain/notification';
+import type { UserDirectory } from '../../domain/user';
+import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { type ActionLinkSigner, actionLinkUrl } from '../../infrastructure/links/action-link-signer';
+import type { PublicAddress } from '../../infrastructure/links/public-address';
+import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { findTaskView } from '../../infrastructure/persistence/sql-task-views';
+import { type DeliveryContent, headlineFor, summarisePrd } from './delivery-content';
+
+/**
+ * Gathers what a notification says from the read side (task view, PRD view) and signs its
+ * action links. Reads outside any transaction: it runs between a claim and a send.
+ */
+@injectable()
+export class DeliveryContentBuilder {
+  private readonly linkTtlMs: number;
+
+  constructor(
+    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(HUMAN_INTERACTION.PublicAddress) private readonly publicAddress: PublicAddress,
+    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
+    @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
+    @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
+  ) {
+    this.linkTtlMs = humanInteractionOptionsSchema.parse(options).linkTtlMs;
+  }
+
+  /** Links need the public address, known once the service listens (or from PUBLIC_URL). */
+  ready(): boolean {
+    try {
+      this.publicAddress.get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async build(n: Notification): Promise<DeliveryContent> {
+    const manager = this.dataSource.manager;
+    const view = await findTaskView(manager, n.taskId);
+    // The notification was created only once the view had caught up, so this is a broken invariant.
+    if (!view) throw new Error(`task ${n.taskId} has no view to describe notification ${n.id}`);
+    const prd = n.prdVersion === null ? undefined : (await listPrdViews(manager, n.taskId)).find((p) => p.prdVersion === n.prdVersion);
+    const base = this.publicAddress.get();
+    const source = { notificationId: n.id, recipientId: n.recipientId, taskId: n.taskId, taskVersion: n.taskVersion, prdVersion: n.prdVersion, createdAt: n.createdAt };
+    return {
+      notificationId: n.id,
+      kind: n.kind,
+      subject: n.subject,
+      headline: headlineFor(n.kind, n.prdVersion),
+      recipientName: this.users.findById(n.recipientId)?.name ?? n.recipientId,
+      task: { taskId: view.taskId, title: view.title, description: view.description },
+      taskVersion: n.taskVersion,
+      prdVersion: n.prdVersion,
+      questions: n.questions ?? [],
+      prd: prd ? summarisePrd(prd.prdVersion, prd.document) : null,
+      links: actionsFor(n.kind).map((action) => ({ action, url: actionLinkUrl(base, this.signer.sign(linkClaimsFor(source, action, this.linkTtlMs))) })),
+      taskUrl: `${base}/inbox/tasks/${encodeURIComponent(n.taskId)}`,
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import type { NotificationKind } from '../../contracts';
+import type { PrdDocument } from '../../../product-definition/contracts';
+import type { LinkAction } from '../../domain/action-link';
+
+/** The part of a PRD a reviewer reads in a notification; the whole document is on the task page. */
+export interface PrdSummary {
+  readonly version: number;
+  readonly title: string;
+  readonly problem: string;
+  readonly goals: readonly string[];
+  readonly requirements: ReadonlyArray<{ readonly id: string; readonly description: string; readonly priority: string }>;
+  readonly successMetrics: readonly string[];
+  readonly feedbackAddressed: readonly string[];
+}
+
+export interface DeliveryLink {
+  readonly action: LinkAction;
+  /** Absolute, signed, single use: the same link the in-app inbox shows. */
+  readonly url: string;
+}
+
+/**
+ * Everything a channel needs to tell a person about a notification, already decided: channels
+ * only lay it out (email text and HTML, webhook JSON). Strings a user typed (title,
+ * description, answers in a PRD) are raw here; each channel escapes them for its format.
+ */
+export interface DeliveryContent {
+  readonly notificationId: string;
+  readonly kind: NotificationKind;
+  readonly subject: string;
+  /** One sentence: what happened and what, if anything, the person is asked to do. */
+  readonly headline: string;
+  readonly recipientName: string;
+  readonly task: { readonly taskId: string; readonly title: string; readonly description: string };
+  readonly taskVersion: number;
+  readonly prdVersion: number | null;
+  readonly questions: readonly string[];
+  readonly prd: PrdSummary | null;
+  readonly links: readonly DeliveryLink[];
+  readonly taskUrl: string;
+}
+
+export function headlineFor(kind: NotificationKind, prdVersion: number | null): string {
+  switch (kind) {
+    case 'clarification-requested':
+      return 'The product manager agent needs answers to these questions before it can write the PRD.';
+    case 'prd-ready-for-review':
+      return `PRD version ${prdVersion ?? '?'} is ready for your review: approve it, or reject it with feedback for the next version.`;
+    case 'task-approved':
+      return 'The PRD was approved: the request is done.';
+    case 'task-cancelled':
+      return 'The request was cancelled.';
+    case 'task-failed':
+      return 'The product manager agent could not finish this request; it has stopped.';
+  }
+}
+
+export function summarisePrd(version: number, document: PrdDocument): PrdSummary {
+  return {
+    version,
+    title: document.title,
+    problem: document.problem,
+    goals: document.goals,
+    requirements: document.functionalRequirements.map((r) => ({ id: r.id, description: r.description, priority: r.priority })),
+    successMetrics: document.successMetrics,
+    feedbackAddressed: document.feedbackAddressed,
+  };
+}

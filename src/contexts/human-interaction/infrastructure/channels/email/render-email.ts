@@ -1,0 +1,74 @@
+import type { DeliveryContent, DeliveryLink } from '../../../application/deliver-notifications/delivery-content';
+import { html, type SafeHtml } from './html';
+
+export interface RenderedEmail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+function labelOf(link: DeliveryLink, prdVersion: number | null): string {
+  switch (link.action) {
+    case 'answer':
+      return 'Answer the questions';
+    case 'approve':
+      return `Approve PRD version ${prdVersion ?? ''}`.trim();
+    case 'reject':
+      return 'Reject with feedback';
+  }
+}
+
+const indent = (text: string, prefix = '    '): string => text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+
+function textBody(c: DeliveryContent): string {
+  const parts: string[] = [`Hello ${c.recipientName},`, c.headline, `Task: ${c.task.title}\n${indent(c.task.description)}`];
+  if (c.questions.length > 0) parts.push(['Questions:', ...c.questions.map((q, i) => `  ${i + 1}. ${q}`)].join('\n'));
+  if (c.prd) {
+    const p = c.prd;
+    const lines = [`PRD version ${p.version}: ${p.title}`, `Problem: ${p.problem}`, 'Goals:', ...p.goals.map((g) => `  - ${g}`), 'Requirements:'];
+    lines.push(...p.requirements.map((r) => `  - ${r.id} (${r.priority}) ${r.description}`), 'Success metrics:', ...p.successMetrics.map((m) => `  - ${m}`));
+    if (p.feedbackAddressed.length > 0) lines.push('Feedback addressed:', ...p.feedbackAddressed.map((f) => `  - ${f}`));
+    parts.push(lines.join('\n'));
+  }
+  if (c.links.length > 0) {
+    parts.push([...c.links.map((l) => `${labelOf(l, c.prdVersion)}: ${l.url}`), 'Each link is for you only and works once.'].join('\n'));
+  }
+  parts.push(`The task, its PRD and its history: ${c.taskUrl}`);
+  return `${parts.join('\n\n')}\n`;
+}
+
+const list = (items: readonly string[]): SafeHtml => html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>`;
+
+function prdHtml(c: DeliveryContent): SafeHtml | null {
+  const p = c.prd;
+  if (!p) return null;
+  return html`<h3>PRD version ${p.version}: ${p.title}</h3>
+<p><strong>Problem:</strong> ${p.problem}</p>
+<p><strong>Goals</strong></p>${list(p.goals)}
+<p><strong>Requirements</strong></p><ul>${p.requirements.map((r) => html`<li>${r.id} (${r.priority}) ${r.description}</li>`)}</ul>
+<p><strong>Success metrics</strong></p>${list(p.successMetrics)}
+${p.feedbackAddressed.length > 0 ? html`<p><strong>Feedback addressed</strong></p>${list(p.feedbackAddressed)}` : null}`;
+}
+
+function htmlBody(c: DeliveryContent): string {
+  const button = (l: DeliveryLink) =>
+    html`<a href="${l.url}" style="display:inline-block;padding:8px 14px;margin-right:8px;border-radius:4px;background:#1f6feb;color:#fff;text-decoration:none">${labelOf(l, c.prdVersion)}</a>`;
+  return html`<!doctype html>
+<html><head><meta charset="utf-8"><title>${c.subject}</title></head>
+<body style="font-family:sans-serif;line-height:1.4;max-width:40em">
+<p>Hello ${c.recipientName},</p>
+<p>${c.headline}</p>
+<h2>${c.task.title}</h2>
+<p style="white-space:pre-wrap">${c.task.description}</p>
+${c.questions.length > 0 ? html`<h3>Questions</h3><ol>${c.questions.map((q) => html`<li>${q}</li>`)}</ol>` : null}
+${prdHtml(c)}
+${c.links.length > 0 ? html`<p>${c.links.map(button)}</p><p style="color:#666">Each link is for you only and works once.</p>` : null}
+<p><a href="${c.taskUrl}">Open the task</a>: its PRD and its history.</p>
+</body></html>
+`.markup;
+}
+
+/** The plain-text and HTML bodies of a notification email, saying the same things. */
+export function renderEmail(c: DeliveryContent): RenderedEmail {
+  return { subject: c.subject, text: textBody(c), html: htmlBody(c) };
+}

@@ -1,0 +1,137 @@
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { execute } from '../../../../shared/persistence/sql';
+import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../application/channel-preferences/channel-choice';
+import { notificationKindSchema } from '../../contracts';
+import type { Notification } from '../../domain/notification';
+
+const TABLE = 'human_interaction.deliveries';
+
+/** A delivery this worker holds until `next_attempt_at` (its lease); `attempts` counts this one. */
+export interface ClaimedDelivery {
+  readonly notificationId: string;
+  readonly channel: DeliveryChannel;
+  readonly recipientId: string;
+  readonly target: string;
+  readonly attempts: number;
+  readonly notification: Notification;
+}
+
+/** Identifies one attempt: a worker whose lease ran out (another took the row) changes nothing. */
+export type DeliveryAttempt = Pick<ClaimedDelivery, 'notificationId' | 'channel' | 'attempts'>;
+
+const claimedRow = z.object({
+  notification_id: z.string(),
+  channel: z.enum(DELIVERY_CHANNELS),
+  recipient_id: z.string(),
+  target: z.string(),
+  attempts: z.number().int(),
+  task_id: z.string(),
+  task_version: z.number().int(),
+  kind: notificationKindSchema,
+  subject: z.string(),
+  questions: z.array(z.string()).nullable(),
+  prd_version: z.number().int().nullable(),
+  created_at: z.coerce.date(),
+  read_at: z.coerce.date().nullable(),
+});
+
+function toClaimed(row: unknown): ClaimedDelivery {
+  const r = claimedRow.parse(row);
+  return {
+    notificationId: r.notification_id,
+    channel: r.channel,
+    recipientId: r.recipient_id,
+    target: r.target,
+    attempts: r.attempts,
+    notification: {
+      id: r.notification_id,
+      recipientId: r.recipient_id,
+      taskId: r.task_id,
+      taskVersion: r.task_version,
+      kind: r.kind,
+      subject: r.subject,
+      questions: r.questions,
+      prdVersion: r.prd_version,
+      createdAt: r.created_at,
+      readAt: r.read_at,
+    },
+  };
+}
+
+/**
+ * One row per notification and channel, due at once. The notification id is derived from the
+ * state entry, so the scanner asking again finds the rows and adds none.
+ */
+export async function insertDeliveries(
+  manager: EntityManager,
+  notification: { readonly id: string; readonly recipientId: string },
+  targets: ReadonlyArray<{ readonly channel: DeliveryChannel; readonly target: string }>,
+  now: Date,
+): Promise<number> {
+  let inserted = 0;
+  for (const { channel, target } of targets) {
+    const { rows } = await execute(
+      manager,
+      `INSERT INTO ${TABLE} (notification_id, channel, recipient_id, target, status, attempts, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) ON CONFLICT DO NOTHING RETURNING notification_id`,
+      [notification.id, channel, notification.recipientId, target, now],
+    );
+    inserted += rows.length;
+  }
+  return inserted;
+}
+
+/**
+ * Claims up to `limit` due deliveries in one autocommit statement: each counts an attempt and is
+ * leased until `leaseUntil` (a worker that dies mid-send leaves it due again then). SKIP LOCKED
+ * lets several processes claim side by side without taking the same row.
+ */
+export async function claimDueDeliveries(manager: EntityManager, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+  const { rows } = await execute(
+    manager,
+    `WITH claimed AS (
+       UPDATE ${TABLE} SET attempts = attempts + 1, next_attempt_at = $2
+       WHERE (notification_id, channel) IN (
+         SELECT notification_id, channel FROM ${TABLE}
+         WHERE status = 'pending' AND next_attempt_at <= $1
+         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING notification_id, channel, recipient_id, target, attempts)
+     SELECT c.notification_id, c.channel, c.recipient_id, c.target, c.attempts,
+            n.task_id, n.task_version, n.kind, n.subject, n.questions, n.prd_version, n.created_at, n.read_at
+     FROM claimed c JOIN human_interaction.notifications n ON n.id = c.notification_id
+     ORDER BY c.notification_id, c.channel`,
+    [now, leaseUntil, limit],
+  );
+  return rows.map(toClaimed);
+}
+
+export async function markDeliverySent(manager: EntityManager, attempt: DeliveryAttempt, at: Date): Promise<boolean> {
+  const { rows } = await execute(
+    manager,
+    `UPDATE ${TABLE} SET status = 'sent', sent_at = $4, last_error = NULL
+     WHERE notification_id = $1 AND channel = $2 AND attempts = $3 AND status = 'pending' RETURNING notification_id`,
+    [attempt.notificationId, attempt.channel, attempt.attempts, at],
+  );
+  return rows.length === 1;
+}
+
+export async function scheduleDeliveryRetry(manager: EntityManager, attempt: DeliveryAttempt, nextAttemptAt: Date, error: string): Promise<boolean> {
+  const { rows } = await execute(
+    manager,
+    `UPDATE ${TABLE} SET next_attempt_at = $4, last_error = $5
+     WHERE notification_id = $1 AND channel = $2 AND attempts = $3 AND status = 'pending' RETURNING notification_id`,
+    [attempt.notificationId, attempt.channel, attempt.attempts, nextAttemptAt, error],
+  );
+  return rows.length === 1;
+}
+
+export async function markDeliveryFailed(manager: EntityManager, attempt: DeliveryAttempt, error: string): Promise<boolean> {
+  const { rows } = await execute(
+    manager,
+    `UPDATE ${TABLE} SET status = 'failed', last_error = $4
+     WHERE notification_id = $1 AND channel = $2 AND attempts = $3 AND status = 'pending' RETURNING notification_id`,
+    [attempt.notificationId, attempt.channel, attempt.attempts, error],
+  );
+  return rows.length === 1;
+}
