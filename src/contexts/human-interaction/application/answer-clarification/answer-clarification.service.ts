@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { message } from '../../../../shared/messaging/contract-registry';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { type ClarificationAnswer, ProvideClarification } from '../../../task-management/contracts';
 import { assertAnswersFit, assertIsRequester } from '../../domain/task-view';
 import type { User } from '../../domain/user';
@@ -9,19 +9,25 @@ import { sendHumanAction } from '../human-action.sender';
 import { lockedTaskView } from '../locked-task-view';
 import type { ActionAccepted } from '../action-accepted';
 
+/**
+ * The answer inside a transaction the caller owns (a signed link records its use in the same one).
+ * Locks the task view row first.
+ */
+export async function answerClarificationIn(tx: Transaction, requester: User, taskId: string, answers: readonly ClarificationAnswer[]): Promise<ActionAccepted> {
+  const view = await lockedTaskView(tx, taskId);
+  assertIsRequester(view, requester);
+  assertAnswersFit(view, answers);
+  const command = message(ProvideClarification, taskId, { taskId, userId: requester.id, answers: [...answers], expectedVersion: view.version });
+  const messageId = await sendHumanAction(tx, { taskId, taskVersion: view.version, action: 'answer' }, command);
+  return { taskId, taskVersion: view.version, action: 'answer', messageId };
+}
+
 /** The requester answers the questions the agent asked; the task goes back to validation. */
 @injectable()
 export class AnswerClarification {
   constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
 
   execute(requester: User, taskId: string, answers: readonly ClarificationAnswer[]): Promise<ActionAccepted> {
-    return this.unitOfWork.run(async (tx) => {
-      const view = await lockedTaskView(tx, taskId);
-      assertIsRequester(view, requester);
-      assertAnswersFit(view, answers);
-      const command = message(ProvideClarification, taskId, { taskId, userId: requester.id, answers: [...answers], expectedVersion: view.version });
-      const messageId = await sendHumanAction(tx, { taskId, taskVersion: view.version, action: 'answer' }, command);
-      return { taskId, taskVersion: view.version, action: 'answer', messageId };
-    });
+    return this.unitOfWork.run((tx) => answerClarificationIn(tx, requester, taskId, answers));
   }
 }

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { message } from '../../../../shared/messaging/contract-registry';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { ApprovePrd, RejectPrd } from '../../../task-management/contracts';
 import { assertIsApprover, prdVersionToDecide } from '../../domain/task-view';
 import type { User } from '../../domain/user';
@@ -11,22 +11,28 @@ import { lockedTaskView } from '../locked-task-view';
 
 export type PrdDecision = { readonly decision: 'approve'; readonly prdVersion?: number } | { readonly decision: 'reject'; readonly feedback: string; readonly prdVersion?: number };
 
+/**
+ * The decision inside a transaction the caller owns (a signed link records its use in the same
+ * one). Locks the task view row first.
+ */
+export async function decidePrdIn(tx: Transaction, approver: User, taskId: string, decision: PrdDecision): Promise<ActionAccepted> {
+  const view = await lockedTaskView(tx, taskId);
+  assertIsApprover(view, approver);
+  const prdVersion = prdVersionToDecide(view, decision.prdVersion);
+  const base = { taskId, userId: approver.id, prdVersion };
+  const command =
+    decision.decision === 'approve' ? message(ApprovePrd, taskId, base) : message(RejectPrd, taskId, { ...base, feedback: decision.feedback });
+  const target = { taskId, taskVersion: view.version, action: decision.decision };
+  const messageId = await sendHumanAction(tx, target, command);
+  return { ...target, messageId };
+}
+
 /** The task's approver approves the PRD, or rejects it with feedback for the next version. */
 @injectable()
 export class DecidePrd {
   constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
 
   execute(approver: User, taskId: string, decision: PrdDecision): Promise<ActionAccepted> {
-    return this.unitOfWork.run(async (tx) => {
-      const view = await lockedTaskView(tx, taskId);
-      assertIsApprover(view, approver);
-      const prdVersion = prdVersionToDecide(view, decision.prdVersion);
-      const base = { taskId, userId: approver.id, prdVersion };
-      const command =
-        decision.decision === 'approve' ? message(ApprovePrd, taskId, base) : message(RejectPrd, taskId, { ...base, feedback: decision.feedback });
-      const target = { taskId, taskVersion: view.version, action: decision.decision };
-      const messageId = await sendHumanAction(tx, target, command);
-      return { ...target, messageId };
-    });
+    return this.unitOfWork.run((tx) => decidePrdIn(tx, approver, taskId, decision));
   }
 }

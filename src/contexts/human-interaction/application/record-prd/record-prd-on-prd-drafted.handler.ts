@@ -4,13 +4,18 @@ import type { Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { PrdDrafted } from '../../../product-definition/contracts';
 import { insertPrdView } from '../../infrastructure/persistence/sql-prd-views';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { TaskViewChanges } from '../task-view-changes';
 
 export const PRD_EVENTS_CONSUMER = 'human-interaction.prd-events';
 
 /** Keeps every drafted PRD version so approvers read exactly what they decide on. */
 @injectable()
 export class RecordPrdOnPrdDrafted {
-  constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.TaskViewChanges) private readonly changes: TaskViewChanges,
+  ) {}
 
   async handle(event: Envelope): Promise<void> {
     const drafted = PrdDrafted.schema.parse(event.payload);
@@ -22,5 +27,7 @@ export class RecordPrdOnPrdDrafted {
         draftedAt: new Date(drafted.draftedAt),
       });
     });
+    // After the commit: an open task page shows the new PRD version at once.
+    this.changes.changed(drafted.taskId);
   }
 }

@@ -6,6 +6,8 @@ import { TaskStatusChanged } from '../../../task-management/contracts';
 import { isTerminal } from '../../domain/task-view';
 import { actionsAt, markResent } from '../../infrastructure/persistence/sql-human-actions';
 import { applySnapshot } from '../../infrastructure/persistence/sql-task-views';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { TaskViewChanges } from '../task-view-changes';
 
 export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
 
@@ -17,7 +19,10 @@ export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
  */
 @injectable()
 export class SyncTaskViewOnTaskEvent {
-  constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.TaskViewChanges) private readonly changes: TaskViewChanges,
+  ) {}
 
   async handle(event: Envelope): Promise<void> {
     const snapshot = TaskStatusChanged.schema.parse(event.payload);
@@ -30,5 +35,7 @@ export class SyncTaskViewOnTaskEvent {
         await markResent(tx.manager, recorded, tx.now);
       }
     });
+    // After the commit: open task pages read the view again and find the change.
+    this.changes.changed(snapshot.taskId);
   }
 }

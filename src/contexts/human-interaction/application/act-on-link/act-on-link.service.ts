@@ -1,0 +1,157 @@
+import { inject, injectable } from 'inversify';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Clock } from '../../../../shared/kernel/clock';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import type { PrdDocument } from '../../../product-definition/contracts';
+import type { ActionLinkClaims } from '../../domain/action-link';
+import { ActionConflictError, InvalidRequestError, NotAllowedError, type RequestIssue } from '../../domain/human-interaction.errors';
+import { pendingQuestions, type TaskView } from '../../domain/task-view';
+import type { User, UserDirectory } from '../../domain/user';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { ActionLinkSigner } from '../../infrastructure/links/action-link-signer';
+import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { findTaskView, lockTaskView } from '../../infrastructure/persistence/sql-task-views';
+import { findLinkUse, recordLinkUse } from '../../infrastructure/persistence/sql-used-action-links';
+import type { ActionAccepted } from '../action-accepted';
+import { answerClarificationIn } from '../answer-clarification/answer-clarification.service';
+import { decidePrdIn } from '../decide-prd/decide-prd.service';
+import { type LinkRefused, notAllowed, refused, superseded } from './link-check';
+
+export type { LinkRefused } from './link-check';
+
+/** What a usable link acts on, for the page that asks the person to confirm. */
+export interface LinkTarget {
+  readonly claims: ActionLinkClaims;
+  readonly user: User;
+  readonly view: TaskView;
+  /** The questions an answer link answers, in the order they were asked; empty otherwise. */
+  readonly questions: readonly string[];
+  /** The PRD version a decision link decides on; null for an answer link. */
+  readonly prd: { readonly version: number; readonly document: PrdDocument } | null;
+}
+
+export type LinkInspection = { readonly ok: true; readonly target: LinkTarget } | LinkRefused;
+export type LinkOutcome = { readonly ok: true; readonly target: LinkTarget; readonly accepted: ActionAccepted } | LinkRefused;
+
+/** What the person typed on the link's page: answers in question order, or rejection feedback. */
+export interface LinkInput {
+  readonly answers?: readonly string[];
+  readonly feedback?: string;
+}
+
+const MAX_TEXT = 10_000;
+
+/** Thrown inside the transaction to roll the action back when the link's use cannot be recorded. */
+class LinkUsedMeanwhile extends Error {}
+
+/**
+ * A signed link from a notification: looking at it (GET) only checks it, using it (POST) performs
+ * its action as the person it was sent to and records the use in the same transaction, so it
+ * works once. Mail scanners prefetch links: a GET never acts.
+ */
+@injectable()
+export class ActOnLink {
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.Clock) private readonly clock: Clock,
+    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
+    @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
+  ) {}
+
+  /** Whether the link would work now, and what it would do; changes nothing. */
+  async inspect(token: string): Promise<LinkInspection> {
+    const opened = this.open(token);
+    if (!opened.ok) return opened;
+    return this.examine(this.dataSource.manager, opened.claims, findTaskView);
+  }
+
+  /** Performs the link's action; a refusal changes nothing. Throws InvalidRequestError for missing input. */
+  async use(token: string, input: LinkInput): Promise<LinkOutcome> {
+    const opened = this.open(token);
+    if (!opened.ok) return opened;
+    const { claims } = opened;
+    try {
+      return await this.unitOfWork.run(async (tx): Promise<LinkOutcome> => {
+        // The row lock first: two uses of one link (or two actions on one task) go in turn.
+        const checked = await this.examine(tx.manager, claims, lockTaskView);
+        if (!checked.ok) return checked;
+        const accepted = await this.perform(tx, checked.target, input);
+        if (!(await recordLinkUse(tx.manager, claims, tx.now))) throw new LinkUsedMeanwhile();
+        return { ok: true, target: checked.target, accepted };
+      });
+    } catch (error) {
+      if (error instanceof LinkUsedMeanwhile) return refused('used', 'This link has already been used.', claims.taskId);
+      // Someone acted on the task by another way (the task page, the API) since the checks.
+      if (error instanceof ActionConflictError) return refused('superseded', `${capitalised(error.message)}.`, claims.taskId);
+      if (error instanceof NotAllowedError) return refused('not-allowed', `${capitalised(error.message)}.`, claims.taskId);
+      throw error;
+    }
+  }
+
+  private open(token: string): { readonly ok: true; readonly claims: ActionLinkClaims } | LinkRefused {
+    const opened = this.signer.open(token, this.clock.now());
+    if (opened.ok) return opened;
+    const why = {
+      malformed: 'This is not a Refinery action link: part of it may be missing. Copy the whole link from the notification.',
+      tampered: 'This link has been altered, so Refinery cannot trust it. Use the link exactly as it was sent.',
+      expired: 'This link has expired. Open the task to see where it stands and act from there.',
+    }[opened.reason];
+    return refused(opened.reason, why, null);
+  }
+
+  private async examine(
+    manager: EntityManager,
+    claims: ActionLinkClaims,
+    read: (manager: EntityManager, taskId: string) => Promise<TaskView | undefined>,
+  ): Promise<LinkInspection> {
+    const view = await read(manager, claims.taskId);
+    if (!view) return refused('superseded', 'The task this link is about no longer exists.', claims.taskId);
+    const usedAt = await findLinkUse(manager, claims.linkId);
+    if (usedAt) return refused('used', `This link was already used, at ${usedAt.toISOString()}. It works once.`, claims.taskId, view.status);
+    const user = await this.users.findById(claims.userId);
+    const refusal = notAllowed(claims, user, view) ?? superseded(claims, view);
+    if (refusal || !user) return refusal ?? refused('not-allowed', 'This link belongs to nobody Refinery knows.', claims.taskId);
+    const questions = claims.action === 'answer' ? pendingQuestions(view) : [];
+    const prd = claims.prdVersion === null ? undefined : (await listPrdViews(manager, claims.taskId)).find((p) => p.prdVersion === claims.prdVersion);
+    return { ok: true, target: { claims, user, view, questions, prd: prd ? { version: prd.prdVersion, document: prd.document } : null } };
+  }
+
+  private perform(tx: Transaction, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
+    const { claims, user } = target;
+    if (claims.action === 'answer') {
+      const answers = answersFor(target.questions, input.answers ?? []);
+      return answerClarificationIn(tx, user, claims.taskId, answers);
+    }
+    const prdVersion = claims.prdVersion ?? undefined;
+    if (claims.action === 'approve') return decidePrdIn(tx, user, claims.taskId, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
+    const feedback = requiredText(input.feedback, 'feedback', 'Say what the next version should change.');
+    return decidePrdIn(tx, user, claims.taskId, { decision: 'reject', feedback, ...(prdVersion ? { prdVersion } : {}) });
+  }
+}
+
+/** Pairs answers with the questions by position; every question needs an answer. */
+function answersFor(questions: readonly string[], given: readonly string[]): Array<{ question: string; answer: string }> {
+  const issues: RequestIssue[] = [];
+  const answers = questions.map((question, i) => {
+    const answer = (given[i] ?? '').trim();
+    if (answer.length === 0) issues.push({ field: `answer-${i}`, message: 'every question needs an answer' });
+    if (answer.length > MAX_TEXT) issues.push({ field: `answer-${i}`, message: `an answer has at most ${MAX_TEXT} characters` });
+    return { question, answer };
+  });
+  if (given.length > questions.length) issues.push({ field: 'answer', message: `there are ${questions.length} questions but ${given.length} answers` });
+  if (issues.length > 0) throw new InvalidRequestError(issues);
+  return answers;
+}
+
+function requiredText(value: string | undefined, field: string, hint: string): string {
+  const text = (value ?? '').trim();
+  if (text.length === 0) throw new InvalidRequestError([{ field, message: `is required. ${hint}` }]);
+  if (text.length > MAX_TEXT) throw new InvalidRequestError([{ field, message: `has at most ${MAX_TEXT} characters` }]);
+  return text;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,43 @@
+/** /inbox/assets/inbox.css: a file, so the Content-Security-Policy needs no inline style. */
+export const INBOX_STYLE = `
+:root { --ink: #1d2330; --muted: #5b6475; --line: #d9dee8; --accent: #2455c3; --ok: #1f7a3f; --warn: #a15c00; --bad: #b42318; --bg: #f6f7fb; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
+header.top { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.5rem; background: #fff; border-bottom: 1px solid var(--line); }
+header.top .brand { font-weight: 700; color: var(--ink); text-decoration: none; margin-right: auto; }
+header.top form { margin: 0; }
+main { max-width: 62rem; margin: 1.5rem auto; padding: 0 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
+a { color: var(--accent); }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin: 1rem 0; }
+.muted { color: var(--muted); }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.meta { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; color: var(--muted); margin: 0; }
+.meta dt { font-weight: 600; } .meta dd { margin: 0 .5rem 0 0; }
+.status { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .8rem; font-weight: 700; letter-spacing: .03em; background: #e8ecf5; }
+.status-APPROVED { background: #dff3e6; color: var(--ok); }
+.status-CLARIFICATION_NEEDED, .status-PRD_VALIDATION { background: #fff1dc; color: var(--warn); }
+.status-CANCELLED, .status-FAILED { background: #fde7e5; color: var(--bad); }
+.flash { border-left: 4px solid var(--ok); background: #eef8f1; padding: .6rem 1rem; border-radius: 4px; }
+.error { border-left: 4px solid var(--bad); background: #fdf0ef; padding: .6rem 1rem; border-radius: 4px; }
+form.action { margin: .75rem 0; }
+label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
+textarea, input[type=password], input[type=text] { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
+textarea { min-height: 6rem; }
+button { font: inherit; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
+button.secondary { background: #fff; color: var(--accent); }
+button.danger { background: var(--bad); border-color: var(--bad); }
+ul.plain { list-style: none; padding: 0; margin: 0; }
+li.notification { border-bottom: 1px solid var(--line); padding: .75rem 0; }
+li.notification.unread .subject { font-weight: 700; }
+.actions a { margin-right: 1rem; }
+table { border-collapse: collapse; width: 100%; }
+.prd td:first-child { white-space: nowrap; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+ol.timeline { list-style: none; padding: 0; margin: 0; border-left: 2px solid var(--line); }
+ol.timeline > li { position: relative; padding: .25rem 0 .75rem 1.25rem; }
+ol.timeline > li::before { content: ""; position: absolute; left: -7px; top: .6rem; width: 12px; height: 12px; border-radius: 50%; background: var(--accent); }
+dl.qa dt { font-weight: 600; margin-top: .5rem; } dl.qa dd { margin: .1rem 0 0 1rem; }
+`;

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ActOnLink, LinkRefused } from '../../application/act-on-link/act-on-link.service';
+import { InvalidRequestError } from '../../domain/human-interaction.errors';
+import { answerFields, field, formBody } from './form-fields';
+import type { NotificationActionLinks } from './notification-action-links';
+import { linkDonePage, linkFormPage, linkRefusedPage, REFUSAL_STATUS } from './views/link-pages';
+import { sendPage } from './web-errors';
+
+export interface LinkPageDeps {
+  readonly actOnLink: ActOnLink;
+  readonly notificationLinks: NotificationActionLinks;
+}
+
+// A wildcard, not `:token`: the router refuses a parameter over 100 characters (414), and a token is longer.
+const tokenOf = (request: FastifyRequest): string => (request.params as { '*'?: string })['*'] ?? '';
+
+/**
+ * The task a refused link names, to point the person at its current state. Read without checking
+ * the signature (a refused link may be altered): it only builds a link to the task page, which
+ * checks who may see what itself.
+ */
+export function taskIdClaimedBy(token: string): string | null {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'));
+    const taskId = (payload as { t?: unknown } | null)?.t;
+    return typeof taskId === 'string' && taskId.length > 0 && taskId.length <= 200 ? taskId : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * /inbox/links/<token>: the link from a notification. GET says what the link does and shows its
+ * one form (and never acts: mail scanners prefetch links); POST performs it. No sign-in needed:
+ * the signed link says who acts. A refused link gets a page saying why.
+ */
+export function registerLinkPages(app: FastifyInstance, deps: LinkPageDeps): void {
+  const refusedPage = (refusal: LinkRefused, token: string) => linkRefusedPage(refusal, refusal.taskId ?? taskIdClaimedBy(token));
+
+  app.get('/links/*', async (request, reply) => {
+    const token = tokenOf(request);
+    const inspected = await deps.actOnLink.inspect(token);
+    if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
+    const { target } = inspected;
+    const rejectToken = target.claims.action === 'approve' ? deps.notificationLinks.siblingToken(target.claims, 'reject') : undefined;
+    return sendPage(reply, 200, linkFormPage({ token, target, ...(rejectToken ? { rejectToken } : {}) }));
+  });
+
+  app.post('/links/*', async (request, reply) => {
+    const token = tokenOf(request);
+    const body = formBody(request.body);
+    const feedback = field(body, 'feedback');
+    const input = { answers: answerFields(body), ...(feedback !== undefined ? { feedback } : {}) };
+    try {
+      const outcome = await deps.actOnLink.use(token, input);
+      if (!outcome.ok) return sendPage(reply, REFUSAL_STATUS[outcome.reason], refusedPage(outcome, token));
+      return sendPage(reply, 200, linkDonePage(outcome.target));
+    } catch (error) {
+      if (!(error instanceof InvalidRequestError)) throw error;
+      // Show the form again with what was typed, saying what is missing.
+      const inspected = await deps.actOnLink.inspect(token);
+      if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
+      return sendPage(reply, 400, linkFormPage({ token, target: inspected.target, issues: error.issues, typed: input }));
+    }
+  });
+}

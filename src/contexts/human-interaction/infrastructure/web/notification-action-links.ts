@@ -1,0 +1,74 @@
+import { inject, injectable } from 'inversify';
+import { type ActionLinkClaims, actionsFor, type LinkAction, type LinkSource, linkClaimsFor } from '../../domain/action-link';
+import type { Notification } from '../../domain/notification';
+import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { type ActionLinkSigner, actionLinkUrl } from '../links/action-link-signer';
+import type { PublicAddress } from '../links/public-address';
+
+export interface NotificationActionLink {
+  readonly action: LinkAction;
+  readonly token: string;
+}
+
+export function linkSourceOf(n: Notification): LinkSource {
+  return { notificationId: n.id, recipientId: n.recipientId, taskId: n.taskId, taskVersion: n.taskVersion, prdVersion: n.prdVersion, createdAt: n.createdAt };
+}
+
+/** Where a link token is used, relative to the service (pages link to it like this). */
+export const linkPath = (token: string): string => `/inbox/links/${token}`;
+
+/**
+ * The signed links a notification carries, the same wherever it is shown (inbox page, JSON API,
+ * email, webhook): they are derived from the notification, so each exists once and works once.
+ */
+@injectable()
+export class NotificationActionLinks {
+  private readonly ttlMs: number;
+
+  constructor(
+    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
+    @inject(HUMAN_INTERACTION.PublicAddress) private readonly address: PublicAddress,
+    @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
+  ) {
+    this.ttlMs = humanInteractionOptionsSchema.parse(options).linkTtlMs;
+  }
+
+  tokensFor(n: Notification): NotificationActionLink[] {
+    return actionsFor(n.kind).map((action) => ({ action, token: this.signer.sign(linkClaimsFor(linkSourceOf(n), action, this.ttlMs)) }));
+  }
+
+  /**
+   * Another link of the same notification (the reject link next to an approve link). The claims
+   * expire when the notification's links do, which gives back its creation time: the token is the
+   * one the notification itself carries.
+   */
+  siblingToken(claims: ActionLinkClaims, action: LinkAction): string {
+    const source: LinkSource = {
+      notificationId: claims.notificationId,
+      recipientId: claims.userId,
+      taskId: claims.taskId,
+      taskVersion: claims.taskVersion,
+      prdVersion: claims.prdVersion,
+      createdAt: new Date(claims.expiresAt.getTime() - this.ttlMs),
+    };
+    return this.signer.sign(linkClaimsFor(source, action, this.ttlMs));
+  }
+
+  /**
+   * Absolute URLs under the public address, keyed by action (for the JSON API). Before the service
+   * listens without PUBLIC_URL (in-process tests only) no address is known: paths, then.
+   */
+  urlsFor(n: Notification): Partial<Record<LinkAction, string>> {
+    const base = this.knownAddress();
+    return Object.fromEntries(this.tokensFor(n).map(({ action, token }) => [action, base === undefined ? linkPath(token) : actionLinkUrl(base, token)]));
+  }
+
+  private knownAddress(): string | undefined {
+    try {
+      return this.address.get();
+    } catch {
+      return undefined;
+    }
+  }
+}

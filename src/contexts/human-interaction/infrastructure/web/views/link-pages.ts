@@ -1,0 +1,106 @@
+import type { LinkRefused, LinkTarget } from '../../../application/act-on-link/act-on-link.service';
+import type { LinkRefusal } from '../../../domain/action-link';
+import type { RequestIssue } from '../../../domain/human-interaction.errors';
+import { html, type SafeHtml } from '../html';
+import { linkPath } from '../notification-action-links';
+import { messagePage, page } from './layout';
+import { prdSummaryView } from './prd-view';
+
+const taskHref = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}`;
+
+export interface LinkFormModel {
+  readonly token: string;
+  readonly target: LinkTarget;
+  /** The reject link of the same notification, offered next to "Approve". */
+  readonly rejectToken?: string;
+  /** After a refused submission: what was wrong, and what the person typed (kept). */
+  readonly issues?: readonly RequestIssue[];
+  readonly typed?: { readonly answers?: readonly string[]; readonly feedback?: string };
+}
+
+const HEADINGS = { answer: 'Answer the questions', approve: 'Approve the PRD', reject: 'Reject the PRD' } as const;
+
+function intro({ target }: LinkFormModel): SafeHtml {
+  const { claims, user, view } = target;
+  const what =
+    claims.action === 'answer'
+      ? html`This link sends ${user.name}'s answers to the agent's questions about`
+      : html`This link records ${user.name}'s decision to ${claims.action} PRD version ${claims.prdVersion} of`;
+  return html`<p>${what} <strong class="text">${view.title}</strong>. It works once, for ${user.name} only.</p>
+<div class="card"><h2>Request</h2><div class="text" id="description">${view.description}</div></div>`;
+}
+
+function form(model: LinkFormModel): SafeHtml {
+  const { token, target, typed } = model;
+  const action = linkPath(token);
+  if (target.claims.action === 'answer') {
+    return html`<form class="card action" method="post" action="${action}">
+${target.questions.map(
+  (q, i) => html`<label for="answer-${i}" class="text">${q}</label><textarea id="answer-${i}" name="answer-${i}" required maxlength="10000">${typed?.answers?.[i] ?? ''}</textarea>`,
+)}
+<p><button type="submit">Send answers</button></p>
+</form>`;
+  }
+  if (target.claims.action === 'approve') {
+    return html`<form class="card action" method="post" action="${action}">
+<input type="hidden" name="confirm" value="approve">
+<button type="submit">Approve version ${target.claims.prdVersion}</button>
+</form>
+${model.rejectToken && html`<p>Not ready? <a href="${linkPath(model.rejectToken)}">Reject it with feedback instead</a>.</p>`}`;
+  }
+  return html`<form class="card action" method="post" action="${action}">
+<label for="feedback">What must the next version change?</label>
+<textarea id="feedback" name="feedback" required maxlength="10000">${typed?.feedback ?? ''}</textarea>
+<p><button class="danger" type="submit">Reject with feedback</button></p>
+</form>`;
+}
+
+/** What the link does and the one form that does it. Nothing happens until the form is sent. */
+export function linkFormPage(model: LinkFormModel): string {
+  const { target, issues } = model;
+  return page(
+    { title: HEADINGS[target.claims.action], user: null },
+    html`<h1>${HEADINGS[target.claims.action]}</h1>
+${intro(model)}
+${issues && issues.length > 0 && html`<div class="error" role="alert"><p>Nothing was sent:</p><ul>${issues.map((i) => html`<li>${i.field}: ${i.message}</li>`)}</ul></div>`}
+${target.prd && prdSummaryView(target.prd.version, target.prd.document)}
+${form(model)}
+<p><a href="${taskHref(target.claims.taskId)}">Open the task</a></p>`,
+  );
+}
+
+const DONE = { answer: 'Your answers were sent', approve: 'You approved the PRD', reject: 'You rejected the PRD' } as const;
+const DONE_NEXT = {
+  answer: 'The agent works on them now; you will be notified when the PRD is ready or if it has more questions.',
+  approve: 'The requester will be notified.',
+  reject: 'The agent writes the next version with your feedback; you will be notified when it is ready.',
+} as const;
+
+export function linkDonePage(target: LinkTarget): string {
+  const { action, taskId } = target.claims;
+  return messagePage(
+    { title: DONE[action], user: null, heading: DONE[action], kind: 'flash' },
+    html`<p><strong class="text">${target.view.title}</strong>: ${DONE_NEXT[action]}</p>`,
+    html`<a href="${taskHref(taskId)}">Open the task</a> to follow it.`,
+  );
+}
+
+export const REFUSAL_STATUS: Record<LinkRefusal, number> = { malformed: 400, tampered: 400, expired: 410, used: 409, superseded: 409, 'not-allowed': 403 };
+
+const REFUSAL_HEADING: Record<LinkRefusal, string> = {
+  malformed: 'This link is incomplete',
+  tampered: 'This link was altered',
+  expired: 'This link has expired',
+  used: 'This link was already used',
+  superseded: 'This link is out of date',
+  'not-allowed': 'This link is not for you any more',
+};
+
+/** Why the link did nothing, and where the task stands now. `taskId` may come from an untrusted link. */
+export function linkRefusedPage(refusal: LinkRefused, taskId: string | null): string {
+  return messagePage(
+    { title: REFUSAL_HEADING[refusal.reason], user: null, heading: REFUSAL_HEADING[refusal.reason] },
+    html`<p class="text" data-refusal="${refusal.reason}">${refusal.message}</p>${refusal.status && html`<p>The task is now <span class="status status-${refusal.status}">${refusal.status}</span>.</p>`}`,
+    taskId ? html`<a href="${taskHref(taskId)}">Open the task</a> to see its current state.` : html`<a href="/inbox">Go to your inbox</a>.`,
+  );
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../../../shared/kernel/clock';
+import type { User } from '../../domain/user';
+import { field, formBody } from './form-fields';
+import { sendPage } from './web-errors';
+import { SESSION_COOKIE, type WebSessions } from './web-session';
+import { loginPage } from './views/login-page';
+
+/** Who may sign in: the API's authenticator (awaited: it may look tokens up in the database). */
+export interface WebUsers {
+  authenticate(token: string): User | undefined | Promise<User | undefined>;
+  findById(id: string): User | undefined | Promise<User | undefined>;
+}
+
+const DEFAULT_NEXT = '/inbox';
+
+/** Only a path of this inbox: never another site, nor a protocol-relative `//host`. */
+export function safeNext(next: string | undefined): string {
+  if (!next || next.length > 2_000 || !next.startsWith('/inbox') || /[\\\s]/.test(next)) return DEFAULT_NEXT;
+  try {
+    const base = 'http://refinery.invalid';
+    const url = new URL(next, base);
+    return url.origin === base && url.pathname.startsWith('/inbox') ? `${url.pathname}${url.search}` : DEFAULT_NEXT;
+  } catch {
+    return DEFAULT_NEXT;
+  }
+}
+
+/** Sign-in with an API token, a signed session cookie, and the user of each request. */
+export class WebAuth {
+  private readonly signedIn = new WeakMap<FastifyRequest, User>();
+
+  constructor(
+    private readonly users: WebUsers,
+    private readonly sessions: WebSessions,
+    private readonly clock: Clock,
+    /** Whether the service is reached over https (then the cookie is Secure). */
+    private readonly secure: () => boolean,
+  ) {}
+
+  /** The signed-in user, who must still be configured. */
+  async userOf(request: FastifyRequest): Promise<User | undefined> {
+    const known = this.signedIn.get(request);
+    if (known) return known;
+    const userId = this.sessions.userIdOf(request.cookies[SESSION_COOKIE], this.clock.now());
+    const user = userId === undefined ? undefined : await this.users.findById(userId);
+    if (user) this.signedIn.set(request, user);
+    return user;
+  }
+
+  /** The user of a route behind `requireUser`. */
+  of(request: FastifyRequest): User {
+    const user = this.signedIn.get(request);
+    if (!user) throw new Error('web route reached without a signed-in user');
+    return user;
+  }
+
+  /** preHandler: a page for signed-in people sends anyone else to sign in, then back here. */
+  requireUser = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (await this.userOf(request)) return undefined;
+    const next = request.method === 'GET' ? safeNext(request.url) : DEFAULT_NEXT;
+    return reply.code(303).header('location', `/inbox/login?next=${encodeURIComponent(next)}`).send();
+  };
+
+  registerRoutes(app: FastifyInstance): void {
+    app.get('/login', async (request, reply) => {
+      const next = safeNext((request.query as { next?: string } | undefined)?.next);
+      return sendPage(reply, 200, loginPage({ next }));
+    });
+
+    app.post('/login', async (request, reply) => {
+      const body = formBody(request.body);
+      const next = safeNext(field(body, 'next'));
+      const token = (field(body, 'token') ?? '').trim();
+      const user = token.length > 0 && token.length <= 1_000 ? await this.users.authenticate(token) : undefined;
+      if (!user) return sendPage(reply, 401, loginPage({ next, error: 'That token is not valid. Check it and try again.' }));
+      reply.setCookie(SESSION_COOKIE, this.sessions.issue(user.id, this.clock.now()), {
+        path: '/inbox',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: this.secure(),
+        maxAge: Math.floor(this.sessions.ttlMs / 1000),
+      });
+      return reply.code(303).header('location', next).send();
+    });
+
+    app.post('/logout', async (_request, reply) => {
+      reply.clearCookie(SESSION_COOKIE, { path: '/inbox', httpOnly: true, sameSite: 'lax', secure: this.secure() });
+      return reply.code(303).header('location', '/inbox/login').send();
+    });
+  }
+}
