@@ -2,11 +2,16 @@ import { z } from 'zod';
 
 const USER_ROLES = ['requester', 'approver', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+/**
+ * A person from configuration. Exactly one of `token` (the bearer token itself) or `tokenSha256`
+ * (its sha256, 64 lowercase hex digits: the token itself then never reaches the environment).
+ */
 export interface ConfiguredUser {
   readonly id: string;
   readonly name: string;
   readonly roles: readonly UserRole[];
-  readonly token: string;
+  readonly token?: string;
+  readonly tokenSha256?: string;
 }
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -16,20 +21,40 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1');
 
-/** `id:role[+role]:token`, comma-separated, e.g. `alice:requester:s3cret,bob:approver+admin:other`. */
+const HASHED = 'sha256:';
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+/** The credential part of an entry: `sha256:<64 hex>` is a hash, anything else the token itself. */
+function credentialOf(raw: string): Pick<ConfiguredUser, 'token' | 'tokenSha256'> | string {
+  if (raw.startsWith(HASHED)) {
+    const hex = raw.slice(HASHED.length);
+    // A token that merely starts with "sha256:" would be ambiguous: refuse rather than guess.
+    return SHA256_HEX.test(hex) ? { tokenSha256: hex.toLowerCase() } : 'sha256: must be followed by 64 hex digits (the sha256 of the token)';
+  }
+  return raw.length >= 8 ? { token: raw } : 'a token needs 8+ characters';
+}
+
+/**
+ * `id:role[+role]:token` or `id:role[+role]:sha256:<64 hex>`, comma-separated, e.g.
+ * `alice:requester:s3cret,bob:approver+admin:sha256:9f86d0…`.
+ */
 const usersSchema = z
   .string()
   .transform((raw, ctx) => {
     const users: ConfiguredUser[] = [];
     for (const [i, entry] of raw.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
       const [id, roles, ...rest] = entry.split(':');
-      const token = rest.join(':');
+      const credential = credentialOf(rest.join(':'));
       const parsedRoles = (roles ?? '').split('+').filter((r): r is UserRole => (USER_ROLES as readonly string[]).includes(r));
-      if (!id || !token || token.length < 8 || parsedRoles.length === 0 || parsedRoles.length !== (roles ?? '').split('+').length) {
-        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be id:role[+role]:token with roles from ${USER_ROLES.join(', ')} and a token of 8+ characters` });
+      if (!id || parsedRoles.length === 0 || parsedRoles.length !== (roles ?? '').split('+').length) {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be id:role[+role]:token (or id:role[+role]:sha256:<hex>) with roles from ${USER_ROLES.join(', ')}` });
         return z.NEVER;
       }
-      users.push({ id, name: id, roles: parsedRoles, token });
+      if (typeof credential === 'string') {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: ${credential}` });
+        return z.NEVER;
+      }
+      users.push({ id, name: id, roles: parsedRoles, ...credential });
     }
     return users;
   })

@@ -25,8 +25,15 @@ import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
 import { UnitOfWork } from '../shared/persistence/unit-of-work';
 import type { Config, ConfiguredUser, ContextName } from './config';
 import { registerAdminRoutes } from './http/admin.routes';
+import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
+import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
 import { createTransport, retryPolicyOf } from './transport';
+
+/** What the composition root needs of human interaction's user directory. */
+interface HumanInteractionAuthenticator {
+  authenticate(token: string): ReturnType<BearerAuthenticator>;
+}
 
 export interface ApplicationOptions {
   readonly config: Config;
@@ -170,9 +177,14 @@ export class Application {
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
     const http = Fastify({ logger: false, bodyLimit: config.BODY_LIMIT_BYTES });
-    registerAdminRoutes(http, { deadLetters: queue, users: options.users });
     const humanInteraction = config.CONTEXTS.includes('human-interaction');
+    // Human interaction knows issued tokens too; a process without it knows configured ones only.
+    const directory = humanInteraction ? container.get<HumanInteractionAuthenticator>(HUMAN_INTERACTION.UserDirectory) : undefined;
+    const authenticate: BearerAuthenticator = directory ? (token) => directory.authenticate(token) : configuredTokensAuthenticator(options.users);
+    registerAdminRoutes(http, { deadLetters: queue, authenticate });
+    registerDocsRoutes(http, { humanInteraction });
     if (humanInteraction) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
+    if (humanInteraction) container.get<{ register(app: FastifyInstance): void }>(HUMAN_INTERACTION.Web).register(http);
     const publicAddress = humanInteraction ? container.get<PublicAddress>(HUMAN_INTERACTION.PublicAddress) : undefined;
     return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress);
   }

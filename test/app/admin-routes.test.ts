@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import type { Application } from '../../src/app/container';
 import { registerAdminRoutes } from '../../src/app/http/admin.routes';
+import { configuredTokensAuthenticator } from '../../src/app/http/bearer-authenticator';
 import { RetryableError } from '../../src/shared/messaging/errors';
 import type { DeadLetter, DeadLetterAdmin } from '../../src/shared/messaging/message-queue';
 import { bearer, startTestApp, TEST_USERS } from '../support/app';
@@ -94,12 +96,22 @@ describe('the admin dead-letter API', () => {
     ['GET', `/admin/dead-letters/${COMMANDS}/some-id`],
     ['POST', `/admin/dead-letters/${COMMANDS}/replay`],
     ['DELETE', `/admin/dead-letters/${COMMANDS}`],
-  ] as const)('%s %s answers 401 without a token and 403 to a non-admin', async (method, url) => {
+  ] as const)('%s %s answers 401 without a (known) token and 403 to a non-admin', async (method, url) => {
     await deadLetterAnApproval(app);
     expect(await call(method, url, method === 'POST' ? {} : undefined, {})).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    expect(await call(method, url, method === 'POST' ? {} : undefined, { authorization: 'Bearer not-a-token-anyone-has' })).toEqual({ status: 401, body: { error: 'unauthorized' } });
     expect(await call(method, url, method === 'POST' ? {} : undefined, bearer('alice'))).toEqual({ status: 403, body: { error: 'forbidden' } });
-    expect(await call(method, url, method === 'POST' ? {} : undefined, { authorization: 'Bearer not-a-token-anyone-has' })).toEqual({ status: 403, body: { error: 'forbidden' } });
+    expect(await call(method, url, method === 'POST' ? {} : undefined, bearer('bob'))).toEqual({ status: 403, body: { error: 'forbidden' } });
     expect(await list()).toHaveLength(1);
+  });
+
+  it('accepts an admin token issued at run time, and refuses it once revoked', async () => {
+    const issued = await call<{ id: string; token: string }>('POST', '/api/admin/tokens', { userId: 'root', label: 'operator laptop' });
+    expect(issued.status).toBe(201);
+    const asIssued = { authorization: `Bearer ${issued.body.token}` };
+    expect((await call('GET', '/admin/dead-letters', undefined, asIssued)).status).toBe(200);
+    expect((await call('DELETE', `/api/admin/tokens/${issued.body.id}`)).status).toBe(200);
+    expect(await call('GET', '/admin/dead-letters', undefined, asIssued)).toEqual({ status: 401, body: { error: 'unauthorized' } });
   });
 });
 
@@ -115,10 +127,35 @@ describe('the admin dead-letter API when the transport fails', () => {
     ['any other failure', new Error('channel closed'), 500, 'internal_error'],
   ])('answers %s with %i and the reason', async (_case, error, status, code) => {
     const http = Fastify();
-    registerAdminRoutes(http, { deadLetters: failing(error), users: TEST_USERS });
+    registerAdminRoutes(http, { deadLetters: failing(error), authenticate: configuredTokensAuthenticator(TEST_USERS) });
     try {
       const response = await http.inject({ method: 'GET', url: '/admin/dead-letters', headers: bearer('root') });
       expect({ status: response.statusCode, body: JSON.parse(response.body) as unknown }).toEqual({ status, body: { error: code, message: error.message } });
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe('the admin dead-letter API in a process without human interaction', () => {
+  const none: DeadLetterAdmin = { listDeadLetters: async () => [], replayDeadLetters: async () => 0, purgeDeadLetters: async () => 0 };
+
+  it('knows the configured tokens, also one configured only as its sha256', async () => {
+    const sha256 = createHash('sha256').update('ops-secret-token').digest('hex');
+    const http = Fastify();
+    registerAdminRoutes(http, {
+      deadLetters: none,
+      authenticate: configuredTokensAuthenticator([
+        { id: 'ops', name: 'ops', roles: ['admin'], tokenSha256: sha256 },
+        { id: 'ann', name: 'ann', roles: ['requester'], token: 'ann-secret-token' },
+      ]),
+    });
+    const status = async (token: string) => (await http.inject({ method: 'GET', url: '/admin/dead-letters', headers: { authorization: `Bearer ${token}` } })).statusCode;
+    try {
+      expect(await status('ops-secret-token')).toBe(200);
+      expect(await status(sha256)).toBe(401);
+      expect(await status('ann-secret-token')).toBe(403);
+      expect(await status('rfy_not-issued-here')).toBe(401);
     } finally {
       await http.close();
     }

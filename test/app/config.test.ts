@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { assertServiceConfig, ConfigError, loadConfig } from '../../src/app/config';
 
 describe('loadConfig', () => {
@@ -16,6 +17,8 @@ describe('loadConfig', () => {
     [{ CONTEXTS: 'task-management,billing' }, 'CONTEXTS'],
     [{ REFINERY_USERS: 'alice:boss:longenoughtoken' }, 'REFINERY_USERS'],
     [{ REFINERY_USERS: 'alice:requester:short' }, 'REFINERY_USERS'],
+    [{ REFINERY_USERS: 'alice:requester:sha256:abc123' }, 'REFINERY_USERS'],
+    [{ REFINERY_USERS: `alice:requester:sha256:${'g'.repeat(64)}` }, 'REFINERY_USERS'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ LINK_SECRET: 'too-short' }, 'LINK_SECRET'],
     [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
@@ -45,5 +48,21 @@ describe('loadConfig', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/refinery' });
     expect(() => assertServiceConfig(config)).toThrow(/- LINK_SECRET: required when DATABASE_URL is set/);
     expect(() => assertServiceConfig(loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/refinery', LINK_SECRET: 'x'.repeat(32) }))).not.toThrow();
+  });
+
+  it('takes a token given as its sha256, so the token itself is never in the environment', () => {
+    const hash = createHash('sha256').update('alice-token-1').digest('hex');
+    const { REFINERY_USERS } = loadConfig({ REFINERY_USERS: `alice:requester:sha256:${hash.toUpperCase()},bob:approver:bob-token-12` });
+    expect(REFINERY_USERS).toEqual([
+      { id: 'alice', name: 'alice', roles: ['requester'], tokenSha256: hash },
+      { id: 'bob', name: 'bob', roles: ['approver'], token: 'bob-token-12' },
+    ]);
+  });
+
+  it('says what is wrong with a hashed token without echoing it', () => {
+    expect(() => loadConfig({ REFINERY_USERS: 'alice:requester:sha256:deadbeef' })).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/REFINERY_USERS: entry 1: sha256: must be followed by 64 hex digits/) }),
+    );
+    expect(() => loadConfig({ REFINERY_USERS: 'alice:requester:sha256:deadbeef' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('deadbeef') }));
   });
 });

@@ -82,7 +82,7 @@ export class AdminClient {
   }
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -97,7 +97,7 @@ function describe(error: unknown): { name?: string; message: string; cause?: unk
   return { message: String(error) };
 }
 
-function unreachable(url: URL, timeoutMs: number, error: unknown): string {
+export function unreachable(url: URL, timeoutMs: number, error: unknown): string {
   const { name, message, cause } = describe(error);
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer from ${url.origin} within ${timeoutMs} ms`;
   // fetch reports every network failure as "fetch failed"; the cause says which (ECONNREFUSED, ENOTFOUND, ...).

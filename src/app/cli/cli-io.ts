@@ -8,6 +8,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** The global fetch unless a test gives another. */
   readonly fetch?: typeof fetch;
+  /** Whether stderr is a terminal: a --wait progress line is then rewritten in place. */
+  readonly stderrIsTty?: boolean;
 }
 
 export function processIo(): CliIo {
@@ -15,5 +17,6 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    stderrIsTty: process.stderr.isTTY === true,
   };
 }

@@ -3,10 +3,19 @@ import type { CliIo } from './cli-io';
 import { registerDeadLetterCommands } from './dead-letters.commands';
 import { CliError, EXIT } from './exit-codes';
 import { registerMigrateCommand } from './migrate.command';
+import { registerTaskCommands } from './task.commands';
+import { registerTokenCommands } from './token.commands';
 
 const EXIT_CODES_HELP = `
-Exit codes: 0 done; 1 the server answered with an error or could not be reached; 2 usage error
-(nothing was sent); 3 not authorised (no token, an unknown one, or not an admin's).`;
+Connection: --url or $REFINERY_URL (default http://127.0.0.1:3000), --token or $REFINERY_TOKEN.
+
+Exit codes:
+  0 done (with --wait: the task reached the status)
+  1 the server answered with an error, or could not be reached
+  2 usage error (nothing was sent), or the server found the request invalid (400)
+  3 not authorised: no token, an unknown or revoked one (401), or not allowed (403)
+  4 refused by the workflow: no such task (404), or not in a state for this (409)
+  5 --wait ended without the status: the task finished elsewhere, or --wait-timeout passed`;
 
 /**
  * Runs `refinery <argv...>` and resolves to its exit code. Nothing here exits the process or
@@ -26,13 +35,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   // Settings made before `.command()` are inherited by every subcommand: set them first.
   const program = new Command('refinery')
-    .description('Refinery operations: database migrations and dead-letter tooling')
+    .description('Refinery from the command line: submit requests, answer questions, decide on PRDs; admin tokens, dead letters, migrations')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError()
     .addHelpText('after', EXIT_CODES_HELP);
-  registerMigrateCommand(program, io, run);
+  registerTaskCommands(program, io, run);
+  registerTokenCommands(program, io, run);
   registerDeadLetterCommands(program, io, run);
+  registerMigrateCommand(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,21 +1,19 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { RetryableError } from '../../shared/messaging/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
-import type { ConfiguredUser } from '../config';
-
-const sha = (s: string) => createHash('sha256').update(s).digest();
+import { type BearerAuthenticator, bearerTokenOf } from './bearer-authenticator';
 
 // Strict: a misspelt selector (`?typ=`) must not silently widen a replay or a purge to everything.
-const selector = z.object({ id: z.string().min(1).optional(), type: z.string().min(1).optional() }).strict();
-const listQuery = z.object({ consumer: z.string().min(1).optional() }).strict();
+export const deadLetterSelector = z.object({ id: z.string().min(1).optional(), type: z.string().min(1).optional() }).strict();
+export const deadLetterListQuery = z.object({ consumer: z.string().min(1).optional() }).strict();
 const consumerParams = z.object({ consumer: z.string().min(1) });
 const deadLetterParams = z.object({ consumer: z.string().min(1), id: z.string().min(1) });
 
 export interface AdminDeps {
   readonly deadLetters: DeadLetterAdmin;
-  readonly users: readonly ConfiguredUser[];
+  /** Any admin's valid token: configured, or issued at run time when human interaction runs here. */
+  readonly authenticate: BearerAuthenticator;
 }
 
 /** Parses `input` or answers 400 naming each bad field, as the rest of the HTTP API does. */
@@ -46,25 +44,22 @@ function errorBody(error: unknown): { error: string; message: string } {
   return { error: status < 500 ? 'invalid_request' : status === 503 ? 'unavailable' : 'internal_error', message };
 }
 
-/** Dead-letter tooling for operators: list, show, replay, purge. Needs a token of a user with role admin. */
+/** Dead-letter tooling for operators: list, show, replay, purge. Needs the token of a person with role admin. */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  const admins = deps.users.filter((u) => u.roles.includes('admin')).map((u) => sha(u.token));
-  const isAdmin = (request: FastifyRequest) => {
-    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) return false;
-    const presented = sha(match[1]);
-    return admins.some((hash) => timingSafeEqual(hash, presented));
-  };
-
   void app.register(
     async (scope) => {
+      // 401: nobody we know (no token, or one nobody has); 403: known, but not an admin.
       scope.addHook('onRequest', async (request, reply) => {
-        if (!isAdmin(request)) return reply.code(request.headers.authorization ? 403 : 401).send({ error: request.headers.authorization ? 'forbidden' : 'unauthorized' });
+        const token = bearerTokenOf(request.headers.authorization);
+        const caller = token === undefined ? undefined : await deps.authenticate(token);
+        if (!caller) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+        if (!caller.roles.includes('admin')) return reply.code(403).send({ error: 'forbidden' });
+        return undefined;
       });
       scope.setErrorHandler(async (error, _request, reply) => reply.code(statusOf(error)).send(errorBody(error)));
 
       scope.get('/dead-letters', async (request, reply) => {
-        const query = parseOr400(listQuery, request.query, reply);
+        const query = parseOr400(deadLetterListQuery, request.query, reply);
         if (!query) return reply;
         return { deadLetters: await deps.deadLetters.listDeadLetters(query.consumer) };
       });
@@ -75,13 +70,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         return { deadLetter };
       });
       scope.post('/dead-letters/:consumer/replay', async (request, reply) => {
-        const filter = parseOr400(selector, request.body, reply);
+        const filter = parseOr400(deadLetterSelector, request.body, reply);
         if (!filter) return reply;
         const { consumer } = consumerParams.parse(request.params);
         return { replayed: await deps.deadLetters.replayDeadLetters(consumer, filter) };
       });
       scope.delete('/dead-letters/:consumer', async (request, reply) => {
-        const filter = parseOr400(selector, request.query, reply);
+        const filter = parseOr400(deadLetterSelector, request.query, reply);
         if (!filter) return reply;
         const { consumer } = consumerParams.parse(request.params);
         return { purged: await deps.deadLetters.purgeDeadLetters(consumer, filter) };

@@ -1,4 +1,13 @@
 import { ContainerModule } from 'inversify';
+import type { Clock } from '../../shared/kernel/clock';
+import { SHARED } from '../../shared/kernel/tokens';
+import { ChannelPreferences } from './application/channel-preferences/channel-preferences.service';
+import { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
+import { DeliveryContentBuilder } from './application/deliver-notifications/delivery-content-builder';
+import { configuredChannels, deliveryOutcomesFor } from './infrastructure/channels/configured-channels';
+import { ApiTokens } from './application/api-tokens/api-tokens.service';
+import { IssuedTokenVerifier } from './application/api-tokens/issued-token-verifier';
+import { ActOnLink } from './application/act-on-link/act-on-link.service';
 import { AnswerClarification } from './application/answer-clarification/answer-clarification.service';
 import { CancelTask } from './application/cancel-task/cancel-task.service';
 import { DecidePrd } from './application/decide-prd/decide-prd.service';
@@ -9,18 +18,23 @@ import { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requ
 import { SendNotificationHandler } from './application/send-notification/send-notification.handler';
 import { SubmitRequest } from './application/submit-request/submit-request.service';
 import { SyncTaskViewOnTaskEvent } from './application/sync-task-view/sync-task-view-on-task-event.handler';
+import { TaskViewChanges } from './application/task-view-changes';
 import { HumanInteractionContext } from './human-interaction.context';
 import { HUMAN_INTERACTION } from './human-interaction.tokens';
 import { ConfiguredUserDirectory } from './infrastructure/auth/configured-user-directory';
 import { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
 import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
 import { PublicAddress } from './infrastructure/links/public-address';
+import { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
+import { NotificationActionLinks } from './infrastructure/web/notification-action-links';
 import { type HumanInteractionOptions, humanInteractionOptionsSchema } from './human-interaction.options';
 
 export { HUMAN_INTERACTION } from './human-interaction.tokens';
 export type { HumanInteractionOptions } from './human-interaction.options';
 export { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
+export { humanInteractionApiPaths } from './infrastructure/http/api-description';
 export { PublicAddress } from './infrastructure/links/public-address';
+export { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
 
 /**
  * Binds the human-interaction context. The composition root binds, besides the SHARED services,
@@ -32,6 +46,8 @@ export const humanInteractionModule = new ContainerModule(({ bind }) => {
     .toDynamicValue((ctx) => new ActionLinkSigner(humanInteractionOptionsSchema.parse(ctx.get<HumanInteractionOptions>(HUMAN_INTERACTION.Options)).linkSecret))
     .inSingletonScope();
   bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();
+  bind(HUMAN_INTERACTION.IssuedTokens).to(IssuedTokenVerifier).inSingletonScope();
+  bind(HUMAN_INTERACTION.ApiTokens).to(ApiTokens).inSingletonScope();
   bind(HUMAN_INTERACTION.SubmitRequest).to(SubmitRequest).inSingletonScope();
   bind(HUMAN_INTERACTION.AnswerClarification).to(AnswerClarification).inSingletonScope();
   bind(HUMAN_INTERACTION.DecidePrd).to(DecidePrd).inSingletonScope();
@@ -43,5 +59,17 @@ export const humanInteractionModule = new ContainerModule(({ bind }) => {
   bind(HUMAN_INTERACTION.SendNotification).to(SendNotificationHandler).inSingletonScope();
   bind(HUMAN_INTERACTION.ResendUnconfirmedRequests).to(ResendUnconfirmedRequests).inSingletonScope();
   bind(HUMAN_INTERACTION.HttpApi).to(HumanInteractionHttpApi).inSingletonScope();
+  // One per container (the module object is shared by every container built in a process).
+  bind(HUMAN_INTERACTION.TaskViewChanges).toDynamicValue(() => new TaskViewChanges()).inSingletonScope();
+  bind(HUMAN_INTERACTION.NotificationLinks).to(NotificationActionLinks).inSingletonScope();
+  bind(HUMAN_INTERACTION.ActOnLink).to(ActOnLink).inSingletonScope();
+  bind(HUMAN_INTERACTION.Web).to(HumanInteractionWeb).inSingletonScope();
+  bind(HUMAN_INTERACTION.ChannelPreferences).to(ChannelPreferences).inSingletonScope();
+  bind(HUMAN_INTERACTION.NotificationChannels)
+    .toDynamicValue((ctx) => configuredChannels(ctx.get<HumanInteractionOptions>(HUMAN_INTERACTION.Options), ctx.get<Clock>(SHARED.Clock)))
+    .inSingletonScope();
+  bind(HUMAN_INTERACTION.DeliveryOutcomes).toDynamicValue((ctx) => deliveryOutcomesFor(ctx.get(SHARED.MessageQueue, { optional: true }))).inSingletonScope();
+  bind(HUMAN_INTERACTION.DeliveryContent).to(DeliveryContentBuilder).inSingletonScope();
+  bind(HUMAN_INTERACTION.DeliverNotifications).to(DeliverNotifications).inSingletonScope();
   bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
 });

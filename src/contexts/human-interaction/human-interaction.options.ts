@@ -1,13 +1,21 @@
 import { z } from 'zod';
 import { ROLES } from './domain/user';
 
-export const configuredUserSchema = z.object({
-  id: z.string().min(1).max(200),
-  name: z.string().min(1),
-  roles: z.array(z.enum(ROLES)).min(1),
-  /** A bearer token; kept only as a sha256 once loaded, never logged. */
-  token: z.string().min(8),
-});
+export const configuredUserSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    name: z.string().min(1),
+    roles: z.array(z.enum(ROLES)).min(1),
+    /** A bearer token; kept only as a sha256 once loaded, never logged. */
+    token: z.string().min(8).optional(),
+    /** Or only the token's sha256 (64 hex digits), so the token itself is never in configuration. */
+    tokenSha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+      .transform((hex) => hex.toLowerCase())
+      .optional(),
+  })
+  .refine((user) => (user.token === undefined) !== (user.tokenSha256 === undefined), { message: 'give exactly one of token or tokenSha256', path: ['token'] });
 export type ConfiguredUser = z.infer<typeof configuredUserSchema>;
 
 export const humanInteractionOptionsSchema = z.object({

@@ -4,6 +4,10 @@ export const HUMAN_INTERACTION = {
   HttpApi: Symbol.for('human-interaction.HttpApi'),
   Options: Symbol.for('human-interaction.Options'),
   UserDirectory: Symbol.for('human-interaction.UserDirectory'),
+  /** Looks up tokens issued at run time (IssuedTokenVerifier). */
+  IssuedTokens: Symbol.for('human-interaction.IssuedTokens'),
+  /** Admin: issue, list, revoke API tokens (ApiTokens). */
+  ApiTokens: Symbol.for('human-interaction.ApiTokens'),
   SubmitRequest: Symbol.for('human-interaction.SubmitRequest'),
   AnswerClarification: Symbol.for('human-interaction.AnswerClarification'),
   DecidePrd: Symbol.for('human-interaction.DecidePrd'),
@@ -17,4 +21,19 @@ export const HUMAN_INTERACTION = {
   /** The service's public address, for absolute links (see PublicAddress). */
   PublicAddress: Symbol.for('human-interaction.PublicAddress'),
   LinkSigner: Symbol.for('human-interaction.LinkSigner'),
+  /** The web inbox under /inbox (HumanInteractionWeb). */
+  Web: Symbol.for('human-interaction.Web'),
+  /** In-process signal that a task view changed (TaskViewChanges), for live task pages. */
+  TaskViewChanges: Symbol.for('human-interaction.TaskViewChanges'),
+  ActOnLink: Symbol.for('human-interaction.ActOnLink'),
+  /** The signed action links of a notification (NotificationActionLinks). */
+  NotificationLinks: Symbol.for('human-interaction.NotificationLinks'),
+  /** Each person's email / webhook choice (ChannelPreferences). */
+  ChannelPreferences: Symbol.for('human-interaction.ChannelPreferences'),
+  /** The delivery worker for email and webhook (DeliverNotifications). */
+  DeliverNotifications: Symbol.for('human-interaction.DeliverNotifications'),
+  /** The configured NotificationChannel[] (email with SMTP_URL, webhook with WEBHOOK_SECRET). */
+  NotificationChannels: Symbol.for('human-interaction.NotificationChannels'),
+  DeliveryContent: Symbol.for('human-interaction.DeliveryContent'),
+  DeliveryOutcomes: Symbol.for('human-interaction.DeliveryOutcomes'),
 } as const;

@@ -4,6 +4,7 @@ import type { BoundedContext } from '../../../src/shared/kernel/bounded-context'
 import { systemClock } from '../../../src/shared/kernel/clock';
 import { SHARED } from '../../../src/shared/kernel/tokens';
 import { silentLogger } from '../../../src/shared/logging/logger';
+import { TEST_LINK_SECRET } from '../../support/app';
 import { USERS } from './support/human-interaction.harness';
 
 describe('humanInteractionModule', () => {
@@ -13,7 +14,7 @@ describe('humanInteractionModule', () => {
     container.bind(SHARED.DataSource).toConstantValue({});
     container.bind(SHARED.Logger).toConstantValue(silentLogger());
     container.bind(SHARED.Clock).toConstantValue(systemClock);
-    container.bind(HUMAN_INTERACTION.Options).toConstantValue({ users: USERS });
+    container.bind(HUMAN_INTERACTION.Options).toConstantValue({ users: USERS, linkSecret: TEST_LINK_SECRET });
     await container.load(humanInteractionModule);
     expect(container.get<BoundedContext>(HUMAN_INTERACTION.Context).name).toBe('human-interaction');
     expect(container.get(HUMAN_INTERACTION.HttpApi)).toBeInstanceOf(HumanInteractionHttpApi);
@@ -21,6 +22,8 @@ describe('humanInteractionModule', () => {
 
   it('refuses configured users that are not valid', async () => {
     const container = new Container();
+    container.bind(SHARED.DataSource).toConstantValue({});
+    container.bind(SHARED.Clock).toConstantValue(systemClock);
     container.bind(HUMAN_INTERACTION.Options).toConstantValue({ users: [{ id: 'x', name: 'X', roles: ['boss'], token: 'short' }] });
     await container.load(humanInteractionModule);
     expect(() => container.get(HUMAN_INTERACTION.UserDirectory)).toThrow(/roles|token/);

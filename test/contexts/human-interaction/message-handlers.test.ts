@@ -177,7 +177,7 @@ describe('Human Interaction message handlers', () => {
       return { queue, subscriptions };
     };
     const contextWith = (options: { resendUnconfirmedAfterMs?: number; resendSweepIntervalMs?: number } = {}) =>
-      new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, h.resender, { users: USERS, linkSecret: TEST_LINK_SECRET, ...options }, silentLogger());
+      new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, h.resender, h.deliveries, { users: USERS, linkSecret: TEST_LINK_SECRET, ...options }, silentLogger());
 
     it('subscribes its consumers to the messages they handle', async () => {
       const { queue, subscriptions } = recordingQueue();

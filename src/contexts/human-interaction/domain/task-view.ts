@@ -38,8 +38,10 @@ export function assertIsRequester(view: TaskView, user: User): void {
   if (view.requesterId !== user.id) throw new NotAllowedError(`only the requester of task ${view.taskId} may do this`);
 }
 
+/** The task's approver, and still an approver by role: a role taken away in configuration ends the right to decide. */
 export function assertIsApprover(view: TaskView, user: User): void {
   if (view.approverId !== user.id) throw new NotAllowedError(`only the approver of task ${view.taskId} may do this`);
+  if (!hasRole(user, 'approver')) throw new NotAllowedError(`${user.id} no longer has the approver role`);
 }
 
 function assertStatus(view: TaskView, expected: TaskStatus): void {

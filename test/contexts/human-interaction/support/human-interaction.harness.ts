@@ -1,8 +1,16 @@
 import { TEST_LINK_SECRET } from '../../../support/app';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { humanInteractionContracts } from '../../../../src/contexts/human-interaction/contracts';
+import { ApiTokens } from '../../../../src/contexts/human-interaction/application/api-tokens/api-tokens.service';
+import { IssuedTokenVerifier } from '../../../../src/contexts/human-interaction/application/api-tokens/issued-token-verifier';
 import { AnswerClarification } from '../../../../src/contexts/human-interaction/application/answer-clarification/answer-clarification.service';
 import { CancelTask } from '../../../../src/contexts/human-interaction/application/cancel-task/cancel-task.service';
+import { ChannelPreferences } from '../../../../src/contexts/human-interaction/application/channel-preferences/channel-preferences.service';
+import { DeliverNotifications } from '../../../../src/contexts/human-interaction/application/deliver-notifications/deliver-notifications.worker';
+import { DeliveryContentBuilder } from '../../../../src/contexts/human-interaction/application/deliver-notifications/delivery-content-builder';
+import { deliveryOutcomesFor } from '../../../../src/contexts/human-interaction/infrastructure/channels/configured-channels';
+import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
+import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
 import { DecidePrd } from '../../../../src/contexts/human-interaction/application/decide-prd/decide-prd.service';
 import { NotificationInbox } from '../../../../src/contexts/human-interaction/application/queries/notification-inbox.service';
 import { TaskQueries } from '../../../../src/contexts/human-interaction/application/queries/task-queries.service';
@@ -11,6 +19,8 @@ import { ResendUnconfirmedRequests } from '../../../../src/contexts/human-intera
 import { SendNotificationHandler } from '../../../../src/contexts/human-interaction/application/send-notification/send-notification.handler';
 import { SubmitRequest } from '../../../../src/contexts/human-interaction/application/submit-request/submit-request.service';
 import { SyncTaskViewOnTaskEvent } from '../../../../src/contexts/human-interaction/application/sync-task-view/sync-task-view-on-task-event.handler';
+import { TaskViewChanges } from '../../../../src/contexts/human-interaction/application/task-view-changes';
+import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/web/notification-action-links';
 import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
@@ -54,7 +64,9 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     ...humanInteractionContracts,
   );
   const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
-  const directory = new ConfiguredUserDirectory({ users, linkSecret: TEST_LINK_SECRET });
+  const directory = new ConfiguredUserDirectory({ users, linkSecret: TEST_LINK_SECRET }, new IssuedTokenVerifier(db.dataSource, clock));
+  const publicAddress = new PublicAddress({ users, linkSecret: TEST_LINK_SECRET });
+  const taskViewChanges = new TaskViewChanges();
   const api = new HumanInteractionHttpApi(
     directory,
     new SubmitRequest(unitOfWork, directory),
@@ -64,10 +76,13 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     new TaskQueries(db.dataSource),
     new NotificationInbox(db.dataSource, clock),
     silentLogger(),
+    new ApiTokens(db.dataSource, clock, directory),
+    new ChannelPreferences(db.dataSource, clock, { users, linkSecret: TEST_LINK_SECRET }),
+    new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, { users, linkSecret: TEST_LINK_SECRET }),
   );
   const app: FastifyInstance = Fastify();
   api.register(app);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  publicAddress.useListeningAddress(await app.listen({ host: '127.0.0.1', port: 0 }));
   return {
     app,
     http: httpClient(app),
@@ -75,9 +90,20 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     clock,
     unitOfWork,
     directory,
-    syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork),
-    recordPrd: new RecordPrdOnPrdDrafted(unitOfWork),
-    sendNotification: new SendNotificationHandler(unitOfWork),
+    taskViewChanges,
+    syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork, taskViewChanges),
+    recordPrd: new RecordPrdOnPrdDrafted(unitOfWork, taskViewChanges),
+    sendNotification: new SendNotificationHandler(unitOfWork, { users, linkSecret: TEST_LINK_SECRET }),
+    // No channel configured: deliveries are exercised end to end in test/contexts/human-interaction/channels.
+    deliveries: new DeliverNotifications(
+      db.dataSource,
+      clock,
+      silentLogger(),
+      { users, linkSecret: TEST_LINK_SECRET },
+      [],
+      new DeliveryContentBuilder(db.dataSource, new PublicAddress({ users, linkSecret: TEST_LINK_SECRET }), new ActionLinkSigner(TEST_LINK_SECRET), directory, { users, linkSecret: TEST_LINK_SECRET }),
+      deliveryOutcomesFor(undefined),
+    ),
     resender: new ResendUnconfirmedRequests(unitOfWork),
   };
 }

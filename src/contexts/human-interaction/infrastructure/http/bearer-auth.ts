@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../../domain/user';
 
+/** Configured tokens, then issued ones (a database lookup): hence a promise. */
 export interface Authenticator {
-  authenticate(token: string): User | undefined;
+  authenticate(token: string): Promise<User | undefined>;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -17,7 +18,7 @@ export class RequestUsers {
   hook(authenticator: Authenticator) {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
       const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-      const user = token === undefined ? undefined : authenticator.authenticate(token);
+      const user = token === undefined ? undefined : await authenticator.authenticate(token);
       if (!user) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
       this.users.set(request, user);
       return undefined;

@@ -2,17 +2,22 @@ import type { FastifyInstance } from 'fastify';
 import { inject, injectable } from 'inversify';
 import type { Logger } from '../../../../shared/logging/logger';
 import { SHARED } from '../../../../shared/kernel/tokens';
+import type { ApiTokens } from '../../application/api-tokens/api-tokens.service';
 import type { AnswerClarification } from '../../application/answer-clarification/answer-clarification.service';
 import type { CancelTask } from '../../application/cancel-task/cancel-task.service';
 import type { DecidePrd } from '../../application/decide-prd/decide-prd.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import type { TaskQueries } from '../../application/queries/task-queries.service';
 import type { SubmitRequest } from '../../application/submit-request/submit-request.service';
+import type { ChannelPreferences } from '../../application/channel-preferences/channel-preferences.service';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { NotificationActionLinks } from '../web/notification-action-links';
 import { type Authenticator, RequestUsers } from './bearer-auth';
 import { errorHandler } from './http-errors';
+import { registerChannelRoutes } from './channel.routes';
 import { registerNotificationRoutes } from './notification.routes';
 import { registerTaskRoutes } from './task.routes';
+import { registerTokenRoutes } from './token.routes';
 
 /**
  * The people-facing API under /api. The composition root owns the fastify instance (and its
@@ -30,6 +35,9 @@ export class HumanInteractionHttpApi {
     @inject(HUMAN_INTERACTION.TaskQueries) private readonly queries: TaskQueries,
     @inject(HUMAN_INTERACTION.NotificationInbox) private readonly inbox: NotificationInbox,
     @inject(SHARED.Logger) private readonly logger: Logger,
+    @inject(HUMAN_INTERACTION.ApiTokens) private readonly tokens: ApiTokens,
+    @inject(HUMAN_INTERACTION.ChannelPreferences) private readonly channelPreferences: ChannelPreferences,
+    @inject(HUMAN_INTERACTION.NotificationLinks) private readonly notificationLinks: NotificationActionLinks,
   ) {}
 
   register(app: FastifyInstance): void {
@@ -41,7 +49,9 @@ export class HumanInteractionHttpApi {
         scope.addHook('onRequest', users.hook(this.authenticator));
         const { submitRequest, answerClarification, decidePrd, cancelTask, queries, inbox } = this;
         registerTaskRoutes(scope, { users, submitRequest, answerClarification, decidePrd, cancelTask, queries });
-        registerNotificationRoutes(scope, { users, inbox });
+        registerNotificationRoutes(scope, { users, inbox, actionUrls: (n) => this.notificationLinks.urlsFor(n) });
+        registerTokenRoutes(scope, { users, tokens: this.tokens });
+        registerChannelRoutes(scope, { users, channelPreferences: this.channelPreferences });
       },
       { prefix: '/api' },
     );

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { parseJson, unreachable } from './admin-client';
+import { CliError, EXIT } from './exit-codes';
+
+/** What the CLI reads of the API's answers; unknown fields are ignored, so a newer server still works. */
+const transition = z.object({
+  from: z.string().nullable(),
+  to: z.string(),
+  version: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  reason: z.string().optional(),
+  questions: z.array(z.string()).optional(),
+  answers: z.array(z.object({ question: z.string(), answer: z.string() })).optional(),
+  prdVersion: z.number().optional(),
+  feedback: z.string().optional(),
+});
+export type TransitionView = z.infer<typeof transition>;
+
+export const taskSummary = z.object({
+  taskId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: z.string(),
+  version: z.number(),
+  requesterId: z.string(),
+  approverId: z.string(),
+  priority: z.string(),
+  prdVersion: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TaskSummaryView = z.infer<typeof taskSummary>;
+
+const requirement = z.object({ id: z.string(), description: z.string(), priority: z.string() });
+const prdDocument = z.object({
+  title: z.string(),
+  problem: z.string(),
+  goals: z.array(z.string()),
+  nonGoals: z.array(z.string()),
+  userStories: z.array(z.object({ asA: z.string(), iWant: z.string(), soThat: z.string(), acceptanceCriteria: z.array(z.string()) })),
+  functionalRequirements: z.array(requirement),
+  nonFunctionalRequirements: z.array(requirement),
+  successMetrics: z.array(z.string()),
+  openQuestions: z.array(z.string()),
+  feedbackAddressed: z.array(z.string()),
+});
+
+export const taskDetails = z.object({
+  task: taskSummary,
+  history: z.array(transition),
+  clarifications: z.array(z.object({ question: z.string(), answer: z.string().optional() })),
+  prd: z.object({ version: z.number(), document: prdDocument }).nullable(),
+  prdVersions: z.array(z.number()),
+});
+export type TaskDetailsView = z.infer<typeof taskDetails>;
+
+const accepted = z.object({ taskId: z.string(), action: z.string(), taskVersion: z.number() });
+export type AcceptedView = z.infer<typeof accepted>;
+
+const apiToken = z.object({ id: z.string(), userId: z.string(), label: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() });
+export type ApiTokenView = z.infer<typeof apiToken>;
+
+const errorBody = z.object({
+  error: z.string().optional(),
+  message: z.string().optional(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+export interface ApiClientOptions {
+  readonly url: URL;
+  readonly token: string;
+  readonly timeoutMs: number;
+  readonly fetch: typeof fetch;
+}
+
+const taskPath = (taskId: string, action = '') => `/api/tasks/${encodeURIComponent(taskId)}${action ? `/${action}` : ''}`;
+
+/** The people-facing HTTP API (`/api`), its answers turned into values or CliErrors with exit codes. */
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  async submit(request: { title: string; description: string; priority?: string; approverId?: string }): Promise<string> {
+    return z.object({ taskId: z.string() }).parse(await this.request('POST', '/api/tasks', request)).taskId;
+  }
+
+  async list(): Promise<TaskSummaryView[]> {
+    return z.object({ tasks: z.array(taskSummary) }).parse(await this.request('GET', '/api/tasks')).tasks;
+  }
+
+  /** The raw body too, for --json: printed as the server sent it. */
+  async task(taskId: string): Promise<{ details: TaskDetailsView; raw: unknown }> {
+    const raw = await this.request('GET', taskPath(taskId));
+    return { details: taskDetails.parse(raw), raw };
+  }
+
+  async answer(taskId: string, answers: ReadonlyArray<{ question: string; answer: string }>): Promise<AcceptedView> {
+    return accepted.parse(await this.request('POST', taskPath(taskId, 'answers'), { answers }));
+  }
+
+  async approve(taskId: string, prdVersion?: number): Promise<AcceptedView> {
+    return accepted.parse(await this.request('POST', taskPath(taskId, 'approve'), prdVersion === undefined ? {} : { prdVersion }));
+  }
+
+  async reject(taskId: string, feedback: string, prdVersion?: number): Promise<AcceptedView> {
+    return accepted.parse(await this.request('POST', taskPath(taskId, 'reject'), { feedback, ...(prdVersion === undefined ? {} : { prdVersion }) }));
+  }
+
+  async cancel(taskId: string, reason?: string): Promise<AcceptedView> {
+    return accepted.parse(await this.request('POST', taskPath(taskId, 'cancel'), reason === undefined ? {} : { reason }));
+  }
+
+  async issueToken(userId: string, label: string): Promise<ApiTokenView & { token: string }> {
+    return apiToken.extend({ token: z.string() }).parse(await this.request('POST', '/api/admin/tokens', { userId, label }));
+  }
+
+  async listTokens(): Promise<ApiTokenView[]> {
+    return z.object({ tokens: z.array(apiToken) }).parse(await this.request('GET', '/api/admin/tokens')).tokens;
+  }
+
+  async revokeToken(id: string): Promise<ApiTokenView> {
+    return z.object({ token: apiToken }).parse(await this.request('DELETE', `/api/admin/tokens/${encodeURIComponent(id)}`)).token;
+  }
+
+  private async request(method: 'GET' | 'POST' | 'DELETE', path: string, payload?: unknown): Promise<unknown> {
+    const target = new URL(path, this.options.url);
+    let response: Response;
+    try {
+      response = await this.options.fetch(target, {
+        method,
+        headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      throw new CliError(EXIT.failure, unreachable(this.options.url, this.options.timeoutMs, error));
+    }
+    const text = await response.text();
+    const body = parseJson(text);
+    if (response.ok) {
+      if (body === undefined) throw new CliError(EXIT.failure, `${method} ${target.pathname}: the server answered ${response.status} without JSON`);
+      return body;
+    }
+    throw failure(response.status, body, text);
+  }
+}
+
+function failure(status: number, body: unknown, text: string): CliError {
+  const parsed = errorBody.safeParse(body);
+  const detail = parsed.success ? parsed.data : {};
+  const reason = detail.message ?? (detail.issues?.length ? detail.issues.map((i) => `${i.field || '(request)'}: ${i.message}`).join('; ') : undefined) ?? detail.error ?? (text.trim().slice(0, 200) || 'no details');
+  switch (status) {
+    case 401:
+      return new CliError(EXIT.unauthorised, 'not authorised (401): no token, or one the server does not know (revoked?); pass --token or set REFINERY_TOKEN');
+    case 403:
+      return new CliError(EXIT.unauthorised, `forbidden (403): ${reason}`);
+    case 404:
+      return new CliError(EXIT.refused, `not found (404): ${reason}`);
+    case 409:
+      return new CliError(EXIT.refused, `refused (409): ${reason}`);
+    case 400:
+      return new CliError(EXIT.usage, `rejected (400): ${reason}`);
+    case 413:
+      return new CliError(EXIT.usage, `too large (413): the request is larger than the server accepts (BODY_LIMIT_BYTES)`);
+    default:
+      return new CliError(EXIT.failure, `server error (${status}): ${reason}`);
+  }
+}

@@ -1,0 +1,54 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { ApiClient } from './api-client';
+import type { CliIo } from './cli-io';
+import { DEFAULT_URL } from './dead-letters.commands';
+import { CliError, EXIT } from './exit-codes';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface ConnectionFlags {
+  readonly url?: string;
+  readonly token?: string;
+  readonly timeout: number;
+}
+
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a whole number above 0');
+  return parsed;
+}
+
+/** `--url`, `--token`, `--timeout`, as every command that talks to the service takes them. */
+export function withConnection(command: Command): Command {
+  return (
+    command
+      .option('--url <url>', `the service's base URL (default: $REFINERY_URL or ${DEFAULT_URL})`)
+      // On the command line a token shows in `ps` and shell history: the variable is the better habit.
+      .option('--token <token>', 'your bearer token (default: $REFINERY_TOKEN)')
+      .option('--timeout <ms>', 'give up on one request after this many milliseconds', positiveInteger, DEFAULT_TIMEOUT_MS)
+  );
+}
+
+export function apiClientFor(flags: ConnectionFlags, io: CliIo): ApiClient {
+  const raw = flags.url ?? (io.env.REFINERY_URL || DEFAULT_URL);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CliError(EXIT.usage, `--url: not a URL: ${raw}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(EXIT.usage, `--url: expected http:// or https://, got ${url.protocol}`);
+  const token = flags.token ?? io.env.REFINERY_TOKEN;
+  if (!token) throw new CliError(EXIT.usage, 'no token: pass --token or set REFINERY_TOKEN');
+  return new ApiClient({ url, token, timeoutMs: flags.timeout, fetch: io.fetch ?? fetch });
+}
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `90` (seconds), `500ms`, `30s`, `5m`, `1h`. */
+export function duration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * (UNITS_MS[match[2] ?? 's'] ?? 1_000) : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError('expected a duration such as 90 (seconds), 500ms, 30s, 5m');
+  return Math.round(ms);
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { inject, injectable } from 'inversify';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../../../../shared/kernel/clock';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import { InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
+import { hasRole, type User, type UserDirectory } from '../../domain/user';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { type ApiTokenRecord, insertApiToken, listApiTokens, revokeApiToken } from '../../infrastructure/persistence/sql-api-tokens';
+import { generateApiToken, sha256Hex } from './api-token-secret';
+
+const LIST_LIMIT = 500;
+
+export type ApiToken = ApiTokenRecord;
+
+/** What an admin gets back once, at issue time: the only moment the token itself exists. */
+export interface IssuedApiToken extends ApiToken {
+  readonly token: string;
+}
+
+function assertAdmin(user: User): void {
+  if (!hasRole(user, 'admin')) throw new NotAllowedError(`${user.id} is not an admin`);
+}
+
+/**
+ * API tokens issued at run time by an admin for a configured person. Identity and roles stay in
+ * configuration: a token only says who is calling, so it grants that person's current roles and
+ * stops working once the person is no longer configured.
+ */
+@injectable()
+export class ApiTokens {
+  constructor(
+    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.Clock) private readonly clock: Clock,
+    @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
+  ) {}
+
+  async issue(admin: User, input: { readonly userId: string; readonly label: string }): Promise<IssuedApiToken> {
+    assertAdmin(admin);
+    if (!this.users.findById(input.userId)) throw new InvalidRequestError([{ field: 'userId', message: `${input.userId} is not a configured user` }]);
+    const token = generateApiToken();
+    const record = { id: randomUUID(), userId: input.userId, label: input.label, createdAt: this.clock.now() };
+    await insertApiToken(this.dataSource.manager, record, sha256Hex(token));
+    return { ...record, lastUsedAt: null, revokedAt: null, token };
+  }
+
+  list(admin: User): Promise<ApiToken[]> {
+    assertAdmin(admin);
+    return listApiTokens(this.dataSource.manager, LIST_LIMIT);
+  }
+
+  /** Undefined when no token has this id; revoking twice keeps the first revocation time. */
+  revoke(admin: User, id: string): Promise<ApiToken | undefined> {
+    assertAdmin(admin);
+    return revokeApiToken(this.dataSource.manager, id, this.clock.now());
+  }
+}

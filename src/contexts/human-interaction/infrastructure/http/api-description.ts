@@ -1,0 +1,124 @@
+import type { z } from 'zod';
+import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
+import { channelPreferencesBody, channelPreferencesView } from './channel-schemas';
+import { answersBody, approveBody, cancelBody, notificationParams, rejectBody, submitRequestBody, taskParams } from './request-schemas';
+import {
+  acceptedView,
+  apiTokenListView,
+  bodyTooLargeError,
+  conflictError,
+  forbiddenError,
+  invalidRequestError,
+  issuedTokenView,
+  notFoundError,
+  notificationListView,
+  oneApiTokenView,
+  oneNotificationView,
+  submittedView,
+  taskDetailsView,
+  taskListView,
+  unauthorizedError,
+} from './response-schemas';
+import { issueTokenBody, tokenParams } from './token.routes';
+
+/**
+ * The /api routes for the OpenAPI document, built from the same zod schemas the routes parse
+ * with. The composition root adds its own routes and serves the whole at /docs.
+ */
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const response = (description: string, schema: z.ZodType, id?: string): ZodOpenApiResponseObject => ({ description, content: json(schema), ...(id ? { id } : {}) });
+
+// Registered once as components (`id`), referenced by every operation.
+const ERRORS = {
+  400: response('Invalid request: each issue names the field', invalidRequestError, 'InvalidRequestResponse'),
+  401: response('No valid bearer token', unauthorizedError, 'UnauthorizedResponse'),
+  403: response('Known caller, but not allowed: not their task, or not their role', forbiddenError, 'ForbiddenResponse'),
+  404: response('Not found', notFoundError, 'NotFoundResponse'),
+  409: response('Conflict: the task is not in a state for this action (for channels: the channel is not configured here)', conflictError, 'ConflictResponse'),
+  413: response('Body larger than BODY_LIMIT_BYTES', bodyTooLargeError, 'BodyTooLargeResponse'),
+} as const;
+
+type ErrorStatus = keyof typeof ERRORS;
+
+/** Every /api operation: bearer auth, 401 without it, and the errors it can answer. */
+function operation(
+  summary: string,
+  tag: string,
+  ok: Record<string, ZodOpenApiResponseObject>,
+  errors: readonly ErrorStatus[],
+  extra: Omit<ZodOpenApiOperationObject, 'responses' | 'summary' | 'tags'> = {},
+): ZodOpenApiOperationObject {
+  const responses: ZodOpenApiOperationObject['responses'] = { ...ok };
+  for (const status of [401, ...errors] as const) responses[`${status}`] = ERRORS[status];
+  return { summary, tags: [tag], security: [{ bearer: [] }], responses, ...extra };
+}
+
+const withBody = (schema: z.ZodType, required = true) => ({ requestBody: { required, content: json(schema) } });
+const taskPath = { requestParams: { path: taskParams } };
+const BODY_ERRORS = [400, 413] as const;
+const channelView = channelPreferencesView.meta({ id: 'ChannelPreferences' });
+
+export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
+  '/api/tasks': {
+    post: operation('Submit a feature request (requester)', 'tasks', { 202: response('Accepted', submittedView) }, [...BODY_ERRORS, 403], withBody(submitRequestBody)),
+    get: operation("The caller's tasks (an admin's: all)", 'tasks', { 200: response('Tasks, newest first', taskListView) }, []),
+  },
+  '/api/tasks/{taskId}': {
+    get: operation('A task: summary, full history, clarification Q&A, latest PRD and its versions', 'tasks', { 200: response('The task', taskDetailsView) }, [403, 404], taskPath),
+  },
+  '/api/tasks/{taskId}/answers': {
+    post: operation(
+      'Answer the pending clarification questions (the requester); each answer names its question',
+      'tasks',
+      { 202: response('Accepted', acceptedView) },
+      [...BODY_ERRORS, 403, 404, 409],
+      { ...taskPath, ...withBody(answersBody) },
+    ),
+  },
+  '/api/tasks/{taskId}/approve': {
+    post: operation('Approve the PRD awaiting a decision (the approver)', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
+      ...taskPath,
+      ...withBody(approveBody, false),
+    }),
+  },
+  '/api/tasks/{taskId}/reject': {
+    post: operation('Reject the PRD with feedback (the approver); the agent writes the next version', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
+      ...taskPath,
+      ...withBody(rejectBody),
+    }),
+  },
+  '/api/tasks/{taskId}/cancel': {
+    post: operation('Cancel a task that is not finished (the requester)', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
+      ...taskPath,
+      ...withBody(cancelBody, false),
+    }),
+  },
+  '/api/notifications': {
+    get: operation("The caller's in-app inbox, newest first, each with its links and signed action links", 'notifications', { 200: response('Notifications', notificationListView) }, []),
+  },
+  '/api/notifications/{notificationId}/read': {
+    post: operation('Mark a notification read (the first read time stays)', 'notifications', { 200: response('The notification', oneNotificationView) }, [404], {
+      requestParams: { path: notificationParams },
+    }),
+  },
+  '/api/admin/tokens': {
+    post: operation('Issue an API token for a configured person (admin); the token is in this answer only', 'admin', { 201: response('Issued', issuedTokenView) }, [...BODY_ERRORS, 403], withBody(issueTokenBody)),
+    get: operation('Issued API tokens, revoked ones included; never a token or its hash (admin)', 'admin', { 200: response('Tokens', apiTokenListView) }, [403]),
+  },
+  '/api/admin/tokens/{tokenId}': {
+    delete: operation('Revoke an issued token: it is refused (401) from the next request on (admin)', 'admin', { 200: response('Revoked', oneApiTokenView) }, [403, 404], {
+      requestParams: { path: tokenParams },
+    }),
+  },
+  '/api/me/channels': {
+    get: operation("The caller's notification channels (the in-app inbox is always on)", 'channels', { 200: response('Channels', channelView) }, []),
+    put: operation(
+      "Choose the caller's channels: the whole choice, a channel left out or null is off",
+      'channels',
+      { 200: response('Channels now', channelView) },
+      [...BODY_ERRORS, 409],
+      withBody(channelPreferencesBody),
+    ),
+  },
+};
