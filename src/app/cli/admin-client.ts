@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CliError, EXIT } from './exit-codes';
+import { errorBody, requestJson, type ServiceConnection } from './service-request';
 
 export const deadLetterView = z.object({
   id: z.string(),
@@ -19,19 +20,7 @@ export interface Selector {
   readonly type?: string;
 }
 
-export interface AdminClientOptions {
-  /** The service's base URL, e.g. http://127.0.0.1:3000. */
-  readonly url: URL;
-  readonly token: string;
-  readonly timeoutMs: number;
-  readonly fetch: typeof fetch;
-}
-
-const errorBody = z.object({
-  error: z.string().optional(),
-  message: z.string().optional(),
-  issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-});
+export type AdminClientOptions = ServiceConnection;
 
 /** The admin HTTP API (`/admin/dead-letters`), with its answers turned into values or CliErrors. */
 export class AdminClient {
@@ -59,49 +48,9 @@ export class AdminClient {
     return z.object({ purged: z.number() }).parse(body).purged;
   }
 
-  private async request(method: 'GET' | 'POST' | 'DELETE', path: string, payload?: unknown): Promise<unknown> {
-    const target = new URL(path, this.options.url);
-    let response: Response;
-    try {
-      response = await this.options.fetch(target, {
-        method,
-        headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      throw new CliError(EXIT.failure, unreachable(this.options.url, this.options.timeoutMs, error));
-    }
-    const text = await response.text();
-    const body = parseJson(text);
-    if (response.ok) {
-      if (body === undefined) throw new CliError(EXIT.failure, `${method} ${target.pathname}: the server answered ${response.status} without JSON`);
-      return body;
-    }
-    throw failure(response.status, body, text);
+  private request(method: 'GET' | 'POST' | 'DELETE', path: string, payload?: unknown): Promise<unknown> {
+    return requestJson(this.options, method, path, payload, failure);
   }
-}
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-// Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test
-// runner's sandbox), where instanceof is false for a perfectly ordinary Error.
-function describe(error: unknown): { name?: string; message: string; cause?: unknown } {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return error as { name?: string; message: string; cause?: unknown };
-  return { message: String(error) };
-}
-
-export function unreachable(url: URL, timeoutMs: number, error: unknown): string {
-  const { name, message, cause } = describe(error);
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer from ${url.origin} within ${timeoutMs} ms`;
-  // fetch reports every network failure as "fetch failed"; the cause says which (ECONNREFUSED, ENOTFOUND, ...).
-  return `cannot reach ${url.origin}: ${cause === undefined ? message : describe(cause).message}`;
 }
 
 function failure(status: number, body: unknown, text: string): CliError {

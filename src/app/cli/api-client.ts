@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseJson, unreachable } from './admin-client';
 import { CliError, EXIT } from './exit-codes';
+import { errorBody, requestJson, type ServiceConnection } from './service-request';
 
 /** What the CLI reads of the API's answers; unknown fields are ignored, so a newer server still works. */
 const transition = z.object({
@@ -61,18 +61,7 @@ export type AcceptedView = z.infer<typeof accepted>;
 const apiToken = z.object({ id: z.string(), userId: z.string(), label: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() });
 export type ApiTokenView = z.infer<typeof apiToken>;
 
-const errorBody = z.object({
-  error: z.string().optional(),
-  message: z.string().optional(),
-  issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-});
-
-export interface ApiClientOptions {
-  readonly url: URL;
-  readonly token: string;
-  readonly timeoutMs: number;
-  readonly fetch: typeof fetch;
-}
+export type ApiClientOptions = ServiceConnection;
 
 const taskPath = (taskId: string, action = '') => `/api/tasks/${encodeURIComponent(taskId)}${action ? `/${action}` : ''}`;
 
@@ -122,26 +111,8 @@ export class ApiClient {
     return z.object({ token: apiToken }).parse(await this.request('DELETE', `/api/admin/tokens/${encodeURIComponent(id)}`)).token;
   }
 
-  private async request(method: 'GET' | 'POST' | 'DELETE', path: string, payload?: unknown): Promise<unknown> {
-    const target = new URL(path, this.options.url);
-    let response: Response;
-    try {
-      response = await this.options.fetch(target, {
-        method,
-        headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      throw new CliError(EXIT.failure, unreachable(this.options.url, this.options.timeoutMs, error));
-    }
-    const text = await response.text();
-    const body = parseJson(text);
-    if (response.ok) {
-      if (body === undefined) throw new CliError(EXIT.failure, `${method} ${target.pathname}: the server answered ${response.status} without JSON`);
-      return body;
-    }
-    throw failure(response.status, body, text);
+  private request(method: 'GET' | 'POST' | 'DELETE', path: string, payload?: unknown): Promise<unknown> {
+    return requestJson(this.options, method, path, payload, failure);
   }
 }
 

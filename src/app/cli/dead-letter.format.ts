@@ -1,36 +1,15 @@
 import type { DeadLetterView } from './admin-client';
+import { instant, printable, table } from './terminal-text';
 
 // Wide enough for "TaskNotFound: task <uuid> does not exist"; `show` has the whole message.
 const ERROR_WIDTH = 72;
-
-// Error messages and types come from whoever published the message: control characters in them
-// must not reach the operator's terminal (escape sequences could rewrite what is shown).
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
-}
 
 function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-/** ISO instants to the second: milliseconds only widen the table. */
-function instant(iso: string): string {
-  return printable(iso).replace(/\.\d+Z$/, 'Z');
-}
-
 function errorOf(deadLetter: DeadLetterView): string {
   return printable(deadLetter.errorMessage ? `${deadLetter.errorClass}: ${deadLetter.errorMessage}` : deadLetter.errorClass);
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, column) => Math.max(h.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }
 
 /** A compact table, one dead letter a line; the id is there so `show`, `replay --id` can name it. */

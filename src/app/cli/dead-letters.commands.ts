@@ -1,17 +1,9 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { AdminClient, type DeadLetterView, type Selector } from './admin-client';
 import type { CliIo } from './cli-io';
+import { type ConnectionFlags, connectionOf, withConnection as withServiceConnection } from './connection';
 import { formatDeadLetter, formatDeadLetterTable } from './dead-letter.format';
 import { CliError, EXIT } from './exit-codes';
-
-export const DEFAULT_URL = 'http://127.0.0.1:3000';
-const DEFAULT_TIMEOUT_MS = 30_000;
-
-interface ConnectionFlags {
-  readonly url?: string;
-  readonly token?: string;
-  readonly timeout: number;
-}
 
 interface SelectorFlags {
   readonly id?: string;
@@ -19,21 +11,7 @@ interface SelectorFlags {
   readonly all?: boolean;
 }
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a whole number of milliseconds above 0');
-  return parsed;
-}
-
-function withConnection(command: Command): Command {
-  return (
-    command
-      .option('--url <url>', `the service's base URL (default: $REFINERY_URL or ${DEFAULT_URL})`)
-      // On the command line a token shows in `ps` and shell history: the variable is the better habit.
-      .option('--token <token>', 'an admin bearer token (default: $REFINERY_TOKEN)')
-      .option('--timeout <ms>', 'give up waiting for the server after this long', positiveInteger, DEFAULT_TIMEOUT_MS)
-  );
-}
+const withConnection = (command: Command): Command => withServiceConnection(command, 'an admin bearer token');
 
 function withSelector(command: Command, verb: string): Command {
   return command
@@ -43,17 +21,7 @@ function withSelector(command: Command, verb: string): Command {
 }
 
 function clientFor(flags: ConnectionFlags, io: CliIo): AdminClient {
-  const raw = flags.url ?? (io.env.REFINERY_URL || DEFAULT_URL);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new CliError(EXIT.usage, `--url: not a URL: ${raw}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(EXIT.usage, `--url: expected http:// or https://, got ${url.protocol}`);
-  const token = flags.token ?? io.env.REFINERY_TOKEN;
-  if (!token) throw new CliError(EXIT.usage, 'no admin token: pass --token or set REFINERY_TOKEN');
-  return new AdminClient({ url, token, timeoutMs: flags.timeout, fetch: io.fetch ?? fetch });
+  return new AdminClient(connectionOf(flags, io, 'admin token'));
 }
 
 /** Replay and purge act on nothing by accident: no selector is a usage error unless --all says so. */

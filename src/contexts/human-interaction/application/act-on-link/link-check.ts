@@ -37,15 +37,15 @@ export function notAllowed(claims: ActionLinkClaims, user: User | undefined, vie
 export function superseded(claims: ActionLinkClaims, view: TaskView): LinkRefused | undefined {
   const refuse = (why: string) => refused('superseded', why, claims.taskId, view.status);
   if (claims.action === 'answer') {
-    if (view.status !== 'CLARIFICATION_NEEDED') return refuse(`These questions were already answered: the task is now ${view.status}.`);
+    if (view.status !== 'CLARIFICATION_NEEDED') return refuse('These questions were already answered.');
     if (view.version !== claims.taskVersion) return refuse('The agent has asked new questions since this link was sent: answer those instead.');
     return undefined;
   }
   const current = view.snapshot?.prdVersion ?? null;
   if (current !== null && claims.prdVersion !== null && current > claims.prdVersion) {
-    return refuse(`This link is for PRD version ${claims.prdVersion}; version ${current} exists now (the task is ${view.status}).`);
+    return refuse(`This link is for PRD version ${claims.prdVersion}; version ${current} exists now.`);
   }
-  if (view.status !== 'PRD_VALIDATION') return refuse(`PRD version ${claims.prdVersion ?? '?'} is no longer awaiting a decision: the task is now ${view.status}.`);
+  if (view.status !== 'PRD_VALIDATION') return refuse(`PRD version ${claims.prdVersion ?? '?'} is no longer awaiting a decision.`);
   if (current !== claims.prdVersion) return refuse(`This link is for PRD version ${claims.prdVersion ?? '?'}, which is not the one awaiting a decision.`);
   return undefined;
 }

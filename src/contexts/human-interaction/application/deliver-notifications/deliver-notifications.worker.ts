@@ -73,12 +73,13 @@ export class DeliverNotifications {
     this.alarm.ring();
   }
 
-  /** Stops claiming, then waits for the deliveries in flight to finish and record their outcome. */
+  /** Stops claiming, waits for the deliveries in flight to finish and record their outcome, then closes the channels. */
   async stop(): Promise<void> {
     this.running = false;
     this.alarm.ring();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    for (const channel of this.channels.values()) channel.close?.();
   }
 
   /** Claims what is due (up to `limit`), sends it, and resolves when every claimed one is recorded. */

@@ -32,12 +32,7 @@ export class DeliveryContentBuilder {
 
   /** Links need the public address, known once the service listens (or from PUBLIC_URL). */
   ready(): boolean {
-    try {
-      this.publicAddress.get();
-      return true;
-    } catch {
-      return false;
-    }
+    return this.publicAddress.known() !== undefined;
   }
 
   async build(n: Notification): Promise<DeliveryContent> {

@@ -9,6 +9,8 @@ import type { DeliveryContent } from './delivery-content';
 export interface NotificationChannel {
   readonly channel: DeliveryChannel;
   send(target: string, content: DeliveryContent, signal: AbortSignal): Promise<void>;
+  /** Releases what the channel holds open (an SMTP pool); called once the worker has stopped. */
+  close?(): void;
 }
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed';

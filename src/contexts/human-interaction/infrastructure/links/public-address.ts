@@ -19,8 +19,13 @@ export class PublicAddress {
     this.listening = url.replace(/\/+$/, '');
   }
 
+  /** The address, or undefined before the service listens without PUBLIC_URL. */
+  known(): string | undefined {
+    return this.configured ?? this.listening;
+  }
+
   get(): string {
-    const url = this.configured ?? this.listening;
+    const url = this.known();
     if (!url) throw new Error('the public address is not known yet: set PUBLIC_URL or let the service listen first');
     return url;
   }

@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { execute } from '../../../../shared/persistence/sql';
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../application/channel-preferences/channel-choice';
-import { notificationKindSchema } from '../../contracts';
 import type { Notification } from '../../domain/notification';
+import { NOTIFICATION_COLUMNS, toNotification } from './sql-notifications';
 
 const TABLE = 'human_interaction.deliveries';
 
@@ -20,43 +20,13 @@ export interface ClaimedDelivery {
 /** Identifies one attempt: a worker whose lease ran out (another took the row) changes nothing. */
 export type DeliveryAttempt = Pick<ClaimedDelivery, 'notificationId' | 'channel' | 'attempts'>;
 
-const claimedRow = z.object({
-  notification_id: z.string(),
-  channel: z.enum(DELIVERY_CHANNELS),
-  recipient_id: z.string(),
-  target: z.string(),
-  attempts: z.number().int(),
-  task_id: z.string(),
-  task_version: z.number().int(),
-  kind: notificationKindSchema,
-  subject: z.string(),
-  questions: z.array(z.string()).nullable(),
-  prd_version: z.number().int().nullable(),
-  created_at: z.coerce.date(),
-  read_at: z.coerce.date().nullable(),
-});
+const claimedRow = z.object({ channel: z.enum(DELIVERY_CHANNELS), target: z.string(), attempts: z.number().int() });
 
+/** A claimed row: the delivery's own columns beside its notification's (read as `toNotification` reads them). */
 function toClaimed(row: unknown): ClaimedDelivery {
   const r = claimedRow.parse(row);
-  return {
-    notificationId: r.notification_id,
-    channel: r.channel,
-    recipientId: r.recipient_id,
-    target: r.target,
-    attempts: r.attempts,
-    notification: {
-      id: r.notification_id,
-      recipientId: r.recipient_id,
-      taskId: r.task_id,
-      taskVersion: r.task_version,
-      kind: r.kind,
-      subject: r.subject,
-      questions: r.questions,
-      prdVersion: r.prd_version,
-      createdAt: r.created_at,
-      readAt: r.read_at,
-    },
-  };
+  const notification = toNotification(row);
+  return { notificationId: notification.id, channel: r.channel, recipientId: notification.recipientId, target: r.target, attempts: r.attempts, notification };
 }
 
 /**
@@ -96,9 +66,8 @@ export async function claimDueDeliveries(manager: EntityManager, now: Date, leas
          SELECT notification_id, channel FROM ${TABLE}
          WHERE status = 'pending' AND next_attempt_at <= $1
          ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING notification_id, channel, recipient_id, target, attempts)
-     SELECT c.notification_id, c.channel, c.recipient_id, c.target, c.attempts,
-            n.task_id, n.task_version, n.kind, n.subject, n.questions, n.prd_version, n.created_at, n.read_at
+       RETURNING notification_id, channel, target, attempts)
+     SELECT c.channel, c.target, c.attempts, ${NOTIFICATION_COLUMNS.map((column) => `n.${column}`).join(', ')}
      FROM claimed c JOIN human_interaction.notifications n ON n.id = c.notification_id
      ORDER BY c.notification_id, c.channel`,
     [now, leaseUntil, limit],

@@ -5,7 +5,9 @@ import { notificationKindSchema } from '../../contracts';
 import type { Notification } from '../../domain/notification';
 
 const TABLE = 'human_interaction.notifications';
-const COLUMNS = 'id, recipient_id, task_id, task_version, kind, subject, questions, prd_version, created_at, read_at';
+/** The columns a Notification is read from (`toNotification`). */
+export const NOTIFICATION_COLUMNS = ['id', 'recipient_id', 'task_id', 'task_version', 'kind', 'subject', 'questions', 'prd_version', 'created_at', 'read_at'] as const;
+const COLUMNS = NOTIFICATION_COLUMNS.join(', ');
 
 const notificationRow = z.object({
   id: z.string(),
@@ -20,7 +22,7 @@ const notificationRow = z.object({
   read_at: z.coerce.date().nullable(),
 });
 
-function toNotification(row: unknown): Notification {
+export function toNotification(row: unknown): Notification {
   const r = notificationRow.parse(row);
   return {
     id: r.id,

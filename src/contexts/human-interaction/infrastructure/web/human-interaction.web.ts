@@ -116,11 +116,7 @@ export class HumanInteractionWeb {
   }
 
   private publicUrl(): string | undefined {
-    try {
-      return this.address.get();
-    } catch {
-      return undefined;
-    }
+    return this.address.known();
   }
 
   private refuseCrossSite(reply: FastifyReply): FastifyReply {

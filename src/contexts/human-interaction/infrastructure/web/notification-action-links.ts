@@ -60,15 +60,7 @@ export class NotificationActionLinks {
    * listens without PUBLIC_URL (in-process tests only) no address is known: paths, then.
    */
   urlsFor(n: Notification): Partial<Record<LinkAction, string>> {
-    const base = this.knownAddress();
+    const base = this.address.known();
     return Object.fromEntries(this.tokensFor(n).map(({ action, token }) => [action, base === undefined ? linkPath(token) : actionLinkUrl(base, token)]));
-  }
-
-  private knownAddress(): string | undefined {
-    try {
-      return this.address.get();
-    } catch {
-      return undefined;
-    }
   }
 }

@@ -52,6 +52,11 @@ export class EmailChannel implements NotificationChannel {
     }
   }
 
+  /** Ends pooled SMTP connections (`?pool=true`), which would otherwise outlive the service's stop. */
+  close(): void {
+    this.transport.close();
+  }
+
   private describe(error: unknown): string {
     const e = error as { code?: unknown; message?: unknown } | null;
     const code = typeof e?.code === 'string' ? e.code : 'error';

@@ -1,5 +1,6 @@
 import type { DeliveryContent, DeliveryLink } from '../../../application/deliver-notifications/delivery-content';
-import { html, type SafeHtml } from './html';
+// The inbox pages' template tag: one escaping rule for every HTML a person reads.
+import { html, type SafeHtml } from '../../web/html';
 
 export interface RenderedEmail {
   readonly subject: string;
@@ -65,7 +66,7 @@ ${prdHtml(c)}
 ${c.links.length > 0 ? html`<p>${c.links.map(button)}</p><p style="color:#666">Each link is for you only and works once.</p>` : null}
 <p><a href="${c.taskUrl}">Open the task</a>: its PRD and its history.</p>
 </body></html>
-`.markup;
+`.toString();
 }
 
 /** The plain-text and HTML bodies of a notification email, saying the same things. */
