@@ -4,8 +4,9 @@ import { Orchestration1732400000200 } from './1732400000200-orchestration';
 import { ProductDefinition1732400000300 } from './1732400000300-product-definition';
 import { HumanInteraction1732400000400 } from './1732400000400-human-interaction';
 import { HumanInteractionChannels1732400000500 } from './1732400000500-human-interaction-channels';
+import { MessagingRetention1732400000600 } from './1732400000600-messaging-retention';
 
-/** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema. */
+/** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
   Messaging1732400000000,
   TaskManagement1732400000100,
@@ -13,4 +14,5 @@ export const allMigrations = [
   ProductDefinition1732400000300,
   HumanInteraction1732400000400,
   HumanInteractionChannels1732400000500,
+  MessagingRetention1732400000600,
 ];

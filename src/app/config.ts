@@ -116,6 +116,8 @@ export const configSchema = z.object({
   DELIVERY_POLL_INTERVAL_MS: int(1_000, 10),
   DELIVERY_TIMEOUT_MS: int(10_000, 100),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
+  RETENTION_DAYS: int(7, 0),
+  RETENTION_SWEEP_INTERVAL_MS: int(3_600_000, 1_000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -22,6 +22,7 @@ import { MonitoredMessageQueue } from '../shared/messaging/monitoring/monitored-
 import { RabbitMqMessageQueue } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { type Database, migrate, openDatabase } from '../shared/persistence/data-source';
 import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
+import { MessagingRetention } from '../shared/persistence/retention/messaging-retention';
 import { UnitOfWork } from '../shared/persistence/unit-of-work';
 import type { Config, ConfiguredUser, ContextName } from './config';
 import { registerAdminRoutes } from './http/admin.routes';
@@ -135,6 +136,7 @@ export class Application {
     readonly contexts: readonly BoundedContext[],
     private readonly logger: Logger,
     private readonly publicAddress: PublicAddress | undefined,
+    private readonly retention: MessagingRetention,
   ) {
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
     registerHealthRoutes(http, { database, queue, isStarted: () => this.started, ...(broker ? { brokerConnected: () => broker.isConnected() } : {}) });
@@ -164,6 +166,11 @@ export class Application {
     const unitOfWork = new UnitOfWork(database.dataSource, registry, clock);
     const relay = new OutboxRelay(database.dataSource, queue, logger, { batchSize: 200, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
     unitOfWork.onCommit(() => relay.kick());
+    const retention = new MessagingRetention(database.dataSource, clock, logger, {
+      keepForMs: config.RETENTION_DAYS * 24 * 3_600_000,
+      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+      batchSize: 1_000,
+    });
 
     const container = new Container();
     container.bind(SHARED.DataSource).toConstantValue(database.dataSource);
@@ -186,14 +193,15 @@ export class Application {
     if (humanInteraction) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
     if (humanInteraction) container.get<{ register(app: FastifyInstance): void }>(HUMAN_INTERACTION.Web).register(http);
     const publicAddress = humanInteraction ? container.get<PublicAddress>(HUMAN_INTERACTION.PublicAddress) : undefined;
-    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress);
+    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention);
   }
 
-  /** Subscribes every context, starts scanners and pollers, and the outbox relay. */
+  /** Subscribes every context, starts scanners and pollers, the outbox relay and the retention sweep. */
   async start(): Promise<void> {
     for (const context of this.contexts) this.subscriptions.push(...(await context.subscribe(this.queue)));
     for (const context of this.contexts) await context.start();
     this.relay.start();
+    this.retention.start();
     this.started = true;
   }
 
@@ -213,6 +221,7 @@ export class Application {
     await this.http.close();
     if (this.started) {
       await this.relay.stop();
+      await this.retention.stop();
       for (const context of this.contexts) await context.stop();
       for (const unsubscribe of this.subscriptions.splice(0)) await unsubscribe();
     }
