@@ -5,6 +5,7 @@ import { ProductDefinition1732400000300 } from './1732400000300-product-definiti
 import { HumanInteraction1732400000400 } from './1732400000400-human-interaction';
 import { HumanInteractionChannels1732400000500 } from './1732400000500-human-interaction-channels';
 import { MessagingRetention1732400000600 } from './1732400000600-messaging-retention';
+import { TaskManagementFinishedIndex1732400000700 } from './1732400000700-task-management-finished-index';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -15,4 +16,5 @@ export const allMigrations = [
   HumanInteraction1732400000400,
   HumanInteractionChannels1732400000500,
   MessagingRetention1732400000600,
+  TaskManagementFinishedIndex1732400000700,
 ];

@@ -55,19 +55,31 @@ export class TypeOrmTaskRepository implements TaskRepository {
   }
 
   async listIdleSince(query: IdleTasksQuery): Promise<Task[]> {
+    // Two statements, each served by its own partial index, instead of one OR that scans every
+    // task ever finished on every sweep. Open tasks first: they are the ones someone waits for.
+    const open = await execute(
+      this.manager,
+      `SELECT ${TASK_COLUMNS} FROM task_management.tasks
+       WHERE status NOT IN ${TERMINAL} AND GREATEST(updated_at, republished_at) <= $1
+       ORDER BY GREATEST(updated_at, republished_at), id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [query.idleSince, query.limit],
+    );
+    const room = query.limit - open.rows.length;
     // A terminal task's updated_at is when it finished: no transition follows a terminal one.
     // Its back-off: re-announced again only once it waited as long as it had been finished at
     // its last re-announcement (a republished_at from before it finished does not count).
-    const { rows } = await execute(
-      this.manager,
-      `SELECT ${TASK_COLUMNS} FROM task_management.tasks
-       WHERE GREATEST(updated_at, republished_at) <= $1
-         AND (status NOT IN ${TERMINAL}
-           OR (updated_at > $2 AND (republished_at IS NULL OR republished_at <= updated_at OR republished_at + (republished_at - updated_at) <= $3)))
-       ORDER BY GREATEST(updated_at, republished_at), id LIMIT $4 FOR UPDATE SKIP LOCKED`,
-      [query.idleSince, query.finishedAfter, query.now, query.limit],
-    );
-    return this.withHistory(rows.map((row) => taskRow.parse(row)));
+    const finished =
+      room <= 0
+        ? { rows: [] }
+        : await execute(
+            this.manager,
+            `SELECT ${TASK_COLUMNS} FROM task_management.tasks
+             WHERE status IN ${TERMINAL} AND updated_at > $2 AND GREATEST(updated_at, republished_at) <= $1
+               AND (republished_at IS NULL OR republished_at <= updated_at OR republished_at + (republished_at - updated_at) <= $3)
+             ORDER BY GREATEST(updated_at, republished_at), id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+            [query.idleSince, query.finishedAfter, query.now, room],
+          );
+    return this.withHistory([...open.rows, ...finished.rows].map((row) => taskRow.parse(row)));
   }
 
   async markRepublished(taskIds: readonly string[], at: Date): Promise<void> {
