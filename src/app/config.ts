@@ -21,6 +21,16 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1');
 
+/**
+ * `hooks.example.com,*.example.org`: host names (ASCII), `*.domain` for any host under it, IPv4 or
+ * [IPv6] addresses; lower-cased.
+ */
+const HOST_ENTRY = /^(?:(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])$/;
+const hostList = z
+  .string()
+  .transform((raw) => raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.string().regex(HOST_ENTRY, 'must be a host name, *.domain, an IPv4 address or [IPv6]')).min(1, 'name at least one host'));
+
 const HASHED = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
@@ -110,6 +120,7 @@ export const configSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Refinery <refinery@localhost>'),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
   DELIVERY_MAX_ATTEMPTS: int(8, 1),
   DELIVERY_INITIAL_DELAY_MS: int(2_000, 1),
   DELIVERY_MAX_DELAY_MS: int(600_000, 1),

@@ -107,6 +107,7 @@ function humanInteractionOptions(config: Config, options: ApplicationOptions): H
     sessionTtlMs: config.SESSION_TTL_MS,
     ...(config.SMTP_URL ? { smtp: { url: config.SMTP_URL, from: config.SMTP_FROM } } : {}),
     ...(config.WEBHOOK_SECRET ? { webhookSecret: config.WEBHOOK_SECRET } : {}),
+    ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
     delivery: {
       maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
       initialDelayMs: config.DELIVERY_INITIAL_DELAY_MS,

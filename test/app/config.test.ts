@@ -23,6 +23,10 @@ describe('loadConfig', () => {
     [{ LINK_SECRET: 'too-short' }, 'LINK_SECRET'],
     [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
     [{ PUBLIC_URL: 'refinery.example.com' }, 'PUBLIC_URL'],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com,https://hooks.example.org/' }, 'WEBHOOK_ALLOWED_HOSTS'],
+    [{ WEBHOOK_ALLOWED_HOSTS: '*' }, 'WEBHOOK_ALLOWED_HOSTS'],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'hooks.*.example.com' }, 'WEBHOOK_ALLOWED_HOSTS'],
+    [{ WEBHOOK_ALLOWED_HOSTS: ' , ' }, 'WEBHOOK_ALLOWED_HOSTS'],
   ])('stops on %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`- ${variable}:`));
@@ -57,6 +61,17 @@ describe('loadConfig', () => {
       { id: 'alice', name: 'alice', roles: ['requester'], tokenSha256: hash },
       { id: 'bob', name: 'bob', roles: ['approver'], token: 'bob-token-12' },
     ]);
+  });
+
+  it('reads the hosts webhooks may go to, and leaves them unrestricted when unset', () => {
+    expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: ' Hooks.Slack.com, *.example.com,10.0.0.7,[::1] ' }).WEBHOOK_ALLOWED_HOSTS).toEqual([
+      'hooks.slack.com',
+      '*.example.com',
+      '10.0.0.7',
+      '[::1]',
+    ]);
+    expect(loadConfig({}).WEBHOOK_ALLOWED_HOSTS).toBeUndefined();
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: 'ok.example.com,not a host' })).toThrow(/- WEBHOOK_ALLOWED_HOSTS: entry 2: must be a host name/);
   });
 
   it('says what is wrong with a hashed token without echoing it', () => {

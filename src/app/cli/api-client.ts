@@ -116,7 +116,8 @@ export class ApiClient {
   }
 }
 
-function failure(status: number, body: unknown, text: string): CliError {
+/** An error answer of the people-facing API as the CliError (and exit code) every command uses. */
+export function failure(status: number, body: unknown, text: string): CliError {
   const parsed = errorBody.safeParse(body);
   const detail = parsed.success ? parsed.data : {};
   const reason = detail.message ?? (detail.issues?.length ? detail.issues.map((i) => `${i.field || '(request)'}: ${i.message}`).join('; ') : undefined) ?? detail.error ?? (text.trim().slice(0, 200) || 'no details');

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerChannelCommands } from './channel.commands';
 import type { CliIo } from './cli-io';
 import { registerDeadLetterCommands } from './dead-letters.commands';
 import { CliError, EXIT } from './exit-codes';
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .showSuggestionAfterError()
     .addHelpText('after', EXIT_CODES_HELP);
   registerTaskCommands(program, io, run);
+  registerChannelCommands(program, io, run);
   registerTokenCommands(program, io, run);
   registerDeadLetterCommands(program, io, run);
   registerMigrateCommand(program, io, run);

@@ -26,7 +26,7 @@ export type FailureOf = (status: number, body: unknown, text: string) => CliErro
  */
 export async function requestJson(
   connection: ServiceConnection,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   payload: unknown,
   failure: FailureOf,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEBHOOK_HOST_PATTERN } from './application/channel-preferences/webhook-hosts';
 import { ROLES } from './domain/user';
 
 export const configuredUserSchema = z
@@ -36,6 +37,8 @@ export const humanInteractionOptionsSchema = z.object({
   smtp: z.object({ url: z.string().min(1), from: z.string().min(3) }).optional(),
   /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */
   webhookSecret: z.string().min(16).optional(),
+  /** The only hosts webhooks may go to (`*.example.com` for any host under it); absent: any host. */
+  webhookAllowedHosts: z.array(z.string().regex(WEBHOOK_HOST_PATTERN, 'must be a host name, *.domain, or [IPv6]')).min(1).optional(),
   delivery: z
     .object({
       maxAttempts: z.number().int().positive().default(8),

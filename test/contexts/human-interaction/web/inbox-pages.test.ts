@@ -1,4 +1,5 @@
 import type { Application } from '../../../../src/app/container';
+import { sha256Hex } from '../../../../src/contexts/human-interaction/application/api-tokens/api-token-secret';
 import { deriveKey, SignedTokens } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { Api, type TaskView } from '../../../support/api';
 import { startTestApp, TEST_LINK_SECRET } from '../../../support/app';
@@ -66,12 +67,18 @@ describe('the web inbox pages', () => {
     it('does not accept a forged, expired or altered session cookie', async () => {
       const sessions = new SignedTokens(deriveKey(TEST_LINK_SECRET, 'web-session'));
       const linkKey = new SignedTokens(deriveKey(TEST_LINK_SECRET, 'action-links'));
+      const credential = sha256Hex('alice-test-token');
       const web = browser();
-      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', exp: Date.now() - 1_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', credential, exp: Date.now() - 1_000 })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${linkKey.sign({ userId: 'alice', exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${linkKey.sign({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
       expect((await web.get('/inbox')).status).toBe(303);
+      // A session names the token that started it: without one (an older cookie), or with another person's, it is refused.
       web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', exp: Date.now() + 60_000 })}`;
+      expect((await web.get('/inbox')).status).toBe(303);
+      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', credential: sha256Hex('carol-test-token'), exp: Date.now() + 60_000 })}`;
+      expect((await web.get('/inbox')).status).toBe(303);
+      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
       expect((await web.get('/inbox')).status).toBe(200);
     });
 

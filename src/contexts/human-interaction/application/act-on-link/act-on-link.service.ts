@@ -11,6 +11,7 @@ import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ActionLinkSigner } from '../../infrastructure/links/action-link-signer';
 import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { markTaskNotificationsRead } from '../../infrastructure/persistence/sql-notifications';
 import { findTaskView, lockTaskView } from '../../infrastructure/persistence/sql-task-views';
 import { findLinkUse, recordLinkUse } from '../../infrastructure/persistence/sql-used-action-links';
 import type { ActionAccepted } from '../action-accepted';
@@ -48,7 +49,7 @@ class LinkUsedMeanwhile extends Error {}
 /**
  * A signed link from a notification: looking at it (GET) only checks it, using it (POST) performs
  * its action as the person it was sent to and records the use in the same transaction, so it
- * works once. Mail scanners prefetch links: a GET never acts.
+ * works once (and marks the task's notifications to that person read). Mail scanners prefetch links: a GET never acts.
  */
 @injectable()
 export class ActOnLink {
@@ -79,6 +80,8 @@ export class ActOnLink {
         if (!checked.ok) return checked;
         const accepted = await this.perform(tx, checked.target, input);
         if (!(await recordLinkUse(tx.manager, claims, tx.now))) throw new LinkUsedMeanwhile();
+        // Acting on the task is seeing it: its notifications to this person are read.
+        await markTaskNotificationsRead(tx.manager, claims.userId, claims.taskId, tx.now);
         return { ok: true, target: checked.target, accepted };
       });
     } catch (error) {

@@ -11,6 +11,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export interface IssuedTokenOwners {
   /** The user an issued, unrevoked token belongs to; undefined for anything else. */
   ownerOf(token: string): Promise<string | undefined>;
+  /** The same, given only the token's sha256 (64 lowercase hex digits), as a web session keeps it. */
+  ownerOfSha256(sha256Hex: string): Promise<string | undefined>;
 }
 
 /**
@@ -26,7 +28,11 @@ export class IssuedTokenVerifier implements IssuedTokenOwners {
 
   async ownerOf(token: string): Promise<string | undefined> {
     if (!isIssuedTokenShape(token)) return undefined;
-    const record = await findApiTokenBySha256(this.dataSource.manager, sha256Hex(token));
+    return this.ownerOfSha256(sha256Hex(token));
+  }
+
+  async ownerOfSha256(hash: string): Promise<string | undefined> {
+    const record = await findApiTokenBySha256(this.dataSource.manager, hash);
     if (!record || record.revokedAt !== null) return undefined;
     const now = this.clock.now();
     await touchApiToken(this.dataSource.manager, record.id, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS));

@@ -2,12 +2,13 @@ import { inject, injectable } from 'inversify';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import { ActionConflictError } from '../../domain/human-interaction.errors';
+import { ActionConflictError, InvalidRequestError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
 import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { findUserChannels, saveUserChannels } from '../../infrastructure/persistence/sql-user-channels';
 import type { AvailableChannels, ChannelChoice } from './channel-choice';
+import { WebhookHostPolicy, webhookHostOf } from './webhook-hosts';
 
 export interface ChannelPreferencesView extends ChannelChoice {
   /** The in-app inbox cannot be turned off. */
@@ -28,6 +29,7 @@ export function availableChannels(options: HumanInteractionOptions): AvailableCh
 @injectable()
 export class ChannelPreferences {
   private readonly available: AvailableChannels;
+  private readonly webhookHosts: WebhookHostPolicy;
 
   constructor(
     @inject(SHARED.DataSource) private readonly dataSource: DataSource,
@@ -35,6 +37,7 @@ export class ChannelPreferences {
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
   ) {
     this.available = availableChannels(options);
+    this.webhookHosts = new WebhookHostPolicy(humanInteractionOptionsSchema.parse(options).webhookAllowedHosts);
   }
 
   async get(user: User): Promise<ChannelPreferencesView> {
@@ -47,6 +50,10 @@ export class ChannelPreferences {
     }
     if (choice.webhookUrl !== null && !this.available.webhook) {
       throw new ActionConflictError('webhook notifications are not available: this service has no webhook signing secret configured (WEBHOOK_SECRET)');
+    }
+    if (choice.webhookUrl !== null && !this.webhookHosts.allows(choice.webhookUrl)) {
+      const host = webhookHostOf(choice.webhookUrl) ?? '';
+      throw new InvalidRequestError([{ field: 'webhookUrl', message: `webhooks to ${host} are not allowed on this server; it sends them only to the hosts its operator listed (WEBHOOK_ALLOWED_HOSTS)` }]);
     }
     await saveUserChannels(this.dataSource.manager, user.id, choice, this.clock.now());
     return this.view(choice);

@@ -15,6 +15,7 @@ import {
   scheduleDeliveryRetry,
 } from '../../infrastructure/persistence/sql-deliveries';
 import type { DeliveryChannel } from '../channel-preferences/channel-choice';
+import { WebhookHostPolicy, webhookHostOf } from '../channel-preferences/webhook-hosts';
 import type { DeliveryContentBuilder } from './delivery-content-builder';
 import type { DeliveryOutcomes, NotificationChannel } from './notification-channel';
 import { withDeadline } from './with-deadline';
@@ -41,6 +42,7 @@ export class DeliverNotifications {
   private readonly pollIntervalMs: number;
   private readonly timeoutMs: number;
   private readonly leaseMs: number;
+  private readonly webhookHosts: WebhookHostPolicy;
   private running = false;
   private loop: Promise<void> | undefined;
 
@@ -53,7 +55,8 @@ export class DeliverNotifications {
     @inject(HUMAN_INTERACTION.DeliveryContent) private readonly content: DeliveryContentBuilder,
     @inject(HUMAN_INTERACTION.DeliveryOutcomes) private readonly outcomes: DeliveryOutcomes,
   ) {
-    const { delivery } = humanInteractionOptionsSchema.parse(options);
+    const { delivery, webhookAllowedHosts } = humanInteractionOptionsSchema.parse(options);
+    this.webhookHosts = new WebhookHostPolicy(webhookAllowedHosts);
     this.channels = new Map(channels.map((c) => [c.channel, c]));
     this.policy = { maxAttempts: delivery.maxAttempts, initialDelayMs: delivery.initialDelayMs, maxDelayMs: delivery.maxDelayMs, multiplier: 2, jitter: 0.2 };
     this.pollIntervalMs = delivery.pollIntervalMs;
@@ -129,6 +132,11 @@ export class DeliverNotifications {
       // A process that stopped during the last attempt leaves a row past its limit: give up.
       if (d.attempts > this.policy.maxAttempts) {
         await this.fail(d, who, 'the last attempt did not finish (the process stopped during it)');
+        return;
+      }
+      // A target chosen before the host list was set (or narrowed) is never contacted; retrying cannot help.
+      if (d.channel === 'webhook' && !this.webhookHosts.allows(d.target)) {
+        await this.fail(d, who, `not sent: webhook host ${webhookHostOf(d.target) ?? '(none)'} is not allowed by WEBHOOK_ALLOWED_HOSTS`);
         return;
       }
       await this.send(d);

@@ -5,7 +5,7 @@ import { SHARED } from '../../../../shared/kernel/tokens';
 import { NotificationNotFoundError } from '../../domain/human-interaction.errors';
 import type { Notification } from '../../domain/notification';
 import type { User } from '../../domain/user';
-import { listNotificationsOf, markNotificationRead } from '../../infrastructure/persistence/sql-notifications';
+import { listNotificationsOf, markNotificationRead, markTaskNotificationsRead } from '../../infrastructure/persistence/sql-notifications';
 
 const LIST_LIMIT = 100;
 
@@ -19,6 +19,11 @@ export class NotificationInbox {
 
   list(user: User): Promise<Notification[]> {
     return listNotificationsOf(this.dataSource.manager, user.id, LIST_LIMIT);
+  }
+
+  /** The person has seen the task (its page, or one of its links): its notifications to them are read. */
+  markTaskRead(userId: string, taskId: string): Promise<number> {
+    return markTaskNotificationsRead(this.dataSource.manager, userId, taskId, this.clock.now());
   }
 
   async markRead(user: User, notificationId: string): Promise<Notification> {

@@ -10,6 +10,8 @@ interface Entry {
   readonly tokenHash: Buffer;
 }
 
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
@@ -37,9 +39,21 @@ export class ConfiguredUserDirectory implements UserDirectory {
   }
 
   async authenticate(token: string): Promise<User | undefined> {
-    const configured = this.configuredOwnerOf(token);
+    const configured = this.configuredOwnerOf(sha256(token));
     if (configured) return configured;
     const userId = await this.issued.ownerOf(token);
+    return userId === undefined ? undefined : this.findById(userId);
+  }
+
+  /**
+   * Who the token with this sha256 (64 hex digits) authenticates now: what a web session re-checks
+   * on every request, so a sign-in ends when its token is revoked or no longer configured.
+   */
+  async authenticateSha256(hex: string): Promise<User | undefined> {
+    if (!SHA256_HEX.test(hex)) return undefined;
+    const configured = this.configuredOwnerOf(Buffer.from(hex, 'hex'));
+    if (configured) return configured;
+    const userId = await this.issued.ownerOfSha256(hex.toLowerCase());
     return userId === undefined ? undefined : this.findById(userId);
   }
 
@@ -51,8 +65,7 @@ export class ConfiguredUserDirectory implements UserDirectory {
     return this.entries.find((entry) => entry.user.roles.includes(role))?.user;
   }
 
-  private configuredOwnerOf(token: string): User | undefined {
-    const presented = sha256(token);
+  private configuredOwnerOf(presented: Buffer): User | undefined {
     let found: User | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.tokenHash, presented) && !found) found = entry.user;

@@ -66,3 +66,13 @@ export async function markNotificationRead(manager: EntityManager, id: string, r
   );
   return rows.length === 0 ? undefined : toNotification(rows[0]);
 }
+
+/** Marks every unread notification of a task for its recipient read; the number marked. */
+export async function markTaskNotificationsRead(manager: EntityManager, recipientId: string, taskId: string, at: Date): Promise<number> {
+  const { rows } = await execute(
+    manager,
+    `UPDATE ${TABLE} SET read_at = $3 WHERE recipient_id = $1 AND task_id = $2 AND read_at IS NULL RETURNING id`,
+    [recipientId, taskId, at],
+  );
+  return rows.length;
+}

@@ -6,10 +6,12 @@ import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Logger } from '../../../../shared/logging/logger';
 import type { ActOnLink } from '../../application/act-on-link/act-on-link.service';
+import type { ChannelPreferences } from '../../application/channel-preferences/channel-preferences.service';
 import type { AnswerClarification } from '../../application/answer-clarification/answer-clarification.service';
 import type { DecidePrd } from '../../application/decide-prd/decide-prd.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import type { TaskQueries } from '../../application/queries/task-queries.service';
+import type { SubmitRequest } from '../../application/submit-request/submit-request.service';
 import type { TaskViewChanges } from '../../application/task-view-changes';
 import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
@@ -20,7 +22,9 @@ import { html } from './html';
 import { registerLinkPages } from './link-pages.routes';
 import { LiveTaskEvents } from './live-task-events';
 import type { NotificationActionLinks } from './notification-action-links';
+import { registerRequestPages } from './request-pages.routes';
 import { comesFromThisSite } from './same-origin';
+import { registerSettingsPages } from './settings-pages.routes';
 import { registerTaskPages } from './task-pages.routes';
 import { WebAuth, type WebUsers } from './web-auth';
 import { sendPage, webErrorHandler } from './web-errors';
@@ -62,6 +66,8 @@ export class HumanInteractionWeb {
     @inject(HUMAN_INTERACTION.NotificationInbox) private readonly inbox: NotificationInbox,
     @inject(HUMAN_INTERACTION.AnswerClarification) private readonly answerClarification: AnswerClarification,
     @inject(HUMAN_INTERACTION.DecidePrd) private readonly decidePrd: DecidePrd,
+    @inject(HUMAN_INTERACTION.SubmitRequest) private readonly submitRequest: SubmitRequest,
+    @inject(HUMAN_INTERACTION.ChannelPreferences) private readonly channelPreferences: ChannelPreferences,
     @inject(HUMAN_INTERACTION.ActOnLink) private readonly actOnLink: ActOnLink,
     @inject(HUMAN_INTERACTION.NotificationLinks) private readonly notificationLinks: NotificationActionLinks,
     @inject(HUMAN_INTERACTION.TaskViewChanges) changes: TaskViewChanges,
@@ -107,7 +113,9 @@ export class HumanInteractionWeb {
           nameOf: async (id) => (await this.users.findById(id))?.name ?? id,
           securityHeaders: SECURITY_HEADERS,
         });
-        registerLinkPages(scope, { actOnLink: this.actOnLink, notificationLinks: this.notificationLinks });
+        registerLinkPages(scope, { actOnLink: this.actOnLink, notificationLinks: this.notificationLinks, inbox: this.inbox, viewerOf: (request) => auth.userOf(request) });
+        registerRequestPages(scope, { auth, submitRequest: this.submitRequest });
+        registerSettingsPages(scope, { auth, channelPreferences: this.channelPreferences });
         scope.get('/assets/live.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(LIVE_SCRIPT));
         scope.get('/assets/inbox.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(INBOX_STYLE));
       },

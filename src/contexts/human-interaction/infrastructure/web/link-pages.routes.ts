@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ActOnLink, LinkRefused } from '../../application/act-on-link/act-on-link.service';
+import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import { InvalidRequestError } from '../../domain/human-interaction.errors';
+import type { User } from '../../domain/user';
 import { answerFields, field, formBody } from './form-fields';
 import type { NotificationActionLinks } from './notification-action-links';
 import { linkDonePage, linkFormPage, linkRefusedPage, REFUSAL_STATUS } from './views/link-pages';
@@ -9,6 +11,9 @@ import { sendPage } from './web-errors';
 export interface LinkPageDeps {
   readonly actOnLink: ActOnLink;
   readonly notificationLinks: NotificationActionLinks;
+  readonly inbox: NotificationInbox;
+  /** Who is signed in to the web inbox in this browser, if anyone. */
+  readonly viewerOf: (request: FastifyRequest) => Promise<User | undefined>;
 }
 
 // A wildcard, not `:token`: the router refuses a parameter over 100 characters (414), and a token is longer.
@@ -33,6 +38,10 @@ export function taskIdClaimedBy(token: string): string | null {
  * /inbox/links/<token>: the link from a notification. GET says what the link does and shows its
  * one form (and never acts: mail scanners prefetch links); POST performs it. No sign-in needed:
  * the signed link says who acts. A refused link gets a page saying why.
+ *
+ * Following a link marks the task's notifications to its person read: on GET only when that person
+ * is the one signed in here (a mail scanner's prefetch has no session and reads nothing); using it
+ * marks them in the same transaction as the action (see ActOnLink).
  */
 export function registerLinkPages(app: FastifyInstance, deps: LinkPageDeps): void {
   const refusedPage = (refusal: LinkRefused, token: string) => linkRefusedPage(refusal, refusal.taskId ?? taskIdClaimedBy(token));
@@ -42,6 +51,7 @@ export function registerLinkPages(app: FastifyInstance, deps: LinkPageDeps): voi
     const inspected = await deps.actOnLink.inspect(token);
     if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
     const { target } = inspected;
+    if ((await deps.viewerOf(request))?.id === target.claims.userId) await deps.inbox.markTaskRead(target.claims.userId, target.claims.taskId);
     const rejectToken = target.claims.action === 'approve' ? deps.notificationLinks.siblingToken(target.claims, 'reject') : undefined;
     return sendPage(reply, 200, linkFormPage({ token, target, ...(rejectToken ? { rejectToken } : {}) }));
   });

@@ -27,6 +27,7 @@ export interface TaskPageDeps {
 
 /** The confirmations a redirect after a form may show: fixed texts, nothing from the URL is echoed. */
 const CONFIRMATIONS: Record<string, string> = {
+  submitted: 'Your request was submitted. The agent looks at it in a moment; this page follows it.',
   answered: 'Your answers were sent. The agent is working on them.',
   approved: 'You approved the PRD.',
   rejected: 'You rejected the PRD; the agent is writing the next version with your feedback.',
@@ -69,6 +70,8 @@ export function registerTaskPages(app: FastifyInstance, deps: TaskPageDeps): voi
   app.get('/tasks/:taskId', guarded, async (request, reply) => {
     const user = auth.of(request);
     const details = await deps.queries.getTask(user, taskIdOf(request));
+    // Opening the task is seeing what its notifications announced.
+    await deps.inbox.markTaskRead(user.id, details.task.taskId);
     const done = (request.query as { done?: string } | undefined)?.done;
     return sendPage(reply, 200, taskPage(await model(user, details, done ? CONFIRMATIONS[done] : undefined)));
   });
@@ -87,7 +90,10 @@ export function registerTaskPages(app: FastifyInstance, deps: TaskPageDeps): voi
     await deps.queries.getTask(user, taskId); // 404 / 403 before the stream opens
     deps.live.stream(reply, taskId, deps.securityHeaders, async () => {
       try {
-        const details = await deps.queries.getTask(user, taskId);
+        // The session is checked at each look too: revoking its token (or its expiry) ends the stream.
+        const current = await auth.stillSignedIn(request);
+        if (current?.id !== user.id) return undefined;
+        const details = await deps.queries.getTask(current, taskId);
         return { stamp: liveStamp(details), status: details.task.status, version: details.task.version };
       } catch (error) {
         if (error instanceof NotAllowedError || error instanceof TaskNotFoundError) return undefined;

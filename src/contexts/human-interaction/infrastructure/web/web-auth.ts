@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../../shared/kernel/clock';
+import { sha256Hex } from '../../application/api-tokens/api-token-secret';
 import type { User } from '../../domain/user';
 import { field, formBody } from './form-fields';
 import { sendPage } from './web-errors';
@@ -9,6 +10,8 @@ import { loginPage } from './views/login-page';
 /** Who may sign in: the API's authenticator (awaited: it may look tokens up in the database). */
 export interface WebUsers {
   authenticate(token: string): User | undefined | Promise<User | undefined>;
+  /** Who the token with this sha256 authenticates now (undefined once it is revoked or no longer configured). */
+  authenticateSha256(hex: string): User | undefined | Promise<User | undefined>;
   findById(id: string): User | undefined | Promise<User | undefined>;
 }
 
@@ -38,14 +41,24 @@ export class WebAuth {
     private readonly secure: () => boolean,
   ) {}
 
-  /** The signed-in user, who must still be configured. */
+  /** The signed-in user, checked once per request (see `stillSignedIn`). */
   async userOf(request: FastifyRequest): Promise<User | undefined> {
     const known = this.signedIn.get(request);
     if (known) return known;
-    const userId = this.sessions.userIdOf(request.cookies[SESSION_COOKIE], this.clock.now());
-    const user = userId === undefined ? undefined : await this.users.findById(userId);
+    const user = await this.stillSignedIn(request);
     if (user) this.signedIn.set(request, user);
     return user;
+  }
+
+  /**
+   * Checks the session afresh: unexpired, and its token still authenticates the same person (not
+   * revoked, still configured). A long-lived request (an event stream) calls it again and again.
+   */
+  async stillSignedIn(request: FastifyRequest): Promise<User | undefined> {
+    const session = this.sessions.open(request.cookies[SESSION_COOKIE], this.clock.now());
+    if (!session) return undefined;
+    const user = await this.users.authenticateSha256(session.credentialSha256);
+    return user?.id === session.userId ? user : undefined;
   }
 
   /** The user of a route behind `requireUser`. */
@@ -74,7 +87,7 @@ export class WebAuth {
       const token = (field(body, 'token') ?? '').trim();
       const user = token.length > 0 && token.length <= 1_000 ? await this.users.authenticate(token) : undefined;
       if (!user) return sendPage(reply, 401, loginPage({ next, error: 'That token is not valid. Check it and try again.' }));
-      reply.setCookie(SESSION_COOKIE, this.sessions.issue(user.id, this.clock.now()), {
+      reply.setCookie(SESSION_COOKIE, this.sessions.issue({ userId: user.id, credentialSha256: sha256Hex(token) }, this.clock.now()), {
         path: '/inbox',
         httpOnly: true,
         sameSite: 'lax',

@@ -3,12 +3,25 @@ import { deriveKey, SignedTokens } from '../links/action-link-signer';
 
 export const SESSION_COOKIE = 'refinery_session';
 
-const sessionPayload = z.object({ userId: z.string().min(1), exp: z.number().int().positive() });
+/** A signed-in person, and the credential that signed them in (the sha256 of their token, never the token). */
+export interface WebSession {
+  readonly userId: string;
+  readonly credentialSha256: string;
+}
+
+const sessionPayload = z.object({
+  userId: z.string().min(1),
+  credential: z.string().regex(/^[0-9a-f]{64}$/),
+  exp: z.number().int().positive(),
+});
 
 /**
- * A web inbox sign-in: a signed cookie holding who signed in and until when (no server-side
- * session store, so any process of the service accepts it). The key is derived for this purpose
- * only: a session cookie can never pass as an action link, nor the other way round.
+ * A web inbox sign-in: a signed cookie holding who signed in, with which token, and until when
+ * (no server-side session store, so any process of the service accepts it). Naming the token lets
+ * every request check that it still authenticates that person: revoking the token ends the
+ * sessions it started. The key is derived for this purpose only: a session cookie can never pass
+ * as an action link, nor the other way round. A cookie from before the credential was recorded
+ * does not parse, so its holder signs in again.
  */
 export class WebSessions {
   private readonly tokens: SignedTokens;
@@ -20,15 +33,15 @@ export class WebSessions {
     this.tokens = new SignedTokens(deriveKey(secret, 'web-session'));
   }
 
-  issue(userId: string, now: Date): string {
-    return this.tokens.sign({ userId, exp: now.getTime() + this.ttlMs });
+  issue(session: WebSession, now: Date): string {
+    return this.tokens.sign({ userId: session.userId, credential: session.credentialSha256, exp: now.getTime() + this.ttlMs });
   }
 
-  /** The signed-in user's id, or undefined for a missing, altered or expired cookie. */
-  userIdOf(cookie: string | undefined, now: Date): string | undefined {
+  /** The session a cookie holds, or undefined for a missing, altered or expired cookie. */
+  open(cookie: string | undefined, now: Date): WebSession | undefined {
     if (!cookie) return undefined;
     const parsed = sessionPayload.safeParse(this.tokens.open(cookie));
     if (!parsed.success || parsed.data.exp <= now.getTime()) return undefined;
-    return parsed.data.userId;
+    return { userId: parsed.data.userId, credentialSha256: parsed.data.credential };
   }
 }

@@ -6,6 +6,7 @@ body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-seri
 header.top { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.5rem; background: #fff; border-bottom: 1px solid var(--line); }
 header.top .brand { font-weight: 700; color: var(--ink); text-decoration: none; margin-right: auto; }
 header.top form { margin: 0; }
+header.top nav a { margin-left: 1rem; }
 main { max-width: 62rem; margin: 1.5rem auto; padding: 0 1.5rem; }
 h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
@@ -24,14 +25,17 @@ a { color: var(--accent); }
 .error { border-left: 4px solid var(--bad); background: #fdf0ef; padding: .6rem 1rem; border-radius: 4px; }
 form.action { margin: .75rem 0; }
 label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
-textarea, input[type=password], input[type=text] { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
+textarea, input[type=password], input[type=text], input[type=email], input[type=url], select { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
 textarea { min-height: 6rem; }
+.field-error { color: var(--bad); margin: .25rem 0 0; }
 button { font: inherit; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
 button.secondary { background: #fff; color: var(--accent); }
 button.danger { background: var(--bad); border-color: var(--bad); }
 ul.plain { list-style: none; padding: 0; margin: 0; }
 li.notification { border-bottom: 1px solid var(--line); padding: .75rem 0; }
+li.notification.unread { border-left: 4px solid var(--accent); padding-left: .75rem; }
 li.notification.unread .subject { font-weight: 700; }
+.new-marker, .unread-count { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-size: .75rem; font-weight: 700; background: var(--accent); color: #fff; vertical-align: middle; }
 .actions a { margin-right: 1rem; }
 table { border-collapse: collapse; width: 100%; }
 .prd td:first-child { white-space: nowrap; }

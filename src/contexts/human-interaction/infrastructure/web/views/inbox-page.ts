@@ -18,7 +18,7 @@ const taskHref = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}
 
 function notificationItem({ notification: n, links }: InboxModel['notifications'][number]): SafeHtml {
   return html`<li class="notification${n.readAt ? '' : ' unread'}" data-notification="${n.id}" data-kind="${n.kind}">
-<div class="subject">${n.subject}</div>
+<div class="subject">${!n.readAt && html`<span class="new-marker">new</span> `}${n.subject}</div>
 <div class="muted">${n.kind.replace(/-/g, ' ')} · <time datetime="${n.createdAt.toISOString()}">${n.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time></div>
 ${n.questions && n.questions.length > 0 && html`<ul>${n.questions.map((q) => html`<li class="text">${q}</li>`)}</ul>`}
 <div class="actions"><a href="${taskHref(n.taskId)}">Open the task</a>${links.map(
@@ -27,13 +27,14 @@ ${n.questions && n.questions.length > 0 && html`<ul>${n.questions.map((q) => htm
 </li>`;
 }
 
-/** A person's notifications, newest first, each with its action links; then their tasks. */
+/** A person's notifications, newest first, each with its action links (unread ones marked "new" and counted); then their tasks. */
 export function inboxPage(model: InboxModel): string {
+  const unread = model.notifications.filter(({ notification }) => !notification.readAt).length;
   return page(
-    { title: 'Inbox', user: model.user },
+    { title: unread > 0 ? `Inbox (${unread} new)` : 'Inbox', user: model.user },
     html`<h1>Inbox</h1>
 <section class="card" id="notifications">
-<h2>Notifications</h2>
+<h2>Notifications${unread > 0 && html` <span class="unread-count" data-unread="${unread}">${unread} new</span>`}</h2>
 ${model.notifications.length === 0 ? html`<p class="muted">Nothing yet.</p>` : html`<ul class="plain">${model.notifications.map(notificationItem)}</ul>`}
 </section>
 <section class="card" id="tasks">
