@@ -1,3 +1,4 @@
+import { WebhookHostPolicy } from '../contexts/human-interaction/application/channel-preferences/webhook-hosts';
 import { z } from 'zod';
 
 const USER_ROLES = ['requester', 'approver', 'admin'] as const;
@@ -25,11 +26,20 @@ const flag = (fallback: boolean) =>
  * `hooks.example.com,*.example.org`: host names (ASCII), `*.domain` for any host under it, IPv4 or
  * [IPv6] addresses; lower-cased.
  */
-const HOST_ENTRY = /^(?:(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])$/;
 const hostList = z
   .string()
   .transform((raw) => raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
-  .pipe(z.array(z.string().regex(HOST_ENTRY, 'must be a host name, *.domain, an IPv4 address or [IPv6]')).min(1, 'name at least one host'));
+  .pipe(z.array(z.string()).min(1, 'name at least one host'))
+  .superRefine((hosts, ctx) => {
+    // The policy itself judges each entry, so a value start-up accepts is one it can apply.
+    hosts.forEach((host, i) => {
+      try {
+        new WebhookHostPolicy([host]);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: [i], message: 'must be a host name, *.domain, an IPv4 address or [IPv6]' });
+      }
+    });
+  });
 
 const HASHED = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/i;

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     [{ WEBHOOK_ALLOWED_HOSTS: '*' }, 'WEBHOOK_ALLOWED_HOSTS'],
     [{ WEBHOOK_ALLOWED_HOSTS: 'hooks.*.example.com' }, 'WEBHOOK_ALLOWED_HOSTS'],
     [{ WEBHOOK_ALLOWED_HOSTS: ' , ' }, 'WEBHOOK_ALLOWED_HOSTS'],
+    [{ WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com,[1:2]' }, 'WEBHOOK_ALLOWED_HOSTS'],
   ])('stops on %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`- ${variable}:`));

@@ -1,6 +1,7 @@
 import type { Application } from '../../../../src/app/container';
 import { sha256Hex } from '../../../../src/contexts/human-interaction/application/api-tokens/api-token-secret';
-import { deriveKey, SignedTokens } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
+import { deriveKey } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
+import { SealedTokens } from '../../../../src/contexts/human-interaction/infrastructure/links/sealed-tokens';
 import { Api, type TaskView } from '../../../support/api';
 import { startTestApp, TEST_LINK_SECRET } from '../../../support/app';
 import { eventually } from '../../../support/eventually';
@@ -65,20 +66,20 @@ describe('the web inbox pages', () => {
     });
 
     it('does not accept a forged, expired or altered session cookie', async () => {
-      const sessions = new SignedTokens(deriveKey(TEST_LINK_SECRET, 'web-session'));
-      const linkKey = new SignedTokens(deriveKey(TEST_LINK_SECRET, 'action-links'));
+      const sessions = new SealedTokens(deriveKey(TEST_LINK_SECRET, 'web-session'));
+      const linkKey = new SealedTokens(deriveKey(TEST_LINK_SECRET, 'action-links'));
       const credential = sha256Hex('alice-test-token');
       const web = browser();
-      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', credential, exp: Date.now() - 1_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() - 1_000 })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${linkKey.sign({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${linkKey.seal({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
       expect((await web.get('/inbox')).status).toBe(303);
       // A session names the token that started it: without one (an older cookie), or with another person's, it is refused.
-      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', exp: Date.now() + 60_000 })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', credential: sha256Hex('carol-test-token'), exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential: sha256Hex('carol-test-token'), exp: Date.now() + 60_000 })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${sessions.sign({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
       expect((await web.get('/inbox')).status).toBe(200);
     });
 
@@ -169,6 +170,10 @@ describe('the web inbox pages', () => {
       expect([sent.status, sent.location]).toEqual([303, `/inbox/tasks/${taskId}?done=answered`]);
       const confirmed = await alice.get(sent.location ?? '');
       expect(confirmed.body).toContain('Your answers were sent');
+      // Only the listed confirmations: an inherited key (`constructor`) or a repeated parameter shows none.
+      for (const odd of ['constructor', '__proto__', 'toString', 'answered&done=approved']) {
+        expect((await alice.get(`/inbox/tasks/${taskId}?done=${odd}`)).body).not.toContain('class="flash"');
+      }
       await eventually(async () => expect((await task(taskId)).task.status).toBe('PRD_VALIDATION'), { timeoutMs: 10_000 });
     });
 

@@ -64,5 +64,12 @@ describe('re-checking a web session credential', () => {
     expect(sessions.open(cookie, now)).toEqual({ userId: 'alice', credentialSha256: sha256Hex('alice-token-1') });
     expect(sessions.open(cookie, new Date(now.getTime() + 60_000))).toBeUndefined();
     expect(new WebSessions(`${TEST_LINK_SECRET}-other`, 60_000).open(cookie, now)).toBeUndefined();
+    // Sealed: neither the person nor the token's hash can be read from the cookie, nor one bit changed.
+    const raw = Buffer.from(cookie, 'base64url');
+    expect(raw.toString('latin1')).not.toContain('alice');
+    expect(raw.toString('latin1')).not.toContain(sha256Hex('alice-token-1'));
+    expect(cookie).not.toContain(Buffer.from(sha256Hex('alice-token-1')).toString('base64url').slice(0, 20));
+    raw[raw.length - 20] = (raw[raw.length - 20] ?? 0) ^ 1;
+    expect(sessions.open(raw.toString('base64url'), now)).toBeUndefined();
   });
 });

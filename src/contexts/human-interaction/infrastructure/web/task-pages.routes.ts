@@ -72,8 +72,10 @@ export function registerTaskPages(app: FastifyInstance, deps: TaskPageDeps): voi
     const details = await deps.queries.getTask(user, taskIdOf(request));
     // Opening the task is seeing what its notifications announced.
     await deps.inbox.markTaskRead(user.id, details.task.taskId);
-    const done = (request.query as { done?: string } | undefined)?.done;
-    return sendPage(reply, 200, taskPage(await model(user, details, done ? CONFIRMATIONS[done] : undefined)));
+    const done = (request.query as { done?: unknown } | undefined)?.done;
+    // Own keys only: `?done=constructor` must not show Object's constructor as a confirmation.
+    const flash = typeof done === 'string' && Object.hasOwn(CONFIRMATIONS, done) ? CONFIRMATIONS[done] : undefined;
+    return sendPage(reply, 200, taskPage(await model(user, details, flash)));
   });
 
   // The live section alone, for the page's script to swap in.

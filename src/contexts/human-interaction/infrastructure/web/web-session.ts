@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { deriveKey, SignedTokens } from '../links/action-link-signer';
+import { deriveKey } from '../links/action-link-signer';
+import { SealedTokens } from '../links/sealed-tokens';
 
 export const SESSION_COOKIE = 'refinery_session';
 
@@ -16,25 +17,27 @@ const sessionPayload = z.object({
 });
 
 /**
- * A web inbox sign-in: a signed cookie holding who signed in, with which token, and until when
- * (no server-side session store, so any process of the service accepts it). Naming the token lets
+ * A web inbox sign-in: a sealed cookie (AES-256-GCM: it can be neither read nor altered) holding
+ * who signed in, with which token, and until when (no server-side session store, so any process
+ * of the service accepts it). Sealed rather than only signed because it names the token by its
+ * sha256: a stolen cookie must not let anyone guess a weak configured token offline. Naming the token lets
  * every request check that it still authenticates that person: revoking the token ends the
  * sessions it started. The key is derived for this purpose only: a session cookie can never pass
  * as an action link, nor the other way round. A cookie from before the credential was recorded
  * does not parse, so its holder signs in again.
  */
 export class WebSessions {
-  private readonly tokens: SignedTokens;
+  private readonly tokens: SealedTokens;
 
   constructor(
     secret: string,
     readonly ttlMs: number,
   ) {
-    this.tokens = new SignedTokens(deriveKey(secret, 'web-session'));
+    this.tokens = new SealedTokens(deriveKey(secret, 'web-session'));
   }
 
   issue(session: WebSession, now: Date): string {
-    return this.tokens.sign({ userId: session.userId, credential: session.credentialSha256, exp: now.getTime() + this.ttlMs });
+    return this.tokens.seal({ userId: session.userId, credential: session.credentialSha256, exp: now.getTime() + this.ttlMs });
   }
 
   /** The session a cookie holds, or undefined for a missing, altered or expired cookie. */
