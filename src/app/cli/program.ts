@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerChannelCommands } from './channel.commands';
 import type { CliIo } from './cli-io';
 import { registerDeadLetterCommands } from './dead-letters.commands';
+import { registerDeliveryCommands } from './delivery.commands';
 import { CliError, EXIT } from './exit-codes';
 import { registerMigrateCommand } from './migrate.command';
 import { registerTaskCommands } from './task.commands';
@@ -45,6 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerChannelCommands(program, io, run);
   registerTokenCommands(program, io, run);
   registerDeadLetterCommands(program, io, run);
+  registerDeliveryCommands(program, io, run);
   registerMigrateCommand(program, io, run);
 
   try {

@@ -4,6 +4,7 @@ import { SHARED } from '../../shared/kernel/tokens';
 import { ChannelPreferences } from './application/channel-preferences/channel-preferences.service';
 import { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import { DeliveryContentBuilder } from './application/deliver-notifications/delivery-content-builder';
+import { DeliveryAdmin } from './application/deliveries-admin/delivery-admin.service';
 import { configuredChannels, deliveryOutcomesFor } from './infrastructure/channels/configured-channels';
 import { ApiTokens } from './application/api-tokens/api-tokens.service';
 import { IssuedTokenVerifier } from './application/api-tokens/issued-token-verifier';
@@ -71,5 +72,6 @@ export const humanInteractionModule = new ContainerModule(({ bind }) => {
   bind(HUMAN_INTERACTION.DeliveryOutcomes).toDynamicValue((ctx) => deliveryOutcomesFor(ctx.get(SHARED.MessageQueue, { optional: true }))).inSingletonScope();
   bind(HUMAN_INTERACTION.DeliveryContent).to(DeliveryContentBuilder).inSingletonScope();
   bind(HUMAN_INTERACTION.DeliverNotifications).to(DeliverNotifications).inSingletonScope();
+  bind(HUMAN_INTERACTION.DeliveryAdmin).to(DeliveryAdmin).inSingletonScope();
   bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
 });

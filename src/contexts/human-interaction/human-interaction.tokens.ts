@@ -36,4 +36,6 @@ export const HUMAN_INTERACTION = {
   NotificationChannels: Symbol.for('human-interaction.NotificationChannels'),
   DeliveryContent: Symbol.for('human-interaction.DeliveryContent'),
   DeliveryOutcomes: Symbol.for('human-interaction.DeliveryOutcomes'),
+  /** Admin: list deliveries, retry failed ones (DeliveryAdmin). */
+  DeliveryAdmin: Symbol.for('human-interaction.DeliveryAdmin'),
 } as const;

@@ -23,6 +23,7 @@ import { TaskViewChanges } from '../../../../src/contexts/human-interaction/appl
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/web/notification-action-links';
 import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
+import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
@@ -79,6 +80,8 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     new ApiTokens(db.dataSource, clock, directory),
     new ChannelPreferences(db.dataSource, clock, { users, linkSecret: TEST_LINK_SECRET }),
     new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, { users, linkSecret: TEST_LINK_SECRET }),
+    // No channel configured here: a retry has no worker to wake.
+    new DeliveryAdmin(db.dataSource, clock, { kick: () => undefined }),
   );
   const app: FastifyInstance = Fastify();
   api.register(app);

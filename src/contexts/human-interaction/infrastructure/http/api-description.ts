@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import { channelPreferencesBody, channelPreferencesView } from './channel-schemas';
+import { deliveryListQuery, deliveryListView, deliveryRetryBody, deliveryRetryView } from './delivery-admin.schemas';
 import { answersBody, approveBody, cancelBody, notificationParams, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 import {
   acceptedView,
@@ -110,6 +111,24 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
     delete: operation('Revoke an issued token: it is refused (401) from the next request on (admin)', 'admin', { 200: response('Revoked', oneApiTokenView) }, [403, 404], {
       requestParams: { path: tokenParams },
     }),
+  },
+  '/api/admin/deliveries': {
+    get: operation(
+      'Email and webhook deliveries in one status (default failed), newest first; the target only as its email domain or webhook host (admin)',
+      'admin',
+      { 200: response('Deliveries', deliveryListView) },
+      [400, 403],
+      { requestParams: { query: deliveryListQuery } },
+    ),
+  },
+  '/api/admin/deliveries/retry': {
+    post: operation(
+      'Send failed deliveries again with a fresh set of attempts: one (404 if none such, 409 if not failed) or all failed ones (admin)',
+      'admin',
+      { 200: response('How many are pending again', deliveryRetryView) },
+      [...BODY_ERRORS, 403, 404, 409],
+      withBody(deliveryRetryBody),
+    ),
   },
   '/api/me/channels': {
     get: operation("The caller's notification channels (the in-app inbox is always on)", 'channels', { 200: response('Channels', channelView) }, []),

@@ -104,3 +104,88 @@ export async function markDeliveryFailed(manager: EntityManager, attempt: Delive
   );
   return rows.length === 1;
 }
+
+// ---- Operators: see deliveries, and send failed ones again ----
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A delivery as an operator sees it; `target` is the full address (callers decide what to show). */
+export interface DeliveryRecord {
+  readonly notificationId: string;
+  readonly channel: DeliveryChannel;
+  readonly recipientId: string;
+  readonly target: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: Date;
+  readonly createdAt: Date;
+  readonly sentAt: Date | null;
+}
+
+const deliveryRow = z.object({
+  notification_id: z.string(),
+  channel: z.enum(DELIVERY_CHANNELS),
+  recipient_id: z.string(),
+  target: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  next_attempt_at: z.coerce.date(),
+  created_at: z.coerce.date(),
+  sent_at: z.coerce.date().nullable(),
+});
+
+function toDeliveryRecord(row: unknown): DeliveryRecord {
+  const r = deliveryRow.parse(row);
+  return {
+    notificationId: r.notification_id,
+    channel: r.channel,
+    recipientId: r.recipient_id,
+    target: r.target,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    nextAttemptAt: r.next_attempt_at,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+const DELIVERY_COLUMNS = 'notification_id, channel, recipient_id, target, status, attempts, last_error, next_attempt_at, created_at, sent_at';
+
+/** Deliveries in one status, newest first (ties in a fixed order, so pages do not shuffle). */
+export async function listDeliveries(manager: EntityManager, status: DeliveryStatus, limit: number): Promise<DeliveryRecord[]> {
+  const { rows } = await execute(
+    manager,
+    `SELECT ${DELIVERY_COLUMNS} FROM ${TABLE} WHERE status = $1 ORDER BY created_at DESC, notification_id, channel LIMIT $2`,
+    [status, limit],
+  );
+  return rows.map(toDeliveryRecord);
+}
+
+export async function findDelivery(manager: EntityManager, notificationId: string, channel: DeliveryChannel): Promise<DeliveryRecord | undefined> {
+  const { rows } = await execute(manager, `SELECT ${DELIVERY_COLUMNS} FROM ${TABLE} WHERE notification_id = $1 AND channel = $2`, [notificationId, channel]);
+  return rows.length === 0 ? undefined : toDeliveryRecord(rows[0]);
+}
+
+/**
+ * Makes failed deliveries due again with a fresh set of attempts: one named delivery, or every
+ * failed one. Only `failed` rows change (a pending or sent one is left to the worker), and
+ * `last_error` stays until the next attempt records its own outcome. Returns how many changed.
+ */
+export async function retryFailedDeliveries(
+  manager: EntityManager,
+  which: { readonly notificationId: string; readonly channel: DeliveryChannel } | 'all',
+  now: Date,
+): Promise<number> {
+  const named = which === 'all' ? null : which;
+  const { rows } = await execute(
+    manager,
+    `UPDATE ${TABLE} SET status = 'pending', attempts = 0, next_attempt_at = $1
+     WHERE status = 'failed' AND ($2::text IS NULL OR (notification_id = $2 AND channel = $3)) RETURNING notification_id`,
+    [now, named?.notificationId ?? null, named?.channel ?? null],
+  );
+  return rows.length;
+}

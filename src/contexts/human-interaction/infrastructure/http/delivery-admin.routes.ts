@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeliveryAdmin, DeliverySummary } from '../../application/deliveries-admin/delivery-admin.service';
+import type { RequestUsers } from './bearer-auth';
+import { deliveryListQuery, deliveryRetryBody } from './delivery-admin.schemas';
+import { parseInput } from './http-errors';
+
+export interface DeliveryAdminRouteDeps {
+  readonly users: RequestUsers;
+  readonly deliveries: DeliveryAdmin;
+}
+
+function present(d: DeliverySummary) {
+  return {
+    notificationId: d.notificationId,
+    channel: d.channel,
+    recipientId: d.recipientId,
+    targetHost: d.targetHost,
+    status: d.status,
+    attempts: d.attempts,
+    lastError: d.lastError,
+    // A sent or failed row keeps its last schedule, which no longer means anything.
+    nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    createdAt: d.createdAt.toISOString(),
+    sentAt: d.sentAt?.toISOString() ?? null,
+  };
+}
+
+/** Admin: email and webhook deliveries (`/api/admin/deliveries`). The service refuses non-admins (403). */
+export function registerDeliveryAdminRoutes(app: FastifyInstance, deps: DeliveryAdminRouteDeps): void {
+  const { users, deliveries } = deps;
+
+  app.get('/admin/deliveries', async (request) => {
+    const filter = parseInput(deliveryListQuery, request.query, 'query');
+    return { deliveries: (await deliveries.list(users.of(request), filter)).map(present) };
+  });
+
+  app.post('/admin/deliveries/retry', async (request, reply) => {
+    const body = parseInput(deliveryRetryBody, request.body);
+    const { notificationId, channel } = body;
+    // The schema let through exactly one form: both names, or allFailed alone.
+    const selection = notificationId !== undefined && channel !== undefined ? { notificationId, channel } : { allFailed: true as const };
+    const outcome = await deliveries.retry(users.of(request), selection);
+    if (outcome.kind === 'not_found') return reply.code(404).send({ error: 'not_found', message: `notification ${notificationId} has no ${channel} delivery` });
+    return { retried: outcome.retried };
+  });
+}
