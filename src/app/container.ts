@@ -20,7 +20,7 @@ import type { FaultOptions } from '../shared/messaging/in-memory/fault-injector'
 import type { MessageQueue, Unsubscribe } from '../shared/messaging/message-queue';
 import { MonitoredMessageQueue } from '../shared/messaging/monitoring/monitored-message-queue';
 import { RabbitMqMessageQueue } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
-import { type Database, migrate, openDatabase } from '../shared/persistence/data-source';
+import { type Database, migrate, openDatabase, pendingMigrations } from '../shared/persistence/data-source';
 import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
 import { MessagingRetention } from '../shared/persistence/retention/messaging-retention';
 import { UnitOfWork } from '../shared/persistence/unit-of-work';
@@ -156,7 +156,7 @@ export class Application {
       if (config.MIGRATE_ON_START) {
         const applied = await migrate(database.dataSource, { serialise: database.kind === 'postgres' });
         if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-      } else if (await database.dataSource.showMigrations()) {
+      } else if (await pendingMigrations(database.dataSource)) {
         await database.close();
         throw new Error('the database has migrations that are not applied: run `npm run migrate` or set MIGRATE_ON_START=true');
       }
@@ -191,8 +191,10 @@ export class Application {
     const authenticate: BearerAuthenticator = directory ? (token) => directory.authenticate(token) : configuredTokensAuthenticator(options.users);
     registerAdminRoutes(http, { deadLetters: queue, authenticate });
     registerDocsRoutes(http, { humanInteraction });
-    if (humanInteraction) container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
-    if (humanInteraction) container.get<{ register(app: FastifyInstance): void }>(HUMAN_INTERACTION.Web).register(http);
+    if (humanInteraction) {
+      container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
+      container.get<{ register(app: FastifyInstance): void }>(HUMAN_INTERACTION.Web).register(http);
+    }
     const publicAddress = humanInteraction ? container.get<PublicAddress>(HUMAN_INTERACTION.PublicAddress) : undefined;
     return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention);
   }

@@ -22,11 +22,7 @@ export function demoUsers(tokensFile: string): ConfiguredUser[] {
       changed = true;
     }
   }
-  if (changed) {
-    mkdirSync(dirname(tokensFile), { recursive: true });
-    writeFileSync(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(tokensFile, 0o600);
-  }
+  if (changed) writePrivateFile(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`);
   return Object.entries(roles).map(([id, r]) => ({ id, name: id, roles: [...r], token: tokens[id] as string }));
 }
 
@@ -40,8 +36,13 @@ export function demoLinkSecret(secretFile: string): string {
     if (existing.length >= 32) return existing;
   }
   const secret = randomBytes(32).toString('base64url');
-  mkdirSync(dirname(secretFile), { recursive: true });
-  writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
-  chmodSync(secretFile, 0o600);
+  writePrivateFile(secretFile, `${secret}\n`);
   return secret;
+}
+
+/** Only its owner may read it; chmod too, since `mode` does not apply to a file that exists already. */
+function writePrivateFile(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }

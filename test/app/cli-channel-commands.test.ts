@@ -1,35 +1,6 @@
-import type { CliIo } from '../../src/app/cli/cli-io';
-import { runCli } from '../../src/app/cli/program';
 import type { Application } from '../../src/app/container';
-import { bearer, startTestApp, TEST_USERS } from '../support/app';
-
-const tokenOf = (id: string) => TEST_USERS.find((u) => u.id === id)?.token ?? '';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** How many HTTP requests the command made. */
-  readonly requests: number;
-}
-
-/** `refinery <argv>` in-process against `url` as `user` (REFINERY_TOKEN), counting its requests. */
-async function cli(url: string, user: string | undefined, argv: readonly string[], token = user ? tokenOf(user) : undefined): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  let requests = 0;
-  const io: CliIo = {
-    env: { REFINERY_URL: url, ...(token ? { REFINERY_TOKEN: token } : {}) },
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    fetch: (input, init) => {
-      requests += 1;
-      return fetch(input, init);
-    },
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr, requests };
-}
+import { bearer, startTestApp } from '../support/app';
+import { runRefineryAs as cli } from './run-cli';
 
 const table = (email: string, webhook: string, server = { email: 'can send', webhook: 'can send' }) =>
   [

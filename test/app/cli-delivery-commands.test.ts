@@ -1,40 +1,11 @@
-import type { CliIo } from '../../src/app/cli/cli-io';
-import { runCli } from '../../src/app/cli/program';
 import type { Application } from '../../src/app/container';
 import { Api } from '../support/api';
-import { startTestApp, TEST_USERS } from '../support/app';
+import { startTestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario';
 import { putChannels } from '../contexts/human-interaction/channels/support/channel-helpers';
 import { WebhookReceiver } from '../contexts/human-interaction/channels/support/webhook-receiver';
-
-const tokenOf = (id: string) => TEST_USERS.find((u) => u.id === id)?.token ?? '';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** How many HTTP requests the command made. */
-  readonly requests: number;
-}
-
-/** `refinery <argv>` in-process against `url` as `user` (REFINERY_TOKEN), counting its requests. */
-async function cli(url: string, user: string | undefined, argv: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  let requests = 0;
-  const io: CliIo = {
-    env: { REFINERY_URL: url, ...(user ? { REFINERY_TOKEN: tokenOf(user) } : {}) },
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    fetch: (input, init) => {
-      requests += 1;
-      return fetch(input, init);
-    },
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr, requests };
-}
+import { runRefineryAs as cli } from './run-cli';
 
 interface ListedDelivery {
   notificationId: string;

@@ -1,35 +1,17 @@
-import type { CliIo } from '../../src/app/cli/cli-io';
-import { runCli } from '../../src/app/cli/program';
 import type { Application } from '../../src/app/container';
-import { startTestApp, TEST_USERS } from '../support/app';
+import { startTestApp, tokenOf } from '../support/app';
 import { COMPLETE_ANSWER } from '../support/refinement-scenario';
-
-const tokenOf = (id: string) => TEST_USERS.find((u) => u.id === id)?.token ?? '';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { type CliRun, runRefinery } from './run-cli';
 
 describe('refinery, as the people in the workflow use it', () => {
   let app: Application;
   let url: string;
 
   /** `refinery <argv>` in-process as `user` (REFINERY_TOKEN), waiting briskly. */
-  const as = async (user: string | undefined, argv: readonly string[], options: { tty?: boolean; token?: string } = {}): Promise<Run> => {
-    let stdout = '';
-    let stderr = '';
+  const as = async (user: string | undefined, argv: readonly string[], options: { tty?: boolean; token?: string } = {}): Promise<CliRun> => {
     const token = options.token ?? (user ? tokenOf(user) : undefined);
-    const io: CliIo = {
-      env: { REFINERY_URL: url, ...(token ? { REFINERY_TOKEN: token } : {}) },
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      stderrIsTty: options.tty ?? false,
-    };
     const waiting = argv.includes('--wait') ? ['--poll-interval', '20'] : [];
-    const code = await runCli([...argv, ...waiting], io);
-    return { code, stdout, stderr };
+    return runRefinery([...argv, ...waiting], { env: { REFINERY_URL: url, ...(token ? { REFINERY_TOKEN: token } : {}) }, stderrIsTty: options.tty ?? false });
   };
 
   beforeAll(async () => {

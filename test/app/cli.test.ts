@@ -1,28 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CliIo } from '../../src/app/cli/cli-io';
-import { runCli } from '../../src/app/cli/program';
 import type { Application } from '../../src/app/container';
 import type { DeadLetter } from '../../src/shared/messaging/message-queue';
-import { startTestApp, TEST_USERS } from '../support/app';
+import { startTestApp, tokenOf } from '../support/app';
+import { type CliRun, runRefinery } from './run-cli';
 import { COMMANDS, deadLetterAnApproval, deadLetterAnInvalidCancel, deadLetteredAgain } from './dead-letter-fixtures';
 
-const tokenOf = (id: string) => TEST_USERS.find((u) => u.id === id)?.token ?? '';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `refinery <argv>` in-process, as a shell would, and records what it printed. */
-async function refinery(argv: readonly string[], env: Record<string, string | undefined>, fetchImpl?: typeof fetch): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { env, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), ...(fetchImpl ? { fetch: fetchImpl } : {}) };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const refinery = (argv: readonly string[], env: Record<string, string | undefined>, fetchImpl?: typeof fetch): Promise<CliRun> =>
+  runRefinery(argv, { env, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
 
 describe('refinery dead-letters, against a running service', () => {
   let app: Application;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Application } from '../../src/app/container';
 import { Api, type TaskView } from '../support/api';
-import { startTestApp, TEST_USERS } from '../support/app';
+import { startTestApp, tokenOf } from '../support/app';
 import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
@@ -47,7 +47,7 @@ describe('the web inbox in a real browser', () => {
     const page = await context.newPage();
     await page.goto('/inbox');
     await page.waitForURL(/\/inbox\/login\?next=/);
-    await page.fill('#token', TEST_USERS.find((u) => u.id === userId)?.token ?? '');
+    await page.fill('#token', tokenOf(userId));
     await Promise.all([page.waitForURL(`${baseUrl}/inbox`), page.click('button[type=submit]')]);
     return page;
   };

@@ -17,7 +17,10 @@ export const TEST_USERS: readonly ConfiguredUser[] = [
 /** The tests' LINK_SECRET: a test signs links the service accepts, or tampers with them. */
 export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef-0123456789';
 
-export const bearer = (userId: string) => ({ authorization: `Bearer ${TEST_USERS.find((u) => u.id === userId)?.token ?? 'unknown'}` });
+/** The configured bearer token of a test user; empty for an id that is not one. */
+export const tokenOf = (userId: string): string => TEST_USERS.find((u) => u.id === userId)?.token ?? '';
+
+export const bearer = (userId: string) => ({ authorization: `Bearer ${tokenOf(userId) || 'unknown'}` });
 
 export interface TestAppOptions {
   readonly env?: Record<string, string>;

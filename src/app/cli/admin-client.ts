@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CliError, EXIT } from './exit-codes';
-import { errorBody, requestJson, type ServiceConnection } from './service-request';
+import { errorBody, issuesText, requestJson, type ServiceConnection } from './service-request';
 
 export const deadLetterView = z.object({
   id: z.string(),
@@ -20,11 +20,9 @@ export interface Selector {
   readonly type?: string;
 }
 
-export type AdminClientOptions = ServiceConnection;
-
 /** The admin HTTP API (`/admin/dead-letters`), with its answers turned into values or CliErrors. */
 export class AdminClient {
-  constructor(private readonly options: AdminClientOptions) {}
+  constructor(private readonly options: ServiceConnection) {}
 
   async list(consumer?: string): Promise<DeadLetterView[]> {
     const query = consumer === undefined ? '' : `?${new URLSearchParams({ consumer }).toString()}`;
@@ -58,7 +56,7 @@ function failure(status: number, body: unknown, text: string): CliError {
   const detail = parsed.success ? parsed.data : {};
   if (status === 401) return new CliError(EXIT.unauthorised, 'not authorised (401): the server wants a token; pass --token or set REFINERY_TOKEN');
   if (status === 403) return new CliError(EXIT.unauthorised, "forbidden (403): the token is unknown or not an admin's");
-  if (status === 400 && detail.issues?.length) return new CliError(EXIT.usage, `rejected (400): ${detail.issues.map((i) => `${i.field || '(request)'}: ${i.message}`).join('; ')}`);
+  if (status === 400 && detail.issues?.length) return new CliError(EXIT.usage, `rejected (400): ${issuesText(detail.issues)}`);
   const reason = detail.message ?? detail.error ?? (text.trim().slice(0, 200) || 'no details');
   return new CliError(status === 400 ? EXIT.usage : EXIT.failure, `${status === 404 ? 'not found' : 'server error'} (${status}): ${reason}`);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CliError, EXIT } from './exit-codes';
-import { errorBody, requestJson, type ServiceConnection } from './service-request';
+import { errorBody, issuesText, requestJson, type ServiceConnection } from './service-request';
 
 /** What the CLI reads of the API's answers; unknown fields are ignored, so a newer server still works. */
 const transition = z.object({
@@ -61,13 +61,11 @@ export type AcceptedView = z.infer<typeof accepted>;
 const apiToken = z.object({ id: z.string(), userId: z.string(), label: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() });
 export type ApiTokenView = z.infer<typeof apiToken>;
 
-export type ApiClientOptions = ServiceConnection;
-
 const taskPath = (taskId: string, action = '') => `/api/tasks/${encodeURIComponent(taskId)}${action ? `/${action}` : ''}`;
 
 /** The people-facing HTTP API (`/api`), its answers turned into values or CliErrors with exit codes. */
 export class ApiClient {
-  constructor(private readonly options: ApiClientOptions) {}
+  constructor(private readonly options: ServiceConnection) {}
 
   async submit(request: { title: string; description: string; priority?: string; approverId?: string }): Promise<string> {
     return z.object({ taskId: z.string() }).parse(await this.request('POST', '/api/tasks', request)).taskId;
@@ -120,7 +118,7 @@ export class ApiClient {
 export function failure(status: number, body: unknown, text: string): CliError {
   const parsed = errorBody.safeParse(body);
   const detail = parsed.success ? parsed.data : {};
-  const reason = detail.message ?? (detail.issues?.length ? detail.issues.map((i) => `${i.field || '(request)'}: ${i.message}`).join('; ') : undefined) ?? detail.error ?? (text.trim().slice(0, 200) || 'no details');
+  const reason = detail.message ?? (detail.issues?.length ? issuesText(detail.issues) : undefined) ?? detail.error ?? (text.trim().slice(0, 200) || 'no details');
   switch (status) {
     case 401:
       return new CliError(EXIT.unauthorised, 'not authorised (401): no token, or one the server does not know (revoked?); pass --token or set REFINERY_TOKEN');

@@ -17,6 +17,11 @@ export const errorBody = z.object({
   issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
+/** A 400's field issues as one line: `title: is required; priority: ...`. */
+export function issuesText(issues: ReadonlyArray<{ field: string; message: string }>): string {
+  return issues.map((i) => `${i.field || '(request)'}: ${i.message}`).join('; ');
+}
+
 /** Turns an error answer into the CliError (and exit code) a client wants for it. */
 export type FailureOf = (status: number, body: unknown, text: string) => CliError;
 

@@ -27,7 +27,7 @@ import { HumanInteractionHttpApi } from './infrastructure/http/human-interaction
 import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
 import { PublicAddress } from './infrastructure/links/public-address';
 import { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
-import { NotificationActionLinks } from './infrastructure/web/notification-action-links';
+import { NotificationActionLinks } from './infrastructure/links/notification-action-links';
 import { type HumanInteractionOptions, humanInteractionOptionsSchema } from './human-interaction.options';
 
 export { HUMAN_INTERACTION } from './human-interaction.tokens';

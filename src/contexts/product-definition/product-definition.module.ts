@@ -24,5 +24,3 @@ export function createProductDefinitionModule(options: Partial<ProductDefinition
     bind(PRODUCT_DEFINITION.Context).to(ProductDefinitionContext).inSingletonScope();
   });
 }
-
-export const productDefinitionModule = createProductDefinitionModule();

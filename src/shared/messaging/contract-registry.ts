@@ -30,6 +30,17 @@ function formatIssues(error: z.ZodError, prefix: string): string[] {
   return error.issues.map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`);
 }
 
+/**
+ * A handler's own check of the message it was given: a payload that breaks its contract can never
+ * succeed, so it is refused as non-retryable, naming each field.
+ */
+export function payloadOf<S extends z.ZodType>(contract: MessageContract<S>, message: Envelope): z.output<S> {
+  if (message.type !== contract.type) throw new InvalidMessageError(message.type, [`type: expected ${contract.type}`]);
+  const parsed = contract.schema.safeParse(message.payload);
+  if (!parsed.success) throw new InvalidMessageError(message.type, formatIssues(parsed.error, 'payload'));
+  return parsed.data;
+}
+
 /** Every message that crosses a boundary is checked here, when published and when consumed. */
 export class ContractRegistry {
   private readonly contracts = new Map<string, MessageContract>();

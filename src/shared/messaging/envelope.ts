@@ -32,6 +32,13 @@ export interface Envelope<P = unknown> {
 }
 
 /** What a publisher says; the envelope fields it leaves out are filled by `createEnvelope`. */
+/** A text field of something that may or may not be an envelope (an unchecked publish, a broken body). */
+export function envelopeField(raw: unknown, name: string): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const value: unknown = (raw as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 export interface OutgoingMessage<P = unknown> {
   readonly type: string;
   readonly kind: MessageKind;

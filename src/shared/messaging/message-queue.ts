@@ -55,6 +55,11 @@ export interface ReplayFilter {
   readonly type?: string;
 }
 
+/** Whether a dead letter is one the filter selects (no id and no type select every one). */
+export function matchesReplayFilter(deadLetter: DeadLetter, filter: ReplayFilter): boolean {
+  return (filter.id === undefined || deadLetter.id === filter.id) && (filter.type === undefined || deadLetter.messageType === filter.type);
+}
+
 /** Dead-letter tooling: the same operations on every transport. */
 export interface DeadLetterAdmin {
   listDeadLetters(consumer?: string): Promise<DeadLetter[]>;

@@ -8,6 +8,7 @@ import type { Database } from '../../../src/shared/persistence/data-source';
 import { DEFAULT_ORCHESTRATION_OPTIONS, ORCHESTRATION, orchestrationModule } from '../../../src/contexts/orchestration/orchestration.module';
 import { RepublishOpenTasks, StartValidation, TASK_EVENT_TYPES, TaskCreated } from '../../../src/contexts/task-management/contracts';
 import { openTestDatabase } from '../../support/database';
+import { eventually } from '../../support/eventually';
 import { OrchestrationHarness, T0 } from './support/orchestration.harness';
 import { TaskStory } from './support/task-story.mother';
 
@@ -26,14 +27,6 @@ class RecordingQueue implements MessageQueue {
     return async () => undefined;
   }
   async close(): Promise<void> {}
-}
-
-async function until(condition: () => Promise<boolean>, deadlineMs = 5_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('the orchestration module', () => {
@@ -77,7 +70,7 @@ describe('the orchestration module', () => {
   it('sweeps again every scanIntervalMs until stopped', async () => {
     const scanner = o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, scanIntervalMs: 5 });
     scanner.start();
-    await until(async () => (await o.sent(RepublishOpenTasks.type)).length >= 3);
+    await eventually(async () => expect((await o.sent(RepublishOpenTasks.type)).length).toBeGreaterThanOrEqual(3), { timeoutMs: 5_000 });
     await scanner.stop();
     const swept = (await o.sent(RepublishOpenTasks.type)).length;
     await scanner.sweepOnce();

@@ -2,7 +2,7 @@ import { deterministicId, type OutgoingMessage } from '../../../shared/messaging
 import type { Transaction } from '../../../shared/persistence/unit-of-work';
 import { type HumanAction, PRD_DECISIONS } from '../domain/human-action';
 import { ActionConflictError } from '../domain/human-interaction.errors';
-import { actionsAt, recordHumanAction } from '../infrastructure/persistence/sql-human-actions';
+import { actionsAt, markResent, type RecordedAction, recordHumanAction } from '../infrastructure/persistence/sql-human-actions';
 
 /** One id per task version and action: a re-send is a duplicate task management's inbox drops. */
 export function humanActionId(taskId: string, taskVersion: number, action: HumanAction): string {
@@ -42,4 +42,11 @@ export async function sendHumanAction(
     throw new ActionConflictError(`${ALREADY[action]} for task version ${taskVersion}`);
   }
   return messageId;
+}
+
+/** Sends a recorded command again with its original message id (task management's inbox drops a duplicate). */
+export async function resendHumanAction(tx: Transaction, recorded: RecordedAction): Promise<void> {
+  const { type, kind, key, payload, messageId } = recorded.envelope;
+  tx.outbox.add({ type, kind, key, payload, messageId });
+  await markResent(tx.manager, recorded, tx.now);
 }

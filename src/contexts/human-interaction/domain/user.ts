@@ -1,3 +1,5 @@
+import { NotAllowedError } from './human-interaction.errors';
+
 export const ROLES = ['requester', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -12,9 +14,9 @@ export function hasRole(user: User, role: Role): boolean {
   return user.roles.includes(role);
 }
 
-/** `user:<id>`: how a person appears as the actor of a transition. */
-export function actorOf(user: User): string {
-  return `user:${user.id}`;
+/** Admin operations (tokens, deliveries) refuse everyone else. */
+export function assertIsAdmin(user: User): void {
+  if (!hasRole(user, 'admin')) throw new NotAllowedError(`${user.id} is not an admin`);
 }
 
 /** The people the application layer may look up (the HTTP layer authenticates them). */

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { TaskCreated, TaskSnapshotPublished, TaskStatusChanged, type TaskSnapshot } from '../../task-management/contracts';
+import { TASK_EVENT_TYPES, taskSnapshotSchema, type TaskSnapshot } from '../../task-management/contracts';
 import type { Clock } from '../../../shared/kernel/clock';
 import { SHARED } from '../../../shared/kernel/tokens';
 import type { Envelope } from '../../../shared/messaging/envelope';
@@ -13,8 +13,8 @@ import type { TaskProjectionRepository } from './task-projection.repository';
 
 export const TASK_EVENTS_CONSUMER = 'orchestration.task-events';
 
-const SNAPSHOT_EVENTS = [TaskCreated, TaskStatusChanged, TaskSnapshotPublished] as const;
-export const PROJECTED_EVENT_TYPES: readonly string[] = SNAPSHOT_EVENTS.map((contract) => contract.type);
+/** Every task event carries the whole snapshot, so one reaction serves them all. */
+export const PROJECTED_EVENT_TYPES: readonly string[] = TASK_EVENT_TYPES;
 
 /**
  * Keeps the projection current from task events and drives the task at once (the event "kick"),
@@ -35,9 +35,8 @@ export class ProjectTaskOnTaskEvent {
   async handle(event: Envelope): Promise<void> {
     const snapshot = parseSnapshot(event);
     await this.unitOfWork.handleOnce(TASK_EVENTS_CONSUMER, event, async (tx) => {
-      await this.projections.apply(tx, projectSnapshot(snapshot));
       // Drive from the stored row, not the snapshot: after a stale snapshot it is the newer state.
-      const task = await this.projections.lock(tx, snapshot.taskId);
+      const task = (await this.projections.apply(tx, projectSnapshot(snapshot))) ?? (await this.projections.lock(tx, snapshot.taskId));
       if (!task) return;
       const outcome = await this.driver.drive(tx, task, this.clock.now());
       const again = outcome.driven ? null : reannouncementStep(task, snapshot.version);
@@ -47,7 +46,6 @@ export class ProjectTaskOnTaskEvent {
 }
 
 function parseSnapshot(event: Envelope): TaskSnapshot {
-  const contract = SNAPSHOT_EVENTS.find((candidate) => candidate.type === event.type);
-  if (!contract) throw new InvalidMessageError(event.type, [`type: ${TASK_EVENTS_CONSUMER} does not handle ${event.type}`]);
-  return contract.schema.parse(event.payload);
+  if (!PROJECTED_EVENT_TYPES.includes(event.type)) throw new InvalidMessageError(event.type, [`type: ${TASK_EVENTS_CONSUMER} does not handle ${event.type}`]);
+  return taskSnapshotSchema.parse(event.payload);
 }

@@ -17,8 +17,11 @@ export interface DriveBookkeeping {
 
 /** Orchestration's projection of tasks. Every method runs in the caller's transaction. */
 export interface TaskProjectionRepository {
-  /** Stores the task unless the stored version is the same or newer; true when it was stored. */
-  apply(tx: Transaction, task: ProjectedTask): Promise<boolean>;
+  /**
+   * Stores the task unless the stored version is the same or newer. Returns the stored row, locked
+   * until the transaction ends, or null when it kept the row it had (`lock` reads that one).
+   */
+  apply(tx: Transaction, task: ProjectedTask): Promise<TaskProjection | null>;
   /** The task's row, locked until the transaction ends. */
   lock(tx: Transaction, taskId: string): Promise<TaskProjection | null>;
   /**

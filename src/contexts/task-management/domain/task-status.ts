@@ -1,4 +1,4 @@
-import { TASK_STATUSES, TERMINAL_STATUSES, type TaskStatus } from '../contracts';
+import { TASK_STATUSES, type TaskStatus } from '../contracts';
 
 export { TASK_STATUSES, type TaskStatus };
 
@@ -32,8 +32,4 @@ export const TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = 
 
 function canMoveFrom(move: { readonly from: readonly TaskStatus[] }, from: TaskStatus): boolean {
   return move.from.includes(from);
-}
-
-export function isTerminal(status: TaskStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
 }

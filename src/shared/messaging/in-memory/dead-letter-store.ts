@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors';
-import type { DeadLetter, ReplayFilter } from '../message-queue';
+import { type DeadLetter, matchesReplayFilter, type ReplayFilter } from '../message-queue';
 import type { QueuedMessage } from './queued-message';
-
-function matches(deadLetter: DeadLetter, filter: ReplayFilter): boolean {
-  return (filter.id === undefined || deadLetter.id === filter.id) && (filter.type === undefined || deadLetter.messageType === filter.type);
-}
 
 /** One dead-letter queue per consumer, oldest first. */
 export class DeadLetterStore {
@@ -38,10 +34,10 @@ export class DeadLetterStore {
   /** Removes and returns the matching dead letters of `consumer`. */
   take(consumer: string, filter: ReplayFilter = {}): DeadLetter[] {
     const list = this.byConsumer.get(consumer) ?? [];
-    const taken = list.filter((d) => matches(d, filter));
+    const taken = list.filter((d) => matchesReplayFilter(d, filter));
     this.byConsumer.set(
       consumer,
-      list.filter((d) => !matches(d, filter)),
+      list.filter((d) => !matchesReplayFilter(d, filter)),
     );
     return taken;
   }

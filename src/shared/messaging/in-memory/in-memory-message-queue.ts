@@ -1,6 +1,5 @@
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope, MessageKind } from '../envelope';
-import { InvalidMessageError } from '../errors';
 import {
   DEFAULT_RETRY_POLICY,
   type DeadLetter,
@@ -14,6 +13,7 @@ import {
   type Subscription,
   type Unsubscribe,
 } from '../message-queue';
+import { checkPublish } from '../transport-rules';
 import { ConsumerQueue, type DeliveryDeps } from './consumer-queue';
 import { DeadLetterStore } from './dead-letter-store';
 import { DeliveryObservers } from '../delivery-observers';
@@ -130,12 +130,7 @@ export class InMemoryMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
 
   private async publish(kind: MessageKind, raw: unknown, options: PublishOptions | undefined, check: boolean): Promise<void> {
     this.assertOpen();
-    if (check) {
-      const envelope = this.options.registry.validate(raw);
-      if (envelope.kind !== kind) {
-        throw new InvalidMessageError(envelope.type, [`kind: ${envelope.type} is a ${envelope.kind}; publish it with publish${envelope.kind === 'event' ? 'Event' : 'Command'}`]);
-      }
-    }
+    if (check) checkPublish(this.options.registry, kind, raw);
     const message = queuedMessage(++this.seq, toWire(raw));
     const delayMs = options?.delayMs ?? 0;
     if (delayMs > 0) this.work.schedule(() => this.route(kind, message), delayMs);

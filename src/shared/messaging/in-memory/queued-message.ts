@@ -1,3 +1,5 @@
+import { envelopeField } from '../envelope';
+
 /** One consumer's copy of a message. The raw form is what travelled, as JSON would carry it. */
 export interface QueuedMessage {
   /** Publish order, across the whole transport. */
@@ -11,12 +13,6 @@ export interface QueuedMessage {
   firstFailedAt: string | undefined;
 }
 
-function field(raw: unknown, name: string): string | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const value: unknown = (raw as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** Copies the message the way a wire would: a handler can never mutate what another consumer gets. */
 export function toWire(raw: unknown): unknown {
   const json = JSON.stringify(raw);
@@ -24,7 +20,7 @@ export function toWire(raw: unknown): unknown {
 }
 
 export function queuedMessage(seq: number, raw: unknown): QueuedMessage {
-  return { seq, raw, type: field(raw, 'type') ?? '', key: field(raw, 'key'), attempts: 0, firstFailedAt: undefined };
+  return { seq, raw, type: envelopeField(raw, 'type') ?? '', key: envelopeField(raw, 'key'), attempts: 0, firstFailedAt: undefined };
 }
 
 /** Another consumer's (or a duplicate's) independent copy: its own delivery count. */

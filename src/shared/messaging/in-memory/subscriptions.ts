@@ -1,6 +1,7 @@
 import type { ContractRegistry } from '../contract-registry';
 import type { MessageKind } from '../envelope';
 import type { Subscription, Unsubscribe } from '../message-queue';
+import { checkSubscription } from '../transport-rules';
 import type { ConsumerQueue } from './consumer-queue';
 import type { QueuedMessage } from './queued-message';
 
@@ -22,7 +23,7 @@ export class Subscriptions {
   ) {}
 
   subscribe(kind: MessageKind, subscription: Subscription, enqueue: Enqueue): Unsubscribe {
-    this.check(kind, subscription);
+    checkSubscription(this.registry, kind, subscription, this.commandOwners);
     const queue = this.consumerQueues.get(subscription.consumer) ?? this.createQueue(subscription.consumer);
     this.consumerQueues.set(subscription.consumer, queue);
     queue.bind(subscription.types);
@@ -52,20 +53,5 @@ export class Subscriptions {
 
   queues(): ConsumerQueue[] {
     return [...this.consumerQueues.values()];
-  }
-
-  private check(kind: MessageKind, { consumer, types }: Subscription): void {
-    if (consumer.trim() === '') throw new Error('a subscription needs a consumer name');
-    if (types.length === 0) throw new Error(`consumer ${consumer} subscribes to no message types`);
-    const method = kind === 'event' ? 'subscribeToEvents' : 'subscribeToCommands';
-    for (const type of types) {
-      const actual = this.registry.kindOf(type);
-      if (actual === undefined) throw new Error(`consumer ${consumer} cannot subscribe to ${type}: no contract is registered for it`);
-      if (actual !== kind) throw new Error(`consumer ${consumer} cannot subscribe to ${type} with ${method}: it is a ${actual}`);
-      const owner = this.commandOwners.get(type);
-      if (kind === 'command' && owner !== undefined && owner !== consumer) {
-        throw new Error(`command ${type} is already handled by consumer ${owner}; a command has exactly one handling consumer, so ${consumer} cannot subscribe to it`);
-      }
-    }
   }
 }

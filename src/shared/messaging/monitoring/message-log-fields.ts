@@ -1,3 +1,5 @@
+import { envelopeField } from '../envelope';
+
 /** The ids that let one follow a message through the logs of every process it touched. */
 export interface MessageLogFields {
   readonly messageId?: string;
@@ -11,10 +13,9 @@ export interface MessageLogFields {
 export function messageLogFields(message: unknown): MessageLogFields {
   if (typeof message !== 'object' || message === null) return {};
   const m = message as Record<string, unknown>;
-  const text = (name: string): string | undefined => (typeof m[name] === 'string' ? (m[name] as string) : undefined);
   const fields: Record<string, string | null> = {};
   for (const name of ['messageId', 'correlationId', 'type', 'key'] as const) {
-    const value = text(name);
+    const value = envelopeField(m, name);
     if (value !== undefined) fields[name] = value;
   }
   if (m['causationId'] === null || typeof m['causationId'] === 'string') fields['causationId'] = m['causationId'];

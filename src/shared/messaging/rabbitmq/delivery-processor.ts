@@ -60,12 +60,15 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 export class DeliveryProcessor {
   constructor(private readonly deps: DeliveryProcessorDeps) {}
 
-  /** Never rejects. Runs the handler synchronously up to its first await, so arrival order holds. */
-  async process(message: Message, context: DeliveryContext): Promise<void> {
+  /**
+   * Never rejects. Runs the handler synchronously up to its first await, so arrival order holds.
+   * `body` is `parseBody(message.content)`: the consumer parsed it already, for the ordering key.
+   */
+  async process(message: Message, body: unknown, context: DeliveryContext): Promise<void> {
     let attempt = attemptOf(message);
     let envelope: Envelope;
     try {
-      envelope = this.deps.registry.validate(parseBody(message.content));
+      envelope = this.deps.registry.validate(body);
     } catch (error) {
       await this.deadLetter(message, context, error, attempt, undefined);
       return;

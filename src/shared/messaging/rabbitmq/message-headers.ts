@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, Options } from 'amqplib';
 import { z } from 'zod';
+import { envelopeField } from '../envelope';
 import type { DeadLetter } from '../message-queue';
 
 export const HEADER = {
@@ -32,14 +33,9 @@ export function headerText(message: Message, name: string): string | undefined {
 }
 
 /** The ordering key: from the body (first publishes carry no headers), or an older copy's header. */
-export function orderingKeyOf(message: Message): string | undefined {
-  try {
-    const key = (JSON.parse(message.content.toString('utf8')) as { key?: unknown } | null)?.key;
-    if (typeof key === 'string' && key.length > 0) return key;
-  } catch {
-    // Not JSON: the processor dead-letters it; it needs no ordering.
-  }
-  return headerText(message, HEADER.key);
+export function orderingKeyOf(message: Message, body: unknown): string | undefined {
+  const key = envelopeField(body, 'key');
+  return key !== undefined && key.length > 0 ? key : headerText(message, HEADER.key);
 }
 
 /**
@@ -108,8 +104,7 @@ export function parseBody(content: Buffer): unknown {
 
 export function typeOf(message: Message, body: unknown): string {
   if (typeof message.properties.type === 'string') return message.properties.type;
-  const type = typeof body === 'object' && body !== null ? (body as { type?: unknown }).type : undefined;
-  return typeof type === 'string' ? type : '';
+  return envelopeField(body, 'type') ?? '';
 }
 
 /** Reads a message of a dead-letter queue back into the transport-neutral form. */
@@ -130,18 +125,12 @@ export function toDeadLetter(consumer: string, message: Message): DeadLetter {
   };
 }
 
-function field(raw: unknown, name: string): string | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const value: unknown = (raw as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** AMQP properties of a first publish, read from the envelope (or whatever an unchecked publish sends). */
 export function envelopeProperties(raw: unknown): Options.Publish {
-  const occurredAt = Date.parse(field(raw, 'occurredAt') ?? '');
-  const messageId = field(raw, 'messageId');
-  const correlationId = field(raw, 'correlationId');
-  const type = field(raw, 'type');
+  const occurredAt = Date.parse(envelopeField(raw, 'occurredAt') ?? '');
+  const messageId = envelopeField(raw, 'messageId');
+  const correlationId = envelopeField(raw, 'correlationId');
+  const type = envelopeField(raw, 'type');
   return {
     persistent: true,
     contentType: 'application/json',

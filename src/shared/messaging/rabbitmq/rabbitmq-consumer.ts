@@ -6,7 +6,7 @@ import type { Subscription } from '../message-queue';
 import { ConsumerChannel } from './consumer-channel';
 import type { DeliveryProcessor } from './delivery-processor';
 import type { KeySerializer } from './key-serializer';
-import { orderingKeyOf } from './message-headers';
+import { orderingKeyOf, parseBody } from './message-headers';
 import type { RabbitMqConnection } from './rabbitmq-connection';
 import type { ConsumerQueues, RabbitMqTopology } from './rabbitmq-topology';
 
@@ -135,14 +135,15 @@ export class RabbitMqConsumer {
         retryInProcess: this.subscription.orderedByKey === true,
         signal: this.stopping.signal,
       };
-      const key = this.subscription.orderedByKey ? orderingKeyOf(message) : undefined;
+      const body = parseBody(message.content);
+      const key = this.subscription.orderedByKey ? orderingKeyOf(message, body) : undefined;
       const delivery =
         key === undefined
-          ? this.deps.processor.process(message, context)
+          ? this.deps.processor.process(message, body, context)
           : this.deps.keys.run(key, async () => {
               // Stopped or lost the channel while queued behind its key: the broker redelivers it.
               if (this.stopping.signal.aborted || !channel.isOpen()) return;
-              await this.deps.processor.process(message, context);
+              await this.deps.processor.process(message, body, context);
             });
       this.inFlight.add(delivery);
       void delivery.finally(() => this.inFlight.delete(delivery));

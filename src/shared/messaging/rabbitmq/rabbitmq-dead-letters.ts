@@ -1,6 +1,6 @@
 import type { Channel, GetMessage } from 'amqplib';
 import { RetryableError } from '../errors';
-import type { DeadLetter, ReplayFilter } from '../message-queue';
+import { type DeadLetter, matchesReplayFilter, type ReplayFilter } from '../message-queue';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { copyProperties, toDeadLetter } from './message-headers';
 import type { RabbitMqConnection } from './rabbitmq-connection';
@@ -12,10 +12,6 @@ export interface RabbitMqDeadLettersDeps {
   readonly topology: RabbitMqTopology;
   /** The consumers `listDeadLetters()` looks at when given none: AMQP cannot list queues. */
   readonly knownConsumers: () => readonly string[];
-}
-
-function matches(deadLetter: DeadLetter, filter: ReplayFilter): boolean {
-  return (filter.id === undefined || deadLetter.id === filter.id) && (filter.type === undefined || deadLetter.messageType === filter.type);
 }
 
 function isNotFound(error: unknown): boolean {
@@ -43,7 +39,7 @@ export class RabbitMqDeadLetters {
     return this.withDeadLetters(consumer, async (messages, channel) => {
       let replayed = 0;
       for (const message of messages) {
-        if (!matches(toDeadLetter(consumer, message), filter)) continue;
+        if (!matchesReplayFilter(toDeadLetter(consumer, message), filter)) continue;
         // A replay is a fresh start: the failure headers go, so the attempts count from 1 again.
         await this.deps.publisher.publish({ exchange: '', routingKey: work, content: message.content, properties: copyProperties(message, {}, true), mandatory: true });
         channel.ack(message);
@@ -55,7 +51,7 @@ export class RabbitMqDeadLetters {
 
   async purge(consumer: string, filter: ReplayFilter = {}): Promise<number> {
     return this.withDeadLetters(consumer, async (messages, channel) => {
-      const doomed = messages.filter((message) => matches(toDeadLetter(consumer, message), filter));
+      const doomed = messages.filter((message) => matchesReplayFilter(toDeadLetter(consumer, message), filter));
       for (const message of doomed) channel.ack(message);
       return doomed.length;
     });

@@ -1,7 +1,6 @@
 import { silentLogger, type Logger } from '../../logging/logger';
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope, MessageKind } from '../envelope';
-import { InvalidMessageError } from '../errors';
 import { DeliveryObservers } from '../delivery-observers';
 import {
   DEFAULT_RETRY_POLICY,
@@ -16,6 +15,7 @@ import {
   type Subscription,
   type Unsubscribe,
 } from '../message-queue';
+import { checkPublish } from '../transport-rules';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { DeliveryProcessor } from './delivery-processor';
 import { envelopeProperties } from './message-headers';
@@ -170,12 +170,7 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
 
   private async publish(kind: MessageKind, raw: unknown, options: PublishOptions | undefined, check: boolean): Promise<void> {
     this.assertOpen();
-    if (check) {
-      const envelope = this.options.registry.validate(raw);
-      if (envelope.kind !== kind) {
-        throw new InvalidMessageError(envelope.type, [`kind: ${envelope.type} is a ${envelope.kind}; publish it with publish${envelope.kind === 'event' ? 'Event' : 'Command'}`]);
-      }
-    }
+    if (check) checkPublish(this.options.registry, kind, raw);
     // Only the very first publish waits for a connection; later ones fail fast while it is down.
     if (!this.connectedOnce) await this.start();
     const properties = envelopeProperties(raw);

@@ -1,9 +1,9 @@
 import type { ContractRegistry } from '../contract-registry';
 import type { MessageKind } from '../envelope';
 import type { Subscription, Unsubscribe } from '../message-queue';
+import { checkSubscription } from '../transport-rules';
 import { KeySerializer } from './key-serializer';
 import { RabbitMqConsumer, type RabbitMqConsumerDeps } from './rabbitmq-consumer';
-import { checkSubscription } from './subscription-rules';
 
 export type SharedConsumerDeps = Omit<RabbitMqConsumerDeps, 'keys'>;
 

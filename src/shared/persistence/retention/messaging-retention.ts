@@ -27,6 +27,7 @@ export interface Purged {
  */
 export class MessagingRetention {
   private running = false;
+  private stopping = false;
   private loop: Promise<void> | undefined;
   private readonly alarm = new Alarm();
 
@@ -45,12 +46,14 @@ export class MessagingRetention {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.alarm.ring();
     await this.loop;
   }
 
   /** Deletes everything past retention, a batch per statement, and says how much went. */
   async purgeOnce(): Promise<Purged> {
+    if (this.options.keepForMs === 0) return { outbox: 0, inbox: 0 };
     const before = new Date(this.clock.now().getTime() - this.options.keepForMs);
     const outbox = await this.drain(
       `DELETE FROM messaging.outbox WHERE id IN (
@@ -71,19 +74,21 @@ export class MessagingRetention {
     for (;;) {
       const { affected } = await execute(this.dataSource.manager, sql, [before, this.options.batchSize]);
       total += affected;
-      if (affected < this.options.batchSize || (!this.running && this.loop !== undefined)) return total;
+      if (affected < this.options.batchSize || this.stopping) return total;
     }
   }
 
+  // Sleeps first: start-up has enough to do, and nothing is urgent about deleting old rows.
   private async run(): Promise<void> {
-    while (this.running) {
+    for (;;) {
+      await this.alarm.sleep(this.options.intervalMs);
+      if (!this.running) return;
       try {
         const purged = await this.purgeOnce();
         if (purged.outbox + purged.inbox > 0) this.logger.info({ ...purged, keepForMs: this.options.keepForMs }, 'retention: deleted old outbox and inbox rows');
       } catch (error) {
         this.logger.error({ err: error }, 'retention sweep failed; the next sweep tries again');
       }
-      await this.alarm.sleep(this.options.intervalMs);
     }
   }
 }

@@ -9,6 +9,7 @@ import type { UserDirectory } from '../../../../src/contexts/human-interaction/d
 import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
+import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
 import { saveUserChannels } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-user-channels';
 import { applySnapshot } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-task-views';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
@@ -79,7 +80,7 @@ describe('notification deliveries', () => {
       silentLogger(),
       OPTIONS,
       channels,
-      new DeliveryContentBuilder(db.dataSource, new PublicAddress(OPTIONS), new ActionLinkSigner(TEST_LINK_SECRET), directory, OPTIONS),
+      new DeliveryContentBuilder(db.dataSource, new PublicAddress(OPTIONS), new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(OPTIONS), OPTIONS), directory),
       { record: (channel, outcome) => void outcomes.push([channel, outcome]) },
     );
 

@@ -11,6 +11,7 @@ import type { UserDirectory } from '../../../../src/contexts/human-interaction/d
 import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
+import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
 import { applySnapshot } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-task-views';
 import { saveUserChannels } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-user-channels';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
@@ -147,7 +148,7 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
         logger,
         options,
         [email, webhook],
-        new DeliveryContentBuilder(db.dataSource, new PublicAddress(options), new ActionLinkSigner(TEST_LINK_SECRET), directory, options),
+        new DeliveryContentBuilder(db.dataSource, new PublicAddress(options), new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(options), options), directory),
         { record: (channel, outcome) => void outcomes.push([channel, outcome]) },
       );
       expect(await worker.deliverDue()).toBe(2);

@@ -20,7 +20,7 @@ import { SendNotificationHandler } from '../../../../src/contexts/human-interact
 import { SubmitRequest } from '../../../../src/contexts/human-interaction/application/submit-request/submit-request.service';
 import { SyncTaskViewOnTaskEvent } from '../../../../src/contexts/human-interaction/application/sync-task-view/sync-task-view-on-task-event.handler';
 import { TaskViewChanges } from '../../../../src/contexts/human-interaction/application/task-view-changes';
-import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/web/notification-action-links';
+import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
 import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
@@ -67,6 +67,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
   const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
   const directory = new ConfiguredUserDirectory({ users, linkSecret: TEST_LINK_SECRET }, new IssuedTokenVerifier(db.dataSource, clock));
   const publicAddress = new PublicAddress({ users, linkSecret: TEST_LINK_SECRET });
+  const notificationLinks = new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, { users, linkSecret: TEST_LINK_SECRET });
   const taskViewChanges = new TaskViewChanges();
   const api = new HumanInteractionHttpApi(
     directory,
@@ -79,7 +80,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     silentLogger(),
     new ApiTokens(db.dataSource, clock, directory),
     new ChannelPreferences(db.dataSource, clock, { users, linkSecret: TEST_LINK_SECRET }),
-    new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, { users, linkSecret: TEST_LINK_SECRET }),
+    notificationLinks,
     // No channel configured here: a retry has no worker to wake.
     new DeliveryAdmin(db.dataSource, clock, { kick: () => undefined }),
   );
@@ -104,7 +105,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
       silentLogger(),
       { users, linkSecret: TEST_LINK_SECRET },
       [],
-      new DeliveryContentBuilder(db.dataSource, new PublicAddress({ users, linkSecret: TEST_LINK_SECRET }), new ActionLinkSigner(TEST_LINK_SECRET), directory, { users, linkSecret: TEST_LINK_SECRET }),
+      new DeliveryContentBuilder(db.dataSource, new PublicAddress({ users, linkSecret: TEST_LINK_SECRET }), notificationLinks, directory),
       deliveryOutcomesFor(undefined),
     ),
     resender: new ResendUnconfirmedRequests(unitOfWork),

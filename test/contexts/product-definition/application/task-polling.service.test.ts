@@ -5,6 +5,7 @@ import { postgresRepositories } from '../../../../src/contexts/product-definitio
 import { FailTask, RequestClarification, SubmitPrd, type TaskPriority, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
 import { message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../src/shared/messaging/envelope';
+import { eventually } from '../../../support/eventually';
 import { DATABASE_START_MS, type Harness, openHarness, ScriptedAgent } from '../support/harness';
 import { aPrdDocument } from '../support/prd.mother';
 import { TaskStory } from '../support/task-story.mother';
@@ -14,6 +15,9 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/** The poller has claimed its item and is waiting on the agent. */
+const agentCalled = (agent: ScriptedAgent) => eventually(() => expect(agent.calls.length).toBeGreaterThan(0));
 
 const questions: Assessment = { kind: 'questions', questions: ['Who will use it?'] };
 const outcomeId = (story: TaskStory) => deterministicId('pd-outcome', story.taskId, story.version);
@@ -116,7 +120,7 @@ describe('TaskPollingService', () => {
     const second = h.poller(agent, { leaseMs: 60_000 });
 
     const firstPoll = first.pollOnce('poller-A');
-    while (agent.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await agentCalled(agent);
     expect(await second.pollOnce('poller-B')).toBe(false); // the lease still holds
     h.clock.advance(60_001);
     expect(await second.pollOnce('poller-B')).toBe(true);
@@ -132,7 +136,7 @@ describe('TaskPollingService', () => {
     const slow = deferred<Assessment>();
     const agent = new ScriptedAgent(() => slow.promise);
     const poll = h.poller(agent).pollOnce('poller-1');
-    while (agent.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await agentCalled(agent);
 
     await h.deliver(story.cancel().snapshot());
     slow.resolve(questions);
@@ -152,7 +156,7 @@ describe('TaskPollingService', () => {
     const story = TaskStory.of().startValidation();
 
     await handler.handle(createEnvelope(message(TaskStatusChanged, story.taskId, story.snapshot())));
-    while (agent.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await agentCalled(agent);
     let stopped = false;
     const stopping = poller.stop().then(() => (stopped = true));
     for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));

@@ -10,7 +10,7 @@ import { pendingQuestions, type TaskView } from '../../domain/task-view';
 import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ActionLinkSigner } from '../../infrastructure/links/action-link-signer';
-import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { findPrdView } from '../../infrastructure/persistence/sql-prd-views';
 import { markTaskNotificationsRead } from '../../infrastructure/persistence/sql-notifications';
 import { findTaskView, lockTaskView } from '../../infrastructure/persistence/sql-task-views';
 import { findLinkUse, recordLinkUse } from '../../infrastructure/persistence/sql-used-action-links';
@@ -117,20 +117,21 @@ export class ActOnLink {
     const refusal = notAllowed(claims, user, view) ?? superseded(claims, view);
     if (refusal || !user) return refusal ?? refused('not-allowed', 'This link belongs to nobody Refinery knows.', claims.taskId);
     const questions = claims.action === 'answer' ? pendingQuestions(view) : [];
-    const prd = claims.prdVersion === null ? undefined : (await listPrdViews(manager, claims.taskId)).find((p) => p.prdVersion === claims.prdVersion);
+    const prd = claims.prdVersion === null ? undefined : await findPrdView(manager, claims.taskId, claims.prdVersion);
     return { ok: true, target: { claims, user, view, questions, prd: prd ? { version: prd.prdVersion, document: prd.document } : null } };
   }
 
+  /** The target's view was row-locked by `examine` in this transaction: acted on as read. */
   private perform(tx: Transaction, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
-    const { claims, user } = target;
+    const { claims, user, view } = target;
     if (claims.action === 'answer') {
       const answers = answersFor(target.questions, input.answers ?? []);
-      return answerClarificationIn(tx, user, claims.taskId, answers);
+      return answerClarificationIn(tx, user, view, answers);
     }
     const prdVersion = claims.prdVersion ?? undefined;
-    if (claims.action === 'approve') return decidePrdIn(tx, user, claims.taskId, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
+    if (claims.action === 'approve') return decidePrdIn(tx, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
     const feedback = requiredText(input.feedback, 'feedback', 'Say what the next version should change.');
-    return decidePrdIn(tx, user, claims.taskId, { decision: 'reject', feedback, ...(prdVersion ? { prdVersion } : {}) });
+    return decidePrdIn(tx, user, view, { decision: 'reject', feedback, ...(prdVersion ? { prdVersion } : {}) });
   }
 }
 

@@ -3,18 +3,18 @@ import { message } from '../../../../shared/messaging/contract-registry';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { type ClarificationAnswer, ProvideClarification } from '../../../task-management/contracts';
-import { assertAnswersFit, assertIsRequester } from '../../domain/task-view';
+import { assertAnswersFit, assertIsRequester, type TaskView } from '../../domain/task-view';
 import type { User } from '../../domain/user';
 import { sendHumanAction } from '../human-action.sender';
 import { lockedTaskView } from '../locked-task-view';
 import type { ActionAccepted } from '../action-accepted';
 
 /**
- * The answer inside a transaction the caller owns (a signed link records its use in the same one).
- * Locks the task view row first.
+ * The answer inside a transaction the caller owns (a signed link records its use in the same one),
+ * on the task view the caller row-locked in it (see lockedTaskView).
  */
-export async function answerClarificationIn(tx: Transaction, requester: User, taskId: string, answers: readonly ClarificationAnswer[]): Promise<ActionAccepted> {
-  const view = await lockedTaskView(tx, taskId);
+export async function answerClarificationIn(tx: Transaction, requester: User, view: TaskView, answers: readonly ClarificationAnswer[]): Promise<ActionAccepted> {
+  const { taskId } = view;
   assertIsRequester(view, requester);
   assertAnswersFit(view, answers);
   const command = message(ProvideClarification, taskId, { taskId, userId: requester.id, answers: [...answers], expectedVersion: view.version });
@@ -28,6 +28,6 @@ export class AnswerClarification {
   constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
 
   execute(requester: User, taskId: string, answers: readonly ClarificationAnswer[]): Promise<ActionAccepted> {
-    return this.unitOfWork.run((tx) => answerClarificationIn(tx, requester, taskId, answers));
+    return this.unitOfWork.run(async (tx) => answerClarificationIn(tx, requester, await lockedTaskView(tx, taskId), answers));
   }
 }

@@ -3,8 +3,8 @@ import { inject, injectable } from 'inversify';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import { InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
-import { hasRole, type User, type UserDirectory } from '../../domain/user';
+import { InvalidRequestError } from '../../domain/human-interaction.errors';
+import { assertIsAdmin, type User, type UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { type ApiTokenRecord, insertApiToken, listApiTokens, revokeApiToken } from '../../infrastructure/persistence/sql-api-tokens';
 import { generateApiToken, sha256Hex } from './api-token-secret';
@@ -16,10 +16,6 @@ export type ApiToken = ApiTokenRecord;
 /** What an admin gets back once, at issue time: the only moment the token itself exists. */
 export interface IssuedApiToken extends ApiToken {
   readonly token: string;
-}
-
-function assertAdmin(user: User): void {
-  if (!hasRole(user, 'admin')) throw new NotAllowedError(`${user.id} is not an admin`);
 }
 
 /**
@@ -36,7 +32,7 @@ export class ApiTokens {
   ) {}
 
   async issue(admin: User, input: { readonly userId: string; readonly label: string }): Promise<IssuedApiToken> {
-    assertAdmin(admin);
+    assertIsAdmin(admin);
     if (!this.users.findById(input.userId)) throw new InvalidRequestError([{ field: 'userId', message: `${input.userId} is not a configured user` }]);
     const token = generateApiToken();
     const record = { id: randomUUID(), userId: input.userId, label: input.label, createdAt: this.clock.now() };
@@ -45,13 +41,13 @@ export class ApiTokens {
   }
 
   list(admin: User): Promise<ApiToken[]> {
-    assertAdmin(admin);
+    assertIsAdmin(admin);
     return listApiTokens(this.dataSource.manager, LIST_LIMIT);
   }
 
   /** Undefined when no token has this id; revoking twice keeps the first revocation time. */
   revoke(admin: User, id: string): Promise<ApiToken | undefined> {
-    assertAdmin(admin);
+    assertIsAdmin(admin);
     return revokeApiToken(this.dataSource.manager, id, this.clock.now());
   }
 }

@@ -3,7 +3,7 @@ import { message } from '../../../../shared/messaging/contract-registry';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { ApprovePrd, RejectPrd } from '../../../task-management/contracts';
-import { assertIsApprover, prdVersionToDecide } from '../../domain/task-view';
+import { assertIsApprover, prdVersionToDecide, type TaskView } from '../../domain/task-view';
 import type { User } from '../../domain/user';
 import type { ActionAccepted } from '../action-accepted';
 import { sendHumanAction } from '../human-action.sender';
@@ -13,10 +13,10 @@ export type PrdDecision = { readonly decision: 'approve'; readonly prdVersion?: 
 
 /**
  * The decision inside a transaction the caller owns (a signed link records its use in the same
- * one). Locks the task view row first.
+ * one), on the task view the caller row-locked in it (see lockedTaskView).
  */
-export async function decidePrdIn(tx: Transaction, approver: User, taskId: string, decision: PrdDecision): Promise<ActionAccepted> {
-  const view = await lockedTaskView(tx, taskId);
+export async function decidePrdIn(tx: Transaction, approver: User, view: TaskView, decision: PrdDecision): Promise<ActionAccepted> {
+  const { taskId } = view;
   assertIsApprover(view, approver);
   const prdVersion = prdVersionToDecide(view, decision.prdVersion);
   const base = { taskId, userId: approver.id, prdVersion };
@@ -33,6 +33,6 @@ export class DecidePrd {
   constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
 
   execute(approver: User, taskId: string, decision: PrdDecision): Promise<ActionAccepted> {
-    return this.unitOfWork.run((tx) => decidePrdIn(tx, approver, taskId, decision));
+    return this.unitOfWork.run(async (tx) => decidePrdIn(tx, approver, await lockedTaskView(tx, taskId), decision));
   }
 }

@@ -1,15 +1,14 @@
 import { inject, injectable } from 'inversify';
 import type { DataSource } from 'typeorm';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import { actionsFor, linkClaimsFor } from '../../domain/action-link';
 import type { Notification } from '../../domain/notification';
 import type { UserDirectory } from '../../domain/user';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { type ActionLinkSigner, actionLinkUrl } from '../../infrastructure/links/action-link-signer';
+import { actionLinkUrl } from '../../infrastructure/links/action-link-signer';
 import type { PublicAddress } from '../../infrastructure/links/public-address';
-import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
+import { findPrdView } from '../../infrastructure/persistence/sql-prd-views';
 import { findTaskView } from '../../infrastructure/persistence/sql-task-views';
+import type { NotificationActionLinks } from '../../infrastructure/links/notification-action-links';
 import { type DeliveryContent, headlineFor, summarisePrd } from './delivery-content';
 
 /**
@@ -18,17 +17,13 @@ import { type DeliveryContent, headlineFor, summarisePrd } from './delivery-cont
  */
 @injectable()
 export class DeliveryContentBuilder {
-  private readonly linkTtlMs: number;
-
   constructor(
     @inject(SHARED.DataSource) private readonly dataSource: DataSource,
     @inject(HUMAN_INTERACTION.PublicAddress) private readonly publicAddress: PublicAddress,
-    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
+    // The same tokens the in-app inbox and the JSON API show: one link per notification and action.
+    @inject(HUMAN_INTERACTION.NotificationLinks) private readonly links: NotificationActionLinks,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
-    @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
-  ) {
-    this.linkTtlMs = humanInteractionOptionsSchema.parse(options).linkTtlMs;
-  }
+  ) {}
 
   /** Links need the public address, known once the service listens (or from PUBLIC_URL). */
   ready(): boolean {
@@ -40,9 +35,8 @@ export class DeliveryContentBuilder {
     const view = await findTaskView(manager, n.taskId);
     // The notification was created only once the view had caught up, so this is a broken invariant.
     if (!view) throw new Error(`task ${n.taskId} has no view to describe notification ${n.id}`);
-    const prd = n.prdVersion === null ? undefined : (await listPrdViews(manager, n.taskId)).find((p) => p.prdVersion === n.prdVersion);
+    const prd = n.prdVersion === null ? undefined : await findPrdView(manager, n.taskId, n.prdVersion);
     const base = this.publicAddress.get();
-    const source = { notificationId: n.id, recipientId: n.recipientId, taskId: n.taskId, taskVersion: n.taskVersion, prdVersion: n.prdVersion, createdAt: n.createdAt };
     return {
       notificationId: n.id,
       kind: n.kind,
@@ -54,7 +48,7 @@ export class DeliveryContentBuilder {
       prdVersion: n.prdVersion,
       questions: n.questions ?? [],
       prd: prd ? summarisePrd(prd.prdVersion, prd.document) : null,
-      links: actionsFor(n.kind).map((action) => ({ action, url: actionLinkUrl(base, this.signer.sign(linkClaimsFor(source, action, this.linkTtlMs))) })),
+      links: this.links.tokensFor(n).map(({ action, token }) => ({ action, url: actionLinkUrl(base, token) })),
       taskUrl: `${base}/inbox/tasks/${encodeURIComponent(n.taskId)}`,
     };
   }

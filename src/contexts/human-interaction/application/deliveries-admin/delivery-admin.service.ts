@@ -2,8 +2,8 @@ import { inject, injectable } from 'inversify';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import { ActionConflictError, NotAllowedError } from '../../domain/human-interaction.errors';
-import { hasRole, type User } from '../../domain/user';
+import { ActionConflictError } from '../../domain/human-interaction.errors';
+import { assertIsAdmin, type User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import {
   type DeliveryRecord,
@@ -28,10 +28,6 @@ export interface DeliveryWaker {
   kick(): void;
 }
 
-function assertAdmin(user: User): void {
-  if (!hasRole(user, 'admin')) throw new NotAllowedError(`${user.id} is not an admin`);
-}
-
 const summarise = ({ target, ...rest }: DeliveryRecord): DeliverySummary => ({ ...rest, targetHost: targetHostOf(rest.channel, target) });
 
 /**
@@ -48,13 +44,13 @@ export class DeliveryAdmin {
   ) {}
 
   async list(admin: User, filter: { readonly status: DeliveryStatus; readonly limit: number }): Promise<DeliverySummary[]> {
-    assertAdmin(admin);
+    assertIsAdmin(admin);
     return (await listDeliveries(this.dataSource.manager, filter.status, filter.limit)).map(summarise);
   }
 
   /** Named: 404 if it does not exist, 409 unless it is failed. All: every failed one (possibly none). */
   async retry(admin: User, selection: RetrySelection): Promise<RetryOutcome> {
-    assertAdmin(admin);
+    assertIsAdmin(admin);
     const manager = this.dataSource.manager;
     const which = 'allFailed' in selection ? 'all' : selection;
     const retried = await retryFailedDeliveries(manager, which, this.clock.now());

@@ -1,7 +1,8 @@
 import { inject, injectable } from 'inversify';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
-import { markResent, unconfirmedSubmissions } from '../../infrastructure/persistence/sql-human-actions';
+import { unconfirmedSubmissions } from '../../infrastructure/persistence/sql-human-actions';
+import { resendHumanAction } from '../human-action.sender';
 
 const BATCH = 100;
 
@@ -18,11 +19,7 @@ export class ResendUnconfirmedRequests {
   sweep(olderThanMs: number): Promise<number> {
     return this.unitOfWork.run(async (tx) => {
       const stale = await unconfirmedSubmissions(tx.manager, new Date(tx.now.getTime() - olderThanMs), BATCH);
-      for (const recorded of stale) {
-        const { type, kind, key, payload, messageId } = recorded.envelope;
-        tx.outbox.add({ type, kind, key, payload, messageId });
-        await markResent(tx.manager, recorded, tx.now);
-      }
+      for (const recorded of stale) await resendHumanAction(tx, recorded);
       return stale.length;
     });
   }

@@ -4,9 +4,10 @@ import type { Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { TaskStatusChanged } from '../../../task-management/contracts';
 import { isTerminal } from '../../domain/task-view';
-import { actionsAt, markResent } from '../../infrastructure/persistence/sql-human-actions';
+import { actionsAt } from '../../infrastructure/persistence/sql-human-actions';
 import { applySnapshot } from '../../infrastructure/persistence/sql-task-views';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { resendHumanAction } from '../human-action.sender';
 import type { TaskViewChanges } from '../task-view-changes';
 
 export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
@@ -29,11 +30,7 @@ export class SyncTaskViewOnTaskEvent {
     await this.unitOfWork.handleOnce(TASK_EVENTS_CONSUMER, event, async (tx) => {
       const view = await applySnapshot(tx.manager, snapshot);
       if (view.version !== snapshot.version || isTerminal(view)) return;
-      for (const recorded of await actionsAt(tx.manager, view.taskId, view.version)) {
-        const { type, kind, key, payload, messageId } = recorded.envelope;
-        tx.outbox.add({ type, kind, key, payload, messageId });
-        await markResent(tx.manager, recorded, tx.now);
-      }
+      for (const recorded of await actionsAt(tx.manager, view.taskId, view.version)) await resendHumanAction(tx, recorded);
     });
     // After the commit: open task pages read the view again and find the change.
     this.changes.changed(snapshot.taskId);

@@ -1,20 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import { TokenTable } from '../../../../shared/auth/token-table';
 import type { IssuedTokenOwners } from '../../application/api-tokens/issued-token-verifier';
 import type { Role, User, UserDirectory } from '../../domain/user';
 import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 
-interface Entry {
-  readonly user: User;
-  readonly tokenHash: Buffer;
-}
-
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
 
 /**
  * The people from configuration, and who a bearer token belongs to. Only a sha256 of each
@@ -25,21 +16,21 @@ function sha256(text: string): Buffer {
  */
 @injectable()
 export class ConfiguredUserDirectory implements UserDirectory {
-  private readonly entries: readonly Entry[];
+  private readonly users: readonly User[];
+  private readonly tokens: TokenTable<User>;
 
   constructor(
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
     @inject(HUMAN_INTERACTION.IssuedTokens) private readonly issued: IssuedTokenOwners,
   ) {
     const { users } = humanInteractionOptionsSchema.parse(options);
-    this.entries = users.map(({ token, tokenSha256, ...user }) => ({
-      user: { id: user.id, name: user.name, roles: [...user.roles] },
-      tokenHash: token !== undefined ? sha256(token) : Buffer.from(tokenSha256 ?? '', 'hex'),
-    }));
+    const entries = users.map((credential) => ({ owner: { id: credential.id, name: credential.name, roles: [...credential.roles] } as User, credential }));
+    this.users = entries.map((entry) => entry.owner);
+    this.tokens = new TokenTable(entries);
   }
 
   async authenticate(token: string): Promise<User | undefined> {
-    const configured = this.configuredOwnerOf(sha256(token));
+    const configured = this.tokens.ownerOfToken(token);
     if (configured) return configured;
     const userId = await this.issued.ownerOf(token);
     return userId === undefined ? undefined : this.findById(userId);
@@ -51,25 +42,17 @@ export class ConfiguredUserDirectory implements UserDirectory {
    */
   async authenticateSha256(hex: string): Promise<User | undefined> {
     if (!SHA256_HEX.test(hex)) return undefined;
-    const configured = this.configuredOwnerOf(Buffer.from(hex, 'hex'));
+    const configured = this.tokens.ownerOfHash(Buffer.from(hex, 'hex'));
     if (configured) return configured;
     const userId = await this.issued.ownerOfSha256(hex.toLowerCase());
     return userId === undefined ? undefined : this.findById(userId);
   }
 
   findById(id: string): User | undefined {
-    return this.entries.find((entry) => entry.user.id === id)?.user;
+    return this.users.find((user) => user.id === id);
   }
 
   firstWithRole(role: Role): User | undefined {
-    return this.entries.find((entry) => entry.user.roles.includes(role))?.user;
-  }
-
-  private configuredOwnerOf(presented: Buffer): User | undefined {
-    let found: User | undefined;
-    for (const entry of this.entries) {
-      if (timingSafeEqual(entry.tokenHash, presented) && !found) found = entry.user;
-    }
-    return found;
+    return this.users.find((user) => user.roles.includes(role));
   }
 }

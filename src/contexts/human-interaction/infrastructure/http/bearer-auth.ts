@@ -1,12 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bearerTokenOf } from '../../../../shared/auth/token-table';
 import type { User } from '../../domain/user';
 
 /** Configured tokens, then issued ones (a database lookup): hence a promise. */
 export interface Authenticator {
   authenticate(token: string): Promise<User | undefined>;
 }
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Who is calling, per request. A WeakMap rather than a request decorator, so these routes never
@@ -17,7 +16,7 @@ export class RequestUsers {
 
   hook(authenticator: Authenticator) {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-      const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+      const token = bearerTokenOf(request.headers.authorization);
       const user = token === undefined ? undefined : await authenticator.authenticate(token);
       if (!user) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
       this.users.set(request, user);

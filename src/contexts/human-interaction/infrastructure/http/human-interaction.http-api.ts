@@ -13,7 +13,7 @@ import type { ChannelPreferences } from '../../application/channel-preferences/c
 import type { DeliveryAdmin } from '../../application/deliveries-admin/delivery-admin.service';
 import { hasRole } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import type { NotificationActionLinks } from '../web/notification-action-links';
+import type { NotificationActionLinks } from '../links/notification-action-links';
 import { type Authenticator, RequestUsers } from './bearer-auth';
 import { errorHandler } from './http-errors';
 import { registerChannelRoutes } from './channel.routes';

@@ -23,16 +23,22 @@ export async function insertPrdView(manager: EntityManager, prd: PrdView): Promi
   return rows.length === 1;
 }
 
+function toPrdView(row: unknown): PrdView {
+  const r = prdRow.parse(row);
+  return { taskId: r.task_id, prdVersion: r.prd_version, document: r.document, draftedAt: r.drafted_at };
+}
+
+const COLUMNS = 'task_id, prd_version, document, drafted_at';
+
 export async function listPrdViews(manager: EntityManager, taskId: string): Promise<PrdView[]> {
-  const { rows } = await execute(
-    manager,
-    `SELECT task_id, prd_version, document, drafted_at FROM human_interaction.prd_views WHERE task_id = $1 ORDER BY prd_version`,
-    [taskId],
-  );
-  return rows.map((row) => {
-    const r = prdRow.parse(row);
-    return { taskId: r.task_id, prdVersion: r.prd_version, document: r.document, draftedAt: r.drafted_at };
-  });
+  const { rows } = await execute(manager, `SELECT ${COLUMNS} FROM human_interaction.prd_views WHERE task_id = $1 ORDER BY prd_version`, [taskId]);
+  return rows.map(toPrdView);
+}
+
+/** One PRD version, without loading and parsing the task's other versions. */
+export async function findPrdView(manager: EntityManager, taskId: string, prdVersion: number): Promise<PrdView | undefined> {
+  const { rows } = await execute(manager, `SELECT ${COLUMNS} FROM human_interaction.prd_views WHERE task_id = $1 AND prd_version = $2`, [taskId, prdVersion]);
+  return rows.length === 0 ? undefined : toPrdView(rows[0]);
 }
 
 /** Whether one PRD version has arrived, without loading and parsing every document. */

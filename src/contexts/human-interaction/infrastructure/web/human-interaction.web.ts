@@ -21,7 +21,7 @@ import { LIVE_SCRIPT } from './assets/live-script';
 import { html } from './html';
 import { registerLinkPages } from './link-pages.routes';
 import { LiveTaskEvents } from './live-task-events';
-import type { NotificationActionLinks } from './notification-action-links';
+import type { NotificationActionLinks } from '../links/notification-action-links';
 import { registerRequestPages } from './request-pages.routes';
 import { comesFromThisSite } from './same-origin';
 import { registerSettingsPages } from './settings-pages.routes';

@@ -4,7 +4,7 @@ import type { NotificationInbox } from '../../application/queries/notification-i
 import { InvalidRequestError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
 import { answerFields, field, formBody } from './form-fields';
-import type { NotificationActionLinks } from './notification-action-links';
+import type { NotificationActionLinks } from '../links/notification-action-links';
 import { linkDonePage, linkFormPage, linkRefusedPage, REFUSAL_STATUS } from './views/link-pages';
 import { sendPage } from './web-errors';
 

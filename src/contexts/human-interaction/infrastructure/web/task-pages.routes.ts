@@ -7,7 +7,7 @@ import { ActionConflictError, InvalidRequestError, NotAllowedError, TaskNotFound
 import type { User } from '../../domain/user';
 import { answerFields, field, formBody, versionField } from './form-fields';
 import type { LiveTaskEvents } from './live-task-events';
-import type { NotificationActionLinks } from './notification-action-links';
+import type { NotificationActionLinks } from '../links/notification-action-links';
 import { inboxPage } from './views/inbox-page';
 import { liveSection, liveStamp, pendingQuestionsOf, type TaskPageModel, taskPage } from './views/task-page';
 import type { WebAuth } from './web-auth';

@@ -46,9 +46,10 @@ function toProjection(row: unknown): TaskProjection {
 
 @injectable()
 export class SqlTaskProjectionRepository implements TaskProjectionRepository {
-  async apply(tx: Transaction, task: ProjectedTask): Promise<boolean> {
+  async apply(tx: Transaction, task: ProjectedTask): Promise<TaskProjection | null> {
     // The WHERE on the conflict branch is the version check: an equal or older snapshot keeps
-    // the row (and its driven/alerted bookkeeping) as it is.
+    // the row (and its driven/alerted bookkeeping) as it is. RETURNING * hands the caller the
+    // stored row, so the common case (a newer snapshot) needs no second read.
     const { rows } = await execute(
       tx.manager,
       `INSERT INTO ${TABLE} (task_id, status, version, title, requester_id, approver_id, prd_version, questions, status_since, updated_at)
@@ -59,7 +60,7 @@ export class SqlTaskProjectionRepository implements TaskProjectionRepository {
          prd_version = EXCLUDED.prd_version, questions = EXCLUDED.questions,
          status_since = EXCLUDED.status_since, updated_at = EXCLUDED.updated_at
        WHERE ${TABLE}.version < EXCLUDED.version
-       RETURNING task_id`,
+       RETURNING *`,
       [
         task.taskId,
         task.status,
@@ -73,7 +74,7 @@ export class SqlTaskProjectionRepository implements TaskProjectionRepository {
         tx.now.toISOString(),
       ],
     );
-    return rows.length === 1;
+    return rows.length === 0 ? null : toProjection(rows[0]);
   }
 
   async lock(tx: Transaction, taskId: string): Promise<TaskProjection | null> {

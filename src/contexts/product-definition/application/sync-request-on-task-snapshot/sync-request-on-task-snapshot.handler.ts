@@ -3,20 +3,11 @@ import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Envelope } from '../../../../shared/messaging/envelope';
 import { NonRetryableError } from '../../../../shared/messaging/errors';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
-import {
-  PRODUCT_MANAGER_POOL,
-  TaskCreated,
-  TaskSnapshotPublished,
-  TaskStatusChanged,
-  TERMINAL_STATUSES,
-  type TaskSnapshot,
-} from '../../../task-management/contracts';
+import { PRODUCT_MANAGER_POOL, TASK_EVENT_TYPES, TaskSnapshotPublished, taskSnapshotSchema, TERMINAL_STATUSES, type TaskSnapshot } from '../../../task-management/contracts';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
 import { prdDraftedMessage } from '../messages';
 import type { ProductDefinitionRepositories, RepositoryFactory, WorkSignal } from '../repositories';
 import { requestFromSnapshot } from './request-from-snapshot';
-
-const SNAPSHOT_CONTRACTS = [TaskCreated, TaskStatusChanged, TaskSnapshotPublished] as const;
 
 /**
  * Keeps this context's copy of each request and re-derives what it owes for the task's version.
@@ -27,7 +18,7 @@ const SNAPSHOT_CONTRACTS = [TaskCreated, TaskStatusChanged, TaskSnapshotPublishe
 @injectable()
 export class SyncRequestOnTaskSnapshot {
   static readonly consumer = 'product-definition.task-events';
-  static readonly types: readonly string[] = SNAPSHOT_CONTRACTS.map((contract) => contract.type);
+  static readonly types: readonly string[] = TASK_EVENT_TYPES;
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
@@ -36,9 +27,10 @@ export class SyncRequestOnTaskSnapshot {
   ) {}
 
   async handle(message: Envelope): Promise<void> {
-    const contract = SNAPSHOT_CONTRACTS.find((c) => c.type === message.type);
-    if (!contract) throw new NonRetryableError(`${SyncRequestOnTaskSnapshot.consumer} does not handle ${message.type}`);
-    const snapshot = contract.schema.parse(message.payload);
+    if (!SyncRequestOnTaskSnapshot.types.includes(message.type)) {
+      throw new NonRetryableError(`${SyncRequestOnTaskSnapshot.consumer} does not handle ${message.type}`);
+    }
+    const snapshot = taskSnapshotSchema.parse(message.payload);
     let workWaiting = false;
     await this.unitOfWork.handleOnce(SyncRequestOnTaskSnapshot.consumer, message, async (tx) => {
       const repositories = this.repositories(tx);

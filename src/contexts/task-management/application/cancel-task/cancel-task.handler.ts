@@ -3,7 +3,7 @@ import type { Envelope } from '../../../../shared/messaging/envelope';
 import { CancelTask } from '../../contracts';
 import { TASK_MANAGEMENT } from '../../task-management.tokens';
 import { userActor } from '../actors';
-import { payloadOf } from '../payload';
+import { payloadOf } from '../../../../shared/messaging/contract-registry';
 import type { TaskCommandHandler } from '../task-command-handler';
 import type { TaskCommands } from '../task-commands';
 

@@ -7,7 +7,7 @@ import { Task } from '../../domain/task';
 import { TaskAlreadyExists } from '../../domain/task.errors';
 import { TASK_MANAGEMENT } from '../../task-management.tokens';
 import { userActor } from '../actors';
-import { payloadOf } from '../payload';
+import { payloadOf } from '../../../../shared/messaging/contract-registry';
 import { announcementsOf } from '../task-announcements';
 import { COMMANDS_CONSUMER, type TaskCommandHandler } from '../task-command-handler';
 import { causeOf } from '../task-commands';

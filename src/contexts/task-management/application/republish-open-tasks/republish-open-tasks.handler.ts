@@ -6,7 +6,7 @@ import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { RepublishOpenTasks, TaskSnapshotPublished } from '../../contracts';
 import type { TaskManagementOptions } from '../../task-management.options';
 import { TASK_MANAGEMENT } from '../../task-management.tokens';
-import { payloadOf } from '../payload';
+import { payloadOf } from '../../../../shared/messaging/contract-registry';
 import { COMMANDS_CONSUMER, type TaskCommandHandler } from '../task-command-handler';
 import type { TaskRepositories } from '../task-repositories';
 

@@ -1,4 +1,4 @@
-import { TEST_USERS } from '../../../../support/app';
+import { tokenOf } from '../../../../support/app';
 
 export interface Page {
   readonly status: number;
@@ -36,7 +36,7 @@ export class BrowserLike {
   }
 
   async signIn(userId: string): Promise<Page> {
-    const token = TEST_USERS.find((u) => u.id === userId)?.token ?? 'unknown';
+    const token = tokenOf(userId) || 'unknown';
     const page = await this.post('/inbox/login', { token, next: '/inbox' });
     if (page.status !== 303) throw new Error(`${userId} could not sign in: ${page.status}`);
     return page;

@@ -3,7 +3,7 @@ import type { LinkAction } from '../../../domain/action-link';
 import type { Notification } from '../../../domain/notification';
 import type { User } from '../../../domain/user';
 import { html, type SafeHtml } from '../html';
-import type { NotificationActionLink } from '../notification-action-links';
+import type { NotificationActionLink } from '../../links/notification-action-links';
 import { page } from './layout';
 
 export interface InboxModel {

@@ -2,7 +2,7 @@ import type { LinkRefused, LinkTarget } from '../../../application/act-on-link/a
 import type { LinkRefusal } from '../../../domain/action-link';
 import type { RequestIssue } from '../../../domain/human-interaction.errors';
 import { html, type SafeHtml } from '../html';
-import { linkPath } from '../notification-action-links';
+import { linkPath } from '../../links/notification-action-links';
 import { messagePage, page } from './layout';
 import { prdSummaryView } from './prd-view';
 

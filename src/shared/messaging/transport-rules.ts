@@ -1,10 +1,12 @@
-import type { ContractRegistry } from '../contract-registry';
-import type { MessageKind } from '../envelope';
-import type { Subscription } from '../message-queue';
+import type { ContractRegistry } from './contract-registry';
+import type { Envelope, MessageKind } from './envelope';
+import { InvalidMessageError } from './errors';
+import type { Subscription } from './message-queue';
 
 /**
- * The same refusals as the in-memory transport. The one-consumer-per-command rule is checked
- * within this process only: the broker cannot tell us which other queues a command type is bound to.
+ * The refusals every transport makes when subscribing. RabbitMQ checks the
+ * one-consumer-per-command rule within its process only: the broker cannot tell it which other
+ * queues a command type is bound to.
  */
 export function checkSubscription(registry: ContractRegistry, kind: MessageKind, { consumer, types }: Subscription, commandOwners: ReadonlyMap<string, string>): void {
   if (consumer.trim() === '') throw new Error('a subscription needs a consumer name');
@@ -19,4 +21,13 @@ export function checkSubscription(registry: ContractRegistry, kind: MessageKind,
       throw new Error(`command ${type} is already handled by consumer ${owner}; a command has exactly one handling consumer, so ${consumer} cannot subscribe to it`);
     }
   }
+}
+
+/** Validates a message about to be published as `kind`; the error names the publish method to use. */
+export function checkPublish(registry: ContractRegistry, kind: MessageKind, raw: unknown): Envelope {
+  const envelope = registry.validate(raw);
+  if (envelope.kind !== kind) {
+    throw new InvalidMessageError(envelope.type, [`kind: ${envelope.type} is a ${envelope.kind}; publish it with publish${envelope.kind === 'event' ? 'Event' : 'Command'}`]);
+  }
+  return envelope;
 }
