@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './require-supported-node';
 import 'reflect-metadata';
 import { processIo } from './cli/cli-io';
 import { runCli } from './cli/program';

@@ -1,3 +1,4 @@
+import './require-supported-node';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { createLogger } from '../shared/logging/logger';

@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import type { Application } from '../../src/app/container';
 import { registerAdminRoutes } from '../../src/app/http/admin.routes';
 import { configuredTokensAuthenticator } from '../../src/app/http/bearer-authenticator';
-import { RetryableError } from '../../src/shared/messaging/errors';
+import { RetryableError } from '../../src/shared/kernel/errors';
 import type { DeadLetter, DeadLetterAdmin } from '../../src/shared/messaging/message-queue';
 import { bearer, startTestApp, TEST_USERS } from '../support/app';
 import { COMMANDS, deadLetterAnApproval, deadLetterAnInvalidCancel, deadLetteredAgain } from './dead-letter-fixtures';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { message } from '../../src/shared/messaging/contract-registry';
 import { createEnvelope } from '../../src/shared/messaging/envelope';
-import { RetryableError } from '../../src/shared/messaging/errors';
+import { RetryableError } from '../../src/shared/kernel/errors';
 import type { RetryPolicy } from '../../src/shared/messaging/message-queue';
 import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { eventually } from '../support/eventually';

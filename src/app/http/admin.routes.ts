@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { RetryableError } from '../../shared/messaging/errors';
+import { RetryableError } from '../../shared/kernel/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
 import { type BearerAuthenticator, bearerTokenOf } from './bearer-authenticator';
 

@@ -5,11 +5,25 @@ import type { Envelope } from '../messaging/envelope';
 import { recordInInbox } from './inbox/inbox';
 import { OutboxWriter } from './outbox/outbox-writer';
 
-export interface Transaction {
+/**
+ * Where repositories run their statements: a transaction's connection, or, outside one (reads,
+ * single-statement writes), the pool's, one autocommit statement at a time.
+ */
+export interface Session {
   readonly manager: EntityManager;
+}
+
+export interface Transaction extends Session {
   readonly outbox: OutboxWriter;
   readonly now: Date;
 }
+
+/**
+ * How every context reaches its storage: its repositories opened on one session, so every read
+ * and write of a unit of work shares its transaction. Each context declares its own
+ * `XxxRepositories` in its application layer; the adapters live in its infrastructure.
+ */
+export type RepositoryFactory<R> = (session: Session) => R;
 
 /** One transaction: the effect, the inbox record and the outgoing messages commit together. */
 export class UnitOfWork {
@@ -28,6 +42,11 @@ export class UnitOfWork {
 
   run<T>(work: (tx: Transaction) => Promise<T>, cause?: Envelope): Promise<T> {
     return this.transact(cause, work);
+  }
+
+  /** Work outside a transaction: each statement commits on its own (queries, claims by one statement). */
+  read<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    return work({ manager: this.dataSource.manager });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { TEST_LINK_SECRET } from '../../support/app';
-import { RetryableError } from '../../../src/shared/messaging/errors';
+import { RetryableError } from '../../../src/shared/kernel/errors';
 import { SendNotification } from '../../../src/contexts/human-interaction/contracts';
 import { PrdDrafted } from '../../../src/contexts/product-definition/contracts';
 import { TaskCreated, TaskSnapshotPublished } from '../../../src/contexts/task-management/contracts';

@@ -5,7 +5,7 @@ import { Alarm } from '../../../shared/kernel/alarm';
 import { SHARED } from '../../../shared/kernel/tokens';
 import type { Logger } from '../../../shared/logging/logger';
 import { message } from '../../../shared/messaging/contract-registry';
-import { describeError } from '../../../shared/messaging/errors';
+import { describeError } from '../../../shared/kernel/errors';
 import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
 import { DEFAULT_REPUBLISH_FINISHED_FOR_MS, type OrchestrationOptions } from '../orchestration.options';
 import { ORCHESTRATION } from '../orchestration.tokens';

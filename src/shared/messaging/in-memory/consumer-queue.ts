@@ -1,6 +1,6 @@
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope } from '../envelope';
-import { isRetryable } from '../errors';
+import { isRetryable } from '../../kernel/errors';
 import { backoffDelay, type RetryPolicy, type RetryScheduledEvent, type Subscription } from '../message-queue';
 import type { PendingWork } from './pending-work';
 import type { QueuedMessage } from './queued-message';

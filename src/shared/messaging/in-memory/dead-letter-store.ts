@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeError } from '../errors';
+import { describeError } from '../../kernel/errors';
 import { type DeadLetter, matchesReplayFilter, type ReplayFilter } from '../message-queue';
 import type { QueuedMessage } from './queued-message';
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import type { Logger } from '../../logging/logger';
 import type { Envelope } from '../envelope';
-import { describeError } from '../errors';
+import { describeError } from '../../kernel/errors';
 import {
   type DeadLetter,
   type DeadLetterAdmin,

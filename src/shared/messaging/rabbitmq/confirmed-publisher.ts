@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, Options } from 'amqplib';
-import { describeError, PublishTimeoutError, RetryableError } from '../errors';
+import { describeError, RetryableError } from '../../kernel/errors';
+import { PublishTimeoutError } from '../errors';
 import type { RabbitMqConnection } from './rabbitmq-connection';
 
 const PUBLISH_ID_HEADER = 'x-refinery-publish-id';

@@ -4,7 +4,7 @@ import type { Message } from 'amqplib';
 import type { Logger } from '../../logging/logger';
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope } from '../envelope';
-import { describeError, isRetryable } from '../errors';
+import { describeError, isRetryable } from '../../kernel/errors';
 import type { DeliveryObservers } from '../delivery-observers';
 import { backoffDelay, type MessageHandler, type RetryPolicy } from '../message-queue';
 import type { ConfirmedPublisher } from './confirmed-publisher';

@@ -1,6 +1,6 @@
 import { type ChannelModel, type ConfirmChannel, connect, type Message, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from '../../logging/logger';
-import { describeError, RetryableError } from '../errors';
+import { describeError, RetryableError } from '../../kernel/errors';
 
 export interface ReconnectOptions {
   readonly initialDelayMs?: number;

@@ -1,7 +1,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from '../../logging/logger';
 import type { MessageKind } from '../envelope';
-import { describeError, RetryableError } from '../errors';
+import { describeError, RetryableError } from '../../kernel/errors';
 import type { Subscription } from '../message-queue';
 import { ConsumerChannel } from './consumer-channel';
 import type { DeliveryProcessor } from './delivery-processor';

@@ -1,5 +1,5 @@
 import type { Channel, GetMessage } from 'amqplib';
-import { RetryableError } from '../errors';
+import { RetryableError } from '../../kernel/errors';
 import { type DeadLetter, matchesReplayFilter, type ReplayFilter } from '../message-queue';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { copyProperties, toDeadLetter } from './message-headers';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Alarm } from '../../kernel/alarm';
 import type { Logger } from '../../logging/logger';
 import type { Envelope } from '../../messaging/envelope';
-import { describeError, isRetryable } from '../../messaging/errors';
+import { describeError, isRetryable } from '../../kernel/errors';
 import type { MessageQueue } from '../../messaging/message-queue';
 import { execute } from '../sql';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ContractRegistry, defineContract, message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId, type Envelope } from '../../../../src/shared/messaging/envelope';
-import { RetryableError } from '../../../../src/shared/messaging/errors';
+import { RetryableError } from '../../../../src/shared/kernel/errors';
 import type { FaultOptions, FaultStats } from '../../../../src/shared/messaging/in-memory/fault-injector';
 import { InMemoryMessageQueue } from '../../../../src/shared/messaging/in-memory/in-memory-message-queue';
 import { mulberry32 } from '../../../../src/shared/messaging/in-memory/seeded-random';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ContractRegistry, defineContract, message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../../src/shared/messaging/envelope';
-import { RetryableError } from '../../../../src/shared/messaging/errors';
+import { RetryableError } from '../../../../src/shared/kernel/errors';
 import { RabbitMqMessageQueue, type RabbitMqMessageQueueOptions } from '../../../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { eventually } from '../../../support/eventually';
 import { describeMessageQueueContract } from '../message-queue.contract';

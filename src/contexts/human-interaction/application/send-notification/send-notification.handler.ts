@@ -4,7 +4,7 @@ import { message } from '../../../../shared/messaging/contract-registry';
 import { deterministicId, type Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { NotificationCreated, SendNotification } from '../../contracts';
-import { RetryableError } from '../../../../shared/messaging/errors';
+import { RetryableError } from '../../../../shared/kernel/errors';
 import { insertNotification } from '../../infrastructure/persistence/sql-notifications';
 import { hasPrdView } from '../../infrastructure/persistence/sql-prd-views';
 import { findTaskView } from '../../infrastructure/persistence/sql-task-views';

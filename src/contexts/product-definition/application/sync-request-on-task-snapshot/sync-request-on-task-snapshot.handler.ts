@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Envelope } from '../../../../shared/messaging/envelope';
-import { NonRetryableError } from '../../../../shared/messaging/errors';
+import { NonRetryableError } from '../../../../shared/kernel/errors';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { PRODUCT_MANAGER_POOL, TASK_EVENT_TYPES, TaskSnapshotPublished, taskSnapshotSchema, TERMINAL_STATUSES, type TaskSnapshot } from '../../../task-management/contracts';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';

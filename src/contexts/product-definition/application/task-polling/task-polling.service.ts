@@ -4,7 +4,7 @@ import { inject, injectable } from 'inversify';
 import type { Logger } from '../../../../shared/logging/logger';
 import { Alarm } from '../../../../shared/kernel/alarm';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import { describeError } from '../../../../shared/messaging/errors';
+import { describeError } from '../../../../shared/kernel/errors';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { PrdDocument } from '../../contracts';
 import type { Assessment, ProductManagerAgent } from '../../domain/product-manager-agent';

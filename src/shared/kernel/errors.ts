@@ -1,0 +1,29 @@
+import { DomainError } from './domain-error';
+
+/**
+ * Error classes drive every retry decision (see `decideRetry`): a RetryableError is tried again
+ * with backoff up to a limit; a NonRetryableError, or a DomainError (a rule refused it), never
+ * is. Anything else counts as retryable: an unexpected failure is more often passing than not.
+ */
+export class RetryableError extends Error {
+  override readonly name: string = 'RetryableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class NonRetryableError extends Error {
+  override readonly name: string = 'NonRetryableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return !(error instanceof NonRetryableError || error instanceof DomainError);
+}
+
+export function describeError(error: unknown): { errorClass: string; errorMessage: string } {
+  if (error instanceof Error) return { errorClass: error.name || error.constructor.name, errorMessage: error.message };
+  return { errorClass: typeof error, errorMessage: String(error) };
+}

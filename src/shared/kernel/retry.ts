@@ -1,0 +1,49 @@
+import { isRetryable } from './errors';
+
+/** How something that failed is tried again: message deliveries, notification sends, agent work. */
+export interface RetryPolicy {
+  /** Total attempts including the first; after the last failed one the thing is given up on. */
+  readonly maxAttempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly multiplier: number;
+  /** 0..1: the share of each delay that is randomised, so retries of many things spread out. */
+  readonly jitter: number;
+}
+
+/** The one default: 5 attempts, 200 ms doubling up to 30 s, ±20% jitter. Others override parts of it. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  initialDelayMs: 200,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+  jitter: 0.2,
+};
+
+/** The default with some fields replaced (e.g. a channel's own attempts and delays). */
+export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, ...overrides };
+}
+
+/** Delay before attempt number `failedAttempts + 1`, given `failedAttempts` failures so far (>= 1). */
+export function backoffDelay(policy: RetryPolicy, failedAttempts: number, random: () => number = Math.random): number {
+  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** Math.max(0, failedAttempts - 1));
+  const spread = base * policy.jitter;
+  return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+
+export type RetryDecision =
+  | { readonly retry: true; readonly delayMs: number }
+  /** `not-retryable`: the error says trying again cannot help; `exhausted`: the attempts are used up. */
+  | { readonly retry: false; readonly reason: 'not-retryable' | 'exhausted' };
+
+/**
+ * What to do after `failedAttempts` failures (this one included): retry after a delay, or give
+ * up. The one place that decides it, for both transports, the outbox relay, the delivery worker
+ * and the agent's work items.
+ */
+export function decideRetry(policy: RetryPolicy, error: unknown, failedAttempts: number, random: () => number = Math.random): RetryDecision {
+  if (!isRetryable(error)) return { retry: false, reason: 'not-retryable' };
+  if (failedAttempts >= policy.maxAttempts) return { retry: false, reason: 'exhausted' };
+  return { retry: true, delayMs: backoffDelay(policy, failedAttempts, random) };
+}
