@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { configSchema } from '../../src/app/config';
+import { configSchema, loadConfig } from '../../src/app/config';
+import { effectiveSettings } from '../../src/app/options';
 
 export interface BenchUsers {
   readonly requester: { readonly id: string; readonly token: string };
@@ -56,9 +57,7 @@ export function serviceEnv(input: ServiceEnvInput): Record<string, string> {
 
 /** The settings worth printing next to the figures (no URLs, no tokens). */
 export function reportedSettings(env: Readonly<Record<string, string>>): Record<string, string> {
-  const keys = ['LOG_LEVEL', 'RABBITMQ_QUEUE_TYPE', 'RABBITMQ_PREFETCH', 'POLLERS', 'POLL_INTERVAL_MS', 'OUTBOX_POLL_INTERVAL_MS', 'SCAN_INTERVAL_MS', 'REDRIVE_AFTER_MS', 'REPUBLISH_IDLE_MS', 'DATABASE_POOL_SIZE'];
-  const defaults = configSchema.parse({});
-  return Object.fromEntries(keys.map((key) => [key, env[key] ?? String(defaults[key as keyof typeof defaults])]));
+  return effectiveSettings(loadConfig(env));
 }
 
 /** The parent's environment without any service setting, so none leaks into a child by accident. */

@@ -16,6 +16,8 @@ export interface ConfiguredUser {
 }
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+/** A setting whose default belongs to the part it configures (a context, the relay, a transport): unset stays undefined. */
+const optionalInt = (min = 0) => z.coerce.number().int().min(min).optional();
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])
@@ -83,62 +85,67 @@ const usersSchema = z
 const CONTEXT_NAMES = ['task-management', 'orchestration', 'product-definition', 'human-interaction'] as const;
 export type ContextName = (typeof CONTEXT_NAMES)[number];
 
-/** Every setting comes from the environment, parsed here once; README lists them. */
+/**
+ * Every setting comes from the environment, parsed here once; README lists them. The defaults
+ * written here are the process's own (where it listens, what it connects to). A setting of a
+ * context, of the relay or of a transport is optional here and its default is written once, in
+ * that part's own options; `options.ts` maps the environment onto them.
+ */
 export const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(3000).pipe(z.number().max(65_535)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PGLITE_DATA_DIR: z.string().min(1).default('.refinery/pgdata'),
-  DATABASE_POOL_SIZE: int(10, 1),
+  DATABASE_POOL_SIZE: optionalInt(1),
   MIGRATE_ON_START: flag(true),
   RABBITMQ_URL: z.url({ protocol: /^amqps?$/ }).optional(),
-  RABBITMQ_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dots, dashes').default('refinery'),
-  RABBITMQ_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
-  RABBITMQ_PREFETCH: int(50, 1),
-  RABBITMQ_PUBLISH_TIMEOUT_MS: int(10_000, 100),
+  RABBITMQ_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dots, dashes').optional(),
+  RABBITMQ_QUEUE_TYPE: z.enum(['quorum', 'classic']).optional(),
+  RABBITMQ_PREFETCH: optionalInt(1),
+  RABBITMQ_PUBLISH_TIMEOUT_MS: optionalInt(100),
   CONTEXTS: z
     .string()
     .default(CONTEXT_NAMES.join(','))
     .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
     .pipe(z.array(z.enum(CONTEXT_NAMES)).min(1)),
   REFINERY_USERS: usersSchema,
-  RETRY_MAX_ATTEMPTS: int(5, 1),
-  RETRY_INITIAL_DELAY_MS: int(200, 1),
-  RETRY_MAX_DELAY_MS: int(30_000, 1),
-  OUTBOX_POLL_INTERVAL_MS: int(500, 10),
-  SCAN_INTERVAL_MS: int(5_000, 10),
-  REDRIVE_AFTER_MS: int(30_000, 10),
-  REPUBLISH_IDLE_MS: int(60_000, 10),
-  REPUBLISH_FINISHED_FOR_MS: int(600_000, 0),
-  RESEND_UNCONFIRMED_AFTER_MS: int(60_000, 10),
-  RESEND_SWEEP_INTERVAL_MS: int(30_000, 0),
-  STALLED_NEW_MS: int(60_000, 1),
-  STALLED_REQUEST_VALIDATION_MS: int(600_000, 1),
-  STALLED_CLARIFICATION_NEEDED_MS: int(3 * 24 * 3_600_000, 1),
-  STALLED_PRD_VALIDATION_MS: int(3 * 24 * 3_600_000, 1),
-  POLLERS: int(2, 1),
-  POLL_INTERVAL_MS: int(1_000, 10),
-  LEASE_MS: int(60_000, 100),
-  AGENT_MAX_ATTEMPTS: int(3, 1),
-  MAX_CLARIFICATION_ROUNDS: int(2, 0),
+  RETRY_MAX_ATTEMPTS: optionalInt(1),
+  RETRY_INITIAL_DELAY_MS: optionalInt(1),
+  RETRY_MAX_DELAY_MS: optionalInt(1),
+  OUTBOX_POLL_INTERVAL_MS: optionalInt(10),
+  SCAN_INTERVAL_MS: optionalInt(10),
+  REDRIVE_AFTER_MS: optionalInt(10),
+  REPUBLISH_IDLE_MS: optionalInt(10),
+  REPUBLISH_FINISHED_FOR_MS: optionalInt(0),
+  RESEND_UNCONFIRMED_AFTER_MS: optionalInt(10),
+  RESEND_SWEEP_INTERVAL_MS: optionalInt(0),
+  STALLED_NEW_MS: optionalInt(1),
+  STALLED_REQUEST_VALIDATION_MS: optionalInt(1),
+  STALLED_CLARIFICATION_NEEDED_MS: optionalInt(1),
+  STALLED_PRD_VALIDATION_MS: optionalInt(1),
+  POLLERS: optionalInt(1),
+  POLL_INTERVAL_MS: optionalInt(10),
+  LEASE_MS: optionalInt(100),
+  AGENT_MAX_ATTEMPTS: optionalInt(1),
+  MAX_CLARIFICATION_ROUNDS: optionalInt(0),
   SHUTDOWN_TIMEOUT_MS: int(15_000, 100),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  LINK_TTL_MS: int(72 * 3_600_000, 60_000),
-  SESSION_TTL_MS: int(12 * 3_600_000, 60_000),
+  LINK_TTL_MS: optionalInt(60_000),
+  SESSION_TTL_MS: optionalInt(60_000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  SMTP_FROM: z.string().min(3).default('Refinery <refinery@localhost>'),
+  SMTP_FROM: z.string().min(3).optional(),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
-  DELIVERY_MAX_ATTEMPTS: int(8, 1),
-  DELIVERY_INITIAL_DELAY_MS: int(2_000, 1),
-  DELIVERY_MAX_DELAY_MS: int(600_000, 1),
-  DELIVERY_POLL_INTERVAL_MS: int(1_000, 10),
-  DELIVERY_TIMEOUT_MS: int(10_000, 100),
+  DELIVERY_MAX_ATTEMPTS: optionalInt(1),
+  DELIVERY_INITIAL_DELAY_MS: optionalInt(1),
+  DELIVERY_MAX_DELAY_MS: optionalInt(1),
+  DELIVERY_POLL_INTERVAL_MS: optionalInt(10),
+  DELIVERY_TIMEOUT_MS: optionalInt(100),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
-  RETENTION_DAYS: int(7, 0),
-  RETENTION_SWEEP_INTERVAL_MS: int(3_600_000, 1_000),
+  RETENTION_DAYS: optionalInt(0),
+  RETENTION_SWEEP_INTERVAL_MS: optionalInt(1_000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -2,15 +2,16 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Container, type ContainerModule } from 'inversify';
 import { humanInteractionContracts } from '../contexts/human-interaction/contracts';
-import { HUMAN_INTERACTION, type HumanInteractionHttpApi, humanInteractionModule, type HumanInteractionOptions, type PublicAddress } from '../contexts/human-interaction/human-interaction.module';
+import { HUMAN_INTERACTION, type HumanInteractionHttpApi, humanInteractionModule, type PublicAddress } from '../contexts/human-interaction/human-interaction.module';
 import { orchestrationContracts } from '../contexts/orchestration/contracts';
-import { ORCHESTRATION, orchestrationModule, type OrchestrationOptions } from '../contexts/orchestration/orchestration.module';
+import { ORCHESTRATION, orchestrationModule } from '../contexts/orchestration/orchestration.module';
 import { productDefinitionContracts } from '../contexts/product-definition/contracts';
-import { createProductDefinitionModule } from '../contexts/product-definition/product-definition.module';
+import { productDefinitionModule } from '../contexts/product-definition/product-definition.module';
 import { PRODUCT_DEFINITION } from '../contexts/product-definition/product-definition.tokens';
 import { taskManagementContracts } from '../contexts/task-management/contracts';
 import { taskManagementModule } from '../contexts/task-management/task-management.module';
 import { TASK_MANAGEMENT } from '../contexts/task-management/task-management.tokens';
+import type { Loop } from '../shared/kernel/background-loop';
 import type { BoundedContext } from '../shared/kernel/bounded-context';
 import { type Clock, systemClock } from '../shared/kernel/clock';
 import { SHARED } from '../shared/kernel/tokens';
@@ -29,7 +30,16 @@ import { registerAdminRoutes } from './http/admin.routes';
 import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
-import { createTransport, retryPolicyOf } from './transport';
+import { createTransport } from './transport';
+import {
+  deliveryRetryPolicyFrom,
+  humanInteractionOptionsFrom,
+  orchestrationOptionsFrom,
+  outboxRelayOptionsFrom,
+  productDefinitionOptionsFrom,
+  retentionOptionsFrom,
+  taskManagementOptionsFrom,
+} from './options';
 
 /** What the composition root needs of human interaction's user directory. */
 interface HumanInteractionAuthenticator {
@@ -61,61 +71,14 @@ const CONTEXT_TOKENS: Record<ContextName, symbol> = {
   'human-interaction': HUMAN_INTERACTION.Context,
 };
 
-function modulesFor(config: Config): ContainerModule[] {
+function modulesFor(config: Config, options: ApplicationOptions): ContainerModule[] {
   const modules: Record<ContextName, () => ContainerModule> = {
-    'task-management': () => taskManagementModule(),
-    orchestration: () => orchestrationModule,
-    'product-definition': () =>
-      createProductDefinitionModule({
-        pollerCount: config.POLLERS,
-        pollIntervalMs: config.POLL_INTERVAL_MS,
-        leaseMs: config.LEASE_MS,
-        maxAttempts: config.AGENT_MAX_ATTEMPTS,
-        maxClarificationRounds: config.MAX_CLARIFICATION_ROUNDS,
-      }),
-    'human-interaction': () => humanInteractionModule,
+    'task-management': () => taskManagementModule(taskManagementOptionsFrom(config)),
+    orchestration: () => orchestrationModule(orchestrationOptionsFrom(config)),
+    'product-definition': () => productDefinitionModule(productDefinitionOptionsFrom(config)),
+    'human-interaction': () => humanInteractionModule(humanInteractionOptionsFrom(config, options.users, options.linkSecret)),
   };
   return config.CONTEXTS.map((name) => modules[name]());
-}
-
-function orchestrationOptions(config: Config): OrchestrationOptions {
-  return {
-    scanIntervalMs: config.SCAN_INTERVAL_MS,
-    redriveAfterMs: config.REDRIVE_AFTER_MS,
-    republishIdleMs: config.REPUBLISH_IDLE_MS,
-    republishFinishedForMs: config.REPUBLISH_FINISHED_FOR_MS,
-    sweepBatchSize: 500,
-    stalledAfterMs: {
-      NEW: config.STALLED_NEW_MS,
-      REQUEST_VALIDATION: config.STALLED_REQUEST_VALIDATION_MS,
-      CLARIFICATION_NEEDED: config.STALLED_CLARIFICATION_NEEDED_MS,
-      PRD_VALIDATION: config.STALLED_PRD_VALIDATION_MS,
-    },
-  };
-}
-
-function humanInteractionOptions(config: Config, options: ApplicationOptions): HumanInteractionOptions {
-  const linkSecret = config.LINK_SECRET ?? options.linkSecret;
-  if (!linkSecret) throw new Error('LINK_SECRET is not set: action links and web sign-ins need a secret of 32+ characters');
-  return {
-    users: options.users.map((u) => ({ ...u, roles: [...u.roles] })),
-    resendUnconfirmedAfterMs: config.RESEND_UNCONFIRMED_AFTER_MS,
-    resendSweepIntervalMs: config.RESEND_SWEEP_INTERVAL_MS,
-    linkSecret,
-    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
-    linkTtlMs: config.LINK_TTL_MS,
-    sessionTtlMs: config.SESSION_TTL_MS,
-    ...(config.SMTP_URL ? { smtp: { url: config.SMTP_URL, from: config.SMTP_FROM } } : {}),
-    ...(config.WEBHOOK_SECRET ? { webhookSecret: config.WEBHOOK_SECRET } : {}),
-    ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
-    delivery: {
-      maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
-      initialDelayMs: config.DELIVERY_INITIAL_DELAY_MS,
-      maxDelayMs: config.DELIVERY_MAX_DELAY_MS,
-      pollIntervalMs: config.DELIVERY_POLL_INTERVAL_MS,
-      timeoutMs: config.DELIVERY_TIMEOUT_MS,
-    },
-  };
 }
 
 /**
@@ -125,6 +88,11 @@ function humanInteractionOptions(config: Config, options: ApplicationOptions): H
 export class Application {
   private subscriptions: Unsubscribe[] = [];
   private started = false;
+  /**
+   * Every background loop of this process, in stop order: the relay first, so nothing is marked
+   * sent into a transport that is about to close; then retention; then each context's.
+   */
+  readonly loops: readonly Loop[];
 
   private constructor(
     readonly config: Config,
@@ -139,6 +107,7 @@ export class Application {
     private readonly publicAddress: PublicAddress | undefined,
     private readonly retention: MessagingRetention,
   ) {
+    this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops ?? [])];
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
     registerHealthRoutes(http, { database, queue, isStarted: () => this.started, ...(broker ? { brokerConnected: () => broker.isConnected() } : {}) });
   }
@@ -161,17 +130,13 @@ export class Application {
         throw new Error('the database has migrations that are not applied: run `npm run migrate` or set MIGRATE_ON_START=true');
       }
     }
-    const transport = await createTransport(config, { registry, retryPolicy: retryPolicyOf(config), logger, ...(options.faults ? { faults: options.faults } : {}), ...(options.random ? { random: options.random } : {}) });
+    const transport = await createTransport(config, { registry, retryPolicy: deliveryRetryPolicyFrom(config), logger, ...(options.faults ? { faults: options.faults } : {}), ...(options.random ? { random: options.random } : {}) });
     const queue = new MonitoredMessageQueue(transport, { logger });
     const clock = options.clock ?? systemClock;
     const unitOfWork = new UnitOfWork(database.dataSource, registry, clock);
-    const relay = new OutboxRelay(database.dataSource, queue, logger, { batchSize: 200, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
-    unitOfWork.onCommit(() => relay.kick());
-    const retention = new MessagingRetention(database.dataSource, clock, logger, {
-      keepForMs: config.RETENTION_DAYS * 24 * 3_600_000,
-      intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
-      batchSize: 1_000,
-    });
+    const relay = new OutboxRelay(database.dataSource, queue, logger, outboxRelayOptionsFrom(config));
+    unitOfWork.onCommit(() => relay.loop.kick());
+    const retention = new MessagingRetention(database.dataSource, clock, logger, retentionOptionsFrom(config));
 
     const container = new Container();
     container.bind(SHARED.DataSource).toConstantValue(database.dataSource);
@@ -179,9 +144,7 @@ export class Application {
     container.bind(SHARED.MessageQueue).toConstantValue(queue);
     container.bind(SHARED.Logger).toConstantValue(logger);
     container.bind(SHARED.Clock).toConstantValue(clock);
-    container.bind<OrchestrationOptions>(ORCHESTRATION.Options).toConstantValue(orchestrationOptions(config));
-    container.bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue(humanInteractionOptions(config, options));
-    await container.loadAsync(...modulesFor(config));
+    await container.loadAsync(...modulesFor(config, options));
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
     const http = Fastify({ logger: false, bodyLimit: config.BODY_LIMIT_BYTES });
@@ -199,12 +162,11 @@ export class Application {
     return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention);
   }
 
-  /** Subscribes every context, starts scanners and pollers, the outbox relay and the retention sweep. */
+  /** Subscribes every context, then starts every loop: scanners, pollers, workers, the outbox relay, the retention sweep. */
   async start(): Promise<void> {
     for (const context of this.contexts) this.subscriptions.push(...(await context.subscribe(this.queue)));
-    for (const context of this.contexts) await context.start();
-    this.relay.start();
-    this.retention.start();
+    for (const loop of this.loops) loop.start();
+    for (const context of this.contexts) await context.start?.();
     this.started = true;
   }
 
@@ -223,9 +185,9 @@ export class Application {
   async stop(): Promise<void> {
     await this.http.close();
     if (this.started) {
-      await this.relay.stop();
-      await this.retention.stop();
-      for (const context of this.contexts) await context.stop();
+      for (const loop of this.loops) await loop.stop();
+      for (const context of this.contexts) await context.stop?.();
+      for (const context of this.contexts) await context.drain?.();
       for (const unsubscribe of this.subscriptions.splice(0)) await unsubscribe();
     }
     await this.queue.close();

@@ -2,7 +2,8 @@ import type { Logger } from '../shared/logging/logger';
 import type { ContractRegistry } from '../shared/messaging/contract-registry';
 import { type FaultOptions } from '../shared/messaging/in-memory/fault-injector';
 import { InMemoryMessageQueue } from '../shared/messaging/in-memory/in-memory-message-queue';
-import type { MessageQueue, RetryPolicy } from '../shared/messaging/message-queue';
+import type { RetryPolicy } from '../shared/kernel/retry';
+import type { MessageQueue } from '../shared/messaging/message-queue';
 import { RabbitMqMessageQueue } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
 import type { Config } from './config';
 
@@ -13,16 +14,6 @@ export interface TransportOptions {
   /** In-memory only: seeded faults, for tests that prove convergence. */
   readonly faults?: FaultOptions;
   readonly random?: () => number;
-}
-
-export function retryPolicyOf(config: Config): RetryPolicy {
-  return {
-    maxAttempts: config.RETRY_MAX_ATTEMPTS,
-    initialDelayMs: config.RETRY_INITIAL_DELAY_MS,
-    maxDelayMs: config.RETRY_MAX_DELAY_MS,
-    multiplier: 2,
-    jitter: 0.2,
-  };
 }
 
 /** The transport the config asks for, before the monitoring decorator wraps it. */

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { message } from '../../src/shared/messaging/contract-registry';
 import { createEnvelope } from '../../src/shared/messaging/envelope';
 import { RetryableError } from '../../src/shared/kernel/errors';
-import type { RetryPolicy } from '../../src/shared/messaging/message-queue';
+import type { RetryPolicy } from '../../src/shared/kernel/retry';
 import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { eventually } from '../support/eventually';
 import { BrokerAdmin, consumerQueueNames, RABBITMQ_URL, readyMessages } from './support/broker';

@@ -12,7 +12,7 @@ import type { DeliverNotifications } from './application/deliver-notifications/d
 import type { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
 import { COMMANDS_CONSUMER, type SendNotificationHandler } from './application/send-notification/send-notification.handler';
 import { type SyncTaskViewOnTaskEvent, TASK_EVENTS_CONSUMER } from './application/sync-task-view/sync-task-view-on-task-event.handler';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from './human-interaction.options';
+import type { HumanInteractionOptions } from './human-interaction.options';
 import { HUMAN_INTERACTION } from './human-interaction.tokens';
 
 /** Subscribes the context's handlers and runs its background work: the unconfirmed-submission sweep and the delivery worker. */
@@ -33,9 +33,8 @@ export class HumanInteractionContext implements BoundedContext {
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
     @inject(SHARED.Logger) private readonly logger: Logger,
   ) {
-    const parsed = humanInteractionOptionsSchema.parse(options);
-    this.resendAfterMs = parsed.resendUnconfirmedAfterMs;
-    this.sweepIntervalMs = parsed.resendSweepIntervalMs;
+    this.resendAfterMs = options.resendUnconfirmedAfterMs;
+    this.sweepIntervalMs = options.resendSweepIntervalMs;
   }
 
   async subscribe(queue: MessageQueue): Promise<Unsubscribe[]> {

@@ -28,24 +28,25 @@ import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
 import { PublicAddress } from './infrastructure/links/public-address';
 import { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
 import { NotificationActionLinks } from './infrastructure/links/notification-action-links';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from './human-interaction.options';
+import { type HumanInteractionOptions, humanInteractionOptions, type HumanInteractionOptionsInput } from './human-interaction.options';
 
 export { HUMAN_INTERACTION } from './human-interaction.tokens';
-export type { HumanInteractionOptions } from './human-interaction.options';
+export type { HumanInteractionOptions, HumanInteractionOptionsInput } from './human-interaction.options';
 export { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
 export { humanInteractionApiPaths } from './infrastructure/http/api-description';
 export { PublicAddress } from './infrastructure/links/public-address';
 export { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
 
 /**
- * Binds the human-interaction context. The composition root binds, besides the SHARED services,
- * `HUMAN_INTERACTION.Options` to a `HumanInteractionOptions` value ({ users } from configuration).
+ * Binds the human-interaction context, its options parsed once (a bad option, such as an invalid
+ * configured user, throws here). The composition root binds the SHARED services.
  */
-export const humanInteractionModule = new ContainerModule(({ bind }) => {
+export function humanInteractionModule(input: HumanInteractionOptionsInput): ContainerModule {
+  const options = humanInteractionOptions(input);
+  return new ContainerModule(({ bind }) => {
+  bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue(options);
   bind(HUMAN_INTERACTION.PublicAddress).to(PublicAddress).inSingletonScope();
-  bind(HUMAN_INTERACTION.LinkSigner)
-    .toDynamicValue((ctx) => new ActionLinkSigner(humanInteractionOptionsSchema.parse(ctx.get<HumanInteractionOptions>(HUMAN_INTERACTION.Options)).linkSecret))
-    .inSingletonScope();
+  bind(HUMAN_INTERACTION.LinkSigner).toConstantValue(new ActionLinkSigner(options.linkSecret));
   bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();
   bind(HUMAN_INTERACTION.IssuedTokens).to(IssuedTokenVerifier).inSingletonScope();
   bind(HUMAN_INTERACTION.ApiTokens).to(ApiTokens).inSingletonScope();
@@ -67,11 +68,12 @@ export const humanInteractionModule = new ContainerModule(({ bind }) => {
   bind(HUMAN_INTERACTION.Web).to(HumanInteractionWeb).inSingletonScope();
   bind(HUMAN_INTERACTION.ChannelPreferences).to(ChannelPreferences).inSingletonScope();
   bind(HUMAN_INTERACTION.NotificationChannels)
-    .toDynamicValue((ctx) => configuredChannels(ctx.get<HumanInteractionOptions>(HUMAN_INTERACTION.Options), ctx.get<Clock>(SHARED.Clock)))
+    .toDynamicValue((ctx) => configuredChannels(options, ctx.get<Clock>(SHARED.Clock)))
     .inSingletonScope();
   bind(HUMAN_INTERACTION.DeliveryOutcomes).toDynamicValue((ctx) => deliveryOutcomesFor(ctx.get(SHARED.MessageQueue, { optional: true }))).inSingletonScope();
   bind(HUMAN_INTERACTION.DeliveryContent).to(DeliveryContentBuilder).inSingletonScope();
   bind(HUMAN_INTERACTION.DeliverNotifications).to(DeliverNotifications).inSingletonScope();
   bind(HUMAN_INTERACTION.DeliveryAdmin).to(DeliveryAdmin).inSingletonScope();
   bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
-});
+  });
+}

@@ -34,7 +34,7 @@ export const humanInteractionOptionsSchema = z.object({
   /** A web inbox sign-in lasts this long. */
   sessionTtlMs: z.number().int().positive().default(12 * 3_600_000),
   /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */
-  smtp: z.object({ url: z.string().min(1), from: z.string().min(3) }).optional(),
+  smtp: z.object({ url: z.string().min(1), from: z.string().min(3).default('Refinery <refinery@localhost>') }).optional(),
   /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */
   webhookSecret: z.string().min(16).optional(),
   /** The only hosts webhooks may go to (`*.example.com` for any host under it); absent: any host. */
@@ -49,4 +49,12 @@ export const humanInteractionOptionsSchema = z.object({
     })
     .prefault({}),
 });
-export type HumanInteractionOptions = z.input<typeof humanInteractionOptionsSchema>;
+/** The options as the context uses them, every default applied. */
+export type HumanInteractionOptions = z.output<typeof humanInteractionOptionsSchema>;
+/** What `humanInteractionModule` takes: users and linkSecret, and any other option to change. */
+export type HumanInteractionOptionsInput = z.input<typeof humanInteractionOptionsSchema>;
+
+/** Parses the options once; a bad value throws, naming the option. */
+export function humanInteractionOptions(input: HumanInteractionOptionsInput): HumanInteractionOptions {
+  return humanInteractionOptionsSchema.parse(input);
+}

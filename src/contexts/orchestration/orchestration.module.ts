@@ -4,19 +4,24 @@ import { TaskDriver } from './application/task-driver';
 import { TaskScanningService } from './application/task-scanning.service';
 import { SqlTaskProjectionRepository } from './infrastructure/persistence/sql-task-projection.repository';
 import { OrchestrationContext } from './orchestration.context';
+import { type OrchestrationOptions, orchestrationOptions, type OrchestrationOptionsInput } from './orchestration.options';
 import { ORCHESTRATION } from './orchestration.tokens';
 
 export { ORCHESTRATION } from './orchestration.tokens';
-export { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions } from './orchestration.options';
+export { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions, type OrchestrationOptionsInput } from './orchestration.options';
 
 /**
- * Binds the orchestration context. The composition root provides the SHARED services and
- * ORCHESTRATION.Options, and gets the context under ORCHESTRATION.Context.
+ * Binds the orchestration context, its options parsed once (a bad option throws here). The
+ * composition root provides the SHARED services and gets the context under ORCHESTRATION.Context.
  */
-export const orchestrationModule = new ContainerModule(({ bind }) => {
+export function orchestrationModule(input: OrchestrationOptionsInput = {}): ContainerModule {
+  const options = orchestrationOptions(input);
+  return new ContainerModule(({ bind }) => {
+  bind<OrchestrationOptions>(ORCHESTRATION.Options).toConstantValue(options);
   bind(ORCHESTRATION.ProjectionRepository).to(SqlTaskProjectionRepository).inSingletonScope();
   bind(ORCHESTRATION.TaskDriver).to(TaskDriver).inSingletonScope();
   bind(ORCHESTRATION.ProjectTaskOnTaskEvent).to(ProjectTaskOnTaskEvent).inSingletonScope();
   bind(ORCHESTRATION.TaskScanningService).to(TaskScanningService).inSingletonScope();
   bind(ORCHESTRATION.Context).to(OrchestrationContext).inSingletonScope();
-});
+  });
+}

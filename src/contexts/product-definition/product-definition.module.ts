@@ -4,17 +4,18 @@ import { TaskPollingService } from './application/task-polling/task-polling.serv
 import { RuleBasedProductManagerAgent } from './infrastructure/agent/rule-based-product-manager-agent';
 import { postgresRepositories } from './infrastructure/persistence/postgres-repositories';
 import { ProductDefinitionContext } from './product-definition.context';
-import { type ProductDefinitionOptions, productDefinitionOptions } from './product-definition.options';
+import { type ProductDefinitionOptions, productDefinitionOptions, type ProductDefinitionOptionsInput } from './product-definition.options';
 import { PRODUCT_DEFINITION } from './product-definition.tokens';
 
 /**
- * Binds the context. Needs SHARED.UnitOfWork (its registry must hold the task-management and
- * product-definition contracts) and SHARED.Logger. Options and the agent are bound here only when
- * the composition root has not bound its own before loading this module.
+ * Binds the context, its options parsed once (a bad option throws here). Needs SHARED.UnitOfWork
+ * (its registry must hold the task-management and product-definition contracts) and SHARED.Logger.
+ * The agent is bound here only when the composition root has not bound its own before loading it.
  */
-export function createProductDefinitionModule(options: Partial<ProductDefinitionOptions> = {}): ContainerModule {
+export function productDefinitionModule(input: ProductDefinitionOptionsInput = {}): ContainerModule {
+  const options = productDefinitionOptions(input);
   return new ContainerModule(({ bind, isBound }) => {
-    if (!isBound(PRODUCT_DEFINITION.Options)) bind(PRODUCT_DEFINITION.Options).toConstantValue(productDefinitionOptions(options));
+    bind<ProductDefinitionOptions>(PRODUCT_DEFINITION.Options).toConstantValue(options);
     if (!isBound(PRODUCT_DEFINITION.ProductManagerAgent)) {
       bind(PRODUCT_DEFINITION.ProductManagerAgent).to(RuleBasedProductManagerAgent).inSingletonScope();
     }

@@ -13,7 +13,7 @@ import { TaskCommandDispatcher } from './application/task-command.dispatcher';
 import { TaskCommands } from './application/task-commands';
 import { TypeOrmTaskRepositories } from './infrastructure/persistence/typeorm-task.repository';
 import { TaskManagementContext } from './task-management.context';
-import { DEFAULT_TASK_MANAGEMENT_OPTIONS, type TaskManagementOptions } from './task-management.options';
+import { type TaskManagementOptions, taskManagementOptions, type TaskManagementOptionsInput } from './task-management.options';
 import { TASK_MANAGEMENT } from './task-management.tokens';
 
 export const TASK_MANAGEMENT_HANDLERS = [
@@ -29,8 +29,12 @@ export const TASK_MANAGEMENT_HANDLERS = [
   RepublishOpenTasksHandler,
 ] as const;
 
-/** Needs SHARED.UnitOfWork bound by the composition root (with the task-management contracts registered). */
-export function taskManagementModule(options: TaskManagementOptions = DEFAULT_TASK_MANAGEMENT_OPTIONS): ContainerModule {
+/**
+ * Binds the context, its options parsed once (a bad option throws here). Needs SHARED.UnitOfWork
+ * bound by the composition root (with the task-management contracts registered).
+ */
+export function taskManagementModule(input: TaskManagementOptionsInput = {}): ContainerModule {
+  const options = taskManagementOptions(input);
   return new ContainerModule(({ bind }) => {
     bind<TaskManagementOptions>(TASK_MANAGEMENT.Options).toConstantValue(options);
     bind(TASK_MANAGEMENT.TaskRepositories).to(TypeOrmTaskRepositories).inSingletonScope();

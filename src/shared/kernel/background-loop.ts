@@ -17,6 +17,8 @@ interface LoopTiming {
   readonly intervalMs: number;
   /** Sleep one interval before the first pass (nothing about it is urgent at start-up). */
   readonly sleepFirst?: boolean;
+  /** false: `start` does nothing (a setting turned the loop off). */
+  readonly enabled?: boolean;
   /**
    * After n failed passes in a row the loop sleeps `backoffDelay(failureBackoff, n)` instead of the
    * interval, and kicks do not cut that sleep short (every kick would otherwise start one more
@@ -29,9 +31,10 @@ interface LoopTiming {
 export interface PassLoop extends LoopTiming {
   /**
    * One pass. A pass that throws counts as `failed`, and the loop logs the error; a pass that
-   * returns `failed` has said why itself.
+   * returns `failed` has said why itself. `signal` aborts when the loop is asked to stop, so a
+   * long pass can end early (stop waits for it either way).
    */
-  readonly pass: () => Promise<PassOutcome>;
+  readonly pass: (signal: AbortSignal) => Promise<PassOutcome>;
 }
 
 /**
@@ -49,6 +52,15 @@ export interface ClaimLoop<T> extends LoopTiming {
 
 export type LoopSpec<T = never> = PassLoop | ClaimLoop<T>;
 
+/** A loop as its owner and the application see it, whatever it handles. */
+export interface Loop {
+  readonly name: string;
+  readonly isRunning: boolean;
+  start(): void;
+  kick(): void;
+  stop(): Promise<void>;
+}
+
 const MAX_FAILURE_BACKOFF_MS = 5_000;
 
 function defaultFailureBackoff(intervalMs: number): RetryPolicy {
@@ -61,11 +73,12 @@ function defaultFailureBackoff(intervalMs: number): RetryPolicy {
  * wakes it), and backs off after failed passes. `stop` lets no new pass start, waits for the pass
  * in flight and for every claimed item still being handled.
  */
-export class BackgroundLoop<T = never> {
+export class BackgroundLoop<T = never> implements Loop {
   private readonly alarm = new Alarm();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly failureBackoff: RetryPolicy;
   private running = false;
+  private stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private kicks = 0;
   /** Slots freed while every one was taken (counted, so one freed during a pass is not missed). */
@@ -102,8 +115,9 @@ export class BackgroundLoop<T = never> {
   }
 
   start(): void {
-    if (this.running) return;
+    if (this.running || this.spec.enabled === false) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run();
   }
 
@@ -115,6 +129,7 @@ export class BackgroundLoop<T = never> {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.alarm.ring();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
@@ -142,7 +157,7 @@ export class BackgroundLoop<T = never> {
   /** `full`: every slot is taken; the loop sleeps until one frees (its end rings the alarm). */
   private async onePass(): Promise<PassOutcome | 'full'> {
     try {
-      if ('pass' in this.spec) return await this.spec.pass();
+      if ('pass' in this.spec) return await this.spec.pass(this.stopping.signal);
       const room = this.spec.concurrency - this.inFlight.size;
       if (room <= 0) return 'full';
       const items = await this.spec.claim(room);

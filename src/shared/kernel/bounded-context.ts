@@ -1,13 +1,21 @@
 import type { MessageQueue, Unsubscribe } from '../messaging/message-queue';
+import type { Loop } from './background-loop';
 
 /**
- * What the composition root asks of each context: subscribe its handlers to the queue, and start
- * and stop its background services (scanner, poller). `stop` stops taking new work and waits for
- * the work in flight.
+ * What the composition root asks of each context: subscribe its handlers to the queue, and hand
+ * over its background loops (scanner, pollers, delivery worker, sweeps), which the application
+ * starts after every context subscribed and stops, in one ordered list, on shutdown. `drain`
+ * runs after the loops stopped: it waits for message handlers still in flight and releases what
+ * the context holds.
  */
 export interface BoundedContext {
   readonly name: string;
   subscribe(queue: MessageQueue): Promise<Unsubscribe[]>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Optional only until every context hands its loops over. */
+  readonly loops?: readonly Loop[];
+  drain?(): Promise<void>;
+  /** @deprecated until every context hands over `loops`: started after the loops. */
+  start?(): Promise<void>;
+  /** @deprecated as `start`. */
+  stop?(): Promise<void>;
 }

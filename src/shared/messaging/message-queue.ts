@@ -68,31 +68,6 @@ export interface DeadLetterAdmin {
   purgeDeadLetters(consumer: string, filter?: ReplayFilter): Promise<number>;
 }
 
-export interface RetryPolicy {
-  /** Total deliveries including the first; after the last failed one the message is dead-lettered. */
-  readonly maxAttempts: number;
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly multiplier: number;
-  /** 0..1: the share of each delay that is randomised, so retries of many messages spread out. */
-  readonly jitter: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 5,
-  initialDelayMs: 200,
-  maxDelayMs: 30_000,
-  multiplier: 2,
-  jitter: 0.2,
-};
-
-/** Delay before delivery number `attempt + 1`, given `attempt` failed deliveries so far (>= 1). */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** Math.max(0, attempt - 1));
-  const spread = base * policy.jitter;
-  return Math.max(0, Math.round(base - spread + random() * 2 * spread));
-}
-
 /** A failed delivery the transport will try again after `delayMs`. */
 export interface RetryScheduledEvent {
   readonly consumer: string;

@@ -9,8 +9,11 @@ export interface DatabaseOptions {
   readonly pgliteDataDir?: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities: MixedList<Function | string | EntitySchema>;
+  /** Connections to PostgreSQL at most (DEFAULT_POOL_SIZE); PGlite has one. */
   readonly poolSize?: number;
 }
+
+export const DEFAULT_POOL_SIZE = 10;
 
 export interface Database {
   readonly dataSource: DataSource;
@@ -34,7 +37,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     logging: false,
   };
   if (options.url) {
-    const dataSource = new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? 10 } });
+    const dataSource = new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? DEFAULT_POOL_SIZE } });
     await dataSource.initialize();
     return { dataSource, kind: 'postgres', close: () => dataSource.destroy() };
   }

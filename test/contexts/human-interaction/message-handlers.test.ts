@@ -1,3 +1,4 @@
+import { humanInteractionOptions } from '../../../src/contexts/human-interaction/human-interaction.options';
 import { TEST_LINK_SECRET } from '../../support/app';
 import { RetryableError } from '../../../src/shared/kernel/errors';
 import { SendNotification } from '../../../src/contexts/human-interaction/contracts';
@@ -177,7 +178,7 @@ describe('Human Interaction message handlers', () => {
       return { queue, subscriptions };
     };
     const contextWith = (options: { resendUnconfirmedAfterMs?: number; resendSweepIntervalMs?: number } = {}) =>
-      new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, h.resender, h.deliveries, { users: USERS, linkSecret: TEST_LINK_SECRET, ...options }, silentLogger());
+      new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, h.resender, h.deliveries, humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET, ...options }), silentLogger());
 
     it('subscribes its consumers to the messages they handle', async () => {
       const { queue, subscriptions } = recordingQueue();

@@ -41,8 +41,7 @@ describe('the orchestration module', () => {
     container.bind(SHARED.Clock).toConstantValue(o.clock);
     container.bind(SHARED.Logger).toConstantValue(o.log.logger);
     container.bind(SHARED.DataSource).toConstantValue(db.dataSource);
-    container.bind(ORCHESTRATION.Options).toConstantValue({ ...DEFAULT_ORCHESTRATION_OPTIONS, scanIntervalMs: 60_000 });
-    container.load(orchestrationModule);
+    container.load(orchestrationModule({ scanIntervalMs: 60_000 }));
     context = container.get<BoundedContext>(ORCHESTRATION.Context);
   }, 60_000);
   afterAll(() => db?.close());
@@ -62,8 +61,8 @@ describe('the orchestration module', () => {
   });
 
   it('sweeps as soon as it starts, and on stop waits for the sweep in progress', async () => {
-    await context.start();
-    await context.stop();
+    await context.start?.();
+    await context.stop?.();
     expect(await o.sent(RepublishOpenTasks.type)).toHaveLength(1);
   });
 

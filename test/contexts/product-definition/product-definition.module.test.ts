@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import { RequestClarification, SubmitPrd, TASK_EVENT_TYPES, TaskCreated, TaskStatusChanged } from '../../../src/contexts/task-management/contracts';
-import { createProductDefinitionModule } from '../../../src/contexts/product-definition/product-definition.module';
+import { productDefinitionModule } from '../../../src/contexts/product-definition/product-definition.module';
 import { PRODUCT_DEFINITION } from '../../../src/contexts/product-definition/product-definition.tokens';
 import type { BoundedContext } from '../../../src/shared/kernel/bounded-context';
 import { SHARED } from '../../../src/shared/kernel/tokens';
@@ -38,11 +38,11 @@ describe('productDefinitionModule', () => {
     const container = new Container();
     container.bind(SHARED.UnitOfWork).toConstantValue(h.unitOfWork);
     container.bind(SHARED.Logger).toConstantValue(silentLogger());
-    await container.load(createProductDefinitionModule({ pollIntervalMs: 600_000 }));
+    await container.load(productDefinitionModule({ pollIntervalMs: 600_000 }));
     context = container.get<BoundedContext>(PRODUCT_DEFINITION.Context);
   }, DATABASE_START_MS);
   afterAll(async () => {
-    await context?.stop();
+    await context?.stop?.();
     await h?.close();
   });
 
@@ -60,7 +60,7 @@ describe('productDefinitionModule', () => {
     const queue = new RecordingQueue();
     await context.subscribe(queue);
     const deliver = (envelope: Envelope) => queue.events[0]?.handler(envelope);
-    await context.start();
+    await context.start?.();
     const vague = TaskStory.of();
     const complete = TaskStory.of(COMPLETE_REQUEST);
 
@@ -75,7 +75,7 @@ describe('productDefinitionModule', () => {
       },
       { timeoutMs: 20_000 },
     );
-    await context.stop();
+    await context.stop?.();
     expect((await h.outbox(vague.taskId)).map((e) => e.type)).toEqual([RequestClarification.type]);
     expect((await h.outbox(complete.taskId)).map((e) => e.type)).toContain(SubmitPrd.type);
   }, 30_000);

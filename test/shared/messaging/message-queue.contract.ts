@@ -6,7 +6,8 @@ import { createEnvelope, type Envelope, type MessageKind } from '../../../src/sh
 import { NonRetryableError, RetryableError } from '../../../src/shared/kernel/errors';
 import { InvalidMessageError } from '../../../src/shared/messaging/errors';
 import { mulberry32 } from '../../../src/shared/messaging/in-memory/seeded-random';
-import type { DeadLetterAdmin, MessageHandler, MessageQueue, RetryPolicy } from '../../../src/shared/messaging/message-queue';
+import type { RetryPolicy } from '../../../src/shared/kernel/retry';
+import type { DeadLetterAdmin, MessageHandler, MessageQueue } from '../../../src/shared/messaging/message-queue';
 import { eventually } from '../../support/eventually';
 
 export const Pinged = defineContract('contract-test.pinged.v1', 'event', z.object({ n: z.number().int() }));

@@ -57,8 +57,8 @@ describe('MessagingRetention', () => {
     await outboxRow('ancient-sent', { createdDaysAgo: 400, sentDaysAgo: 399 });
     const retention = new MessagingRetention(db.dataSource, { now: () => now }, silentLogger(), { keepForMs: 0, intervalMs: 3_600_000, batchSize: 10 });
     expect(await retention.purgeOnce()).toEqual({ outbox: 0, inbox: 0 });
-    retention.start();
-    await retention.stop();
+    retention.loop.start();
+    await retention.loop.stop();
     expect((await remaining()).outbox).toContain('ancient-sent');
   });
 });

@@ -7,7 +7,7 @@ import type { Logger } from '../../../shared/logging/logger';
 import { message } from '../../../shared/messaging/contract-registry';
 import { describeError } from '../../../shared/kernel/errors';
 import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
-import { DEFAULT_REPUBLISH_FINISHED_FOR_MS, type OrchestrationOptions } from '../orchestration.options';
+import type { OrchestrationOptions } from '../orchestration.options';
 import { ORCHESTRATION } from '../orchestration.tokens';
 import type { TaskDriver } from './task-driver';
 import type { TaskProjectionRepository } from './task-projection.repository';
@@ -81,7 +81,7 @@ export class TaskScanningService {
         message(RepublishOpenTasks, REPUBLISH_KEY, {
           idleForMs: this.options.republishIdleMs,
           limit: this.options.sweepBatchSize,
-          includeFinishedWithinMs: this.options.republishFinishedForMs ?? DEFAULT_REPUBLISH_FINISHED_FOR_MS,
+          includeFinishedWithinMs: this.options.republishFinishedForMs,
         }),
       );
     });

@@ -1,7 +1,7 @@
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope } from '../envelope';
-import { isRetryable } from '../../kernel/errors';
-import { backoffDelay, type RetryPolicy, type RetryScheduledEvent, type Subscription } from '../message-queue';
+import { decideRetry, type RetryPolicy } from '../../kernel/retry';
+import type { RetryScheduledEvent, Subscription } from '../message-queue';
 import type { PendingWork } from './pending-work';
 import type { QueuedMessage } from './queued-message';
 
@@ -148,9 +148,9 @@ export class ConsumerQueue {
   }
 
   private failed(message: QueuedMessage, envelope: Envelope, error: unknown): void {
-    const policy = this.deps.retryPolicy;
     message.firstFailedAt ??= this.deps.now().toISOString();
-    if (!isRetryable(error) || message.attempts >= policy.maxAttempts) {
+    const decision = decideRetry(this.deps.retryPolicy, error, message.attempts, this.deps.random);
+    if (!decision.retry) {
       this.finish(message);
       this.deps.deadLetter(this.name, message, error);
       return;
@@ -159,7 +159,7 @@ export class ConsumerQueue {
       this.ready.unshift(message);
       return;
     }
-    const delayMs = backoffDelay(policy, message.attempts, this.deps.random);
+    const { delayMs } = decision;
     this.deps.retryScheduled({ consumer: this.name, message: envelope, attempt: message.attempts, delayMs, error });
     // The message keeps its key while it waits, so later messages of that key stay behind it.
     this.deps.work.schedule(() => {

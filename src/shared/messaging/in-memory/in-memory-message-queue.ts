@@ -1,7 +1,7 @@
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../kernel/retry';
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope, MessageKind } from '../envelope';
 import {
-  DEFAULT_RETRY_POLICY,
   type DeadLetter,
   type DeadLetterAdmin,
   type DeliveryObserver,
@@ -9,7 +9,6 @@ import {
   type ObservableDelivery,
   type PublishOptions,
   type ReplayFilter,
-  type RetryPolicy,
   type Subscription,
   type Unsubscribe,
 } from '../message-queue';

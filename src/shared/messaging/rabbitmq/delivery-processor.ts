@@ -4,9 +4,10 @@ import type { Message } from 'amqplib';
 import type { Logger } from '../../logging/logger';
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope } from '../envelope';
-import { describeError, isRetryable } from '../../kernel/errors';
+import { describeError } from '../../kernel/errors';
+import { decideRetry, type RetryPolicy } from '../../kernel/retry';
 import type { DeliveryObservers } from '../delivery-observers';
-import { backoffDelay, type MessageHandler, type RetryPolicy } from '../message-queue';
+import type { MessageHandler } from '../message-queue';
 import type { ConfirmedPublisher } from './confirmed-publisher';
 import { attemptOf, copyProperties, deadLetterHeaders, type FailureRecord, HEADER, headerText, parseBody, typeOf } from './message-headers';
 import type { ConsumerQueues } from './rabbitmq-topology';
@@ -81,12 +82,12 @@ export class DeliveryProcessor {
         return;
       } catch (error) {
         firstFailedAt ??= this.deps.now().toISOString();
-        const policy = this.deps.retryPolicy;
-        if (!isRetryable(error) || attempt >= policy.maxAttempts) {
+        const decision = decideRetry(this.deps.retryPolicy, error, attempt, this.deps.random);
+        if (!decision.retry) {
           await this.deadLetter(message, context, error, attempt, firstFailedAt);
           return;
         }
-        const delayMs = backoffDelay(policy, attempt, this.deps.random);
+        const { delayMs } = decision;
         if (!context.retryInProcess) {
           await this.scheduleRetry(message, context, { envelope, error, attempt, delayMs, firstFailedAt });
           return;

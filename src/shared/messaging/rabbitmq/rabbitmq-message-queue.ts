@@ -1,9 +1,9 @@
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../kernel/retry';
 import { silentLogger, type Logger } from '../../logging/logger';
 import type { ContractRegistry } from '../contract-registry';
 import type { Envelope, MessageKind } from '../envelope';
 import { DeliveryObservers } from '../delivery-observers';
 import {
-  DEFAULT_RETRY_POLICY,
   type DeadLetter,
   type DeadLetterAdmin,
   type DeliveryObserver,
@@ -11,7 +11,6 @@ import {
   type ObservableDelivery,
   type PublishOptions,
   type ReplayFilter,
-  type RetryPolicy,
   type Subscription,
   type Unsubscribe,
 } from '../message-queue';
@@ -43,6 +42,9 @@ export interface RabbitMqMessageQueueOptions {
   readonly random?: () => number;
 }
 
+/** What the transport uses where its options say nothing. */
+export const DEFAULT_RABBITMQ_OPTIONS = { prefetch: 50, queueType: 'quorum', exchangePrefix: 'refinery', publishTimeoutMs: 10_000 } as const satisfies Partial<RabbitMqMessageQueueOptions>;
+
 /**
  * The MessageQueue on RabbitMQ: durable topic exchanges `<prefix>.events` and `<prefix>.commands`,
  * a durable queue per consumer bound by message type, retries through `<queue>.retry` (per-message
@@ -68,10 +70,10 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
   private closed = false;
 
   constructor(private readonly options: RabbitMqMessageQueueOptions) {
-    const prefetch = options.prefetch ?? 50;
+    const prefetch = options.prefetch ?? DEFAULT_RABBITMQ_OPTIONS.prefetch;
     if (!(Number.isInteger(prefetch) && prefetch >= 1)) throw new Error(`prefetch must be a positive integer, got ${prefetch}`);
     this.logger = (options.logger ?? silentLogger()).child({ component: 'rabbitmq' });
-    this.topology = new RabbitMqTopology(options.exchangePrefix ?? 'refinery', options.queueType ?? 'quorum');
+    this.topology = new RabbitMqTopology(options.exchangePrefix ?? DEFAULT_RABBITMQ_OPTIONS.exchangePrefix, options.queueType ?? DEFAULT_RABBITMQ_OPTIONS.queueType);
     this.connection = new RabbitMqConnection({
       url: options.url,
       connectionName: options.connectionName ?? `refinery-${process.pid}`,
@@ -81,7 +83,7 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
       onConnected: () => this.subscriptions.restartAll(),
       onReturn: (message) => this.publisher.onReturn(message),
     });
-    this.publisher = new ConfirmedPublisher(this.connection, options.publishTimeoutMs ?? 10_000);
+    this.publisher = new ConfirmedPublisher(this.connection, options.publishTimeoutMs ?? DEFAULT_RABBITMQ_OPTIONS.publishTimeoutMs);
     this.processor = new DeliveryProcessor({
       registry: options.registry,
       retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,

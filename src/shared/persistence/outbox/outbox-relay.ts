@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { Alarm } from '../../kernel/alarm';
+import { BackgroundLoop, type Loop, type PassOutcome } from '../../kernel/background-loop';
 import type { Logger } from '../../logging/logger';
 import type { Envelope } from '../../messaging/envelope';
 import { describeError, isRetryable } from '../../kernel/errors';
@@ -15,44 +15,30 @@ export interface OutboxRelayOptions {
   readonly pollIntervalMs: number;
 }
 
+export const DEFAULT_OUTBOX_RELAY_OPTIONS: OutboxRelayOptions = { batchSize: 200, pollIntervalMs: 500 };
+
 /**
  * Publishes committed outbox rows and marks them sent. Rows are locked with SKIP LOCKED, so
  * several relays (one per process) never publish the same row at once. A row is marked sent only
  * after the transport confirmed it; a crash in between publishes it again (consumers dedupe).
  */
 export class OutboxRelay {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly alarm = new Alarm();
-  private kicked = false;
-  /** Passes in a row that published nothing and failed: the transport is likely down. */
-  private failedPasses = 0;
+  /**
+   * Kicked after every commit that wrote outbox rows. While the transport fails it backs off and
+   * kicks do not wake it: every commit would otherwise start another pass of publishes bound to
+   * fail (thousands during a broker restart).
+   */
+  readonly loop: Loop;
+  /** The last pass published nothing and its publishes failed: the transport is likely down. */
+  private failing = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly queue: MessageQueue,
     private readonly logger: Logger,
-    private readonly options: OutboxRelayOptions = { batchSize: 200, pollIntervalMs: 500 },
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Ask for a pass now (after a commit that wrote outbox rows). */
-  kick(): void {
-    this.kicked = true;
-    // While the transport fails the relay backs off and kicks do not wake it: every commit would
-    // otherwise start another pass of publishes bound to fail (thousands during a broker restart).
-    if (this.failedPasses === 0) this.alarm.ring();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.alarm.ring();
-    await this.loop;
+    private readonly options: OutboxRelayOptions = DEFAULT_OUTBOX_RELAY_OPTIONS,
+  ) {
+    this.loop = new BackgroundLoop({ name: 'outbox relay', intervalMs: options.pollIntervalMs, pass: () => this.pass() }, logger);
   }
 
   /** One batch; returns how many rows were published. */
@@ -64,7 +50,7 @@ export class OutboxRelay {
         [this.options.batchSize],
       );
       if (rows.length === 0) {
-        this.failedPasses = 0;
+        this.failing = false;
         return 0;
       }
       const batch = rows.map((row) => outboxRow.parse(row));
@@ -74,7 +60,7 @@ export class OutboxRelay {
       const results = await Promise.allSettled(batch.map((row) => this.publish(row.envelope as unknown as Envelope)));
       const sent = batch.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
       const retryableFailures = results.filter((r) => r.status === 'rejected' && isRetryable(r.reason)).length;
-      this.failedPasses = sent.length === 0 && retryableFailures > 0 ? this.failedPasses + 1 : 0;
+      this.failing = sent.length === 0 && retryableFailures > 0;
       if (sent.length > 0) await execute(manager, `UPDATE messaging.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [sent]);
       for (const [i, row] of batch.entries()) {
         const result = results[i];
@@ -98,19 +84,10 @@ export class OutboxRelay {
     return envelope.kind === 'command' ? this.queue.publishCommand(envelope) : this.queue.publishEvent(envelope);
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let published = 0;
-      try {
-        this.kicked = false;
-        published = await this.relayOnce();
-      } catch (error) {
-        this.logger.error({ err: describeError(error).errorMessage }, 'outbox relay pass failed');
-      }
-      if (!this.running) continue;
-      const failing = this.failedPasses > 0;
-      if (!failing && (published > 0 || this.kicked)) continue;
-      await this.alarm.sleep(failing ? Math.min(this.options.pollIntervalMs * 2 ** Math.min(this.failedPasses - 1, 6), 5_000) : this.options.pollIntervalMs);
-    }
+  /** A pass that published looks again at once; one whose every publish failed backs the loop off. */
+  private async pass(): Promise<PassOutcome> {
+    const published = await this.relayOnce();
+    if (this.failing) return 'failed';
+    return published > 0 ? 'more' : 'idle';
   }
 }

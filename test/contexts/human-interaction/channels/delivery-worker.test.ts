@@ -6,7 +6,7 @@ import { DeliveryContentBuilder } from '../../../../src/contexts/human-interacti
 import type { DeliveryOutcome, NotificationChannel } from '../../../../src/contexts/human-interaction/application/deliver-notifications/notification-channel';
 import { SendNotificationHandler } from '../../../../src/contexts/human-interaction/application/send-notification/send-notification.handler';
 import type { UserDirectory } from '../../../../src/contexts/human-interaction/domain/user';
-import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
+import { humanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
@@ -27,14 +27,14 @@ import { ManualClock, USERS } from '../support/human-interaction.harness';
 import { awaitingClarification, QUESTIONS } from '../support/task-snapshot.mother';
 
 const PUBLIC_URL = 'https://refinery.example.com';
-const OPTIONS: HumanInteractionOptions = {
+const OPTIONS = humanInteractionOptions({
   users: USERS,
   linkSecret: TEST_LINK_SECRET,
   publicUrl: PUBLIC_URL,
   smtp: { url: 'smtp://127.0.0.1:1', from: 'refinery@example.com' },
   webhookSecret: 'worker-test-webhook-secret',
   delivery: { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 4_000, pollIntervalMs: 10, timeoutMs: 100 },
-};
+});
 
 const directory: UserDirectory = {
   findById: (id) => USERS.find((u) => u.id === id),

@@ -8,7 +8,7 @@ import type { DeliveryOutcome, NotificationChannel } from '../../../../src/conte
 import { SendNotificationHandler } from '../../../../src/contexts/human-interaction/application/send-notification/send-notification.handler';
 import { humanInteractionContracts, SendNotification } from '../../../../src/contexts/human-interaction/contracts';
 import type { UserDirectory } from '../../../../src/contexts/human-interaction/domain/user';
-import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
+import { humanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
@@ -95,14 +95,14 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
     }, 60_000);
     afterAll(() => db.close());
 
-    const OPTIONS: HumanInteractionOptions = {
+    const OPTIONS = humanInteractionOptions({
       users: USERS,
       linkSecret: TEST_LINK_SECRET,
       publicUrl: 'https://refinery.example.com',
       smtp: { url: 'smtp://127.0.0.1:1', from: 'refinery@example.com' },
       webhookSecret: 'worker-test-webhook-secret',
       delivery: { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 4_000, pollIntervalMs: 10, timeoutMs: 1_000 },
-    };
+    });
     const directory: UserDirectory = {
       findById: (id) => USERS.find((u) => u.id === id),
       firstWithRole: (role) => USERS.find((u) => u.roles.includes(role)),

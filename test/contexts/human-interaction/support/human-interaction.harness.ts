@@ -21,7 +21,7 @@ import { SubmitRequest } from '../../../../src/contexts/human-interaction/applic
 import { SyncTaskViewOnTaskEvent } from '../../../../src/contexts/human-interaction/application/sync-task-view/sync-task-view-on-task-event.handler';
 import { TaskViewChanges } from '../../../../src/contexts/human-interaction/application/task-view-changes';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
-import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
+import { humanInteractionOptions, type HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
@@ -65,9 +65,10 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     ...humanInteractionContracts,
   );
   const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
-  const directory = new ConfiguredUserDirectory({ users, linkSecret: TEST_LINK_SECRET }, new IssuedTokenVerifier(db.dataSource, clock));
-  const publicAddress = new PublicAddress({ users, linkSecret: TEST_LINK_SECRET });
-  const notificationLinks = new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, { users, linkSecret: TEST_LINK_SECRET });
+  const options = humanInteractionOptions({ users, linkSecret: TEST_LINK_SECRET });
+  const directory = new ConfiguredUserDirectory(options, new IssuedTokenVerifier(db.dataSource, clock));
+  const publicAddress = new PublicAddress(options);
+  const notificationLinks = new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, options);
   const taskViewChanges = new TaskViewChanges();
   const api = new HumanInteractionHttpApi(
     directory,
@@ -79,7 +80,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     new NotificationInbox(db.dataSource, clock),
     silentLogger(),
     new ApiTokens(db.dataSource, clock, directory),
-    new ChannelPreferences(db.dataSource, clock, { users, linkSecret: TEST_LINK_SECRET }),
+    new ChannelPreferences(db.dataSource, clock, options),
     notificationLinks,
     // No channel configured here: a retry has no worker to wake.
     new DeliveryAdmin(db.dataSource, clock, { kick: () => undefined }),
@@ -97,15 +98,15 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     taskViewChanges,
     syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork, taskViewChanges),
     recordPrd: new RecordPrdOnPrdDrafted(unitOfWork, taskViewChanges),
-    sendNotification: new SendNotificationHandler(unitOfWork, { users, linkSecret: TEST_LINK_SECRET }),
+    sendNotification: new SendNotificationHandler(unitOfWork, options),
     // No channel configured: deliveries are exercised end to end in test/contexts/human-interaction/channels.
     deliveries: new DeliverNotifications(
       db.dataSource,
       clock,
       silentLogger(),
-      { users, linkSecret: TEST_LINK_SECRET },
+      options,
       [],
-      new DeliveryContentBuilder(db.dataSource, new PublicAddress({ users, linkSecret: TEST_LINK_SECRET }), notificationLinks, directory),
+      new DeliveryContentBuilder(db.dataSource, new PublicAddress(options), notificationLinks, directory),
       deliveryOutcomesFor(undefined),
     ),
     resender: new ResendUnconfirmedRequests(unitOfWork),

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../../../src/contexts/human-interaction/application/api-tokens/api-token-secret';
 import type { IssuedTokenOwners } from '../../../../src/contexts/human-interaction/application/api-tokens/issued-token-verifier';
-import type { HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
+import { humanInteractionOptions, type HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { WebSessions } from '../../../../src/contexts/human-interaction/infrastructure/web/web-session';
 import { TEST_LINK_SECRET } from '../../../support/app';
@@ -28,7 +28,7 @@ const users = (aliceToken: string): HumanInteractionOptions['users'] => [
 describe('re-checking a web session credential', () => {
   const issuedToken = 'rfy_issued-for-carol';
   const directoryWith = (aliceToken: string, issued = new IssuedStub({ [sha256Hex(issuedToken)]: 'carol' })) =>
-    new ConfiguredUserDirectory({ users: users(aliceToken), linkSecret: TEST_LINK_SECRET }, issued);
+    new ConfiguredUserDirectory(humanInteractionOptions({ users: users(aliceToken), linkSecret: TEST_LINK_SECRET }), issued);
 
   it('finds the person of a configured token, given as the token or as its sha256 in configuration', async () => {
     const directory = directoryWith('alice-token-1');

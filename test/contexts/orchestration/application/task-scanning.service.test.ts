@@ -1,6 +1,6 @@
 import { SendNotification } from '../../../../src/contexts/human-interaction/contracts';
 import { WorkflowStalled } from '../../../../src/contexts/orchestration/contracts';
-import { DEFAULT_ORCHESTRATION_OPTIONS, DEFAULT_REPUBLISH_FINISHED_FOR_MS, type OrchestrationOptions } from '../../../../src/contexts/orchestration/orchestration.options';
+import { DEFAULT_ORCHESTRATION_OPTIONS, orchestrationOptions } from '../../../../src/contexts/orchestration/orchestration.options';
 import { RepublishOpenTasks, StartValidation } from '../../../../src/contexts/task-management/contracts';
 import { deterministicId } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
@@ -83,12 +83,12 @@ describe('TaskScanningService', () => {
     await o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, republishFinishedForMs: 5 * MINUTE }).sweepOnce();
     await o.scannerWith(withoutWindow).sweepOnce();
     const windows = (await o.sent(RepublishOpenTasks.type)).map((m) => (m.payload as { includeFinishedWithinMs?: unknown }).includeFinishedWithinMs);
-    expect(windows).toEqual([5 * MINUTE, DEFAULT_REPUBLISH_FINISHED_FOR_MS]);
+    expect(windows).toEqual([5 * MINUTE, DEFAULT_ORCHESTRATION_OPTIONS.republishFinishedForMs]);
   });
 
   describe('stalled workflows', () => {
     // Redrive late, so that only the stall detector can explain a re-sent step.
-    const options: OrchestrationOptions = { ...DEFAULT_ORCHESTRATION_OPTIONS, redriveAfterMs: 60 * MINUTE };
+    const options = orchestrationOptions({ ...DEFAULT_ORCHESTRATION_OPTIONS, redriveAfterMs: 60 * MINUTE });
     const stalledAfter = options.stalledAfterMs;
 
     it('raises one alert per state entry, logs a warning and re-drives the step', async () => {

@@ -6,7 +6,7 @@ import { TaskDriver } from '../../../../src/contexts/orchestration/application/t
 import { TaskScanningService } from '../../../../src/contexts/orchestration/application/task-scanning.service';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { SqlTaskProjectionRepository } from '../../../../src/contexts/orchestration/infrastructure/persistence/sql-task-projection.repository';
-import { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions } from '../../../../src/contexts/orchestration/orchestration.options';
+import { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions, orchestrationOptions, type OrchestrationOptionsInput } from '../../../../src/contexts/orchestration/orchestration.options';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { TaskCreated, taskManagementContracts, TaskSnapshotPublished, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
 import type { Logger } from '../../../../src/shared/logging/logger';
@@ -70,7 +70,8 @@ export class OrchestrationHarness {
     return new TaskDriver(this.projections, options, this.log.logger);
   }
 
-  scannerWith(options: OrchestrationOptions): TaskScanningService {
+  scannerWith(input: OrchestrationOptionsInput): TaskScanningService {
+    const options = orchestrationOptions(input);
     return new TaskScanningService(this.unitOfWork, this.projections, this.driver(options), this.clock, options, this.log.logger);
   }
 

@@ -5,7 +5,7 @@ import { RetryableError } from '../../../../src/shared/kernel/errors';
 import type { FaultOptions, FaultStats } from '../../../../src/shared/messaging/in-memory/fault-injector';
 import { InMemoryMessageQueue } from '../../../../src/shared/messaging/in-memory/in-memory-message-queue';
 import { mulberry32 } from '../../../../src/shared/messaging/in-memory/seeded-random';
-import type { RetryPolicy } from '../../../../src/shared/messaging/message-queue';
+import type { RetryPolicy } from '../../../../src/shared/kernel/retry';
 import { eventually } from '../../../support/eventually';
 import { describeMessageQueueContract } from '../message-queue.contract';
 

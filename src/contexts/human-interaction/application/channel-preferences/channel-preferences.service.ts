@@ -4,7 +4,7 @@ import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { ActionConflictError, InvalidRequestError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { findUserChannels, saveUserChannels } from '../../infrastructure/persistence/sql-user-channels';
 import type { AvailableChannels, ChannelChoice } from './channel-choice';
@@ -18,8 +18,7 @@ export interface ChannelPreferencesView extends ChannelChoice {
 }
 
 export function availableChannels(options: HumanInteractionOptions): AvailableChannels {
-  const parsed = humanInteractionOptionsSchema.parse(options);
-  return { email: parsed.smtp !== undefined, webhook: parsed.webhookSecret !== undefined };
+  return { email: options.smtp !== undefined, webhook: options.webhookSecret !== undefined };
 }
 
 /**
@@ -37,7 +36,7 @@ export class ChannelPreferences {
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
   ) {
     this.available = availableChannels(options);
-    this.webhookHosts = new WebhookHostPolicy(humanInteractionOptionsSchema.parse(options).webhookAllowedHosts);
+    this.webhookHosts = new WebhookHostPolicy(options.webhookAllowedHosts);
   }
 
   async get(user: User): Promise<ChannelPreferencesView> {

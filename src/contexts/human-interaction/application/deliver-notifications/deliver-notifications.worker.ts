@@ -4,8 +4,8 @@ import { Alarm } from '../../../../shared/kernel/alarm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Logger } from '../../../../shared/logging/logger';
-import { backoffDelay, type RetryPolicy } from '../../../../shared/messaging/message-queue';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import { backoffDelay, type RetryPolicy } from '../../../../shared/kernel/retry';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import {
   type ClaimedDelivery,
@@ -55,7 +55,7 @@ export class DeliverNotifications {
     @inject(HUMAN_INTERACTION.DeliveryContent) private readonly content: DeliveryContentBuilder,
     @inject(HUMAN_INTERACTION.DeliveryOutcomes) private readonly outcomes: DeliveryOutcomes,
   ) {
-    const { delivery, webhookAllowedHosts } = humanInteractionOptionsSchema.parse(options);
+    const { delivery, webhookAllowedHosts } = options;
     this.webhookHosts = new WebhookHostPolicy(webhookAllowedHosts);
     this.channels = new Map(channels.map((c) => [c.channel, c]));
     this.policy = { maxAttempts: delivery.maxAttempts, initialDelayMs: delivery.initialDelayMs, maxDelayMs: delivery.maxDelayMs, multiplier: 2, jitter: 0.2 };

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { TokenTable } from '../../../../shared/auth/token-table';
 import type { IssuedTokenOwners } from '../../application/api-tokens/issued-token-verifier';
 import type { Role, User, UserDirectory } from '../../domain/user';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
@@ -23,7 +23,7 @@ export class ConfiguredUserDirectory implements UserDirectory {
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
     @inject(HUMAN_INTERACTION.IssuedTokens) private readonly issued: IssuedTokenOwners,
   ) {
-    const { users } = humanInteractionOptionsSchema.parse(options);
+    const { users } = options;
     const entries = users.map((credential) => ({ owner: { id: credential.id, name: credential.name, roles: [...credential.roles] } as User, credential }));
     this.users = entries.map((entry) => entry.owner);
     this.tokens = new TokenTable(entries);

@@ -2,14 +2,14 @@ import { Registry } from 'prom-client';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { MonitoredMessageQueue } from '../../../../shared/messaging/monitoring/monitored-message-queue';
 import type { NotificationChannel } from '../../application/deliver-notifications/notification-channel';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { PrometheusDeliveryOutcomes } from './delivery-metrics';
 import { EmailChannel } from './email/email-channel';
 import { WebhookChannel } from './webhook/webhook-channel';
 
 /** The channels configuration enables: email with an SMTP URL, the webhook with a signing secret. */
 export function configuredChannels(options: HumanInteractionOptions, clock: Clock): NotificationChannel[] {
-  const { smtp, webhookSecret } = humanInteractionOptionsSchema.parse(options);
+  const { smtp, webhookSecret } = options;
   const channels: NotificationChannel[] = [];
   if (smtp) channels.push(new EmailChannel(smtp));
   if (webhookSecret) channels.push(new WebhookChannel(webhookSecret, clock));

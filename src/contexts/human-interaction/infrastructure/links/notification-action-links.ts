@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { type ActionLinkClaims, actionsFor, type LinkAction, type LinkSource, linkClaimsFor } from '../../domain/action-link';
 import type { Notification } from '../../domain/notification';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { type ActionLinkSigner, actionLinkUrl } from '../links/action-link-signer';
 import type { PublicAddress } from '../links/public-address';
@@ -31,7 +31,7 @@ export class NotificationActionLinks {
     @inject(HUMAN_INTERACTION.PublicAddress) private readonly address: PublicAddress,
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
   ) {
-    this.ttlMs = humanInteractionOptionsSchema.parse(options).linkTtlMs;
+    this.ttlMs = options.linkTtlMs;
   }
 
   tokensFor(n: Notification): NotificationActionLink[] {

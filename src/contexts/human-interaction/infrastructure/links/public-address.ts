@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 
 /**
@@ -12,7 +12,7 @@ export class PublicAddress {
   private readonly configured: string | undefined;
 
   constructor(@inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions) {
-    this.configured = humanInteractionOptionsSchema.parse(options).publicUrl?.replace(/\/+$/, '');
+    this.configured = options.publicUrl?.replace(/\/+$/, '');
   }
 
   useListeningAddress(url: string): void {

@@ -13,7 +13,7 @@ import type { NotificationInbox } from '../../application/queries/notification-i
 import type { TaskQueries } from '../../application/queries/task-queries.service';
 import type { SubmitRequest } from '../../application/submit-request/submit-request.service';
 import type { TaskViewChanges } from '../../application/task-view-changes';
-import { type HumanInteractionOptions, humanInteractionOptionsSchema } from '../../human-interaction.options';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { PublicAddress } from '../links/public-address';
 import { INBOX_STYLE } from './assets/inbox-style';
@@ -74,8 +74,7 @@ export class HumanInteractionWeb {
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(SHARED.Logger) private readonly logger: Logger,
   ) {
-    const parsed = humanInteractionOptionsSchema.parse(options);
-    this.sessions = new WebSessions(parsed.linkSecret, parsed.sessionTtlMs);
+    this.sessions = new WebSessions(options.linkSecret, options.sessionTtlMs);
     this.live = new LiveTaskEvents(changes, logger, { recheckMs: LIVE_RECHECK_MS, heartbeatMs: LIVE_HEARTBEAT_MS });
   }
 
