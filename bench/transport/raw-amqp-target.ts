@@ -55,7 +55,7 @@ export class RawAmqpTarget implements Target {
     const content = Buffer.from(JSON.stringify({ seq, sentAt: clock(), pad: this.pad }));
     return new Promise<void>((resolve, reject) => {
       this.publisher.sendToQueue(this.options.queue, content, { persistent: true, contentType: 'application/json' }, (error: unknown) =>
-        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+        error ? reject(error instanceof Error ? error : new Error('the broker did not confirm the publish')) : resolve(),
       );
     });
   }

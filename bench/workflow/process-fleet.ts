@@ -52,8 +52,8 @@ async function spawnOne(name: string, context: string, env: Readonly<Record<stri
   const logFile = join(logDirectory, `${name}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [MAIN], { env: { ...env, CONTEXTS: context, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   running.add(child);
   const exited = new Promise<number | string>((done) =>
     child.once('exit', (code, signal) => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Application } from '../../src/app/container';
-import type { InMemoryMessageQueue } from '../../src/shared/messaging/in-memory/in-memory-message-queue';
+import { InMemoryMessageQueue } from '../../src/shared/messaging/in-memory/in-memory-message-queue';
 import { Api, type NotificationView, type TaskView } from '../support/api';
-import { startTestApp } from '../support/app';
+import { startTestApp, transportOf } from '../support/app';
 import { eventually } from '../support/eventually';
 
 /**
@@ -21,7 +21,15 @@ const COMPLETE =
   'per day for 30 days and should highlight days above the SLA threshold. Constraints: must load in under 2 seconds.';
 
 type Scenario = 'approve' | 'clarify-reject-approve' | 'reject-approve' | 'clarify-cancel';
-const scenarioOf = (i: number): Scenario => (['approve', 'clarify-reject-approve', 'reject-approve', 'clarify-cancel'] as const)[i % 4]!;
+
+/** The scenario a task was submitted under; a task the test did not submit is a failure. */
+function scenarioOfTask(scenarios: ReadonlyMap<string, Scenario>, taskId: string): Scenario {
+  const scenario = scenarios.get(taskId);
+  if (!scenario) throw new Error(`task ${taskId} was not submitted by this test`);
+  return scenario;
+}
+const SCENARIOS: readonly Scenario[] = ['approve', 'clarify-reject-approve', 'reject-approve', 'clarify-cancel'];
+const scenarioOf = (i: number): Scenario => SCENARIOS[i % SCENARIOS.length] ?? 'approve';
 
 const EXPECTED: Record<Scenario, { status: string; path: string[]; prds: number; notifications: string[] }> = {
   approve: { status: 'APPROVED', path: ['NEW', 'REQUEST_VALIDATION', 'PRD_VALIDATION', 'APPROVED'], prds: 1, notifications: ['prd-ready-for-review', 'task-approved'] },
@@ -93,12 +101,12 @@ describe('convergence under a misbehaving transport', () => {
         for (const user of ['alice', 'carol', 'bob']) await actOnNotifications(user, scenarios, done);
         const rows = await app.database.dataSource.query(`SELECT id, status FROM task_management.tasks`);
         const statuses = z.array(z.object({ id: z.string(), status: z.string() })).parse(rows);
-        const finished = statuses.filter((t) => EXPECTED[scenarios.get(t.id)!].status === t.status);
+        const finished = statuses.filter((t) => EXPECTED[scenarioOfTask(scenarios, t.id)].status === t.status);
         if (finished.length < WORKFLOWS) {
           const by = (s: string) => statuses.filter((t) => t.status === s).length;
           const unsent = await app.database.dataSource.query(`SELECT count(*)::int AS n FROM messaging.outbox WHERE sent_at IS NULL`);
           const dead = await app.queue.listDeadLetters();
-          const stuck = statuses.find((t) => EXPECTED[scenarios.get(t.id)!].status !== t.status);
+          const stuck = statuses.find((t) => EXPECTED[scenarioOfTask(scenarios, t.id)].status !== t.status);
           if (stuck && process.env.CONVERGENCE_DEBUG) {
             const q = (sql: string) => app.database.dataSource.query(sql, [stuck.id]);
             process.stdout.write(JSON.stringify({
@@ -126,7 +134,7 @@ describe('convergence under a misbehaving transport', () => {
       await db.query(`SELECT task_id, array_agg(to_status ORDER BY version) AS path FROM task_management.task_transitions GROUP BY task_id`),
     );
     expect(history).toHaveLength(WORKFLOWS);
-    for (const { task_id, path } of history) expect([task_id, path]).toEqual([task_id, EXPECTED[scenarios.get(task_id)!].path]);
+    for (const { task_id, path } of history) expect([task_id, path]).toEqual([task_id, EXPECTED[scenarioOfTask(scenarios, task_id)].path]);
 
     // Every PRD version once.
     const prds = new Map(countRows.parse(await db.query(`SELECT task_id, count(*) AS n FROM product_definition.prds GROUP BY task_id`)).map((r) => [r.task_id, r.n]));
@@ -139,12 +147,12 @@ describe('convergence under a misbehaving transport', () => {
           .array(z.object({ task_id: z.string(), kinds: z.array(z.string()) }))
           .parse(await db.query(`SELECT task_id, array_agg(kind ORDER BY task_version) AS kinds FROM human_interaction.notifications GROUP BY task_id`));
         expect(rows).toHaveLength(WORKFLOWS);
-        for (const { task_id, kinds } of rows) expect([task_id, kinds]).toEqual([task_id, EXPECTED[scenarios.get(task_id)!].notifications]);
+        for (const { task_id, kinds } of rows) expect([task_id, kinds]).toEqual([task_id, EXPECTED[scenarioOfTask(scenarios, task_id)].notifications]);
       },
       { timeoutMs: 30_000, intervalMs: 100 },
     );
 
-    const faults = (app.transport as InMemoryMessageQueue).faultStats();
+    const faults = transportOf(app, InMemoryMessageQueue).faultStats();
     const stats = app.queue.stats();
     const handled = Object.values(stats.handled).reduce((sum, byType) => sum + Object.values(byType).reduce((a, b) => a + b, 0), 0);
     // The figures quoted in the issue note.

@@ -6,7 +6,7 @@ import { putChannels } from '../contexts/human-interaction/channels/support/chan
 import { SmtpSink } from '../contexts/human-interaction/channels/support/smtp-sink';
 import { BrokerAdmin, RABBITMQ_URL } from '../shared/messaging/rabbitmq/broker-admin';
 import { Api, type TaskView } from '../support/api';
-import { startTestApp } from '../support/app';
+import { startTestApp, transportOf } from '../support/app';
 import { eventually } from '../support/eventually';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario';
@@ -79,7 +79,7 @@ describe('approving a PRD from an email (PostgreSQL, RabbitMQ, SMTP)', () => {
     base = await app.listen();
   });
   afterAll(async () => {
-    const topology = (app.transport as RabbitMqMessageQueue).declaredTopology();
+    const topology = transportOf(app, RabbitMqMessageQueue).declaredTopology();
     await app.stop();
     await admin.deleteTopology(topology);
     await admin.close();

@@ -3,7 +3,7 @@ import type { Application } from '../../src/app/container';
 import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { BrokerAdmin, RABBITMQ_URL } from '../shared/messaging/rabbitmq/broker-admin';
 import { Api } from '../support/api';
-import { startTestApp } from '../support/app';
+import { startTestApp, transportOf } from '../support/app';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { refineVagueRequestToApproval } from '../support/refinement-scenario';
 
@@ -22,7 +22,7 @@ describe('the refinement workflow on PostgreSQL and RabbitMQ', () => {
     });
   });
   afterAll(async () => {
-    const topology = (app.transport as RabbitMqMessageQueue).declaredTopology();
+    const topology = transportOf(app, RabbitMqMessageQueue).declaredTopology();
     await app.stop();
     await admin.deleteTopology(topology);
     await admin.close();

@@ -21,6 +21,7 @@ describe('the admin dead-letter API', () => {
   afterAll(() => app?.stop());
   beforeEach(() => app.queue.purgeDeadLetters(COMMANDS));
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the body's shape
   const call = async <T = Record<string, unknown>>(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = bearer('root')) => {
     const response = await app.http.inject({ method, url, headers, ...(payload ? { payload } : {}) });
     return { status: response.statusCode, body: JSON.parse(response.body) as T };
@@ -122,7 +123,7 @@ describe('the admin dead-letter API when the transport fails', () => {
     purgeDeadLetters: () => Promise.reject(error),
   });
 
-  it.each([
+  it.each<[string, Error, number, string]>([
     ['a broker that is down', new RetryableError('RabbitMQ is not connected'), 503, 'unavailable'],
     ['any other failure', new Error('channel closed'), 500, 'internal_error'],
   ])('answers %s with %i and the reason', async (_case, error, status, code) => {

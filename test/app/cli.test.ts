@@ -129,7 +129,7 @@ describe('refinery, without a service', () => {
   it('sends the selector, the consumer and the token where the API wants them', async () => {
     const seen: string[] = [];
     const recording: typeof fetch = async (input, init) => {
-      seen.push(`${init?.method} ${String(input)} ${new Headers(init?.headers).get('authorization')} ${String(init?.body ?? '')}`);
+      seen.push(`${init?.method} ${input instanceof Request ? input.url : input.toString()} ${new Headers(init?.headers).get('authorization')} ${typeof init?.body === 'string' ? init.body : ''}`);
       return new Response(JSON.stringify({ replayed: 2, purged: 3 }), { status: 200 });
     };
     const base = { REFINERY_URL: 'http://svc.test:8080/', REFINERY_TOKEN: 'tok-12345' };

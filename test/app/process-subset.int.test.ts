@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Application } from '../../src/app/container';
-import type { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
+import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { BrokerAdmin, RABBITMQ_URL } from '../shared/messaging/rabbitmq/broker-admin';
-import { bearer, startTestApp } from '../support/app';
+import { bearer, startTestApp, transportOf } from '../support/app';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 
 /**
@@ -24,7 +24,7 @@ describe('a process without human interaction', () => {
     });
   });
   afterAll(async () => {
-    const topology = (app.transport as RabbitMqMessageQueue).declaredTopology();
+    const topology = transportOf(app, RabbitMqMessageQueue).declaredTopology();
     await app.stop();
     await admin.deleteTopology(topology);
     await admin.close();

@@ -67,3 +67,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
   await app.start();
   return app;
 }
+
+/** The application's transport as the class the test configured, or a failure saying what it is. */
+export function transportOf<T extends object>(app: Application, kind: abstract new (...args: never[]) => T): T {
+  const { transport } = app;
+  if (!(transport instanceof kind)) throw new Error(`the application runs on ${transport.constructor.name}, not ${kind.name}`);
+  return transport;
+}

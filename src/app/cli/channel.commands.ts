@@ -33,7 +33,7 @@ export function formatChannels(view: ChannelsView): string {
 export function changedChoice(current: ChannelsChoice, flags: SetFlags): ChannelsChoice {
   return {
     email: flags.email === undefined ? current.email : flags.email === false ? null : flags.email,
-    webhookUrl: flags.webhook === false ? null : (flags.webhookUrl ?? current.webhookUrl),
+    webhookUrl: !flags.webhook ? null : (flags.webhookUrl ?? current.webhookUrl),
   };
 }
 

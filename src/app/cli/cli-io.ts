@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 /**
  * Everything the CLI touches outside itself, passed in so tests run the commands in-process
  * (no build, no child process) and read what they printed.
@@ -17,6 +18,6 @@ export function processIo(): CliIo {
     env: process.env,
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    stderrIsTty: process.stderr.isTTY === true,
+    stderrIsTty: isatty(process.stderr.fd),
   };
 }

@@ -28,7 +28,7 @@ export function formatQuestions(questions: readonly string[]): string {
 
 function fields(pairs: ReadonlyArray<[string, string]>): string {
   const width = Math.max(...pairs.map(([name]) => name.length)) + 2;
-  return pairs.map(([name, value]) => `  ${`${name}`.padEnd(width)}${value}`).join('\n');
+  return pairs.map(([name, value]) => `  ${name.padEnd(width)}${value}`).join('\n');
 }
 
 function clarificationsOf(details: TaskDetailsView): string {

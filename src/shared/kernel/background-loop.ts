@@ -142,7 +142,7 @@ export class BackgroundLoop<T = never> implements Loop {
       const kicksBefore = this.kicks;
       const freedBefore = this.freed;
       const outcome = await this.onePass();
-      if (!this.running) break;
+      if (this.stopRequested()) break;
       if (outcome === 'failed') {
         this.failures += 1;
         await this.alarm.sleep(backoffDelay(this.failureBackoff, this.failures));
@@ -152,6 +152,11 @@ export class BackgroundLoop<T = never> implements Loop {
       if (outcome === 'full' && this.freed === freedBefore) await this.alarm.sleep(this.spec.intervalMs);
       else if (outcome === 'idle' && this.kicks === kicksBefore) await this.alarm.sleep(this.spec.intervalMs);
     }
+  }
+
+  /** Read after an await: `stop` may have been called meanwhile. */
+  private stopRequested(): boolean {
+    return !this.running;
   }
 
   /** `full`: every slot is taken; the loop sleeps until one frees (its end rings the alarm). */

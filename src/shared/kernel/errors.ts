@@ -7,16 +7,10 @@ import { DomainError } from './domain-error';
  */
 export class RetryableError extends Error {
   override readonly name: string = 'RetryableError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 export class NonRetryableError extends Error {
   override readonly name: string = 'NonRetryableError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 export function isRetryable(error: unknown): boolean {

@@ -78,6 +78,6 @@ export class ContractRegistry {
     }
     const payload = contract.schema.safeParse(parsed.data.payload);
     if (!payload.success) throw new InvalidMessageError(type, formatIssues(payload.error, 'payload'));
-    return { ...parsed.data, payload: payload.data } as Envelope;
+    return { ...parsed.data, payload: payload.data };
   }
 }

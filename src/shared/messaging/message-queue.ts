@@ -41,7 +41,8 @@ export interface DeadLetter {
   /** Stable id of this dead letter within its consumer's dead-letter queue. */
   readonly id: string;
   readonly consumer: string;
-  readonly message: Envelope | unknown;
+  /** The envelope as it was stored: an Envelope, unless what was dead-lettered was not one. */
+  readonly message: unknown;
   readonly messageType: string;
   readonly errorClass: string;
   readonly errorMessage: string;

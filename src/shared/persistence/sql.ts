@@ -11,7 +11,7 @@ export interface SqlResult {
  */
 export async function execute(manager: EntityManager, sql: string, params: readonly unknown[] = []): Promise<SqlResult> {
   const owned = manager.queryRunner === undefined;
-  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  const runner = manager.queryRunner ?? manager.dataSource.createQueryRunner();
   try {
     const result = await runner.query(sql, [...params], true);
     return { rows: (result.records as unknown[] | undefined) ?? [], affected: result.affected ?? 0 };

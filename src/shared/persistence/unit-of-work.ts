@@ -62,16 +62,14 @@ export class UnitOfWork {
   }
 
   private async transact<T>(cause: Envelope | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    let wrote = false;
-    const result = await this.dataSource.transaction(async (manager) => {
+    const { value, wrote } = await this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
       const outbox = new OutboxWriter(this.registry, cause, () => now);
-      const value = await work({ manager, outbox, now });
-      wrote = outbox.messages.length > 0;
+      const result = await work({ manager, outbox, now });
       await outbox.flush(manager);
-      return value;
+      return { value: result, wrote: outbox.messages.length > 0 };
     });
     if (wrote) for (const listener of this.commitListeners) listener();
-    return result;
+    return value;
   }
 }

@@ -35,7 +35,7 @@ describe('OutboxRelay', () => {
   beforeEach(() => db.dataSource.query(`UPDATE messaging.outbox SET sent_at = now() WHERE sent_at IS NULL`));
 
   const commit = (n: number) => uow.run(async (tx) => tx.outbox.add(message(Noted, `k${n}`, { n })));
-  const unsent = async () => Number((await db.dataSource.query(`SELECT count(*)::int AS n FROM messaging.outbox WHERE sent_at IS NULL`))[0].n);
+  const unsent = async () => Number((await db.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM messaging.outbox WHERE sent_at IS NULL`))[0]?.n);
 
   it('sets aside a row that can never be published, with its reason, and publishes the rest', async () => {
     for (const n of [1, 2, 3]) await commit(n);

@@ -47,10 +47,10 @@ describe('persistence on the real PostgreSQL', () => {
       for (const p of processes) await p.close();
       await fresh.drop();
     }
-    const schemas = await db.dataSource.query(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = ANY($1) ORDER BY 1`, [
+    const schemas = await db.dataSource.query<Array<{ schema_name: string }>>(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = ANY($1) ORDER BY 1`, [
       ['human_interaction', 'messaging', 'orchestration', 'product_definition', 'task_management'],
     ]);
-    expect(schemas.map((r: { schema_name: string }) => r.schema_name)).toEqual(['human_interaction', 'messaging', 'orchestration', 'product_definition', 'task_management']);
+    expect(schemas.map((r) => r.schema_name)).toEqual(['human_interaction', 'messaging', 'orchestration', 'product_definition', 'task_management']);
   });
 
   it('inbox: 50 concurrent deliveries of one message id have exactly one effect', async () => {

@@ -20,22 +20,22 @@ describe('UnitOfWork', () => {
   });
   afterAll(() => db.close());
 
-  const outboxCount = async () => Number((await db.dataSource.query(`SELECT count(*)::int AS n FROM messaging.outbox`))[0].n);
+  const outboxCount = async () => Number((await db.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM messaging.outbox`))[0]?.n);
 
   it('commits outgoing messages with the effect, carrying the cause’s correlation id', async () => {
     const cause = createEnvelope(message(Pinged, 'k1', { n: 1 }));
     const before = await outboxCount();
     await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'k1', { n: 2 })), cause);
-    const rows = await db.dataSource.query(`SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 1`);
+    const rows = await db.dataSource.query<Array<{ envelope: unknown }>>(`SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 1`);
     expect(await outboxCount()).toBe(before + 1);
-    expect(rows[0].envelope).toMatchObject({ correlationId: cause.correlationId, causationId: cause.messageId, payload: { n: 2 } });
+    expect(rows[0]?.envelope).toMatchObject({ correlationId: cause.correlationId, causationId: cause.messageId, payload: { n: 2 } });
   });
 
   it('starts the correlation from the task key when a message has no cause, or a cause about another key', async () => {
     await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'task-7', { n: 1 })));
     await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'task-8', { n: 1 })), createEnvelope(message(Pinged, 'sweep', { n: 0 })));
-    const rows = await db.dataSource.query(`SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 2`);
-    expect(rows.map((r: { envelope: { key: string; correlationId: string } }) => [r.envelope.key, r.envelope.correlationId])).toEqual([
+    const rows = await db.dataSource.query<Array<{ envelope: { key: string; correlationId: string } }>>(`SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 2`);
+    expect(rows.map((r) => [r.envelope.key, r.envelope.correlationId])).toEqual([
       ['task-8', 'task-8'],
       ['task-7', 'task-7'],
     ]);

@@ -96,14 +96,14 @@ export class ConsumerQueue {
     while (index < this.ready.length && this.inFlight < this.deps.prefetch) {
       const message = this.ready[index] as QueuedMessage;
       const keyed = ordered && message.key !== undefined;
-      const owner = keyed ? this.keyOwners.get(message.key as string) : undefined;
+      const owner = keyed ? this.keyOwners.get(message.key) : undefined;
       const subscriber = owner === undefined || owner === message ? this.pickSubscriber(message.type) : undefined;
       if (subscriber === undefined) {
         index += 1;
         continue;
       }
       this.ready.splice(index, 1);
-      if (keyed) this.keyOwners.set(message.key as string, message);
+      if (keyed) this.keyOwners.set(message.key, message);
       this.start(message, subscriber);
     }
   }

@@ -15,7 +15,8 @@ export interface QueuedMessage {
 
 /** Copies the message the way a wire would: a handler can never mutate what another consumer gets. */
 export function toWire(raw: unknown): unknown {
-  const json = JSON.stringify(raw);
+  // JSON.stringify gives undefined for undefined (and functions), whatever its declared type says.
+  const json = JSON.stringify(raw) as string | undefined;
   return json === undefined ? undefined : (JSON.parse(json) as unknown);
 }
 

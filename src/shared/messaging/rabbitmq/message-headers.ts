@@ -25,7 +25,8 @@ const count = z.coerce.number().int().nonnegative().catch(0);
 const text = z.string().optional().catch(undefined);
 
 export function headersOf(message: Message): Record<string, unknown> {
-  return { ...(message.properties.headers as Record<string, unknown> | undefined) };
+  const headers: unknown = message.properties.headers;
+  return typeof headers === 'object' && headers !== null ? { ...headers } : {};
 }
 
 export function headerText(message: Message, name: string): string | undefined {
@@ -55,13 +56,12 @@ export function attemptOf(message: Message): number {
 
 /** The properties of a copy of `message` (retry, dead letter, replay), without broker headers. */
 export function copyProperties(message: Message, headers: Record<string, unknown>, dropFailureHeaders = false): Options.Publish {
-  const kept = headersOf(message);
-  for (const name of BROKER_HEADERS) delete kept[name];
-  if (dropFailureHeaders) for (const name of FAILURE_HEADERS) delete kept[name];
+  const dropped = new Set([...BROKER_HEADERS, ...(dropFailureHeaders ? FAILURE_HEADERS : [])]);
+  const kept = Object.fromEntries(Object.entries(headersOf(message)).filter(([name]) => !dropped.has(name)));
   const { properties } = message;
   return {
     persistent: true,
-    contentType: properties.contentType ?? 'application/json',
+    contentType: properties.contentType === undefined ? 'application/json' : String(properties.contentType),
     ...(properties.messageId === undefined ? {} : { messageId: String(properties.messageId) }),
     ...(properties.correlationId === undefined ? {} : { correlationId: String(properties.correlationId) }),
     ...(properties.type === undefined ? {} : { type: String(properties.type) }),

@@ -177,7 +177,7 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
     if (!this.connectedOnce) await this.start();
     const properties = envelopeProperties(raw);
     const routingKey = typeof properties.type === 'string' ? properties.type : '';
-    const content = Buffer.from(JSON.stringify(raw) ?? 'null');
+    const content = Buffer.from((JSON.stringify(raw) as string | undefined) ?? 'null');
     const delayMs = Math.round(options?.delayMs ?? 0);
     if (delayMs > 0) {
       // Waits in the kind's delay queue, then is routed as usual; an unroutable command is lost then.
