@@ -28,6 +28,8 @@ import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
 import { PublicAddress } from './infrastructure/links/public-address';
 import { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
 import { NotificationActionLinks } from './infrastructure/links/notification-action-links';
+import { postgresHumanInteractionRepositories } from './infrastructure/persistence/postgres-repositories';
+import type { HumanInteractionRepositoryFactory } from './application/repositories';
 import { type HumanInteractionOptions, humanInteractionOptions, type HumanInteractionOptionsInput } from './human-interaction.options';
 
 export { HUMAN_INTERACTION } from './human-interaction.tokens';
@@ -39,12 +41,14 @@ export { HumanInteractionWeb } from './infrastructure/web/human-interaction.web'
 
 /**
  * Binds the human-interaction context, its options parsed once (a bad option, such as an invalid
- * configured user, throws here). The composition root binds the SHARED services.
+ * configured user, throws here). The composition root binds the SHARED services (the UnitOfWork
+ * is the way to the database: the repositories open on its sessions).
  */
 export function humanInteractionModule(input: HumanInteractionOptionsInput): ContainerModule {
   const options = humanInteractionOptions(input);
   return new ContainerModule(({ bind }) => {
   bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue(options);
+  bind<HumanInteractionRepositoryFactory>(HUMAN_INTERACTION.Repositories).toConstantValue(postgresHumanInteractionRepositories);
   bind(HUMAN_INTERACTION.PublicAddress).to(PublicAddress).inSingletonScope();
   bind(HUMAN_INTERACTION.LinkSigner).toConstantValue(new ActionLinkSigner(options.linkSecret));
   bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();

@@ -3,6 +3,8 @@ export const HUMAN_INTERACTION = {
   Context: Symbol.for('human-interaction.Context'),
   HttpApi: Symbol.for('human-interaction.HttpApi'),
   Options: Symbol.for('human-interaction.Options'),
+  /** The HumanInteractionRepositoryFactory (postgresHumanInteractionRepositories). */
+  Repositories: Symbol.for('human-interaction.Repositories'),
   UserDirectory: Symbol.for('human-interaction.UserDirectory'),
   /** Looks up tokens issued at run time (IssuedTokenVerifier). */
   IssuedTokens: Symbol.for('human-interaction.IssuedTokens'),

@@ -25,6 +25,7 @@ import { humanInteractionOptions, type HumanInteractionOptions } from '../../../
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
+import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { type TaskSnapshot, TaskStatusChanged, taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
@@ -66,24 +67,24 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
   );
   const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
   const options = humanInteractionOptions({ users, linkSecret: TEST_LINK_SECRET });
-  const directory = new ConfiguredUserDirectory(options, new IssuedTokenVerifier(db.dataSource, clock));
+  const directory = new ConfiguredUserDirectory(options, new IssuedTokenVerifier(unitOfWork, repositories, clock));
   const publicAddress = new PublicAddress(options);
   const notificationLinks = new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, options);
   const taskViewChanges = new TaskViewChanges();
   const api = new HumanInteractionHttpApi(
     directory,
-    new SubmitRequest(unitOfWork, directory),
-    new AnswerClarification(unitOfWork),
-    new DecidePrd(unitOfWork),
-    new CancelTask(unitOfWork),
-    new TaskQueries(db.dataSource),
-    new NotificationInbox(db.dataSource, clock),
+    new SubmitRequest(unitOfWork, repositories, directory),
+    new AnswerClarification(unitOfWork, repositories),
+    new DecidePrd(unitOfWork, repositories),
+    new CancelTask(unitOfWork, repositories),
+    new TaskQueries(unitOfWork, repositories),
+    new NotificationInbox(unitOfWork, repositories, clock),
     silentLogger(),
-    new ApiTokens(db.dataSource, clock, directory),
-    new ChannelPreferences(db.dataSource, clock, options),
+    new ApiTokens(unitOfWork, repositories, clock, directory),
+    new ChannelPreferences(unitOfWork, repositories, clock, options),
     notificationLinks,
     // No channel configured here: a retry has no worker to wake.
-    new DeliveryAdmin(db.dataSource, clock, { kick: () => undefined }),
+    new DeliveryAdmin(unitOfWork, repositories, clock, { kick: () => undefined }),
   );
   const app: FastifyInstance = Fastify();
   api.register(app);
@@ -96,20 +97,21 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     unitOfWork,
     directory,
     taskViewChanges,
-    syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork, taskViewChanges),
-    recordPrd: new RecordPrdOnPrdDrafted(unitOfWork, taskViewChanges),
-    sendNotification: new SendNotificationHandler(unitOfWork, options),
+    syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork, repositories, taskViewChanges),
+    recordPrd: new RecordPrdOnPrdDrafted(unitOfWork, repositories, taskViewChanges),
+    sendNotification: new SendNotificationHandler(unitOfWork, repositories, options),
     // No channel configured: deliveries are exercised end to end in test/contexts/human-interaction/channels.
     deliveries: new DeliverNotifications(
-      db.dataSource,
+      unitOfWork,
+      repositories,
       clock,
       silentLogger(),
       options,
       [],
-      new DeliveryContentBuilder(db.dataSource, new PublicAddress(options), notificationLinks, directory),
+      new DeliveryContentBuilder(unitOfWork, repositories, new PublicAddress(options), notificationLinks, directory),
       deliveryOutcomesFor(undefined),
     ),
-    resender: new ResendUnconfirmedRequests(unitOfWork),
+    resender: new ResendUnconfirmedRequests(unitOfWork, repositories),
   };
 }
 

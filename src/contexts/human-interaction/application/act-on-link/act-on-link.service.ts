@@ -1,5 +1,4 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
@@ -10,13 +9,10 @@ import { pendingQuestions, type TaskView } from '../../domain/task-view';
 import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ActionLinkSigner } from '../../infrastructure/links/action-link-signer';
-import { findPrdView } from '../../infrastructure/persistence/sql-prd-views';
-import { markTaskNotificationsRead } from '../../infrastructure/persistence/sql-notifications';
-import { findTaskView, lockTaskView } from '../../infrastructure/persistence/sql-task-views';
-import { findLinkUse, recordLinkUse } from '../../infrastructure/persistence/sql-used-action-links';
 import type { ActionAccepted } from '../action-accepted';
 import { answerClarificationIn } from '../answer-clarification/answer-clarification.service';
 import { decidePrdIn } from '../decide-prd/decide-prd.service';
+import type { HumanInteractionRepositories, HumanInteractionRepositoryFactory } from '../repositories';
 import { type LinkRefused, notAllowed, refused, superseded } from './link-check';
 
 export type { LinkRefused } from './link-check';
@@ -55,7 +51,7 @@ class LinkUsedMeanwhile extends Error {}
 export class ActOnLink {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
@@ -65,7 +61,10 @@ export class ActOnLink {
   async inspect(token: string): Promise<LinkInspection> {
     const opened = this.open(token);
     if (!opened.ok) return opened;
-    return this.examine(this.dataSource.manager, opened.claims, findTaskView);
+    return this.unitOfWork.read((session) => {
+      const repositories = this.repositories(session);
+      return this.examine(repositories, opened.claims, (taskId) => repositories.taskViews.find(taskId));
+    });
   }
 
   /** Performs the link's action; a refusal changes nothing. Throws InvalidRequestError for missing input. */
@@ -75,13 +74,14 @@ export class ActOnLink {
     const { claims } = opened;
     try {
       return await this.unitOfWork.run(async (tx): Promise<LinkOutcome> => {
+        const repositories = this.repositories(tx);
         // The row lock first: two uses of one link (or two actions on one task) go in turn.
-        const checked = await this.examine(tx.manager, claims, lockTaskView);
+        const checked = await this.examine(repositories, claims, (taskId) => repositories.taskViews.lock(taskId));
         if (!checked.ok) return checked;
-        const accepted = await this.perform(tx, checked.target, input);
-        if (!(await recordLinkUse(tx.manager, claims, tx.now))) throw new LinkUsedMeanwhile();
+        const accepted = await this.perform(tx, repositories, checked.target, input);
+        if (!(await repositories.usedActionLinks.recordUse(claims, tx.now))) throw new LinkUsedMeanwhile();
         // Acting on the task is seeing it: its notifications to this person are read.
-        await markTaskNotificationsRead(tx.manager, claims.userId, claims.taskId, tx.now);
+        await repositories.notifications.markTaskRead(claims.userId, claims.taskId, tx.now);
         return { ok: true, target: checked.target, accepted };
       });
     } catch (error) {
@@ -105,33 +105,33 @@ export class ActOnLink {
   }
 
   private async examine(
-    manager: EntityManager,
+    repositories: HumanInteractionRepositories,
     claims: ActionLinkClaims,
-    read: (manager: EntityManager, taskId: string) => Promise<TaskView | undefined>,
+    read: (taskId: string) => Promise<TaskView | undefined>,
   ): Promise<LinkInspection> {
-    const view = await read(manager, claims.taskId);
+    const view = await read(claims.taskId);
     if (!view) return refused('superseded', 'The task this link is about no longer exists.', claims.taskId);
-    const usedAt = await findLinkUse(manager, claims.linkId);
+    const usedAt = await repositories.usedActionLinks.findUse(claims.linkId);
     if (usedAt) return refused('used', `This link was already used, at ${usedAt.toISOString()}. It works once.`, claims.taskId, view.status);
     const user = await this.users.findById(claims.userId);
     const refusal = notAllowed(claims, user, view) ?? superseded(claims, view);
     if (refusal || !user) return refusal ?? refused('not-allowed', 'This link belongs to nobody Refinery knows.', claims.taskId);
     const questions = claims.action === 'answer' ? pendingQuestions(view) : [];
-    const prd = claims.prdVersion === null ? undefined : await findPrdView(manager, claims.taskId, claims.prdVersion);
+    const prd = claims.prdVersion === null ? undefined : await repositories.prdViews.find(claims.taskId, claims.prdVersion);
     return { ok: true, target: { claims, user, view, questions, prd: prd ? { version: prd.prdVersion, document: prd.document } : null } };
   }
 
   /** The target's view was row-locked by `examine` in this transaction: acted on as read. */
-  private perform(tx: Transaction, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
+  private perform(tx: Transaction, { humanActions }: HumanInteractionRepositories, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
     const { claims, user, view } = target;
     if (claims.action === 'answer') {
       const answers = answersFor(target.questions, input.answers ?? []);
-      return answerClarificationIn(tx, user, view, answers);
+      return answerClarificationIn(tx, humanActions, user, view, answers);
     }
     const prdVersion = claims.prdVersion ?? undefined;
-    if (claims.action === 'approve') return decidePrdIn(tx, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
+    if (claims.action === 'approve') return decidePrdIn(tx, humanActions, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
     const feedback = requiredText(input.feedback, 'feedback', 'Say what the next version should change.');
-    return decidePrdIn(tx, user, view, { decision: 'reject', feedback, ...(prdVersion ? { prdVersion } : {}) });
+    return decidePrdIn(tx, humanActions, user, view, { decision: 'reject', feedback, ...(prdVersion ? { prdVersion } : {}) });
   }
 }
 

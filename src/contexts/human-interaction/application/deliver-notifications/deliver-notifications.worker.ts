@@ -1,22 +1,17 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
 import { Alarm } from '../../../../shared/kernel/alarm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Logger } from '../../../../shared/logging/logger';
 import { backoffDelay, type RetryPolicy } from '../../../../shared/kernel/retry';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import {
-  type ClaimedDelivery,
-  claimDueDeliveries,
-  markDeliveryFailed,
-  markDeliverySent,
-  scheduleDeliveryRetry,
-} from '../../infrastructure/persistence/sql-deliveries';
 import type { DeliveryChannel } from '../channel-preferences/channel-choice';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import { WebhookHostPolicy, webhookHostOf } from '../channel-preferences/webhook-hosts';
 import type { DeliveryContentBuilder } from './delivery-content-builder';
+import type { ClaimedDelivery } from './delivery.repository';
 import type { DeliveryOutcomes, NotificationChannel } from './notification-channel';
 import { withDeadline } from './with-deadline';
 
@@ -47,7 +42,8 @@ export class DeliverNotifications {
   private loop: Promise<void> | undefined;
 
   constructor(
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(SHARED.Logger) private readonly logger: Logger,
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
@@ -112,7 +108,7 @@ export class DeliverNotifications {
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
-    return claimDueDeliveries(this.dataSource.manager, now, new Date(now.getTime() + this.leaseMs), limit);
+    return this.unitOfWork.read((s) => this.repositories(s).deliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit));
   }
 
   private track(delivery: ClaimedDelivery): Promise<void> {
@@ -140,7 +136,7 @@ export class DeliverNotifications {
         return;
       }
       await this.send(d);
-      await markDeliverySent(this.dataSource.manager, d, this.clock.now());
+      await this.unitOfWork.read((s) => this.repositories(s).deliveries.markSent(d, this.clock.now()));
       this.outcomes.record(d.channel, 'sent');
       this.logger.info(who, 'notification delivered');
     } catch (error) {
@@ -161,13 +157,13 @@ export class DeliverNotifications {
   private async failedAttempt(d: ClaimedDelivery, who: Record<string, unknown>, reason: string): Promise<void> {
     if (d.attempts >= this.policy.maxAttempts) return this.fail(d, who, reason);
     const delayMs = backoffDelay(this.policy, d.attempts);
-    await scheduleDeliveryRetry(this.dataSource.manager, d, new Date(this.clock.now().getTime() + delayMs), reason);
+    await this.unitOfWork.read((s) => this.repositories(s).deliveries.scheduleRetry(d, new Date(this.clock.now().getTime() + delayMs), reason));
     this.outcomes.record(d.channel, 'retry');
     this.logger.warn({ ...who, retryInMs: delayMs, err: reason }, 'notification delivery failed; will retry');
   }
 
   private async fail(d: ClaimedDelivery, who: Record<string, unknown>, reason: string): Promise<void> {
-    await markDeliveryFailed(this.dataSource.manager, d, reason);
+    await this.unitOfWork.read((s) => this.repositories(s).deliveries.markFailed(d, reason));
     this.outcomes.record(d.channel, 'failed');
     this.logger.error({ ...who, maxAttempts: this.policy.maxAttempts, err: reason }, `notification ${d.notificationId} to ${d.recipientId} by ${d.channel} failed for good`);
   }

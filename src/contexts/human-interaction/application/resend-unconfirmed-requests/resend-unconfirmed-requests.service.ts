@@ -1,8 +1,9 @@
 import { inject, injectable } from 'inversify';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
-import { unconfirmedSubmissions } from '../../infrastructure/persistence/sql-human-actions';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { resendHumanAction } from '../human-action.sender';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 
 const BATCH = 100;
 
@@ -13,13 +14,17 @@ const BATCH = 100;
  */
 @injectable()
 export class ResendUnconfirmedRequests {
-  constructor(@inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
+  ) {}
 
   /** One pass; returns how many submissions were sent again. */
   sweep(olderThanMs: number): Promise<number> {
     return this.unitOfWork.run(async (tx) => {
-      const stale = await unconfirmedSubmissions(tx.manager, new Date(tx.now.getTime() - olderThanMs), BATCH);
-      for (const recorded of stale) await resendHumanAction(tx, recorded);
+      const { humanActions } = this.repositories(tx);
+      const stale = await humanActions.unconfirmedSubmissions(new Date(tx.now.getTime() - olderThanMs), BATCH);
+      for (const recorded of stale) await resendHumanAction(tx, humanActions, recorded);
       return stale.length;
     });
   }
