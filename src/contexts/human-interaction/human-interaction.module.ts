@@ -28,6 +28,7 @@ import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
 import { PublicAddress } from './infrastructure/links/public-address';
 import { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
 import { NotificationActionLinks } from './infrastructure/links/notification-action-links';
+import { WebInboxLinks } from './infrastructure/links/web-inbox-links';
 import { postgresHumanInteractionRepositories } from './infrastructure/persistence/postgres-repositories';
 import type { HumanInteractionRepositoryFactory } from './application/repositories';
 import { type HumanInteractionOptions, humanInteractionOptions, type HumanInteractionOptionsInput } from './human-interaction.options';
@@ -68,6 +69,7 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
   // One per container (the module object is shared by every container built in a process).
   bind(HUMAN_INTERACTION.TaskViewChanges).toDynamicValue(() => new TaskViewChanges()).inSingletonScope();
   bind(HUMAN_INTERACTION.NotificationLinks).to(NotificationActionLinks).inSingletonScope();
+  bind(HUMAN_INTERACTION.PublicLinks).to(WebInboxLinks).inSingletonScope();
   bind(HUMAN_INTERACTION.ActOnLink).to(ActOnLink).inSingletonScope();
   bind(HUMAN_INTERACTION.Web).to(HumanInteractionWeb).inSingletonScope();
   bind(HUMAN_INTERACTION.ChannelPreferences).to(ChannelPreferences).inSingletonScope();

@@ -22,7 +22,10 @@ export const HUMAN_INTERACTION = {
   ResendUnconfirmedRequests: Symbol.for('human-interaction.ResendUnconfirmedRequests'),
   /** The service's public address, for absolute links (see PublicAddress). */
   PublicAddress: Symbol.for('human-interaction.PublicAddress'),
+  /** Signs and opens action link tokens (ActionLinkTokens: ActionLinkSigner). */
   LinkSigner: Symbol.for('human-interaction.LinkSigner'),
+  /** Absolute web inbox links for email and webhooks (PublicLinks: WebInboxLinks). */
+  PublicLinks: Symbol.for('human-interaction.PublicLinks'),
   /** The web inbox under /inbox (HumanInteractionWeb). */
   Web: Symbol.for('human-interaction.Web'),
   /** In-process signal that a task view changed (TaskViewChanges), for live task pages. */

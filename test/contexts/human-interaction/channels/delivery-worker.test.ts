@@ -10,6 +10,7 @@ import { humanInteractionOptions } from '../../../../src/contexts/human-interact
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
+import { WebInboxLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/web-inbox-links';
 import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
@@ -80,7 +81,12 @@ describe('notification deliveries', () => {
       silentLogger(),
       OPTIONS,
       channels,
-      new DeliveryContentBuilder(unitOfWork, repositories, new PublicAddress(OPTIONS), new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(OPTIONS), OPTIONS), directory),
+      new DeliveryContentBuilder(
+        unitOfWork,
+        repositories,
+        new WebInboxLinks(new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(OPTIONS), OPTIONS), new PublicAddress(OPTIONS)),
+        directory,
+      ),
       { record: (channel, outcome) => void outcomes.push([channel, outcome]) },
     );
 

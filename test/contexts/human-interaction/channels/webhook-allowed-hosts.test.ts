@@ -12,6 +12,7 @@ import { humanInteractionOptions } from '../../../../src/contexts/human-interact
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
+import { WebInboxLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/web-inbox-links';
 import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
@@ -148,7 +149,12 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
         logger,
         options,
         [email, webhook],
-        new DeliveryContentBuilder(unitOfWork, repositories, new PublicAddress(options), new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(options), options), directory),
+        new DeliveryContentBuilder(
+          unitOfWork,
+          repositories,
+          new WebInboxLinks(new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(options), options), new PublicAddress(options)),
+          directory,
+        ),
         { record: (channel, outcome) => void outcomes.push([channel, outcome]) },
       );
       expect(await worker.deliverDue()).toBe(2);

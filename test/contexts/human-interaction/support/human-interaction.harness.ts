@@ -21,6 +21,7 @@ import { SubmitRequest } from '../../../../src/contexts/human-interaction/applic
 import { SyncTaskViewOnTaskEvent } from '../../../../src/contexts/human-interaction/application/sync-task-view/sync-task-view-on-task-event.handler';
 import { TaskViewChanges } from '../../../../src/contexts/human-interaction/application/task-view-changes';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
+import { WebInboxLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/web-inbox-links';
 import { humanInteractionOptions, type HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
@@ -108,7 +109,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
       silentLogger(),
       options,
       [],
-      new DeliveryContentBuilder(unitOfWork, repositories, new PublicAddress(options), notificationLinks, directory),
+      new DeliveryContentBuilder(unitOfWork, repositories, new WebInboxLinks(notificationLinks, new PublicAddress(options)), directory),
       deliveryOutcomesFor(undefined),
     ),
     resender: new ResendUnconfirmedRequests(unitOfWork, repositories),

@@ -8,11 +8,11 @@ import { ActionConflictError, InvalidRequestError, NotAllowedError, type Request
 import { pendingQuestions, type TaskView } from '../../domain/task-view';
 import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import type { ActionLinkSigner } from '../../infrastructure/links/action-link-signer';
 import type { ActionAccepted } from '../action-accepted';
 import { answerClarificationIn } from '../answer-clarification/answer-clarification.service';
 import { decidePrdIn } from '../decide-prd/decide-prd.service';
 import type { HumanInteractionRepositories, HumanInteractionRepositoryFactory } from '../repositories';
+import type { ActionLinkTokens } from './action-link-tokens';
 import { type LinkRefused, notAllowed, refused, superseded } from './link-check';
 
 export type { LinkRefused } from './link-check';
@@ -53,7 +53,7 @@ export class ActOnLink {
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
-    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
+    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkTokens,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
   ) {}
 
