@@ -192,11 +192,11 @@ describe('notification deliveries', () => {
     const slow = new ScriptedChannel('webhook', () => new Promise<void>((resolve) => (release = resolve)));
     const worker = workerWith(slow);
     await new SendNotificationHandler(unitOfWork, repositories, { ...OPTIONS, delivery: { ...OPTIONS.delivery, timeoutMs: 20_000 } }).handle(ask());
-    worker.start();
+    worker.loop.start();
     await eventually(() => expect(slow.sent).toHaveLength(1));
 
     let stopped = false;
-    const stopping = worker.stop().then(() => (stopped = true));
+    const stopping = worker.loop.stop().then(() => (stopped = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     release();

@@ -112,7 +112,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
       new DeliveryContentBuilder(unitOfWork, repositories, new WebInboxLinks(notificationLinks, new PublicAddress(options)), directory),
       deliveryOutcomesFor(undefined),
     ),
-    resender: new ResendUnconfirmedRequests(unitOfWork, repositories),
+    resender: new ResendUnconfirmedRequests(unitOfWork, repositories, options, silentLogger()),
   };
 }
 
