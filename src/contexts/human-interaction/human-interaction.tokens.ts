@@ -2,6 +2,8 @@
 export const HUMAN_INTERACTION = {
   Context: Symbol.for('human-interaction.Context'),
   HttpApi: Symbol.for('human-interaction.HttpApi'),
+  /** The /api route groups HttpApi registers (ApiRoutes; multi-bound, one per group). */
+  ApiRoutes: Symbol.for('human-interaction.ApiRoutes'),
   Options: Symbol.for('human-interaction.Options'),
   /** The HumanInteractionRepositoryFactory (postgresHumanInteractionRepositories). */
   Repositories: Symbol.for('human-interaction.Repositories'),
@@ -28,6 +30,8 @@ export const HUMAN_INTERACTION = {
   PublicLinks: Symbol.for('human-interaction.PublicLinks'),
   /** The web inbox under /inbox (HumanInteractionWeb). */
   Web: Symbol.for('human-interaction.Web'),
+  /** The /inbox page groups Web registers (WebPages; multi-bound, one per group). */
+  WebPages: Symbol.for('human-interaction.WebPages'),
   /** In-process signal that a task view changed (TaskViewChanges), for live task pages. */
   TaskViewChanges: Symbol.for('human-interaction.TaskViewChanges'),
   ActOnLink: Symbol.for('human-interaction.ActOnLink'),

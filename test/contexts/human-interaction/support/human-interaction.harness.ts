@@ -25,7 +25,12 @@ import { WebInboxLinks } from '../../../../src/contexts/human-interaction/infras
 import { humanInteractionOptions, type HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
+import { ChannelRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/channel.routes';
+import { DeliveryAdminRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/delivery-admin.routes';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
+import { NotificationRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/notification.routes';
+import { TaskRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/task.routes';
+import { TokenRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/token.routes';
 import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
@@ -72,21 +77,20 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
   const publicAddress = new PublicAddress(options);
   const notificationLinks = new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, options);
   const taskViewChanges = new TaskViewChanges();
-  const api = new HumanInteractionHttpApi(
-    directory,
-    new SubmitRequest(unitOfWork, repositories, directory),
-    new AnswerClarification(unitOfWork, repositories),
-    new DecidePrd(unitOfWork, repositories),
-    new CancelTask(unitOfWork, repositories),
-    new TaskQueries(unitOfWork, repositories),
-    new NotificationInbox(unitOfWork, repositories, clock),
-    silentLogger(),
-    new ApiTokens(unitOfWork, repositories, clock, directory),
-    new ChannelPreferences(unitOfWork, repositories, clock, options),
-    notificationLinks,
+  const api = new HumanInteractionHttpApi(directory, silentLogger(), [
+    new TaskRoutes(
+      new SubmitRequest(unitOfWork, repositories, directory),
+      new AnswerClarification(unitOfWork, repositories),
+      new DecidePrd(unitOfWork, repositories),
+      new CancelTask(unitOfWork, repositories),
+      new TaskQueries(unitOfWork, repositories),
+    ),
+    new NotificationRoutes(new NotificationInbox(unitOfWork, repositories, clock), notificationLinks),
+    new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
+    new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options)),
     // No channel configured here: a retry has no worker to wake.
-    new DeliveryAdmin(unitOfWork, repositories, clock, { kick: () => undefined }),
-  );
+    new DeliveryAdminRoutes(new DeliveryAdmin(unitOfWork, repositories, clock, { kick: () => undefined })),
+  ]);
   const app: FastifyInstance = Fastify();
   api.register(app);
   publicAddress.useListeningAddress(await app.listen({ host: '127.0.0.1', port: 0 }));
