@@ -3,8 +3,9 @@ import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { PrdDocument } from '../../../product-definition/contracts';
+import type { ClarificationAnswer } from '../../../task-management/contracts';
 import type { ActionLinkClaims } from '../../domain/action-link';
-import { ActionConflictError, InvalidRequestError, NotAllowedError, type RequestIssue } from '../../domain/human-interaction.errors';
+import { ActionConflictError, NotAllowedError } from '../../domain/human-interaction.errors';
 import { pendingQuestions, type TaskView } from '../../domain/task-view';
 import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
@@ -31,13 +32,18 @@ export interface LinkTarget {
 export type LinkInspection = { readonly ok: true; readonly target: LinkTarget } | LinkRefused;
 export type LinkOutcome = { readonly ok: true; readonly target: LinkTarget; readonly accepted: ActionAccepted } | LinkRefused;
 
-/** What the person typed on the link's page: answers in question order, or rejection feedback. */
+/** What the person sent on the link's page, checked: the answers to its questions, or rejection feedback. */
 export interface LinkInput {
-  readonly answers?: readonly string[];
+  readonly answers?: readonly ClarificationAnswer[];
   readonly feedback?: string;
 }
 
-const MAX_TEXT = 10_000;
+/**
+ * Reads the link page's form for what the link acts on (the questions it answers, say); throws
+ * InvalidRequestError naming the field when the form does not do. Called inside the transaction,
+ * once the link is known to work: a refused link is refused whatever was typed.
+ */
+export type LinkForm = (target: LinkTarget) => LinkInput;
 
 /** Thrown inside the transaction to roll the action back when the link's use cannot be recorded. */
 class LinkUsedMeanwhile extends Error {}
@@ -67,8 +73,8 @@ export class ActOnLink {
     });
   }
 
-  /** Performs the link's action; a refusal changes nothing. Throws InvalidRequestError for missing input. */
-  async use(token: string, input: LinkInput): Promise<LinkOutcome> {
+  /** Performs the link's action; a refusal changes nothing. Throws the form's InvalidRequestError. */
+  async use(token: string, form: LinkForm): Promise<LinkOutcome> {
     const opened = this.open(token);
     if (!opened.ok) return opened;
     const { claims } = opened;
@@ -78,7 +84,7 @@ export class ActOnLink {
         // The row lock first: two uses of one link (or two actions on one task) go in turn.
         const checked = await this.examine(repositories, claims, (taskId) => repositories.taskViews.lock(taskId));
         if (!checked.ok) return checked;
-        const accepted = await this.perform(tx, repositories, checked.target, input);
+        const accepted = await this.perform(tx, repositories, checked.target, form(checked.target));
         if (!(await repositories.usedActionLinks.recordUse(claims, tx.now))) throw new LinkUsedMeanwhile();
         // Acting on the task is seeing it: its notifications to this person are read.
         await repositories.notifications.markTaskRead(claims.userId, claims.taskId, tx.now);
@@ -124,36 +130,12 @@ export class ActOnLink {
   /** The target's view was row-locked by `examine` in this transaction: acted on as read. */
   private perform(tx: Transaction, { humanActions }: HumanInteractionRepositories, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
     const { claims, user, view } = target;
-    if (claims.action === 'answer') {
-      const answers = answersFor(target.questions, input.answers ?? []);
-      return answerClarificationIn(tx, humanActions, user, view, answers);
-    }
+    if (claims.action === 'answer') return answerClarificationIn(tx, humanActions, user, view, input.answers ?? []);
     const prdVersion = claims.prdVersion ?? undefined;
     if (claims.action === 'approve') return decidePrdIn(tx, humanActions, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
-    const feedback = requiredText(input.feedback, 'feedback', 'Say what the next version should change.');
-    return decidePrdIn(tx, humanActions, user, view, { decision: 'reject', feedback, ...(prdVersion ? { prdVersion } : {}) });
+    if (input.feedback === undefined) throw new Error('a reject link acts only with the feedback its form read');
+    return decidePrdIn(tx, humanActions, user, view, { decision: 'reject', feedback: input.feedback, ...(prdVersion ? { prdVersion } : {}) });
   }
-}
-
-/** Pairs answers with the questions by position; every question needs an answer. */
-function answersFor(questions: readonly string[], given: readonly string[]): Array<{ question: string; answer: string }> {
-  const issues: RequestIssue[] = [];
-  const answers = questions.map((question, i) => {
-    const answer = (given[i] ?? '').trim();
-    if (answer.length === 0) issues.push({ field: `answer-${i}`, message: 'every question needs an answer' });
-    if (answer.length > MAX_TEXT) issues.push({ field: `answer-${i}`, message: `an answer has at most ${MAX_TEXT} characters` });
-    return { question, answer };
-  });
-  if (given.length > questions.length) issues.push({ field: 'answer', message: `there are ${questions.length} questions but ${given.length} answers` });
-  if (issues.length > 0) throw new InvalidRequestError(issues);
-  return answers;
-}
-
-function requiredText(value: string | undefined, field: string, hint: string): string {
-  const text = (value ?? '').trim();
-  if (text.length === 0) throw new InvalidRequestError([{ field, message: `is required. ${hint}` }]);
-  if (text.length > MAX_TEXT) throw new InvalidRequestError([{ field, message: `has at most ${MAX_TEXT} characters` }]);
-  return text;
 }
 
 function capitalised(text: string): string {

@@ -1,15 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { inject, injectable } from 'inversify';
-import type { ActOnLink, LinkRefused } from '../../application/act-on-link/act-on-link.service';
+import type { ActOnLink, LinkForm, LinkRefused } from '../../application/act-on-link/act-on-link.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import { InvalidRequestError } from '../../domain/human-interaction.errors';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { answerFields, field, formBody } from './form-fields';
+import { answerFields, field, type FormBody, formBody } from './form-fields';
+import { linkAnswers, linkFeedback } from './task-forms';
 import type { NotificationActionLinks } from '../links/notification-action-links';
 import { linkDonePage, linkFormPage, linkRefusedPage, REFUSAL_STATUS } from './views/link-pages';
 import type { WebAuth } from './web-auth';
 import { sendPage } from './web-errors';
 import type { WebPages } from './web-pages';
+
+/** What the link's form must hold depends on what the link does: answers, feedback, or nothing. */
+const linkForm =
+  (body: FormBody): LinkForm =>
+  ({ claims, questions }) => {
+    if (claims.action === 'answer') return { answers: linkAnswers(body, questions) };
+    if (claims.action === 'reject') return { feedback: linkFeedback(body) };
+    return {};
+  };
 
 // A wildcard, not `:token`: the router refuses a parameter over 100 characters (414), and a token is longer.
 const tokenOf = (request: FastifyRequest): string => (request.params as { '*'?: string })['*'] ?? '';
@@ -63,9 +73,9 @@ export class LinkPages implements WebPages {
       const token = tokenOf(request);
       const body = formBody(request.body);
       const feedback = field(body, 'feedback');
-      const input = { answers: answerFields(body), ...(feedback !== undefined ? { feedback } : {}) };
+      const typed = { answers: answerFields(body), ...(feedback !== undefined ? { feedback } : {}) };
       try {
-        const outcome = await this.actOnLink.use(token, input);
+        const outcome = await this.actOnLink.use(token, linkForm(body));
         if (!outcome.ok) return sendPage(reply, REFUSAL_STATUS[outcome.reason], refusedPage(outcome, token));
         return sendPage(reply, 200, linkDonePage(outcome.target));
       } catch (error) {
@@ -73,7 +83,7 @@ export class LinkPages implements WebPages {
         // Show the form again with what was typed, saying what is missing.
         const inspected = await this.actOnLink.inspect(token);
         if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
-        return sendPage(reply, 400, linkFormPage({ token, target: inspected.target, issues: error.issues, typed: input }));
+        return sendPage(reply, 400, linkFormPage({ token, target: inspected.target, issues: error.issues, typed }));
       }
     });
   }

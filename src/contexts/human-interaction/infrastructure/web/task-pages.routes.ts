@@ -4,10 +4,11 @@ import type { AnswerClarification } from '../../application/answer-clarification
 import type { DecidePrd } from '../../application/decide-prd/decide-prd.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import type { TaskDetails, TaskQueries } from '../../application/queries/task-queries.service';
-import { ActionConflictError, InvalidRequestError, TaskNotFoundError } from '../../domain/human-interaction.errors';
+import { ActionConflictError, TaskNotFoundError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { answerFields, field, formBody, versionField } from './form-fields';
+import { formBody } from './form-fields';
+import { approval, pageAnswers, rejection, shownAtVersion } from './task-forms';
 import { liveSection, pendingQuestionsOf, type TaskPageModel, taskPage } from './views/task-page';
 import type { WebAuth, WebUsers } from './web-auth';
 import { sendPage } from './web-errors';
@@ -21,8 +22,6 @@ const CONFIRMATIONS: Record<string, string> = {
   rejected: 'You rejected the PRD; the agent is writing the next version with your feedback.',
 };
 
-const MAX_TEXT = 10_000;
-
 export function taskIdOf(request: FastifyRequest): string {
   const taskId = (request.params as { taskId?: string }).taskId ?? '';
   if (taskId.length === 0 || taskId.length > 200) throw new TaskNotFoundError(taskId.slice(0, 200));
@@ -30,13 +29,6 @@ export function taskIdOf(request: FastifyRequest): string {
 }
 
 const taskPath = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}`;
-
-function requiredText(value: string | undefined, fieldName: string): string {
-  const text = (value ?? '').trim();
-  if (text.length === 0) throw new InvalidRequestError([{ field: fieldName, message: 'is required' }]);
-  if (text.length > MAX_TEXT) throw new InvalidRequestError([{ field: fieldName, message: `has at most ${MAX_TEXT} characters` }]);
-  return text;
-}
 
 /** /inbox/tasks/:taskId: the task page (its live section alone too), and its forms to answer and decide. */
 @injectable()
@@ -76,30 +68,23 @@ export class TaskPages implements WebPages {
       const body = formBody(request.body);
       const details = await this.queries.getTask(user, taskId);
       // Answers pair with questions by position: only with the questions the form showed.
-      const version = versionField(body, 'version');
-      if (version === undefined) throw new InvalidRequestError([{ field: 'version', message: 'is required (the task version the form was shown at)' }]);
-      if (version !== details.task.version) {
+      if (shownAtVersion(body) !== details.task.version) {
         throw new ActionConflictError(`the task changed since the page was loaded (it is now ${details.task.status}); reload it`);
       }
-      const questions = pendingQuestionsOf(details);
-      const given = answerFields(body);
-      const answers = questions.map((question, i) => ({ question, answer: requiredText(given[i], `answer-${i}`) }));
-      await this.answerClarification.execute(user, taskId, answers);
+      await this.answerClarification.execute(user, taskId, pageAnswers(body, pendingQuestionsOf(details)));
       return reply.code(303).header('location', `${taskPath(taskId)}?done=answered`).send();
     });
 
     app.post('/tasks/:taskId/approve', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
-      const prdVersion = versionField(formBody(request.body), 'prdVersion');
+      const { prdVersion } = approval(formBody(request.body));
       await this.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', ...(prdVersion !== undefined ? { prdVersion } : {}) });
       return reply.code(303).header('location', `${taskPath(taskId)}?done=approved`).send();
     });
 
     app.post('/tasks/:taskId/reject', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
-      const body = formBody(request.body);
-      const feedback = requiredText(field(body, 'feedback'), 'feedback');
-      const prdVersion = versionField(body, 'prdVersion');
+      const { feedback, prdVersion } = rejection(formBody(request.body));
       await this.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, ...(prdVersion !== undefined ? { prdVersion } : {}) });
       return reply.code(303).header('location', `${taskPath(taskId)}?done=rejected`).send();
     });
