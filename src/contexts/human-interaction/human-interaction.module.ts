@@ -23,11 +23,26 @@ import { TaskViewChanges } from './application/task-view-changes';
 import { HumanInteractionContext } from './human-interaction.context';
 import { HUMAN_INTERACTION } from './human-interaction.tokens';
 import { ConfiguredUserDirectory } from './infrastructure/auth/configured-user-directory';
+import { ChannelRoutes } from './infrastructure/http/channel.routes';
+import { DeliveryAdminRoutes } from './infrastructure/http/delivery-admin.routes';
 import { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
+import { NotificationRoutes } from './infrastructure/http/notification.routes';
+import { TaskRoutes } from './infrastructure/http/task.routes';
+import { TokenRoutes } from './infrastructure/http/token.routes';
 import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
 import { PublicAddress } from './infrastructure/links/public-address';
 import { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
+import { InboxPage } from './infrastructure/web/inbox-page.routes';
+import { LinkPages } from './infrastructure/web/link-pages.routes';
+import { LiveEventRoutes } from './infrastructure/web/live-events.routes';
+import { LoginPages } from './infrastructure/web/login-pages.routes';
+import { RequestPages } from './infrastructure/web/request-pages.routes';
+import { SettingsPages } from './infrastructure/web/settings-pages.routes';
+import { TaskPages } from './infrastructure/web/task-pages.routes';
 import { NotificationActionLinks } from './infrastructure/links/notification-action-links';
+import { WebInboxLinks } from './infrastructure/links/web-inbox-links';
+import { postgresHumanInteractionRepositories } from './infrastructure/persistence/postgres-repositories';
+import type { HumanInteractionRepositoryFactory } from './application/repositories';
 import { type HumanInteractionOptions, humanInteractionOptions, type HumanInteractionOptionsInput } from './human-interaction.options';
 
 export { HUMAN_INTERACTION } from './human-interaction.tokens';
@@ -37,14 +52,21 @@ export { humanInteractionApiPaths } from './infrastructure/http/api-description'
 export { PublicAddress } from './infrastructure/links/public-address';
 export { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
 
+/** The /api route groups, in registration order. */
+const API_ROUTES = [TaskRoutes, NotificationRoutes, TokenRoutes, ChannelRoutes, DeliveryAdminRoutes] as const;
+/** The /inbox page groups, in registration order. */
+const WEB_PAGES = [LoginPages, InboxPage, TaskPages, LiveEventRoutes, LinkPages, RequestPages, SettingsPages] as const;
+
 /**
  * Binds the human-interaction context, its options parsed once (a bad option, such as an invalid
- * configured user, throws here). The composition root binds the SHARED services.
+ * configured user, throws here). The composition root binds the SHARED services (the UnitOfWork
+ * is the way to the database: the repositories open on its sessions).
  */
 export function humanInteractionModule(input: HumanInteractionOptionsInput): ContainerModule {
   const options = humanInteractionOptions(input);
   return new ContainerModule(({ bind }) => {
   bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue(options);
+  bind<HumanInteractionRepositoryFactory>(HUMAN_INTERACTION.Repositories).toConstantValue(postgresHumanInteractionRepositories);
   bind(HUMAN_INTERACTION.PublicAddress).to(PublicAddress).inSingletonScope();
   bind(HUMAN_INTERACTION.LinkSigner).toConstantValue(new ActionLinkSigner(options.linkSecret));
   bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();
@@ -60,11 +82,14 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
   bind(HUMAN_INTERACTION.RecordPrd).to(RecordPrdOnPrdDrafted).inSingletonScope();
   bind(HUMAN_INTERACTION.SendNotification).to(SendNotificationHandler).inSingletonScope();
   bind(HUMAN_INTERACTION.ResendUnconfirmedRequests).to(ResendUnconfirmedRequests).inSingletonScope();
+  for (const routes of API_ROUTES) bind(HUMAN_INTERACTION.ApiRoutes).to(routes).inSingletonScope();
   bind(HUMAN_INTERACTION.HttpApi).to(HumanInteractionHttpApi).inSingletonScope();
   // One per container (the module object is shared by every container built in a process).
   bind(HUMAN_INTERACTION.TaskViewChanges).toDynamicValue(() => new TaskViewChanges()).inSingletonScope();
   bind(HUMAN_INTERACTION.NotificationLinks).to(NotificationActionLinks).inSingletonScope();
+  bind(HUMAN_INTERACTION.PublicLinks).to(WebInboxLinks).inSingletonScope();
   bind(HUMAN_INTERACTION.ActOnLink).to(ActOnLink).inSingletonScope();
+  for (const pages of WEB_PAGES) bind(HUMAN_INTERACTION.WebPages).to(pages).inSingletonScope();
   bind(HUMAN_INTERACTION.Web).to(HumanInteractionWeb).inSingletonScope();
   bind(HUMAN_INTERACTION.ChannelPreferences).to(ChannelPreferences).inSingletonScope();
   bind(HUMAN_INTERACTION.NotificationChannels)

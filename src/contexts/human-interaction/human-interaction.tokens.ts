@@ -2,7 +2,11 @@
 export const HUMAN_INTERACTION = {
   Context: Symbol.for('human-interaction.Context'),
   HttpApi: Symbol.for('human-interaction.HttpApi'),
+  /** The /api route groups HttpApi registers (ApiRoutes; multi-bound, one per group). */
+  ApiRoutes: Symbol.for('human-interaction.ApiRoutes'),
   Options: Symbol.for('human-interaction.Options'),
+  /** The HumanInteractionRepositoryFactory (postgresHumanInteractionRepositories). */
+  Repositories: Symbol.for('human-interaction.Repositories'),
   UserDirectory: Symbol.for('human-interaction.UserDirectory'),
   /** Looks up tokens issued at run time (IssuedTokenVerifier). */
   IssuedTokens: Symbol.for('human-interaction.IssuedTokens'),
@@ -20,9 +24,14 @@ export const HUMAN_INTERACTION = {
   ResendUnconfirmedRequests: Symbol.for('human-interaction.ResendUnconfirmedRequests'),
   /** The service's public address, for absolute links (see PublicAddress). */
   PublicAddress: Symbol.for('human-interaction.PublicAddress'),
+  /** Signs and opens action link tokens (ActionLinkTokens: ActionLinkSigner). */
   LinkSigner: Symbol.for('human-interaction.LinkSigner'),
+  /** Absolute web inbox links for email and webhooks (PublicLinks: WebInboxLinks). */
+  PublicLinks: Symbol.for('human-interaction.PublicLinks'),
   /** The web inbox under /inbox (HumanInteractionWeb). */
   Web: Symbol.for('human-interaction.Web'),
+  /** The /inbox page groups Web registers (WebPages; multi-bound, one per group). */
+  WebPages: Symbol.for('human-interaction.WebPages'),
   /** In-process signal that a task view changed (TaskViewChanges), for live task pages. */
   TaskViewChanges: Symbol.for('human-interaction.TaskViewChanges'),
   ActOnLink: Symbol.for('human-interaction.ActOnLink'),

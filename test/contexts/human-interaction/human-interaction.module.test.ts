@@ -11,7 +11,6 @@ describe('humanInteractionModule', () => {
   it('lets the composition root resolve the context and the HTTP API', async () => {
     const container = new Container();
     container.bind(SHARED.UnitOfWork).toConstantValue({});
-    container.bind(SHARED.DataSource).toConstantValue({});
     container.bind(SHARED.Logger).toConstantValue(silentLogger());
     container.bind(SHARED.Clock).toConstantValue(systemClock);
     await container.load(humanInteractionModule({ users: USERS, linkSecret: TEST_LINK_SECRET }));

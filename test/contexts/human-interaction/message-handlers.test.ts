@@ -8,6 +8,8 @@ import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../src/shared/messaging/envelope';
 import type { Database } from '../../../src/shared/persistence/data-source';
 import { HumanInteractionContext } from '../../../src/contexts/human-interaction/human-interaction.context';
+import { ResendUnconfirmedRequests } from '../../../src/contexts/human-interaction/application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
+import { postgresHumanInteractionRepositories } from '../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { silentLogger } from '../../../src/shared/logging/logger';
 import type { MessageQueue, Subscription } from '../../../src/shared/messaging/message-queue';
 import { openTestDatabase } from '../../support/database';
@@ -177,8 +179,10 @@ describe('Human Interaction message handlers', () => {
       };
       return { queue, subscriptions };
     };
-    const contextWith = (options: { resendUnconfirmedAfterMs?: number; resendSweepIntervalMs?: number } = {}) =>
-      new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, h.resender, h.deliveries, humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET, ...options }), silentLogger());
+    const contextWith = (options: { resendUnconfirmedAfterMs?: number; resendSweepIntervalMs?: number } = {}) => {
+      const resender = new ResendUnconfirmedRequests(h.unitOfWork, postgresHumanInteractionRepositories, humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET, ...options }), silentLogger());
+      return new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, resender, h.deliveries);
+    };
 
     it('subscribes its consumers to the messages they handle', async () => {
       const { queue, subscriptions } = recordingQueue();
@@ -197,10 +201,11 @@ describe('Human Interaction message handlers', () => {
       const context = contextWith({ resendUnconfirmedAfterMs: 1_000, resendSweepIntervalMs: 10 });
       const { taskId } = (await post('/api/tasks', 'alice', { title: 'SSO', description: 'Sign in with Google.' })).json();
       h.clock.advance(2_000);
-      await context.start();
+      for (const loop of context.loops) loop.start();
       const deadline = Date.now() + 5_000;
       while ((await outboxFor(db, taskId)).length < 2 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-      await context.stop();
+      for (const loop of context.loops) await loop.stop();
+      await context.drain();
       expect((await outboxFor(db, taskId)).map((m) => m.type)).toEqual(['task-management.create-task.v1', 'task-management.create-task.v1']);
     });
   });

@@ -10,8 +10,8 @@ import { humanInteractionOptions } from '../../../../src/contexts/human-interact
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
-import { saveUserChannels } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-user-channels';
-import { applySnapshot } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-task-views';
+import { WebInboxLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/web-inbox-links';
+import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { type TaskSnapshot, taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
@@ -75,19 +75,25 @@ describe('notification deliveries', () => {
 
   const workerWith = (...channels: NotificationChannel[]) =>
     new DeliverNotifications(
-      db.dataSource,
+      unitOfWork,
+      repositories,
       clock,
       silentLogger(),
       OPTIONS,
       channels,
-      new DeliveryContentBuilder(db.dataSource, new PublicAddress(OPTIONS), new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(OPTIONS), OPTIONS), directory),
+      new DeliveryContentBuilder(
+        unitOfWork,
+        repositories,
+        new WebInboxLinks(new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(OPTIONS), OPTIONS), new PublicAddress(OPTIONS)),
+        directory,
+      ),
       { record: (channel, outcome) => void outcomes.push([channel, outcome]) },
     );
 
   /** A task waiting for alice's answers, and the command that tells her (a fresh message id each time, as a re-drive may have). */
   async function clarificationFor(recipientId = 'alice'): Promise<{ task: TaskSnapshot; ask: () => ReturnType<typeof createEnvelope> }> {
     const task = awaitingClarification({ requesterId: recipientId });
-    await db.dataSource.transaction((manager) => applySnapshot(manager, task));
+    await db.dataSource.transaction((manager) => repositories({ manager }).taskViews.applySnapshot(task));
     const payload = {
       notificationId: deterministicId('notify', task.taskId, task.version, recipientId),
       taskId: task.taskId,
@@ -108,11 +114,11 @@ describe('notification deliveries', () => {
     );
 
   it('records one delivery per chosen channel, to the address chosen then, however often the notification is asked for', async () => {
-    await saveUserChannels(db.dataSource.manager, 'alice', { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' }, clock.now());
     const { task, ask } = await clarificationFor('alice');
-    const handler = new SendNotificationHandler(unitOfWork, OPTIONS);
+    const handler = new SendNotificationHandler(unitOfWork, repositories, OPTIONS);
     await handler.handle(ask());
-    await saveUserChannels(db.dataSource.manager, 'alice', { email: 'new@example.com', webhookUrl: null }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'new@example.com', webhookUrl: null }, clock.now());
     await handler.handle(ask());
     await handler.handle(ask());
     expect(await rowsOf(task.taskId)).toEqual([
@@ -123,19 +129,19 @@ describe('notification deliveries', () => {
 
   it('records nothing for a person who chose no channel, nor for a channel the service is no longer configured for', async () => {
     const none = await clarificationFor('carol');
-    await new SendNotificationHandler(unitOfWork, OPTIONS).handle(none.ask());
+    await new SendNotificationHandler(unitOfWork, repositories, OPTIONS).handle(none.ask());
     expect(await rowsOf(none.task.taskId)).toEqual([]);
 
-    await saveUserChannels(db.dataSource.manager, 'carol', { email: 'carol@example.com', webhookUrl: 'https://hooks.example.com/c' }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save('carol', { email: 'carol@example.com', webhookUrl: 'https://hooks.example.com/c' }, clock.now());
     const withoutSmtp = await clarificationFor('carol');
-    await new SendNotificationHandler(unitOfWork, { ...OPTIONS, smtp: undefined }).handle(withoutSmtp.ask());
+    await new SendNotificationHandler(unitOfWork, repositories, { ...OPTIONS, smtp: undefined }).handle(withoutSmtp.ask());
     expect((await rowsOf(withoutSmtp.task.taskId)).map((r: { channel: string }) => r.channel)).toEqual(['webhook']);
   });
 
   it('sends each channel on its own: one that does not answer in time is retried with backoff, then given up, while the other is sent', async () => {
-    await saveUserChannels(db.dataSource.manager, 'alice', { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' }, clock.now());
     const { task, ask } = await clarificationFor('alice');
-    await new SendNotificationHandler(unitOfWork, OPTIONS).handle(ask());
+    await new SendNotificationHandler(unitOfWork, repositories, OPTIONS).handle(ask());
     const email = new ScriptedChannel('email');
     // Ignores the abort signal too: the worker stops waiting at the deadline anyway.
     const hung = new ScriptedChannel('webhook', () => new Promise<void>(() => undefined));
@@ -180,17 +186,17 @@ describe('notification deliveries', () => {
   });
 
   it('waits, when stopped, for the delivery in flight to be sent and recorded', async () => {
-    await saveUserChannels(db.dataSource.manager, 'alice', { email: null, webhookUrl: 'https://hooks.example.com/a' }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: null, webhookUrl: 'https://hooks.example.com/a' }, clock.now());
     const { task, ask } = await clarificationFor('alice');
     let release: () => void = () => undefined;
     const slow = new ScriptedChannel('webhook', () => new Promise<void>((resolve) => (release = resolve)));
     const worker = workerWith(slow);
-    await new SendNotificationHandler(unitOfWork, { ...OPTIONS, delivery: { ...OPTIONS.delivery, timeoutMs: 20_000 } }).handle(ask());
-    worker.start();
+    await new SendNotificationHandler(unitOfWork, repositories, { ...OPTIONS, delivery: { ...OPTIONS.delivery, timeoutMs: 20_000 } }).handle(ask());
+    worker.loop.start();
     await eventually(() => expect(slow.sent).toHaveLength(1));
 
     let stopped = false;
-    const stopping = worker.stop().then(() => (stopped = true));
+    const stopping = worker.loop.stop().then(() => (stopped = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     release();

@@ -12,8 +12,8 @@ import { humanInteractionOptions } from '../../../../src/contexts/human-interact
 import { ActionLinkSigner } from '../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { PublicAddress } from '../../../../src/contexts/human-interaction/infrastructure/links/public-address';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
-import { applySnapshot } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-task-views';
-import { saveUserChannels } from '../../../../src/contexts/human-interaction/infrastructure/persistence/sql-user-channels';
+import { WebInboxLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/web-inbox-links';
+import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
@@ -122,9 +122,9 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
       const registry = new ContractRegistry().register(...taskManagementContracts, ...productDefinitionContracts, ...orchestrationContracts, ...humanInteractionContracts);
       const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
       await db.dataSource.query(`DELETE FROM human_interaction.deliveries`);
-      await saveUserChannels(db.dataSource.manager, 'alice', { email: 'alice@example.com', webhookUrl }, clock.now());
+      await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'alice@example.com', webhookUrl }, clock.now());
       const task = awaitingClarification({ requesterId: 'alice' });
-      await db.dataSource.transaction((manager) => applySnapshot(manager, task));
+      await db.dataSource.transaction((manager) => repositories({ manager }).taskViews.applySnapshot(task));
       const payload = {
         notificationId: deterministicId('notify', task.taskId, task.version, 'alice'),
         taskId: task.taskId,
@@ -135,7 +135,7 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
         questions: QUESTIONS,
       };
       // Recorded before the host list existed (or while it still allowed the target).
-      await new SendNotificationHandler(unitOfWork, OPTIONS).handle(createEnvelope(message(SendNotification, task.taskId, payload)));
+      await new SendNotificationHandler(unitOfWork, repositories, OPTIONS).handle(createEnvelope(message(SendNotification, task.taskId, payload)));
 
       const options = { ...OPTIONS, ...(allowed ? { webhookAllowedHosts: allowed } : {}) };
       const email = new RecordingChannel('email');
@@ -143,12 +143,18 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
       const outcomes: Array<[DeliveryChannel, DeliveryOutcome]> = [];
       const { logger, lines } = memoryLogger();
       const worker = new DeliverNotifications(
-        db.dataSource,
+        unitOfWork,
+        repositories,
         clock,
         logger,
         options,
         [email, webhook],
-        new DeliveryContentBuilder(db.dataSource, new PublicAddress(options), new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(options), options), directory),
+        new DeliveryContentBuilder(
+          unitOfWork,
+          repositories,
+          new WebInboxLinks(new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(options), options), new PublicAddress(options)),
+          directory,
+        ),
         { record: (channel, outcome) => void outcomes.push([channel, outcome]) },
       );
       expect(await worker.deliverDue()).toBe(2);

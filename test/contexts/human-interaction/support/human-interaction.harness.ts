@@ -21,10 +21,17 @@ import { SubmitRequest } from '../../../../src/contexts/human-interaction/applic
 import { SyncTaskViewOnTaskEvent } from '../../../../src/contexts/human-interaction/application/sync-task-view/sync-task-view-on-task-event.handler';
 import { TaskViewChanges } from '../../../../src/contexts/human-interaction/application/task-view-changes';
 import { NotificationActionLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/notification-action-links';
+import { WebInboxLinks } from '../../../../src/contexts/human-interaction/infrastructure/links/web-inbox-links';
 import { humanInteractionOptions, type HumanInteractionOptions } from '../../../../src/contexts/human-interaction/human-interaction.options';
 import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interaction/infrastructure/auth/configured-user-directory';
 import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
+import { ChannelRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/channel.routes';
+import { DeliveryAdminRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/delivery-admin.routes';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
+import { NotificationRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/notification.routes';
+import { TaskRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/task.routes';
+import { TokenRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/token.routes';
+import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { type TaskSnapshot, TaskStatusChanged, taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
@@ -66,25 +73,24 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
   );
   const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
   const options = humanInteractionOptions({ users, linkSecret: TEST_LINK_SECRET });
-  const directory = new ConfiguredUserDirectory(options, new IssuedTokenVerifier(db.dataSource, clock));
+  const directory = new ConfiguredUserDirectory(options, new IssuedTokenVerifier(unitOfWork, repositories, clock));
   const publicAddress = new PublicAddress(options);
   const notificationLinks = new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, options);
   const taskViewChanges = new TaskViewChanges();
-  const api = new HumanInteractionHttpApi(
-    directory,
-    new SubmitRequest(unitOfWork, directory),
-    new AnswerClarification(unitOfWork),
-    new DecidePrd(unitOfWork),
-    new CancelTask(unitOfWork),
-    new TaskQueries(db.dataSource),
-    new NotificationInbox(db.dataSource, clock),
-    silentLogger(),
-    new ApiTokens(db.dataSource, clock, directory),
-    new ChannelPreferences(db.dataSource, clock, options),
-    notificationLinks,
+  const api = new HumanInteractionHttpApi(directory, silentLogger(), [
+    new TaskRoutes(
+      new SubmitRequest(unitOfWork, repositories, directory),
+      new AnswerClarification(unitOfWork, repositories),
+      new DecidePrd(unitOfWork, repositories),
+      new CancelTask(unitOfWork, repositories),
+      new TaskQueries(unitOfWork, repositories),
+    ),
+    new NotificationRoutes(new NotificationInbox(unitOfWork, repositories, clock), notificationLinks),
+    new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
+    new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options)),
     // No channel configured here: a retry has no worker to wake.
-    new DeliveryAdmin(db.dataSource, clock, { kick: () => undefined }),
-  );
+    new DeliveryAdminRoutes(new DeliveryAdmin(unitOfWork, repositories, clock, { kick: () => undefined })),
+  ]);
   const app: FastifyInstance = Fastify();
   api.register(app);
   publicAddress.useListeningAddress(await app.listen({ host: '127.0.0.1', port: 0 }));
@@ -96,20 +102,21 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     unitOfWork,
     directory,
     taskViewChanges,
-    syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork, taskViewChanges),
-    recordPrd: new RecordPrdOnPrdDrafted(unitOfWork, taskViewChanges),
-    sendNotification: new SendNotificationHandler(unitOfWork, options),
+    syncTaskView: new SyncTaskViewOnTaskEvent(unitOfWork, repositories, taskViewChanges),
+    recordPrd: new RecordPrdOnPrdDrafted(unitOfWork, repositories, taskViewChanges),
+    sendNotification: new SendNotificationHandler(unitOfWork, repositories, options),
     // No channel configured: deliveries are exercised end to end in test/contexts/human-interaction/channels.
     deliveries: new DeliverNotifications(
-      db.dataSource,
+      unitOfWork,
+      repositories,
       clock,
       silentLogger(),
       options,
       [],
-      new DeliveryContentBuilder(db.dataSource, new PublicAddress(options), notificationLinks, directory),
+      new DeliveryContentBuilder(unitOfWork, repositories, new WebInboxLinks(notificationLinks, new PublicAddress(options)), directory),
       deliveryOutcomesFor(undefined),
     ),
-    resender: new ResendUnconfirmedRequests(unitOfWork),
+    resender: new ResendUnconfirmedRequests(unitOfWork, repositories, options, silentLogger()),
   };
 }
 

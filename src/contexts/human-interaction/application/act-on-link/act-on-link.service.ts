@@ -1,22 +1,19 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { PrdDocument } from '../../../product-definition/contracts';
+import type { ClarificationAnswer } from '../../../task-management/contracts';
 import type { ActionLinkClaims } from '../../domain/action-link';
-import { ActionConflictError, InvalidRequestError, NotAllowedError, type RequestIssue } from '../../domain/human-interaction.errors';
+import { ActionConflictError, NotAllowedError } from '../../domain/human-interaction.errors';
 import { pendingQuestions, type TaskView } from '../../domain/task-view';
 import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import type { ActionLinkSigner } from '../../infrastructure/links/action-link-signer';
-import { findPrdView } from '../../infrastructure/persistence/sql-prd-views';
-import { markTaskNotificationsRead } from '../../infrastructure/persistence/sql-notifications';
-import { findTaskView, lockTaskView } from '../../infrastructure/persistence/sql-task-views';
-import { findLinkUse, recordLinkUse } from '../../infrastructure/persistence/sql-used-action-links';
 import type { ActionAccepted } from '../action-accepted';
 import { answerClarificationIn } from '../answer-clarification/answer-clarification.service';
 import { decidePrdIn } from '../decide-prd/decide-prd.service';
+import type { HumanInteractionRepositories, HumanInteractionRepositoryFactory } from '../repositories';
+import type { ActionLinkTokens } from './action-link-tokens';
 import { type LinkRefused, notAllowed, refused, superseded } from './link-check';
 
 export type { LinkRefused } from './link-check';
@@ -35,13 +32,18 @@ export interface LinkTarget {
 export type LinkInspection = { readonly ok: true; readonly target: LinkTarget } | LinkRefused;
 export type LinkOutcome = { readonly ok: true; readonly target: LinkTarget; readonly accepted: ActionAccepted } | LinkRefused;
 
-/** What the person typed on the link's page: answers in question order, or rejection feedback. */
+/** What the person sent on the link's page, checked: the answers to its questions, or rejection feedback. */
 export interface LinkInput {
-  readonly answers?: readonly string[];
+  readonly answers?: readonly ClarificationAnswer[];
   readonly feedback?: string;
 }
 
-const MAX_TEXT = 10_000;
+/**
+ * Reads the link page's form for what the link acts on (the questions it answers, say); throws
+ * InvalidRequestError naming the field when the form does not do. Called inside the transaction,
+ * once the link is known to work: a refused link is refused whatever was typed.
+ */
+export type LinkForm = (target: LinkTarget) => LinkInput;
 
 /** Thrown inside the transaction to roll the action back when the link's use cannot be recorded. */
 class LinkUsedMeanwhile extends Error {}
@@ -55,9 +57,9 @@ class LinkUsedMeanwhile extends Error {}
 export class ActOnLink {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
-    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
+    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkTokens,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
   ) {}
 
@@ -65,23 +67,27 @@ export class ActOnLink {
   async inspect(token: string): Promise<LinkInspection> {
     const opened = this.open(token);
     if (!opened.ok) return opened;
-    return this.examine(this.dataSource.manager, opened.claims, findTaskView);
+    return this.unitOfWork.read((session) => {
+      const repositories = this.repositories(session);
+      return this.examine(repositories, opened.claims, (taskId) => repositories.taskViews.find(taskId));
+    });
   }
 
-  /** Performs the link's action; a refusal changes nothing. Throws InvalidRequestError for missing input. */
-  async use(token: string, input: LinkInput): Promise<LinkOutcome> {
+  /** Performs the link's action; a refusal changes nothing. Throws the form's InvalidRequestError. */
+  async use(token: string, form: LinkForm): Promise<LinkOutcome> {
     const opened = this.open(token);
     if (!opened.ok) return opened;
     const { claims } = opened;
     try {
       return await this.unitOfWork.run(async (tx): Promise<LinkOutcome> => {
+        const repositories = this.repositories(tx);
         // The row lock first: two uses of one link (or two actions on one task) go in turn.
-        const checked = await this.examine(tx.manager, claims, lockTaskView);
+        const checked = await this.examine(repositories, claims, (taskId) => repositories.taskViews.lock(taskId));
         if (!checked.ok) return checked;
-        const accepted = await this.perform(tx, checked.target, input);
-        if (!(await recordLinkUse(tx.manager, claims, tx.now))) throw new LinkUsedMeanwhile();
+        const accepted = await this.perform(tx, repositories, checked.target, form(checked.target));
+        if (!(await repositories.usedActionLinks.recordUse(claims, tx.now))) throw new LinkUsedMeanwhile();
         // Acting on the task is seeing it: its notifications to this person are read.
-        await markTaskNotificationsRead(tx.manager, claims.userId, claims.taskId, tx.now);
+        await repositories.notifications.markTaskRead(claims.userId, claims.taskId, tx.now);
         return { ok: true, target: checked.target, accepted };
       });
     } catch (error) {
@@ -105,55 +111,31 @@ export class ActOnLink {
   }
 
   private async examine(
-    manager: EntityManager,
+    repositories: HumanInteractionRepositories,
     claims: ActionLinkClaims,
-    read: (manager: EntityManager, taskId: string) => Promise<TaskView | undefined>,
+    read: (taskId: string) => Promise<TaskView | undefined>,
   ): Promise<LinkInspection> {
-    const view = await read(manager, claims.taskId);
+    const view = await read(claims.taskId);
     if (!view) return refused('superseded', 'The task this link is about no longer exists.', claims.taskId);
-    const usedAt = await findLinkUse(manager, claims.linkId);
+    const usedAt = await repositories.usedActionLinks.findUse(claims.linkId);
     if (usedAt) return refused('used', `This link was already used, at ${usedAt.toISOString()}. It works once.`, claims.taskId, view.status);
     const user = await this.users.findById(claims.userId);
     const refusal = notAllowed(claims, user, view) ?? superseded(claims, view);
     if (refusal || !user) return refusal ?? refused('not-allowed', 'This link belongs to nobody Refinery knows.', claims.taskId);
     const questions = claims.action === 'answer' ? pendingQuestions(view) : [];
-    const prd = claims.prdVersion === null ? undefined : await findPrdView(manager, claims.taskId, claims.prdVersion);
+    const prd = claims.prdVersion === null ? undefined : await repositories.prdViews.find(claims.taskId, claims.prdVersion);
     return { ok: true, target: { claims, user, view, questions, prd: prd ? { version: prd.prdVersion, document: prd.document } : null } };
   }
 
   /** The target's view was row-locked by `examine` in this transaction: acted on as read. */
-  private perform(tx: Transaction, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
+  private perform(tx: Transaction, { humanActions }: HumanInteractionRepositories, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
     const { claims, user, view } = target;
-    if (claims.action === 'answer') {
-      const answers = answersFor(target.questions, input.answers ?? []);
-      return answerClarificationIn(tx, user, view, answers);
-    }
+    if (claims.action === 'answer') return answerClarificationIn(tx, humanActions, user, view, input.answers ?? []);
     const prdVersion = claims.prdVersion ?? undefined;
-    if (claims.action === 'approve') return decidePrdIn(tx, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
-    const feedback = requiredText(input.feedback, 'feedback', 'Say what the next version should change.');
-    return decidePrdIn(tx, user, view, { decision: 'reject', feedback, ...(prdVersion ? { prdVersion } : {}) });
+    if (claims.action === 'approve') return decidePrdIn(tx, humanActions, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
+    if (input.feedback === undefined) throw new Error('a reject link acts only with the feedback its form read');
+    return decidePrdIn(tx, humanActions, user, view, { decision: 'reject', feedback: input.feedback, ...(prdVersion ? { prdVersion } : {}) });
   }
-}
-
-/** Pairs answers with the questions by position; every question needs an answer. */
-function answersFor(questions: readonly string[], given: readonly string[]): Array<{ question: string; answer: string }> {
-  const issues: RequestIssue[] = [];
-  const answers = questions.map((question, i) => {
-    const answer = (given[i] ?? '').trim();
-    if (answer.length === 0) issues.push({ field: `answer-${i}`, message: 'every question needs an answer' });
-    if (answer.length > MAX_TEXT) issues.push({ field: `answer-${i}`, message: `an answer has at most ${MAX_TEXT} characters` });
-    return { question, answer };
-  });
-  if (given.length > questions.length) issues.push({ field: 'answer', message: `there are ${questions.length} questions but ${given.length} answers` });
-  if (issues.length > 0) throw new InvalidRequestError(issues);
-  return answers;
-}
-
-function requiredText(value: string | undefined, field: string, hint: string): string {
-  const text = (value ?? '').trim();
-  if (text.length === 0) throw new InvalidRequestError([{ field, message: `is required. ${hint}` }]);
-  if (text.length > MAX_TEXT) throw new InvalidRequestError([{ field, message: `has at most ${MAX_TEXT} characters` }]);
-  return text;
 }
 
 function capitalised(text: string): string {

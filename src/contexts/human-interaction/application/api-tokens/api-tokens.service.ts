@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { InvalidRequestError } from '../../domain/human-interaction.errors';
 import { assertIsAdmin, type User, type UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { type ApiTokenRecord, insertApiToken, listApiTokens, revokeApiToken } from '../../infrastructure/persistence/sql-api-tokens';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
+import type { ApiTokenRecord } from './api-token.repository';
 import { generateApiToken, sha256Hex } from './api-token-secret';
 
 const LIST_LIMIT = 500;
@@ -26,7 +27,8 @@ export interface IssuedApiToken extends ApiToken {
 @injectable()
 export class ApiTokens {
   constructor(
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
   ) {}
@@ -36,18 +38,18 @@ export class ApiTokens {
     if (!this.users.findById(input.userId)) throw new InvalidRequestError([{ field: 'userId', message: `${input.userId} is not a configured user` }]);
     const token = generateApiToken();
     const record = { id: randomUUID(), userId: input.userId, label: input.label, createdAt: this.clock.now() };
-    await insertApiToken(this.dataSource.manager, record, sha256Hex(token));
+    await this.unitOfWork.read((s) => this.repositories(s).apiTokens.insert(record, sha256Hex(token)));
     return { ...record, lastUsedAt: null, revokedAt: null, token };
   }
 
   list(admin: User): Promise<ApiToken[]> {
     assertIsAdmin(admin);
-    return listApiTokens(this.dataSource.manager, LIST_LIMIT);
+    return this.unitOfWork.read((s) => this.repositories(s).apiTokens.list(LIST_LIMIT));
   }
 
   /** Undefined when no token has this id; revoking twice keeps the first revocation time. */
   revoke(admin: User, id: string): Promise<ApiToken | undefined> {
     assertIsAdmin(admin);
-    return revokeApiToken(this.dataSource.manager, id, this.clock.now());
+    return this.unitOfWork.read((s) => this.repositories(s).apiTokens.revoke(id, this.clock.now()));
   }
 }

@@ -1,8 +1,9 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import { findApiTokenBySha256, touchApiToken } from '../../infrastructure/persistence/sql-api-tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import { isIssuedTokenShape, sha256Hex } from './api-token-secret';
 
 /** `last_used_at` is a hint for admins, not an audit log: one write per token and period suffices. */
@@ -22,7 +23,8 @@ export interface IssuedTokenOwners {
 @injectable()
 export class IssuedTokenVerifier implements IssuedTokenOwners {
   constructor(
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
   ) {}
 
@@ -32,10 +34,13 @@ export class IssuedTokenVerifier implements IssuedTokenOwners {
   }
 
   async ownerOfSha256(hash: string): Promise<string | undefined> {
-    const record = await findApiTokenBySha256(this.dataSource.manager, hash);
-    if (!record || record.revokedAt !== null) return undefined;
-    const now = this.clock.now();
-    await touchApiToken(this.dataSource.manager, record.id, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS));
-    return record.userId;
+    return this.unitOfWork.read(async (session) => {
+      const { apiTokens } = this.repositories(session);
+      const record = await apiTokens.findBySha256(hash);
+      if (!record || record.revokedAt !== null) return undefined;
+      const now = this.clock.now();
+      await apiTokens.touch(record.id, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS));
+      return record.userId;
+    });
   }
 }

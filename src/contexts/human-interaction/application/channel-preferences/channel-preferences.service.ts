@@ -1,12 +1,12 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { ActionConflictError, InvalidRequestError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { findUserChannels, saveUserChannels } from '../../infrastructure/persistence/sql-user-channels';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import type { AvailableChannels, ChannelChoice } from './channel-choice';
 import { WebhookHostPolicy, webhookHostOf } from './webhook-hosts';
 
@@ -31,7 +31,8 @@ export class ChannelPreferences {
   private readonly webhookHosts: WebhookHostPolicy;
 
   constructor(
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
   ) {
@@ -40,7 +41,7 @@ export class ChannelPreferences {
   }
 
   async get(user: User): Promise<ChannelPreferencesView> {
-    return this.view(await findUserChannels(this.dataSource.manager, user.id));
+    return this.view(await this.unitOfWork.read((s) => this.repositories(s).userChannels.find(user.id)));
   }
 
   async replace(user: User, choice: ChannelChoice): Promise<ChannelPreferencesView> {
@@ -54,7 +55,7 @@ export class ChannelPreferences {
       const host = webhookHostOf(choice.webhookUrl) ?? '';
       throw new InvalidRequestError([{ field: 'webhookUrl', message: `webhooks to ${host} are not allowed on this server; it sends them only to the hosts its operator listed (WEBHOOK_ALLOWED_HOSTS)` }]);
     }
-    await saveUserChannels(this.dataSource.manager, user.id, choice, this.clock.now());
+    await this.unitOfWork.read((s) => this.repositories(s).userChannels.save(user.id, choice, this.clock.now()));
     return this.view(choice);
   }
 

@@ -1,22 +1,17 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
-import { Alarm } from '../../../../shared/kernel/alarm';
+import { BackgroundLoop, type Loop } from '../../../../shared/kernel/background-loop';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Logger } from '../../../../shared/logging/logger';
-import { backoffDelay, type RetryPolicy } from '../../../../shared/kernel/retry';
+import { decideRetry, type RetryPolicy, retryPolicy } from '../../../../shared/kernel/retry';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import {
-  type ClaimedDelivery,
-  claimDueDeliveries,
-  markDeliveryFailed,
-  markDeliverySent,
-  scheduleDeliveryRetry,
-} from '../../infrastructure/persistence/sql-deliveries';
 import type { DeliveryChannel } from '../channel-preferences/channel-choice';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import { WebhookHostPolicy, webhookHostOf } from '../channel-preferences/webhook-hosts';
 import type { DeliveryContentBuilder } from './delivery-content-builder';
+import type { ClaimedDelivery } from './delivery.repository';
 import type { DeliveryOutcomes, NotificationChannel } from './notification-channel';
 import { withDeadline } from './with-deadline';
 
@@ -35,19 +30,20 @@ const MAX_ERROR_LENGTH = 500;
  */
 @injectable()
 export class DeliverNotifications {
-  private readonly alarm = new Alarm();
-  private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * A claim loop of CONCURRENCY slots, polling every DELIVERY_POLL_INTERVAL_MS (a kick looks at
+   * once). Stopping it waits for the deliveries in flight to finish and record their outcome.
+   */
+  readonly loop: Loop;
   private readonly channels: ReadonlyMap<DeliveryChannel, NotificationChannel>;
   private readonly policy: RetryPolicy;
-  private readonly pollIntervalMs: number;
   private readonly timeoutMs: number;
   private readonly leaseMs: number;
   private readonly webhookHosts: WebhookHostPolicy;
-  private running = false;
-  private loop: Promise<void> | undefined;
 
   constructor(
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(SHARED.Logger) private readonly logger: Logger,
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
@@ -58,72 +54,43 @@ export class DeliverNotifications {
     const { delivery, webhookAllowedHosts } = options;
     this.webhookHosts = new WebhookHostPolicy(webhookAllowedHosts);
     this.channels = new Map(channels.map((c) => [c.channel, c]));
-    this.policy = { maxAttempts: delivery.maxAttempts, initialDelayMs: delivery.initialDelayMs, maxDelayMs: delivery.maxDelayMs, multiplier: 2, jitter: 0.2 };
-    this.pollIntervalMs = delivery.pollIntervalMs;
+    this.policy = retryPolicy({ maxAttempts: delivery.maxAttempts, initialDelayMs: delivery.initialDelayMs, maxDelayMs: delivery.maxDelayMs });
     this.timeoutMs = delivery.timeoutMs;
     // Long enough that a live attempt always finishes (and records its outcome) before it ends.
     this.leaseMs = Math.max(30_000, 3 * delivery.timeoutMs);
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop = new BackgroundLoop<ClaimedDelivery>(
+      {
+        name: 'notification deliveries',
+        intervalMs: delivery.pollIntervalMs,
+        concurrency: CONCURRENCY,
+        // Until the service listens, links cannot be written: wait rather than spend attempts.
+        claim: async (room) => (this.content.ready() ? this.claim(room) : []),
+        handle: (delivery) => this.attempt(delivery),
+      },
+      logger,
+    );
   }
 
   /** New deliveries were recorded: look now rather than at the next poll. */
   kick(): void {
-    this.alarm.ring();
+    this.loop.kick();
   }
 
-  /** Stops claiming, waits for the deliveries in flight to finish and record their outcome, then closes the channels. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.alarm.ring();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+  /** Releases what the channels hold open (an SMTP pool); after the loop has stopped. */
+  closeChannels(): void {
     for (const channel of this.channels.values()) channel.close?.();
   }
 
   /** Claims what is due (up to `limit`), sends it, and resolves when every claimed one is recorded. */
   async deliverDue(limit = CONCURRENCY): Promise<number> {
     const claimed = await this.claim(limit);
-    await Promise.allSettled(claimed.map((d) => this.track(d)));
+    await Promise.allSettled(claimed.map((d) => this.attempt(d)));
     return claimed.length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      // Until the service listens, links cannot be written: wait rather than spend attempts.
-      const room = this.content.ready() ? CONCURRENCY - this.inFlight.size : 0;
-      let claimed: ClaimedDelivery[] = [];
-      if (room > 0) {
-        try {
-          claimed = await this.claim(room);
-        } catch (error) {
-          this.logger.error({ err: errorText(error) }, 'claiming notification deliveries failed; next pass retries');
-        }
-        for (const delivery of claimed) void this.track(delivery);
-      }
-      // A full batch means more may be due; otherwise sleep until the poll or a kick.
-      if (this.running && (room === 0 || claimed.length < room)) await this.alarm.sleep(this.pollIntervalMs);
-    }
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
-    return claimDueDeliveries(this.dataSource.manager, now, new Date(now.getTime() + this.leaseMs), limit);
-  }
-
-  private track(delivery: ClaimedDelivery): Promise<void> {
-    const work = this.attempt(delivery).finally(() => {
-      const wasFull = this.inFlight.size >= CONCURRENCY;
-      this.inFlight.delete(work);
-      // The loop sleeps while every slot is taken: a free slot is a reason to look again.
-      if (wasFull) this.alarm.ring();
-    });
-    this.inFlight.add(work);
-    return work;
+    return this.unitOfWork.read((s) => this.repositories(s).deliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit));
   }
 
   private async attempt(d: ClaimedDelivery): Promise<void> {
@@ -140,11 +107,11 @@ export class DeliverNotifications {
         return;
       }
       await this.send(d);
-      await markDeliverySent(this.dataSource.manager, d, this.clock.now());
+      await this.unitOfWork.read((s) => this.repositories(s).deliveries.markSent(d, this.clock.now()));
       this.outcomes.record(d.channel, 'sent');
       this.logger.info(who, 'notification delivered');
     } catch (error) {
-      await this.failedAttempt(d, who, errorText(error)).catch((recordError: unknown) => {
+      await this.failedAttempt(d, who, error).catch((recordError: unknown) => {
         // The lease runs out and the row is claimed again: nothing is lost, it may be sent twice.
         this.logger.error({ ...who, err: errorText(recordError) }, 'could not record a failed delivery attempt');
       });
@@ -158,16 +125,18 @@ export class DeliverNotifications {
     await withDeadline(this.timeoutMs, (signal) => channel.send(d.target, content, signal));
   }
 
-  private async failedAttempt(d: ClaimedDelivery, who: Record<string, unknown>, reason: string): Promise<void> {
-    if (d.attempts >= this.policy.maxAttempts) return this.fail(d, who, reason);
-    const delayMs = backoffDelay(this.policy, d.attempts);
-    await scheduleDeliveryRetry(this.dataSource.manager, d, new Date(this.clock.now().getTime() + delayMs), reason);
+  private async failedAttempt(d: ClaimedDelivery, who: Record<string, unknown>, error: unknown): Promise<void> {
+    const reason = errorText(error);
+    const decision = decideRetry(this.policy, error, d.attempts);
+    if (!decision.retry) return this.fail(d, who, reason);
+    const { delayMs } = decision;
+    await this.unitOfWork.read((s) => this.repositories(s).deliveries.scheduleRetry(d, new Date(this.clock.now().getTime() + delayMs), reason));
     this.outcomes.record(d.channel, 'retry');
     this.logger.warn({ ...who, retryInMs: delayMs, err: reason }, 'notification delivery failed; will retry');
   }
 
   private async fail(d: ClaimedDelivery, who: Record<string, unknown>, reason: string): Promise<void> {
-    await markDeliveryFailed(this.dataSource.manager, d, reason);
+    await this.unitOfWork.read((s) => this.repositories(s).deliveries.markFailed(d, reason));
     this.outcomes.record(d.channel, 'failed');
     this.logger.error({ ...who, maxAttempts: this.policy.maxAttempts, err: reason }, `notification ${d.notificationId} to ${d.recipientId} by ${d.channel} failed for good`);
   }

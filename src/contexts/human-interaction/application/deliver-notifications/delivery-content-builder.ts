@@ -1,15 +1,12 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
 import { SHARED } from '../../../../shared/kernel/tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { Notification } from '../../domain/notification';
 import type { UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { actionLinkUrl } from '../../infrastructure/links/action-link-signer';
-import type { PublicAddress } from '../../infrastructure/links/public-address';
-import { findPrdView } from '../../infrastructure/persistence/sql-prd-views';
-import { findTaskView } from '../../infrastructure/persistence/sql-task-views';
-import type { NotificationActionLinks } from '../../infrastructure/links/notification-action-links';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import { type DeliveryContent, headlineFor, summarisePrd } from './delivery-content';
+import type { PublicLinks } from './public-links';
 
 /**
  * Gathers what a notification says from the read side (task view, PRD view) and signs its
@@ -18,25 +15,26 @@ import { type DeliveryContent, headlineFor, summarisePrd } from './delivery-cont
 @injectable()
 export class DeliveryContentBuilder {
   constructor(
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
-    @inject(HUMAN_INTERACTION.PublicAddress) private readonly publicAddress: PublicAddress,
-    // The same tokens the in-app inbox and the JSON API show: one link per notification and action.
-    @inject(HUMAN_INTERACTION.NotificationLinks) private readonly links: NotificationActionLinks,
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
+    @inject(HUMAN_INTERACTION.PublicLinks) private readonly links: PublicLinks,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
   ) {}
 
   /** Links need the public address, known once the service listens (or from PUBLIC_URL). */
   ready(): boolean {
-    return this.publicAddress.known() !== undefined;
+    return this.links.ready();
   }
 
   async build(n: Notification): Promise<DeliveryContent> {
-    const manager = this.dataSource.manager;
-    const view = await findTaskView(manager, n.taskId);
-    // The notification was created only once the view had caught up, so this is a broken invariant.
-    if (!view) throw new Error(`task ${n.taskId} has no view to describe notification ${n.id}`);
-    const prd = n.prdVersion === null ? undefined : await findPrdView(manager, n.taskId, n.prdVersion);
-    const base = this.publicAddress.get();
+    const { view, prd } = await this.unitOfWork.read(async (session) => {
+      const { taskViews, prdViews } = this.repositories(session);
+      const found = await taskViews.find(n.taskId);
+      // The notification was created only once the view had caught up, so this is a broken invariant.
+      if (!found) throw new Error(`task ${n.taskId} has no view to describe notification ${n.id}`);
+      return { view: found, prd: n.prdVersion === null ? undefined : await prdViews.find(n.taskId, n.prdVersion) };
+    });
+    const { links, taskUrl } = this.links.of(n);
     return {
       notificationId: n.id,
       kind: n.kind,
@@ -48,8 +46,8 @@ export class DeliveryContentBuilder {
       prdVersion: n.prdVersion,
       questions: n.questions ?? [],
       prd: prd ? summarisePrd(prd.prdVersion, prd.document) : null,
-      links: this.links.tokensFor(n).map(({ action, token }) => ({ action, url: actionLinkUrl(base, token) })),
-      taskUrl: `${base}/inbox/tasks/${encodeURIComponent(n.taskId)}`,
+      links,
+      taskUrl,
     };
   }
 }

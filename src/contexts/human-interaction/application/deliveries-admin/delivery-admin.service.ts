@@ -1,18 +1,13 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { ActionConflictError } from '../../domain/human-interaction.errors';
 import { assertIsAdmin, type User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import {
-  type DeliveryRecord,
-  type DeliveryStatus,
-  findDelivery,
-  listDeliveries,
-  retryFailedDeliveries,
-} from '../../infrastructure/persistence/sql-deliveries';
 import type { DeliveryChannel } from '../channel-preferences/channel-choice';
+import type { DeliveryRecord, DeliveryStatus } from '../deliver-notifications/delivery.repository';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import { targetHostOf } from './delivery-target';
 
 /** A delivery as an admin sees it: its target reduced to a domain or host (see targetHostOf). */
@@ -38,25 +33,25 @@ const summarise = ({ target, ...rest }: DeliveryRecord): DeliverySummary => ({ .
 @injectable()
 export class DeliveryAdmin {
   constructor(
-    @inject(SHARED.DataSource) private readonly dataSource: DataSource,
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(HUMAN_INTERACTION.DeliverNotifications) private readonly worker: DeliveryWaker,
   ) {}
 
   async list(admin: User, filter: { readonly status: DeliveryStatus; readonly limit: number }): Promise<DeliverySummary[]> {
     assertIsAdmin(admin);
-    return (await listDeliveries(this.dataSource.manager, filter.status, filter.limit)).map(summarise);
+    return (await this.unitOfWork.read((s) => this.repositories(s).deliveries.list(filter.status, filter.limit))).map(summarise);
   }
 
   /** Named: 404 if it does not exist, 409 unless it is failed. All: every failed one (possibly none). */
   async retry(admin: User, selection: RetrySelection): Promise<RetryOutcome> {
     assertIsAdmin(admin);
-    const manager = this.dataSource.manager;
     const which = 'allFailed' in selection ? 'all' : selection;
-    const retried = await retryFailedDeliveries(manager, which, this.clock.now());
+    const retried = await this.unitOfWork.read((s) => this.repositories(s).deliveries.retryFailed(which, this.clock.now()));
     if (retried === 0 && which !== 'all') {
       // Nothing changed: say why (looked up after the update, so a concurrent retry reads as 409).
-      const existing = await findDelivery(manager, which.notificationId, which.channel);
+      const existing = await this.unitOfWork.read((s) => this.repositories(s).deliveries.find(which.notificationId, which.channel));
       if (!existing) return { kind: 'not_found' };
       throw new ActionConflictError(`the ${which.channel} delivery of notification ${which.notificationId} is ${existing.status}, not failed: only failed deliveries can be retried`);
     }

@@ -1,14 +1,15 @@
 import { inject, injectable } from 'inversify';
-import type { DataSource } from 'typeorm';
 import { SHARED } from '../../../../shared/kernel/tokens';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { TaskPriority, TaskStatus, Transition } from '../../../task-management/contracts';
 import type { PrdDocument } from '../../../product-definition/contracts';
 import { type Clarification, clarificationsOf } from '../../domain/clarifications';
 import { TaskNotFoundError } from '../../domain/human-interaction.errors';
 import { assertCanSee, type TaskView } from '../../domain/task-view';
 import type { User } from '../../domain/user';
-import { listPrdViews } from '../../infrastructure/persistence/sql-prd-views';
-import { findTaskView, listTaskViewsFor } from '../../infrastructure/persistence/sql-task-views';
+import type { PrdView } from '../prd-view.repository';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 
 export interface TaskSummary {
   readonly taskId: string;
@@ -53,28 +54,37 @@ function summaryOf(view: TaskView): TaskSummary {
 /** Read side: what a person may see of the tasks they take part in. */
 @injectable()
 export class TaskQueries {
-  constructor(@inject(SHARED.DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
+  ) {}
 
-  async getTask(user: User, taskId: string): Promise<TaskDetails> {
-    const view = await findTaskView(this.dataSource.manager, taskId);
-    if (!view) throw new TaskNotFoundError(taskId);
-    assertCanSee(view, user);
-    const prds = await listPrdViews(this.dataSource.manager, taskId);
-    const history = view.snapshot?.history ?? [];
-    // The PRD the task points at; until that version's event arrives, the newest one known.
-    const wanted = view.snapshot?.prdVersion ?? null;
-    const shown = prds.find((p) => p.prdVersion === wanted) ?? prds.at(-1);
-    return {
-      task: summaryOf(view),
-      history,
-      clarifications: clarificationsOf(history),
-      prd: shown ? { version: shown.prdVersion, document: shown.document } : null,
-      prdVersions: prds.map((p) => p.prdVersion),
-    };
+  getTask(user: User, taskId: string): Promise<TaskDetails> {
+    return this.unitOfWork.read(async (session) => {
+      const { taskViews, prdViews } = this.repositories(session);
+      const view = await taskViews.find(taskId);
+      if (!view) throw new TaskNotFoundError(taskId);
+      assertCanSee(view, user);
+      return detailsOf(view, await prdViews.list(taskId));
+    });
   }
 
   async listTasks(user: User): Promise<TaskSummary[]> {
-    const views = await listTaskViewsFor(this.dataSource.manager, user, LIST_LIMIT);
+    const views = await this.unitOfWork.read((s) => this.repositories(s).taskViews.listFor(user, LIST_LIMIT));
     return views.map(summaryOf);
   }
+}
+
+function detailsOf(view: TaskView, prds: readonly PrdView[]): TaskDetails {
+  const history = view.snapshot?.history ?? [];
+  // The PRD the task points at; until that version's event arrives, the newest one known.
+  const wanted = view.snapshot?.prdVersion ?? null;
+  const shown = prds.find((p) => p.prdVersion === wanted) ?? prds.at(-1);
+  return {
+    task: summaryOf(view),
+    history,
+    clarifications: clarificationsOf(history),
+    prd: shown ? { version: shown.prdVersion, document: shown.document } : null,
+    prdVersions: prds.map((p) => p.prdVersion),
+  };
 }

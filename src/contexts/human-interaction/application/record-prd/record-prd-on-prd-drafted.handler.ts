@@ -3,8 +3,8 @@ import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { PrdDrafted } from '../../../product-definition/contracts';
-import { insertPrdView } from '../../infrastructure/persistence/sql-prd-views';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import type { TaskViewChanges } from '../task-view-changes';
 
 export const PRD_EVENTS_CONSUMER = 'human-interaction.prd-events';
@@ -14,13 +14,14 @@ export const PRD_EVENTS_CONSUMER = 'human-interaction.prd-events';
 export class RecordPrdOnPrdDrafted {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(HUMAN_INTERACTION.TaskViewChanges) private readonly changes: TaskViewChanges,
   ) {}
 
   async handle(event: Envelope): Promise<void> {
     const drafted = PrdDrafted.schema.parse(event.payload);
     await this.unitOfWork.handleOnce(PRD_EVENTS_CONSUMER, event, async (tx) => {
-      await insertPrdView(tx.manager, {
+      await this.repositories(tx).prdViews.insert({
         taskId: drafted.taskId,
         prdVersion: drafted.prdVersion,
         document: drafted.prd,

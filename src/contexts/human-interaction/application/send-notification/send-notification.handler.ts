@@ -5,14 +5,12 @@ import { deterministicId, type Envelope } from '../../../../shared/messaging/env
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { NotificationCreated, SendNotification } from '../../contracts';
 import { RetryableError } from '../../../../shared/kernel/errors';
-import { insertNotification } from '../../infrastructure/persistence/sql-notifications';
-import { hasPrdView } from '../../infrastructure/persistence/sql-prd-views';
-import { findTaskView } from '../../infrastructure/persistence/sql-task-views';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { AvailableChannels } from '../channel-preferences/channel-choice';
 import { availableChannels } from '../channel-preferences/channel-preferences.service';
 import { recordDeliveries } from '../deliver-notifications/record-deliveries';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 
 export const COMMANDS_CONSUMER = 'human-interaction.commands';
 
@@ -27,6 +25,7 @@ export class SendNotificationHandler {
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
   ) {
     this.channels = availableChannels(options);
@@ -35,17 +34,18 @@ export class SendNotificationHandler {
   async handle(command: Envelope): Promise<void> {
     const n = SendNotification.schema.parse(command.payload);
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, command, async (tx) => {
+      const repositories = this.repositories(tx);
       // The notification and the task events travel on different queues. A person who follows
       // a notification must find the task page in that state (or their answer gets a 409), so
       // the notification waits, by retrying, until the view has caught up with it.
-      const view = await findTaskView(tx.manager, n.taskId);
+      const view = await repositories.taskViews.find(n.taskId);
       if (!view || view.version < n.taskVersion) {
         throw new RetryableError(`task ${n.taskId} view is at version ${view?.version ?? 'none'}; notification is for version ${n.taskVersion}`);
       }
-      if (n.prdVersion !== undefined && !(await hasPrdView(tx.manager, n.taskId, n.prdVersion))) {
+      if (n.prdVersion !== undefined && !(await repositories.prdViews.has(n.taskId, n.prdVersion))) {
         throw new RetryableError(`PRD version ${n.prdVersion} of task ${n.taskId} has not arrived yet`);
       }
-      const created = await insertNotification(tx.manager, {
+      const created = await repositories.notifications.insert({
         id: n.notificationId,
         recipientId: n.recipientId,
         taskId: n.taskId,
@@ -59,7 +59,7 @@ export class SendNotificationHandler {
       });
       if (!created) return;
       // Email and webhook go out from the delivery worker, after this commits: never in the way.
-      await recordDeliveries(tx.manager, { id: n.notificationId, recipientId: n.recipientId }, this.channels, tx.now);
+      await recordDeliveries(repositories, { id: n.notificationId, recipientId: n.recipientId }, this.channels, tx.now);
       const payload = { notificationId: n.notificationId, taskId: n.taskId, recipientId: n.recipientId, kind: n.kind, createdAt: tx.now.toISOString() };
       tx.outbox.add(message(NotificationCreated, n.taskId, payload, deterministicId('notification-created', n.notificationId)));
     });

@@ -8,8 +8,8 @@ import { UNCONFIRMED_VERSION } from '../../domain/human-action';
 import { InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
 import { hasRole, type User, type UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { insertSubmittedTask } from '../../infrastructure/persistence/sql-task-views';
 import { sendHumanAction } from '../human-action.sender';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 
 export interface SubmitRequestInput {
   readonly title: string;
@@ -28,6 +28,7 @@ export interface SubmittedRequest {
 export class SubmitRequest {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
   ) {}
 
@@ -37,7 +38,8 @@ export class SubmitRequest {
     const taskId = randomUUID();
     const priority = input.priority ?? 'normal';
     await this.unitOfWork.run(async (tx) => {
-      await insertSubmittedTask(tx.manager, {
+      const { taskViews, humanActions } = this.repositories(tx);
+      await taskViews.insertSubmitted({
         taskId,
         requesterId: requester.id,
         approverId: approver.id,
@@ -51,7 +53,7 @@ export class SubmitRequest {
         updatedAt: tx.now,
       });
       const payload = { taskId, title: input.title, description: input.description, requesterId: requester.id, approverId: approver.id, priority };
-      await sendHumanAction(tx, { taskId, taskVersion: UNCONFIRMED_VERSION, action: 'create' }, message(CreateTask, taskId, payload));
+      await sendHumanAction(tx, humanActions, { taskId, taskVersion: UNCONFIRMED_VERSION, action: 'create' }, message(CreateTask, taskId, payload));
     });
     return { taskId, status: 'NEW' };
   }

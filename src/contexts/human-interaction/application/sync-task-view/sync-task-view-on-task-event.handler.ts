@@ -4,10 +4,9 @@ import type { Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { TaskStatusChanged } from '../../../task-management/contracts';
 import { isTerminal } from '../../domain/task-view';
-import { actionsAt } from '../../infrastructure/persistence/sql-human-actions';
-import { applySnapshot } from '../../infrastructure/persistence/sql-task-views';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { resendHumanAction } from '../human-action.sender';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
 import type { TaskViewChanges } from '../task-view-changes';
 
 export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
@@ -22,15 +21,17 @@ export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
 export class SyncTaskViewOnTaskEvent {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(HUMAN_INTERACTION.TaskViewChanges) private readonly changes: TaskViewChanges,
   ) {}
 
   async handle(event: Envelope): Promise<void> {
     const snapshot = TaskStatusChanged.schema.parse(event.payload);
     await this.unitOfWork.handleOnce(TASK_EVENTS_CONSUMER, event, async (tx) => {
-      const view = await applySnapshot(tx.manager, snapshot);
+      const { taskViews, humanActions } = this.repositories(tx);
+      const view = await taskViews.applySnapshot(snapshot);
       if (view.version !== snapshot.version || isTerminal(view)) return;
-      for (const recorded of await actionsAt(tx.manager, view.taskId, view.version)) await resendHumanAction(tx, recorded);
+      for (const recorded of await humanActions.at(view.taskId, view.version)) await resendHumanAction(tx, humanActions, recorded);
     });
     // After the commit: open task pages read the view again and find the change.
     this.changes.changed(snapshot.taskId);

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { inject, injectable } from 'inversify';
 import type { DeliveryAdmin, DeliverySummary } from '../../application/deliveries-admin/delivery-admin.service';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { deliveryListQuery, deliveryRetryBody } from './delivery-admin.schemas';
 import { parseInput } from './http-errors';
-
-export interface DeliveryAdminRouteDeps {
-  readonly users: RequestUsers;
-  readonly deliveries: DeliveryAdmin;
-}
 
 function present(d: DeliverySummary) {
   return {
@@ -26,21 +24,26 @@ function present(d: DeliverySummary) {
 }
 
 /** Admin: email and webhook deliveries (`/api/admin/deliveries`). The service refuses non-admins (403). */
-export function registerDeliveryAdminRoutes(app: FastifyInstance, deps: DeliveryAdminRouteDeps): void {
-  const { users, deliveries } = deps;
+@injectable()
+export class DeliveryAdminRoutes implements ApiRoutes {
+  constructor(@inject(HUMAN_INTERACTION.DeliveryAdmin) private readonly deliveries: DeliveryAdmin) {}
 
-  app.get('/admin/deliveries', async (request) => {
-    const filter = parseInput(deliveryListQuery, request.query, 'query');
-    return { deliveries: (await deliveries.list(users.of(request), filter)).map(present) };
-  });
+  register(app: FastifyInstance, users: RequestUsers): void {
+    const { deliveries } = this;
 
-  app.post('/admin/deliveries/retry', async (request, reply) => {
-    const body = parseInput(deliveryRetryBody, request.body);
-    const { notificationId, channel } = body;
-    // The schema let through exactly one form: both names, or allFailed alone.
-    const selection = notificationId !== undefined && channel !== undefined ? { notificationId, channel } : { allFailed: true as const };
-    const outcome = await deliveries.retry(users.of(request), selection);
-    if (outcome.kind === 'not_found') return reply.code(404).send({ error: 'not_found', message: `notification ${notificationId} has no ${channel} delivery` });
-    return { retried: outcome.retried };
-  });
+    app.get('/admin/deliveries', async (request) => {
+      const filter = parseInput(deliveryListQuery, request.query, 'query');
+      return { deliveries: (await deliveries.list(users.of(request), filter)).map(present) };
+    });
+
+    app.post('/admin/deliveries/retry', async (request, reply) => {
+      const body = parseInput(deliveryRetryBody, request.body);
+      const { notificationId, channel } = body;
+      // The schema let through exactly one form: both names, or allFailed alone.
+      const selection = notificationId !== undefined && channel !== undefined ? { notificationId, channel } : { allFailed: true as const };
+      const outcome = await deliveries.retry(users.of(request), selection);
+      if (outcome.kind === 'not_found') return reply.code(404).send({ error: 'not_found', message: `notification ${notificationId} has no ${channel} delivery` });
+      return { retried: outcome.retried };
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_CHANNELS } from '../../application/channel-preferences/channel-choice';
-import { DELIVERY_STATUSES } from '../persistence/sql-deliveries';
+import { DELIVERY_STATUSES } from '../../application/deliver-notifications/delivery.repository';
 
 export const DEFAULT_DELIVERY_LIST_LIMIT = 100;
 const MAX_DELIVERY_LIST_LIMIT = 1_000;

@@ -1,47 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, multiInject } from 'inversify';
 import type { Logger } from '../../../../shared/logging/logger';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import type { ApiTokens } from '../../application/api-tokens/api-tokens.service';
-import type { AnswerClarification } from '../../application/answer-clarification/answer-clarification.service';
-import type { CancelTask } from '../../application/cancel-task/cancel-task.service';
-import type { DecidePrd } from '../../application/decide-prd/decide-prd.service';
-import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
-import type { TaskQueries } from '../../application/queries/task-queries.service';
-import type { SubmitRequest } from '../../application/submit-request/submit-request.service';
-import type { ChannelPreferences } from '../../application/channel-preferences/channel-preferences.service';
-import type { DeliveryAdmin } from '../../application/deliveries-admin/delivery-admin.service';
 import { hasRole } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import type { NotificationActionLinks } from '../links/notification-action-links';
+import type { ApiRoutes } from './api-routes';
 import { type Authenticator, RequestUsers } from './bearer-auth';
 import { errorHandler } from './http-errors';
-import { registerChannelRoutes } from './channel.routes';
-import { registerDeliveryAdminRoutes } from './delivery-admin.routes';
-import { registerNotificationRoutes } from './notification.routes';
-import { registerTaskRoutes } from './task.routes';
-import { registerTokenRoutes } from './token.routes';
 
 /**
  * The people-facing API under /api. The composition root owns the fastify instance (and its
  * /health, /metrics, /admin routes); everything here lives in one encapsulated plugin, so its
- * auth hook, error handler and not-found handler apply to these routes only.
+ * auth hook, error handler and not-found handler apply to these routes only. The routes
+ * themselves come in groups (HUMAN_INTERACTION.ApiRoutes), each with the services it uses.
  */
 @injectable()
 export class HumanInteractionHttpApi {
   constructor(
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly authenticator: Authenticator,
-    @inject(HUMAN_INTERACTION.SubmitRequest) private readonly submitRequest: SubmitRequest,
-    @inject(HUMAN_INTERACTION.AnswerClarification) private readonly answerClarification: AnswerClarification,
-    @inject(HUMAN_INTERACTION.DecidePrd) private readonly decidePrd: DecidePrd,
-    @inject(HUMAN_INTERACTION.CancelTask) private readonly cancelTask: CancelTask,
-    @inject(HUMAN_INTERACTION.TaskQueries) private readonly queries: TaskQueries,
-    @inject(HUMAN_INTERACTION.NotificationInbox) private readonly inbox: NotificationInbox,
     @inject(SHARED.Logger) private readonly logger: Logger,
-    @inject(HUMAN_INTERACTION.ApiTokens) private readonly tokens: ApiTokens,
-    @inject(HUMAN_INTERACTION.ChannelPreferences) private readonly channelPreferences: ChannelPreferences,
-    @inject(HUMAN_INTERACTION.NotificationLinks) private readonly notificationLinks: NotificationActionLinks,
-    @inject(HUMAN_INTERACTION.DeliveryAdmin) private readonly deliveryAdmin: DeliveryAdmin,
+    @multiInject(HUMAN_INTERACTION.ApiRoutes) private readonly groups: readonly ApiRoutes[],
   ) {}
 
   register(app: FastifyInstance): void {
@@ -59,12 +37,7 @@ export class HumanInteractionHttpApi {
           }
           return undefined;
         });
-        const { submitRequest, answerClarification, decidePrd, cancelTask, queries, inbox } = this;
-        registerTaskRoutes(scope, { users, submitRequest, answerClarification, decidePrd, cancelTask, queries });
-        registerNotificationRoutes(scope, { users, inbox, actionUrls: (n) => this.notificationLinks.urlsFor(n) });
-        registerTokenRoutes(scope, { users, tokens: this.tokens });
-        registerChannelRoutes(scope, { users, channelPreferences: this.channelPreferences });
-        registerDeliveryAdminRoutes(scope, { users, deliveries: this.deliveryAdmin });
+        for (const group of this.groups) group.register(scope, users);
       },
       { prefix: '/api' },
     );

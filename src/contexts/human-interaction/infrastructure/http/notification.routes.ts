@@ -1,18 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { inject, injectable } from 'inversify';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
-import type { LinkAction } from '../../domain/action-link';
 import type { Notification } from '../../domain/notification';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { NotificationActionLinks } from '../links/notification-action-links';
+import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
 import { notificationParams } from './request-schemas';
 import { taskLink } from './task.routes';
-
-export interface NotificationRouteDeps {
-  readonly users: RequestUsers;
-  readonly inbox: NotificationInbox;
-  /** The notification's signed one-click links, absolute (the same ones its email and webhook carry). */
-  readonly actionUrls: (n: Notification) => Partial<Record<LinkAction, string>>;
-}
 
 /** Where the recipient acts on a notification: the links depend on what it asks of them. */
 function linksFor(n: Notification): Record<string, string> {
@@ -26,7 +22,7 @@ function linksFor(n: Notification): Record<string, string> {
   return links;
 }
 
-function present(n: Notification, actionUrls: NotificationRouteDeps['actionUrls']) {
+function present(n: Notification, links: NotificationActionLinks) {
   return {
     id: n.id,
     taskId: n.taskId,
@@ -38,16 +34,25 @@ function present(n: Notification, actionUrls: NotificationRouteDeps['actionUrls'
     createdAt: n.createdAt.toISOString(),
     readAt: n.readAt?.toISOString() ?? null,
     links: linksFor(n),
-    /** Signed one-click links for a browser (GET shows what it does, its form acts once). */
-    actions: actionUrls(n),
+    /** Signed one-click links for a browser (GET shows what it does, its form acts once), the same its email and webhook carry. */
+    actions: links.urlsFor(n),
   };
 }
 
-export function registerNotificationRoutes(app: FastifyInstance, deps: NotificationRouteDeps): void {
-  app.get('/notifications', async (request) => ({ notifications: (await deps.inbox.list(deps.users.of(request))).map((n) => present(n, deps.actionUrls)) }));
+/** The caller's in-app inbox (`/api/notifications`). */
+@injectable()
+export class NotificationRoutes implements ApiRoutes {
+  constructor(
+    @inject(HUMAN_INTERACTION.NotificationInbox) private readonly inbox: NotificationInbox,
+    @inject(HUMAN_INTERACTION.NotificationLinks) private readonly links: NotificationActionLinks,
+  ) {}
 
-  app.post('/notifications/:notificationId/read', async (request) => {
-    const { notificationId } = parseInput(notificationParams, request.params, 'notificationId');
-    return { notification: present(await deps.inbox.markRead(deps.users.of(request), notificationId), deps.actionUrls) };
-  });
+  register(app: FastifyInstance, users: RequestUsers): void {
+    app.get('/notifications', async (request) => ({ notifications: (await this.inbox.list(users.of(request))).map((n) => present(n, this.links)) }));
+
+    app.post('/notifications/:notificationId/read', async (request) => {
+      const { notificationId } = parseInput(notificationParams, request.params, 'notificationId');
+      return { notification: present(await this.inbox.markRead(users.of(request), notificationId), this.links) };
+    });
+  }
 }

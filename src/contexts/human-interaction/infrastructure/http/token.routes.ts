@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import type { ApiToken, ApiTokens, IssuedApiToken } from '../../application/api-tokens/api-tokens.service';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
 
@@ -9,11 +12,6 @@ export const issueTokenBody = z.strictObject({
   label: z.string().trim().min(1).max(200),
 });
 export const tokenParams = z.object({ tokenId: z.string().min(1).max(200) });
-
-export interface TokenRouteDeps {
-  readonly users: RequestUsers;
-  readonly tokens: ApiTokens;
-}
 
 /** Never the hash, and the token itself only in the answer that issues it. */
 function present(token: ApiToken) {
@@ -30,22 +28,27 @@ function present(token: ApiToken) {
 const presentIssued = (issued: IssuedApiToken) => ({ ...present(issued), token: issued.token });
 
 /** Admin: API tokens for configured people (`/api/admin/tokens`). The service refuses non-admins (403). */
-export function registerTokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): void {
-  const { users, tokens } = deps;
+@injectable()
+export class TokenRoutes implements ApiRoutes {
+  constructor(@inject(HUMAN_INTERACTION.ApiTokens) private readonly tokens: ApiTokens) {}
 
-  app.post('/admin/tokens', async (request, reply) => {
-    const body = parseInput(issueTokenBody, request.body);
-    const issued = await tokens.issue(users.of(request), body);
-    // The one answer that holds the token: no proxy or browser may keep a copy.
-    return reply.code(201).header('cache-control', 'no-store').send(presentIssued(issued));
-  });
+  register(app: FastifyInstance, users: RequestUsers): void {
+    const { tokens } = this;
 
-  app.get('/admin/tokens', async (request) => ({ tokens: (await tokens.list(users.of(request))).map(present) }));
+    app.post('/admin/tokens', async (request, reply) => {
+      const body = parseInput(issueTokenBody, request.body);
+      const issued = await tokens.issue(users.of(request), body);
+      // The one answer that holds the token: no proxy or browser may keep a copy.
+      return reply.code(201).header('cache-control', 'no-store').send(presentIssued(issued));
+    });
 
-  app.delete('/admin/tokens/:tokenId', async (request, reply) => {
-    const { tokenId } = parseInput(tokenParams, request.params, 'tokenId');
-    const revoked = await tokens.revoke(users.of(request), tokenId);
-    if (!revoked) return reply.code(404).send({ error: 'not_found', message: `API token ${tokenId} not found` });
-    return { token: present(revoked) };
-  });
+    app.get('/admin/tokens', async (request) => ({ tokens: (await tokens.list(users.of(request))).map(present) }));
+
+    app.delete('/admin/tokens/:tokenId', async (request, reply) => {
+      const { tokenId } = parseInput(tokenParams, request.params, 'tokenId');
+      const revoked = await tokens.revoke(users.of(request), tokenId);
+      if (!revoked) return reply.code(404).send({ error: 'not_found', message: `API token ${tokenId} not found` });
+      return { token: present(revoked) };
+    });
+  }
 }

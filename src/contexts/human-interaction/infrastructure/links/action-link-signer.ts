@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { ActionLinkTokens, OpenedLink } from '../../application/act-on-link/action-link-tokens';
 import { type ActionLinkClaims, LINK_ACTIONS } from '../../domain/action-link';
 
 /**
@@ -53,10 +54,8 @@ const linkPayload = z.object({
   e: z.number().int().positive(),
 });
 
-export type OpenedLink = { readonly ok: true; readonly claims: ActionLinkClaims } | { readonly ok: false; readonly reason: 'malformed' | 'tampered' | 'expired' };
-
-/** Signs and checks action links. Whether a link was used or superseded needs the database: see its caller. */
-export class ActionLinkSigner {
+/** Action link tokens as HMAC-signed payloads (see SignedTokens), under a key derived for links only. */
+export class ActionLinkSigner implements ActionLinkTokens {
   private readonly tokens: SignedTokens;
 
   constructor(secret: string) {

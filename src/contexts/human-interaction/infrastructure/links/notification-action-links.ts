@@ -1,10 +1,11 @@
 import { inject, injectable } from 'inversify';
+import type { ActionLinkTokens } from '../../application/act-on-link/action-link-tokens';
 import { type ActionLinkClaims, actionsFor, type LinkAction, type LinkSource, linkClaimsFor } from '../../domain/action-link';
 import type { Notification } from '../../domain/notification';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
-import { type ActionLinkSigner, actionLinkUrl } from '../links/action-link-signer';
-import type { PublicAddress } from '../links/public-address';
+import { actionLinkUrl } from './action-link-signer';
+import type { PublicAddress } from './public-address';
 
 export interface NotificationActionLink {
   readonly action: LinkAction;
@@ -27,7 +28,7 @@ export class NotificationActionLinks {
   private readonly ttlMs: number;
 
   constructor(
-    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkSigner,
+    @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkTokens,
     @inject(HUMAN_INTERACTION.PublicAddress) private readonly address: PublicAddress,
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
   ) {

@@ -29,8 +29,11 @@ export function answerFields(body: FormBody): string[] {
   return answers;
 }
 
-/** A small positive integer field (a version), or undefined when absent or not one. */
-export function versionField(body: FormBody, name: string): number | undefined {
+/**
+ * A whole number as a form sends it (digits: a version in a hidden field), or undefined when it
+ * is absent or not digits. The schema the form is parsed with decides what the number may be.
+ */
+export function numberField(body: FormBody, name: string): number | undefined {
   const value = field(body, name);
   if (value === undefined || !/^\d{1,9}$/.test(value)) return undefined;
   return Number(value);

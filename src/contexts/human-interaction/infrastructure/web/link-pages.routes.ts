@@ -1,20 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ActOnLink, LinkRefused } from '../../application/act-on-link/act-on-link.service';
+import { inject, injectable } from 'inversify';
+import type { ActOnLink, LinkForm, LinkRefused } from '../../application/act-on-link/act-on-link.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import { InvalidRequestError } from '../../domain/human-interaction.errors';
-import type { User } from '../../domain/user';
-import { answerFields, field, formBody } from './form-fields';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { answerFields, field, type FormBody, formBody } from './form-fields';
+import { linkAnswers, linkFeedback } from './task-forms';
 import type { NotificationActionLinks } from '../links/notification-action-links';
 import { linkDonePage, linkFormPage, linkRefusedPage, REFUSAL_STATUS } from './views/link-pages';
+import type { WebAuth } from './web-auth';
 import { sendPage } from './web-errors';
+import type { WebPages } from './web-pages';
 
-export interface LinkPageDeps {
-  readonly actOnLink: ActOnLink;
-  readonly notificationLinks: NotificationActionLinks;
-  readonly inbox: NotificationInbox;
-  /** Who is signed in to the web inbox in this browser, if anyone. */
-  readonly viewerOf: (request: FastifyRequest) => Promise<User | undefined>;
-}
+/** What the link's form must hold depends on what the link does: answers, feedback, or nothing. */
+const linkForm =
+  (body: FormBody): LinkForm =>
+  ({ claims, questions }) => {
+    if (claims.action === 'answer') return { answers: linkAnswers(body, questions) };
+    if (claims.action === 'reject') return { feedback: linkFeedback(body) };
+    return {};
+  };
 
 // A wildcard, not `:token`: the router refuses a parameter over 100 characters (414), and a token is longer.
 const tokenOf = (request: FastifyRequest): string => (request.params as { '*'?: string })['*'] ?? '';
@@ -43,34 +48,43 @@ export function taskIdClaimedBy(token: string): string | null {
  * is the one signed in here (a mail scanner's prefetch has no session and reads nothing); using it
  * marks them in the same transaction as the action (see ActOnLink).
  */
-export function registerLinkPages(app: FastifyInstance, deps: LinkPageDeps): void {
-  const refusedPage = (refusal: LinkRefused, token: string) => linkRefusedPage(refusal, refusal.taskId ?? taskIdClaimedBy(token));
+@injectable()
+export class LinkPages implements WebPages {
+  constructor(
+    @inject(HUMAN_INTERACTION.ActOnLink) private readonly actOnLink: ActOnLink,
+    @inject(HUMAN_INTERACTION.NotificationLinks) private readonly notificationLinks: NotificationActionLinks,
+    @inject(HUMAN_INTERACTION.NotificationInbox) private readonly inbox: NotificationInbox,
+  ) {}
 
-  app.get('/links/*', async (request, reply) => {
-    const token = tokenOf(request);
-    const inspected = await deps.actOnLink.inspect(token);
-    if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
-    const { target } = inspected;
-    if ((await deps.viewerOf(request))?.id === target.claims.userId) await deps.inbox.markTaskRead(target.claims.userId, target.claims.taskId);
-    const rejectToken = target.claims.action === 'approve' ? deps.notificationLinks.siblingToken(target.claims, 'reject') : undefined;
-    return sendPage(reply, 200, linkFormPage({ token, target, ...(rejectToken ? { rejectToken } : {}) }));
-  });
+  register(app: FastifyInstance, auth: WebAuth): void {
+    const refusedPage = (refusal: LinkRefused, token: string) => linkRefusedPage(refusal, refusal.taskId ?? taskIdClaimedBy(token));
 
-  app.post('/links/*', async (request, reply) => {
-    const token = tokenOf(request);
-    const body = formBody(request.body);
-    const feedback = field(body, 'feedback');
-    const input = { answers: answerFields(body), ...(feedback !== undefined ? { feedback } : {}) };
-    try {
-      const outcome = await deps.actOnLink.use(token, input);
-      if (!outcome.ok) return sendPage(reply, REFUSAL_STATUS[outcome.reason], refusedPage(outcome, token));
-      return sendPage(reply, 200, linkDonePage(outcome.target));
-    } catch (error) {
-      if (!(error instanceof InvalidRequestError)) throw error;
-      // Show the form again with what was typed, saying what is missing.
-      const inspected = await deps.actOnLink.inspect(token);
+    app.get('/links/*', async (request, reply) => {
+      const token = tokenOf(request);
+      const inspected = await this.actOnLink.inspect(token);
       if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
-      return sendPage(reply, 400, linkFormPage({ token, target: inspected.target, issues: error.issues, typed: input }));
-    }
-  });
+      const { target } = inspected;
+      if ((await auth.userOf(request))?.id === target.claims.userId) await this.inbox.markTaskRead(target.claims.userId, target.claims.taskId);
+      const rejectToken = target.claims.action === 'approve' ? this.notificationLinks.siblingToken(target.claims, 'reject') : undefined;
+      return sendPage(reply, 200, linkFormPage({ token, target, ...(rejectToken ? { rejectToken } : {}) }));
+    });
+
+    app.post('/links/*', async (request, reply) => {
+      const token = tokenOf(request);
+      const body = formBody(request.body);
+      const feedback = field(body, 'feedback');
+      const typed = { answers: answerFields(body), ...(feedback !== undefined ? { feedback } : {}) };
+      try {
+        const outcome = await this.actOnLink.use(token, linkForm(body));
+        if (!outcome.ok) return sendPage(reply, REFUSAL_STATUS[outcome.reason], refusedPage(outcome, token));
+        return sendPage(reply, 200, linkDonePage(outcome.target));
+      } catch (error) {
+        if (!(error instanceof InvalidRequestError)) throw error;
+        // Show the form again with what was typed, saying what is missing.
+        const inspected = await this.actOnLink.inspect(token);
+        if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
+        return sendPage(reply, 400, linkFormPage({ token, target: inspected.target, issues: error.issues, typed }));
+      }
+    });
+  }
 }

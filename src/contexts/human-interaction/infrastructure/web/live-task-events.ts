@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
+import { BackgroundLoop } from '../../../../shared/kernel/background-loop';
 import type { Logger } from '../../../../shared/logging/logger';
 import type { TaskViewChanges } from '../../application/task-view-changes';
 
@@ -44,51 +45,43 @@ export class LiveTaskEvents {
     res.write('retry: 2000\n\n');
     let last: string | undefined;
     let closed = false;
-    let running = false;
-    let again = false;
 
     const check = async (): Promise<void> => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
       try {
-        do {
-          again = false;
-          const state = await read();
-          if (closed) return;
-          if (!state) {
-            res.end();
-            return;
-          }
-          if (state.stamp !== last) {
-            last = state.stamp;
-            res.write(`event: task\ndata: ${JSON.stringify(state)}\n\n`);
-          }
-        } while (again && !closed);
+        const state = await read();
+        if (closed) return;
+        if (!state) {
+          res.end();
+          return;
+        }
+        if (state.stamp !== last) {
+          last = state.stamp;
+          res.write(`event: task\ndata: ${JSON.stringify(state)}\n\n`);
+        }
       } catch (error) {
         if (!closed) this.logger.warn({ err: error, taskId }, 'live task page: reading the task failed; the next check retries');
-      } finally {
-        running = false;
       }
     };
 
-    const stopListening = this.changes.subscribe(taskId, () => void check());
-    const recheck = setInterval(() => void check(), this.options.recheckMs);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), this.options.heartbeatMs);
-    recheck.unref();
-    heartbeat.unref();
+    // Checks at once, then at every signal (one that comes during a check gets one more check)
+    // and every recheckMs; a failed read waits for the next of these, not for a backoff.
+    const checks = new BackgroundLoop({ name: 'live task page', intervalMs: this.options.recheckMs, pass: async () => (await check(), 'idle') }, this.logger);
+    const heartbeat = new BackgroundLoop(
+      { name: 'live task page heartbeat', intervalMs: this.options.heartbeatMs, sleepFirst: true, pass: async () => (res.write(': keep-alive\n\n'), 'idle') },
+      this.logger,
+    );
+    const stopListening = this.changes.subscribe(taskId, () => checks.kick());
     const cleanUp = () => {
       closed = true;
-      clearInterval(recheck);
-      clearInterval(heartbeat);
+      void checks.stop();
+      void heartbeat.stop();
       stopListening();
       this.streams.delete(res);
     };
     res.on('close', cleanUp);
     this.streams.add(res);
-    void check();
+    checks.start();
+    heartbeat.start();
   }
 
   /** Ends every open stream (the service is stopping); browsers reconnect to whichever process serves them next. */

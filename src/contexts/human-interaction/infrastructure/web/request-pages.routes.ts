@@ -1,18 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { inject, injectable } from 'inversify';
 import type { SubmitRequest } from '../../application/submit-request/submit-request.service';
 import { InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
 import { hasRole, type User } from '../../domain/user';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { submitRequestBody } from '../http/request-schemas';
 import { field, type FormBody, formBody } from './form-fields';
 import { parseForm } from './form-validation';
 import { EMPTY_REQUEST, requestFormPage, type TypedRequest } from './views/request-form';
 import type { WebAuth } from './web-auth';
 import { sendPage } from './web-errors';
-
-export interface RequestPageDeps {
-  readonly auth: WebAuth;
-  readonly submitRequest: SubmitRequest;
-}
+import type { WebPages } from './web-pages';
 
 /** Only requesters submit; others are told so (403) before they fill a form in. */
 function assertMaySubmit(user: User): void {
@@ -44,26 +42,30 @@ function submission(typed: TypedRequest) {
  * service and validation as POST /api/tasks. A refused form comes back with what was typed and
  * the field's message (400); an accepted one redirects to the new task's page (post/redirect/get).
  */
-export function registerRequestPages(app: FastifyInstance, deps: RequestPageDeps): void {
-  const { auth } = deps;
-  const guarded = { preHandler: auth.requireUser };
+@injectable()
+export class RequestPages implements WebPages {
+  constructor(@inject(HUMAN_INTERACTION.SubmitRequest) private readonly submitRequest: SubmitRequest) {}
 
-  app.get('/requests/new', guarded, async (request, reply) => {
-    const user = auth.of(request);
-    assertMaySubmit(user);
-    return sendPage(reply, 200, requestFormPage({ user }));
-  });
+  register(app: FastifyInstance, auth: WebAuth): void {
+    const guarded = { preHandler: auth.requireUser };
 
-  app.post('/requests', guarded, async (request, reply) => {
-    const user = auth.of(request);
-    assertMaySubmit(user);
-    const typed = typedRequest(formBody(request.body));
-    try {
-      const submitted = await deps.submitRequest.execute(user, submission(typed));
-      return reply.code(303).header('location', `/inbox/tasks/${encodeURIComponent(submitted.taskId)}?done=submitted`).send();
-    } catch (error) {
-      if (!(error instanceof InvalidRequestError)) throw error;
-      return sendPage(reply, 400, requestFormPage({ user, typed, issues: error.issues }));
-    }
-  });
+    app.get('/requests/new', guarded, async (request, reply) => {
+      const user = auth.of(request);
+      assertMaySubmit(user);
+      return sendPage(reply, 200, requestFormPage({ user }));
+    });
+
+    app.post('/requests', guarded, async (request, reply) => {
+      const user = auth.of(request);
+      assertMaySubmit(user);
+      const typed = typedRequest(formBody(request.body));
+      try {
+        const submitted = await this.submitRequest.execute(user, submission(typed));
+        return reply.code(303).header('location', `/inbox/tasks/${encodeURIComponent(submitted.taskId)}?done=submitted`).send();
+      } catch (error) {
+        if (!(error instanceof InvalidRequestError)) throw error;
+        return sendPage(reply, 400, requestFormPage({ user, typed, issues: error.issues }));
+      }
+    });
+  }
 }

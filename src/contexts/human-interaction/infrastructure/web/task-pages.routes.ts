@@ -1,29 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { inject, injectable } from 'inversify';
 import type { AnswerClarification } from '../../application/answer-clarification/answer-clarification.service';
 import type { DecidePrd } from '../../application/decide-prd/decide-prd.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import type { TaskDetails, TaskQueries } from '../../application/queries/task-queries.service';
-import { ActionConflictError, InvalidRequestError, NotAllowedError, TaskNotFoundError } from '../../domain/human-interaction.errors';
+import { ActionConflictError, TaskNotFoundError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
-import { answerFields, field, formBody, versionField } from './form-fields';
-import type { LiveTaskEvents } from './live-task-events';
-import type { NotificationActionLinks } from '../links/notification-action-links';
-import { inboxPage } from './views/inbox-page';
-import { liveSection, liveStamp, pendingQuestionsOf, type TaskPageModel, taskPage } from './views/task-page';
-import type { WebAuth } from './web-auth';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { formBody } from './form-fields';
+import { approval, pageAnswers, rejection, shownAtVersion } from './task-forms';
+import { liveSection, pendingQuestionsOf, type TaskPageModel, taskPage } from './views/task-page';
+import type { WebAuth, WebUsers } from './web-auth';
 import { sendPage } from './web-errors';
-
-export interface TaskPageDeps {
-  readonly auth: WebAuth;
-  readonly queries: TaskQueries;
-  readonly inbox: NotificationInbox;
-  readonly answerClarification: AnswerClarification;
-  readonly decidePrd: DecidePrd;
-  readonly notificationLinks: NotificationActionLinks;
-  readonly live: LiveTaskEvents;
-  readonly nameOf: (userId: string) => Promise<string>;
-  readonly securityHeaders: Record<string, string>;
-}
+import type { WebPages } from './web-pages';
 
 /** The confirmations a redirect after a form may show: fixed texts, nothing from the URL is echoed. */
 const CONFIRMATIONS: Record<string, string> = {
@@ -33,9 +22,7 @@ const CONFIRMATIONS: Record<string, string> = {
   rejected: 'You rejected the PRD; the agent is writing the next version with your feedback.',
 };
 
-const MAX_TEXT = 10_000;
-
-function taskIdOf(request: FastifyRequest): string {
+export function taskIdOf(request: FastifyRequest): string {
   const taskId = (request.params as { taskId?: string }).taskId ?? '';
   if (taskId.length === 0 || taskId.length > 200) throw new TaskNotFoundError(taskId.slice(0, 200));
   return taskId;
@@ -43,99 +30,73 @@ function taskIdOf(request: FastifyRequest): string {
 
 const taskPath = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}`;
 
-function requiredText(value: string | undefined, fieldName: string): string {
-  const text = (value ?? '').trim();
-  if (text.length === 0) throw new InvalidRequestError([{ field: fieldName, message: 'is required' }]);
-  if (text.length > MAX_TEXT) throw new InvalidRequestError([{ field: fieldName, message: `has at most ${MAX_TEXT} characters` }]);
-  return text;
-}
+/** /inbox/tasks/:taskId: the task page (its live section alone too), and its forms to answer and decide. */
+@injectable()
+export class TaskPages implements WebPages {
+  constructor(
+    @inject(HUMAN_INTERACTION.TaskQueries) private readonly queries: TaskQueries,
+    @inject(HUMAN_INTERACTION.NotificationInbox) private readonly inbox: NotificationInbox,
+    @inject(HUMAN_INTERACTION.AnswerClarification) private readonly answerClarification: AnswerClarification,
+    @inject(HUMAN_INTERACTION.DecidePrd) private readonly decidePrd: DecidePrd,
+    @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: Pick<WebUsers, 'findById'>,
+  ) {}
 
-export function registerTaskPages(app: FastifyInstance, deps: TaskPageDeps): void {
-  const { auth } = deps;
-  const guarded = { preHandler: auth.requireUser };
+  register(app: FastifyInstance, auth: WebAuth): void {
+    const guarded = { preHandler: auth.requireUser };
 
-  const model = async (viewer: User, details: TaskDetails, flash?: string): Promise<TaskPageModel> => {
-    const ids = [details.task.requesterId, details.task.approverId, ...details.history.flatMap((t) => (t.actor.startsWith('user:') ? [t.actor.slice(5)] : []))];
-    const names = new Map(await Promise.all([...new Set(ids)].map(async (id) => [id, await deps.nameOf(id)] as const)));
-    return { details, viewer, nameOf: (id) => names.get(id) ?? id, ...(flash ? { flash } : {}) };
-  };
-
-  app.get('/', guarded, async (request, reply) => {
-    const user = auth.of(request);
-    const [notifications, tasks] = await Promise.all([deps.inbox.list(user), deps.queries.listTasks(user)]);
-    const withLinks = notifications.map((notification) => ({ notification, links: deps.notificationLinks.tokensFor(notification) }));
-    return sendPage(reply, 200, inboxPage({ user, notifications: withLinks, tasks }));
-  });
-
-  app.get('/tasks/:taskId', guarded, async (request, reply) => {
-    const user = auth.of(request);
-    const details = await deps.queries.getTask(user, taskIdOf(request));
-    // Opening the task is seeing what its notifications announced.
-    await deps.inbox.markTaskRead(user.id, details.task.taskId);
-    const done = (request.query as { done?: unknown } | undefined)?.done;
-    // Own keys only: `?done=constructor` must not show Object's constructor as a confirmation.
-    const flash = typeof done === 'string' && Object.hasOwn(CONFIRMATIONS, done) ? CONFIRMATIONS[done] : undefined;
-    return sendPage(reply, 200, taskPage(await model(user, details, flash)));
-  });
-
-  // The live section alone, for the page's script to swap in.
-  app.get('/tasks/:taskId/live', guarded, async (request, reply) => {
-    const user = auth.of(request);
-    const details = await deps.queries.getTask(user, taskIdOf(request));
-    return sendPage(reply, 200, liveSection(await model(user, details)).toString());
-  });
-
-  app.get('/tasks/:taskId/events', async (request, reply) => {
-    const user = await auth.userOf(request);
-    if (!user) return reply.code(401).type('text/plain').send('sign in first');
-    const taskId = taskIdOf(request);
-    await deps.queries.getTask(user, taskId); // 404 / 403 before the stream opens
-    deps.live.stream(reply, taskId, deps.securityHeaders, async () => {
-      try {
-        // The session is checked at each look too: revoking its token (or its expiry) ends the stream.
-        const current = await auth.stillSignedIn(request);
-        if (current?.id !== user.id) return undefined;
-        const details = await deps.queries.getTask(current, taskId);
-        return { stamp: liveStamp(details), status: details.task.status, version: details.task.version };
-      } catch (error) {
-        if (error instanceof NotAllowedError || error instanceof TaskNotFoundError) return undefined;
-        throw error;
-      }
+    app.get('/tasks/:taskId', guarded, async (request, reply) => {
+      const user = auth.of(request);
+      const details = await this.queries.getTask(user, taskIdOf(request));
+      // Opening the task is seeing what its notifications announced.
+      await this.inbox.markTaskRead(user.id, details.task.taskId);
+      const done = (request.query as { done?: unknown } | undefined)?.done;
+      // Own keys only: `?done=constructor` must not show Object's constructor as a confirmation.
+      const flash = typeof done === 'string' && Object.hasOwn(CONFIRMATIONS, done) ? CONFIRMATIONS[done] : undefined;
+      return sendPage(reply, 200, taskPage(await this.model(user, details, flash)));
     });
-    return reply;
-  });
 
-  app.post('/tasks/:taskId/answer', guarded, async (request, reply) => {
-    const user = auth.of(request);
-    const taskId = taskIdOf(request);
-    const body = formBody(request.body);
-    const details = await deps.queries.getTask(user, taskId);
-    // Answers pair with questions by position: only with the questions the form showed.
-    const version = versionField(body, 'version');
-    if (version === undefined) throw new InvalidRequestError([{ field: 'version', message: 'is required (the task version the form was shown at)' }]);
-    if (version !== details.task.version) {
-      throw new ActionConflictError(`the task changed since the page was loaded (it is now ${details.task.status}); reload it`);
-    }
-    const questions = pendingQuestionsOf(details);
-    const given = answerFields(body);
-    const answers = questions.map((question, i) => ({ question, answer: requiredText(given[i], `answer-${i}`) }));
-    await deps.answerClarification.execute(user, taskId, answers);
-    return reply.code(303).header('location', `${taskPath(taskId)}?done=answered`).send();
-  });
+    // The live section alone, for the page's script to swap in.
+    app.get('/tasks/:taskId/live', guarded, async (request, reply) => {
+      const user = auth.of(request);
+      const details = await this.queries.getTask(user, taskIdOf(request));
+      return sendPage(reply, 200, liveSection(await this.model(user, details)).toString());
+    });
 
-  app.post('/tasks/:taskId/approve', guarded, async (request, reply) => {
-    const taskId = taskIdOf(request);
-    const prdVersion = versionField(formBody(request.body), 'prdVersion');
-    await deps.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', ...(prdVersion !== undefined ? { prdVersion } : {}) });
-    return reply.code(303).header('location', `${taskPath(taskId)}?done=approved`).send();
-  });
+    app.post('/tasks/:taskId/answer', guarded, async (request, reply) => {
+      const user = auth.of(request);
+      const taskId = taskIdOf(request);
+      const body = formBody(request.body);
+      const details = await this.queries.getTask(user, taskId);
+      // Answers pair with questions by position: only with the questions the form showed.
+      if (shownAtVersion(body) !== details.task.version) {
+        throw new ActionConflictError(`the task changed since the page was loaded (it is now ${details.task.status}); reload it`);
+      }
+      await this.answerClarification.execute(user, taskId, pageAnswers(body, pendingQuestionsOf(details)));
+      return reply.code(303).header('location', `${taskPath(taskId)}?done=answered`).send();
+    });
 
-  app.post('/tasks/:taskId/reject', guarded, async (request, reply) => {
-    const taskId = taskIdOf(request);
-    const body = formBody(request.body);
-    const feedback = requiredText(field(body, 'feedback'), 'feedback');
-    const prdVersion = versionField(body, 'prdVersion');
-    await deps.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, ...(prdVersion !== undefined ? { prdVersion } : {}) });
-    return reply.code(303).header('location', `${taskPath(taskId)}?done=rejected`).send();
-  });
+    app.post('/tasks/:taskId/approve', guarded, async (request, reply) => {
+      const taskId = taskIdOf(request);
+      const { prdVersion } = approval(formBody(request.body));
+      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', ...(prdVersion !== undefined ? { prdVersion } : {}) });
+      return reply.code(303).header('location', `${taskPath(taskId)}?done=approved`).send();
+    });
+
+    app.post('/tasks/:taskId/reject', guarded, async (request, reply) => {
+      const taskId = taskIdOf(request);
+      const { feedback, prdVersion } = rejection(formBody(request.body));
+      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, ...(prdVersion !== undefined ? { prdVersion } : {}) });
+      return reply.code(303).header('location', `${taskPath(taskId)}?done=rejected`).send();
+    });
+  }
+
+  private async model(viewer: User, details: TaskDetails, flash?: string): Promise<TaskPageModel> {
+    const ids = [details.task.requesterId, details.task.approverId, ...details.history.flatMap((t) => (t.actor.startsWith('user:') ? [t.actor.slice(5)] : []))];
+    const names = new Map(await Promise.all([...new Set(ids)].map(async (id) => [id, await this.nameOf(id)] as const)));
+    return { details, viewer, nameOf: (id) => names.get(id) ?? id, ...(flash ? { flash } : {}) };
+  }
+
+  private async nameOf(userId: string): Promise<string> {
+    return (await this.users.findById(userId))?.name ?? userId;
+  }
 }

@@ -1,11 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { sha256Hex } from '../../application/api-tokens/api-token-secret';
 import type { User } from '../../domain/user';
-import { field, formBody } from './form-fields';
-import { sendPage } from './web-errors';
 import { SESSION_COOKIE, type WebSessions } from './web-session';
-import { loginPage } from './views/login-page';
 
 /** Who may sign in: the API's authenticator (awaited: it may look tokens up in the database). */
 export interface WebUsers {
@@ -75,31 +72,21 @@ export class WebAuth {
     return reply.code(303).header('location', `/inbox/login?next=${encodeURIComponent(next)}`).send();
   };
 
-  registerRoutes(app: FastifyInstance): void {
-    app.get('/login', async (request, reply) => {
-      const next = safeNext((request.query as { next?: string } | undefined)?.next);
-      return sendPage(reply, 200, loginPage({ next }));
+  /** The token's person, with a session cookie on `reply` that names the token; undefined for a token nobody has. */
+  async signIn(reply: FastifyReply, token: string): Promise<User | undefined> {
+    const user = await this.users.authenticate(token);
+    if (!user) return undefined;
+    reply.setCookie(SESSION_COOKIE, this.sessions.issue({ userId: user.id, credentialSha256: sha256Hex(token) }, this.clock.now()), {
+      path: '/inbox',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secure(),
+      maxAge: Math.floor(this.sessions.ttlMs / 1000),
     });
+    return user;
+  }
 
-    app.post('/login', async (request, reply) => {
-      const body = formBody(request.body);
-      const next = safeNext(field(body, 'next'));
-      const token = (field(body, 'token') ?? '').trim();
-      const user = token.length > 0 && token.length <= 1_000 ? await this.users.authenticate(token) : undefined;
-      if (!user) return sendPage(reply, 401, loginPage({ next, error: 'That token is not valid. Check it and try again.' }));
-      reply.setCookie(SESSION_COOKIE, this.sessions.issue({ userId: user.id, credentialSha256: sha256Hex(token) }, this.clock.now()), {
-        path: '/inbox',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: this.secure(),
-        maxAge: Math.floor(this.sessions.ttlMs / 1000),
-      });
-      return reply.code(303).header('location', next).send();
-    });
-
-    app.post('/logout', async (_request, reply) => {
-      reply.clearCookie(SESSION_COOKIE, { path: '/inbox', httpOnly: true, sameSite: 'lax', secure: this.secure() });
-      return reply.code(303).header('location', '/inbox/login').send();
-    });
+  signOut(reply: FastifyReply): void {
+    reply.clearCookie(SESSION_COOKIE, { path: '/inbox', httpOnly: true, sameSite: 'lax', secure: this.secure() });
   }
 }
