@@ -1,7 +1,9 @@
-import type { Transaction } from '../../../shared/persistence/unit-of-work';
+import type { RepositoryFactory } from '../../../shared/persistence/unit-of-work';
 import type { TaskRepository } from '../domain/task.repository';
 
-/** Gives handlers a repository bound to the unit of work's transaction (one connection on PGlite). */
-export interface TaskRepositories {
-  forTransaction(tx: Transaction): TaskRepository;
+export interface TaskManagementRepositories {
+  readonly tasks: TaskRepository;
 }
+
+/** Opens the repositories on one session, so every read and write of a unit of work shares it. */
+export type TaskManagementRepositoryFactory = RepositoryFactory<TaskManagementRepositories>;
