@@ -10,7 +10,7 @@ import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
 import type { OrchestrationOptions } from '../orchestration.options';
 import { ORCHESTRATION } from '../orchestration.tokens';
 import type { TaskDriver } from './task-driver';
-import type { TaskProjectionRepository } from './task-projection.repository';
+import type { OrchestrationRepositoryFactory } from './repositories';
 
 export interface SweepResult {
   /** Step commands sent. */
@@ -36,7 +36,7 @@ export class TaskScanningService {
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(ORCHESTRATION.ProjectionRepository) private readonly projections: TaskProjectionRepository,
+    @inject(ORCHESTRATION.Repositories) private readonly repositories: OrchestrationRepositoryFactory,
     @inject(ORCHESTRATION.TaskDriver) private readonly driver: TaskDriver,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(ORCHESTRATION.Options) private readonly options: OrchestrationOptions,
@@ -66,7 +66,7 @@ export class TaskScanningService {
       // One transaction per batch: locks are held briefly and a failure loses one batch's work.
       const batch = await this.unitOfWork.run(async (tx) => {
         const now = this.clock.now();
-        const tasks = await this.projections.lockDue(tx, { ...this.options, now, limit: this.options.sweepBatchSize, excluding: handled });
+        const tasks = await this.repositories(tx).projections.lockDue({ ...this.options, now, limit: this.options.sweepBatchSize, excluding: handled });
         const outcomes = [];
         for (const task of tasks) outcomes.push(await this.driver.drive(tx, task, now));
         return { taskIds: tasks.map((task) => task.taskId), outcomes };
