@@ -1,7 +1,7 @@
 import { SyncRequestOnTaskSnapshot } from '../../../../src/contexts/product-definition/application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
 import { PrdDrafted } from '../../../../src/contexts/product-definition/contracts';
 import type { Assessment } from '../../../../src/contexts/product-definition/domain/product-manager-agent';
-import { postgresRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
+import { postgresProductDefinitionRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
 import { FailTask, RequestClarification, SubmitPrd, type TaskPriority, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
 import { message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../src/shared/messaging/envelope';
@@ -151,7 +151,7 @@ describe('TaskPollingService', () => {
     const agent = new ScriptedAgent(() => slow.promise);
     // A poll interval far beyond the test: only the kick can make the pollers look.
     const poller = h.poller(agent, { pollerCount: 2, pollIntervalMs: 600_000 });
-    const handler = new SyncRequestOnTaskSnapshot(h.unitOfWork, postgresRepositories, poller);
+    const handler = new SyncRequestOnTaskSnapshot(h.unitOfWork, postgresProductDefinitionRepositories, poller);
     poller.start();
     const story = TaskStory.of().startValidation();
 

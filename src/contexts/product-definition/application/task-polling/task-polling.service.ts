@@ -12,7 +12,7 @@ import type { ProductRequest } from '../../domain/product-request';
 import type { Lease, WorkItem } from '../../domain/work-item';
 import type { ProductDefinitionOptions } from '../../product-definition.options';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
-import type { RepositoryFactory, WorkSignal } from '../repositories';
+import type { ProductDefinitionRepositoryFactory, WorkSignal } from '../repositories';
 import { recordOutcome } from './record-outcome';
 
 interface Claim {
@@ -37,7 +37,7 @@ export class TaskPollingService implements WorkSignal {
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(PRODUCT_DEFINITION.Repositories) private readonly repositories: RepositoryFactory,
+    @inject(PRODUCT_DEFINITION.Repositories) private readonly repositories: ProductDefinitionRepositoryFactory,
     @inject(PRODUCT_DEFINITION.ProductManagerAgent) private readonly agent: ProductManagerAgent,
     @inject(PRODUCT_DEFINITION.Options) private readonly options: ProductDefinitionOptions,
     @inject(SHARED.Logger) private readonly logger: Logger,
