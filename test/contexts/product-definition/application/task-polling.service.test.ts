@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { SyncRequestOnTaskSnapshot } from '../../../../src/contexts/product-definition/application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
 import { PrdDrafted } from '../../../../src/contexts/product-definition/contracts';
 import type { Assessment } from '../../../../src/contexts/product-definition/domain/product-manager-agent';
@@ -152,13 +153,13 @@ describe('TaskPollingService', () => {
     // A poll interval far beyond the test: only the kick can make the pollers look.
     const poller = h.poller(agent, { pollerCount: 2, pollIntervalMs: 600_000 });
     const handler = new SyncRequestOnTaskSnapshot(h.unitOfWork, postgresProductDefinitionRepositories, poller);
-    poller.start();
+    poller.loop.start();
     const story = TaskStory.of().startValidation();
 
     await handler.handle(createEnvelope(message(TaskStatusChanged, story.taskId, story.snapshot())));
     await agentCalled(agent);
     let stopped = false;
-    const stopping = poller.stop().then(() => (stopped = true));
+    const stopping = poller.loop.stop().then(() => (stopped = true));
     for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     slow.resolve(questions);
@@ -166,5 +167,24 @@ describe('TaskPollingService', () => {
 
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done' })]);
     expect(await h.outbox(story.taskId)).toEqual([expect.objectContaining({ type: RequestClarification.type })]);
+  });
+
+  it('handles up to pollerCount items at once, each under its own lease owner naming the process', async () => {
+    const slow = deferred<Assessment>();
+    const agent = new ScriptedAgent(() => slow.promise);
+    const poller = h.poller(agent, { pollerCount: 2, pollIntervalMs: 600_000 });
+    const stories = [await awaitingValidation(), await awaitingValidation(), await awaitingValidation()];
+    poller.loop.start();
+
+    await eventually(() => expect(agent.calls).toHaveLength(2));
+    const leased = (await Promise.all(stories.map((story) => h.workItems(story.taskId)))).flat().filter((item) => item.status === 'leased');
+    const owners = leased.map((item) => item.lease_owner ?? '');
+    expect(new Set(owners).size).toBe(2);
+    for (const owner of owners) expect(owner.startsWith(`${hostname()}/${process.pid}/`)).toBe(true);
+    slow.resolve(questions);
+    await eventually(async () => expect(agent.calls).toHaveLength(3));
+    await poller.loop.stop();
+
+    for (const story of stories) expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
   });
 });
