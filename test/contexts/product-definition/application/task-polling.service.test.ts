@@ -4,6 +4,7 @@ import { PrdDrafted } from '../../../../src/contexts/product-definition/contract
 import type { Assessment } from '../../../../src/contexts/product-definition/domain/product-manager-agent';
 import { postgresProductDefinitionRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
 import { FailTask, RequestClarification, SubmitPrd, type TaskPriority, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
+import { NonRetryableError } from '../../../../src/shared/kernel/errors';
 import { message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../src/shared/messaging/envelope';
 import { eventually } from '../../../support/eventually';
@@ -110,6 +111,22 @@ describe('TaskPollingService', () => {
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 3 })]);
     expect(await h.outbox(story.taskId)).toEqual([
       expect.objectContaining({ type: FailTask.type, messageId: outcomeId(story), payload: expect.objectContaining({ reason: expect.stringContaining('model timed out') }) }),
+    ]);
+  });
+
+  it.each([
+    ['the agent says trying again cannot help', () => Promise.reject(new NonRetryableError('the model refused the request'))],
+    ['the agent writes a PRD that breaks a rule of the domain', (): Assessment => ({ kind: 'prd', prd: aPrdDocument({ title: '' }) })],
+  ])('fails the task at once, without another attempt, when %s', async (_case, script) => {
+    const story = await awaitingValidation();
+    const agent = new ScriptedAgent(script);
+
+    await h.poller(agent, { maxAttempts: 3 }).pollOnce('poller-1');
+
+    expect(agent.calls).toHaveLength(1);
+    expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
+    expect(await h.outbox(story.taskId)).toEqual([
+      expect.objectContaining({ type: FailTask.type, messageId: outcomeId(story), payload: expect.objectContaining({ reason: expect.stringContaining('trying again cannot fix') }) }),
     ]);
   });
 

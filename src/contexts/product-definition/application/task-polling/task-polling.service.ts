@@ -5,6 +5,7 @@ import type { Logger } from '../../../../shared/logging/logger';
 import { BackgroundLoop, type Loop } from '../../../../shared/kernel/background-loop';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { describeError } from '../../../../shared/kernel/errors';
+import { decideRetry, retryPolicy, type RetryPolicy } from '../../../../shared/kernel/retry';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { PrdDocument } from '../../contracts';
 import type { Assessment, ProductManagerAgent } from '../../domain/product-manager-agent';
@@ -41,6 +42,7 @@ export class TaskPollingService implements WorkSignal {
   private readonly instance = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   /** Pollers not holding a claim: each claim in flight has its own lease owner, `${instance}/${n}`. */
   private readonly idlePollers: number[];
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
@@ -50,6 +52,7 @@ export class TaskPollingService implements WorkSignal {
     @inject(SHARED.Logger) private readonly logger: Logger,
   ) {
     this.idlePollers = Array.from({ length: options.pollerCount }, (_, i) => i + 1);
+    this.retryPolicy = retryPolicy({ maxAttempts: options.maxAttempts });
     this.loop = new BackgroundLoop<PoolClaim>(
       {
         name: 'product-manager pool',
@@ -148,17 +151,26 @@ export class TaskPollingService implements WorkSignal {
     else this.logger.warn(log, 'lease lost before completion; result discarded');
   }
 
-  /** A failed attempt is tried again by any poller, until the attempts run out and the task fails. */
+  /**
+   * A failed attempt is tried again by any poller, until the attempts run out or the error says
+   * trying again cannot help; then the task fails.
+   */
   private async failAttempt(claim: Claim, error: unknown): Promise<void> {
     const { errorClass, errorMessage } = describeError(error);
     const log = { taskId: claim.item.taskId, taskVersion: claim.item.taskVersion, attempt: claim.item.attempts, errorClass, err: errorMessage };
+    const decision = decideRetry(this.retryPolicy, error, claim.item.attempts);
     try {
-      if (claim.item.attempts >= this.options.maxAttempts) {
+      if (decision.retry) {
+        // Released at once, whatever decision.delayMs says: a work item has no column to hold
+        // it back until then. The lease and the attempt count still bound the retries.
+        this.logger.warn(log, 'work item attempt failed; released for retry');
+        await this.unitOfWork.run((tx) => this.repositories(tx).workItems.release(claim.lease));
+      } else if (decision.reason === 'exhausted') {
         this.logger.error(log, 'work item failed on its last attempt; failing the task');
         await this.finish(claim, { kind: 'give-up', reason: `The product manager agent failed ${claim.item.attempts} times; last error: ${errorMessage}` });
       } else {
-        this.logger.warn(log, 'work item attempt failed; released for retry');
-        await this.unitOfWork.run((tx) => this.repositories(tx).workItems.release(claim.lease));
+        this.logger.error(log, 'work item failed with an error that trying again cannot fix; failing the task');
+        await this.finish(claim, { kind: 'give-up', reason: `The product manager agent failed with an error that trying again cannot fix: ${errorMessage}` });
       }
     } catch (failure) {
       // The lease expires and another claim retries: nothing is lost.
