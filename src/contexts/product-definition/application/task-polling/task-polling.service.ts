@@ -42,7 +42,8 @@ export class TaskPollingService implements WorkSignal {
   private readonly instance = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   /** Pollers not holding a claim: each claim in flight has its own lease owner, `${instance}/${n}`. */
   private readonly idlePollers: number[];
-  private readonly retryPolicy: RetryPolicy;
+  /** Attempts per work item; the agent's errors say whether another can help. */
+  private readonly retries: RetryPolicy;
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
@@ -52,7 +53,7 @@ export class TaskPollingService implements WorkSignal {
     @inject(SHARED.Logger) private readonly logger: Logger,
   ) {
     this.idlePollers = Array.from({ length: options.pollerCount }, (_, i) => i + 1);
-    this.retryPolicy = retryPolicy({ maxAttempts: options.maxAttempts });
+    this.retries = retryPolicy({ maxAttempts: options.maxAttempts });
     this.loop = new BackgroundLoop<PoolClaim>(
       {
         name: 'product-manager pool',
@@ -158,7 +159,7 @@ export class TaskPollingService implements WorkSignal {
   private async failAttempt(claim: Claim, error: unknown): Promise<void> {
     const { errorClass, errorMessage } = describeError(error);
     const log = { taskId: claim.item.taskId, taskVersion: claim.item.taskVersion, attempt: claim.item.attempts, errorClass, err: errorMessage };
-    const decision = decideRetry(this.retryPolicy, error, claim.item.attempts);
+    const decision = decideRetry(this.retries, error, claim.item.attempts);
     try {
       if (decision.retry) {
         // Released at once, whatever decision.delayMs says: a work item has no column to hold
