@@ -1,19 +1,23 @@
 import { inject, injectable } from 'inversify';
+import type { Loop } from '../../shared/kernel/background-loop';
 import type { BoundedContext } from '../../shared/kernel/bounded-context';
 import type { MessageQueue, Unsubscribe } from '../../shared/messaging/message-queue';
 import { PROJECTED_EVENT_TYPES, type ProjectTaskOnTaskEvent, TASK_EVENTS_CONSUMER } from './application/project-task-on-task-event.handler';
 import type { TaskScanningService } from './application/task-scanning.service';
 import { ORCHESTRATION } from './orchestration.tokens';
 
-/** Orchestration as the composition root sees it: one event subscription and the scanner. */
+/** Orchestration as the composition root sees it: one event subscription and the scanner's loop. */
 @injectable()
 export class OrchestrationContext implements BoundedContext {
   readonly name = 'orchestration';
+  readonly loops: readonly Loop[];
 
   constructor(
     @inject(ORCHESTRATION.ProjectTaskOnTaskEvent) private readonly projectTask: ProjectTaskOnTaskEvent,
-    @inject(ORCHESTRATION.TaskScanningService) private readonly scanner: TaskScanningService,
-  ) {}
+    @inject(ORCHESTRATION.TaskScanningService) scanner: TaskScanningService,
+  ) {
+    this.loops = [scanner.loop];
+  }
 
   async subscribe(queue: MessageQueue): Promise<Unsubscribe[]> {
     const unsubscribe = await queue.subscribeToEvents({
@@ -22,13 +26,5 @@ export class OrchestrationContext implements BoundedContext {
       handler: (event) => this.projectTask.handle(event),
     });
     return [unsubscribe];
-  }
-
-  async start(): Promise<void> {
-    this.scanner.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.scanner.stop();
   }
 }

@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import { ProjectTaskOnTaskEvent } from './application/project-task-on-task-event.handler';
 import { TaskDriver } from './application/task-driver';
 import { TaskScanningService } from './application/task-scanning.service';
-import { SqlTaskProjectionRepository } from './infrastructure/persistence/sql-task-projection.repository';
+import { postgresOrchestrationRepositories } from './infrastructure/persistence/postgres-repositories';
 import { OrchestrationContext } from './orchestration.context';
 import { type OrchestrationOptions, orchestrationOptions, type OrchestrationOptionsInput } from './orchestration.options';
 import { ORCHESTRATION } from './orchestration.tokens';
@@ -17,11 +17,11 @@ export { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions, type Orchestr
 export function orchestrationModule(input: OrchestrationOptionsInput = {}): ContainerModule {
   const options = orchestrationOptions(input);
   return new ContainerModule(({ bind }) => {
-  bind<OrchestrationOptions>(ORCHESTRATION.Options).toConstantValue(options);
-  bind(ORCHESTRATION.ProjectionRepository).to(SqlTaskProjectionRepository).inSingletonScope();
-  bind(ORCHESTRATION.TaskDriver).to(TaskDriver).inSingletonScope();
-  bind(ORCHESTRATION.ProjectTaskOnTaskEvent).to(ProjectTaskOnTaskEvent).inSingletonScope();
-  bind(ORCHESTRATION.TaskScanningService).to(TaskScanningService).inSingletonScope();
-  bind(ORCHESTRATION.Context).to(OrchestrationContext).inSingletonScope();
+    bind<OrchestrationOptions>(ORCHESTRATION.Options).toConstantValue(options);
+    bind(ORCHESTRATION.Repositories).toConstantValue(postgresOrchestrationRepositories);
+    bind(ORCHESTRATION.TaskDriver).to(TaskDriver).inSingletonScope();
+    bind(ORCHESTRATION.ProjectTaskOnTaskEvent).to(ProjectTaskOnTaskEvent).inSingletonScope();
+    bind(ORCHESTRATION.TaskScanningService).to(TaskScanningService).inSingletonScope();
+    bind(ORCHESTRATION.Context).to(OrchestrationContext).inSingletonScope();
   });
 }

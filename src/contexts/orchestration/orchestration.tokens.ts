@@ -3,7 +3,8 @@ export const ORCHESTRATION = {
   Context: Symbol.for('orchestration.Context'),
   /** Bound by the composition root (an `OrchestrationOptions`). */
   Options: Symbol.for('orchestration.Options'),
-  ProjectionRepository: Symbol.for('orchestration.ProjectionRepository'),
+  /** Opens the context's repositories on one session (an `OrchestrationRepositoryFactory`). */
+  Repositories: Symbol.for('orchestration.Repositories'),
   TaskDriver: Symbol.for('orchestration.TaskDriver'),
   ProjectTaskOnTaskEvent: Symbol.for('orchestration.ProjectTaskOnTaskEvent'),
   TaskScanningService: Symbol.for('orchestration.TaskScanningService'),

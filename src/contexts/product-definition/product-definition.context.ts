@@ -1,19 +1,23 @@
 import { inject, injectable } from 'inversify';
+import type { Loop } from '../../shared/kernel/background-loop';
 import type { BoundedContext } from '../../shared/kernel/bounded-context';
 import type { MessageQueue, Unsubscribe } from '../../shared/messaging/message-queue';
 import { SyncRequestOnTaskSnapshot } from './application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
 import type { TaskPollingService } from './application/task-polling/task-polling.service';
 import { PRODUCT_DEFINITION } from './product-definition.tokens';
 
-/** Product Definition as the composition root sees it: one event subscription and the pool of pollers. */
+/** Product Definition as the composition root sees it: one event subscription and the pool's loop. */
 @injectable()
 export class ProductDefinitionContext implements BoundedContext {
   readonly name = 'product-definition';
+  readonly loops: readonly Loop[];
 
   constructor(
     @inject(PRODUCT_DEFINITION.SyncRequestOnTaskSnapshot) private readonly syncRequest: SyncRequestOnTaskSnapshot,
-    @inject(PRODUCT_DEFINITION.TaskPollingService) private readonly poller: TaskPollingService,
-  ) {}
+    @inject(PRODUCT_DEFINITION.TaskPollingService) poller: TaskPollingService,
+  ) {
+    this.loops = [poller.loop];
+  }
 
   async subscribe(queue: MessageQueue): Promise<Unsubscribe[]> {
     return [
@@ -23,13 +27,5 @@ export class ProductDefinitionContext implements BoundedContext {
         handler: (message) => this.syncRequest.handle(message),
       }),
     ];
-  }
-
-  async start(): Promise<void> {
-    this.poller.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.poller.stop();
   }
 }

@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import { SyncRequestOnTaskSnapshot } from './application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
 import { TaskPollingService } from './application/task-polling/task-polling.service';
 import { RuleBasedProductManagerAgent } from './infrastructure/agent/rule-based-product-manager-agent';
-import { postgresRepositories } from './infrastructure/persistence/postgres-repositories';
+import { postgresProductDefinitionRepositories } from './infrastructure/persistence/postgres-repositories';
 import { ProductDefinitionContext } from './product-definition.context';
 import { type ProductDefinitionOptions, productDefinitionOptions, type ProductDefinitionOptionsInput } from './product-definition.options';
 import { PRODUCT_DEFINITION } from './product-definition.tokens';
@@ -19,7 +19,7 @@ export function productDefinitionModule(input: ProductDefinitionOptionsInput = {
     if (!isBound(PRODUCT_DEFINITION.ProductManagerAgent)) {
       bind(PRODUCT_DEFINITION.ProductManagerAgent).to(RuleBasedProductManagerAgent).inSingletonScope();
     }
-    bind(PRODUCT_DEFINITION.Repositories).toConstantValue(postgresRepositories);
+    bind(PRODUCT_DEFINITION.Repositories).toConstantValue(postgresProductDefinitionRepositories);
     bind(PRODUCT_DEFINITION.TaskPollingService).to(TaskPollingService).inSingletonScope();
     bind(PRODUCT_DEFINITION.SyncRequestOnTaskSnapshot).to(SyncRequestOnTaskSnapshot).inSingletonScope();
     bind(PRODUCT_DEFINITION.Context).to(ProductDefinitionContext).inSingletonScope();

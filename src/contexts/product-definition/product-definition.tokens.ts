@@ -4,7 +4,7 @@ export const PRODUCT_DEFINITION = {
   /** A `ProductDefinitionOptions`; the module binds the defaults unless the composition root did. */
   Options: Symbol.for('product-definition.Options'),
   ProductManagerAgent: Symbol.for('product-definition.ProductManagerAgent'),
-  /** Opens the context's repositories on one transaction (a `RepositoryFactory`). */
+  /** Opens the context's repositories on one session (a `ProductDefinitionRepositoryFactory`). */
   Repositories: Symbol.for('product-definition.Repositories'),
   SyncRequestOnTaskSnapshot: Symbol.for('product-definition.SyncRequestOnTaskSnapshot'),
   TaskPollingService: Symbol.for('product-definition.TaskPollingService'),

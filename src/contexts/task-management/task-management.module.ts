@@ -11,7 +11,7 @@ import { StartValidationHandler } from './application/start-validation/start-val
 import { SubmitPrdHandler } from './application/submit-prd/submit-prd.handler';
 import { TaskCommandDispatcher } from './application/task-command.dispatcher';
 import { TaskCommands } from './application/task-commands';
-import { TypeOrmTaskRepositories } from './infrastructure/persistence/typeorm-task.repository';
+import { postgresTaskManagementRepositories } from './infrastructure/persistence/postgres-repositories';
 import { TaskManagementContext } from './task-management.context';
 import { type TaskManagementOptions, taskManagementOptions, type TaskManagementOptionsInput } from './task-management.options';
 import { TASK_MANAGEMENT } from './task-management.tokens';
@@ -37,7 +37,7 @@ export function taskManagementModule(input: TaskManagementOptionsInput = {}): Co
   const options = taskManagementOptions(input);
   return new ContainerModule(({ bind }) => {
     bind<TaskManagementOptions>(TASK_MANAGEMENT.Options).toConstantValue(options);
-    bind(TASK_MANAGEMENT.TaskRepositories).to(TypeOrmTaskRepositories).inSingletonScope();
+    bind(TASK_MANAGEMENT.Repositories).toConstantValue(postgresTaskManagementRepositories);
     bind(TASK_MANAGEMENT.TaskCommands).to(TaskCommands).inSingletonScope();
     for (const handler of TASK_MANAGEMENT_HANDLERS) bind(TASK_MANAGEMENT.CommandHandler).to(handler).inSingletonScope();
     bind(TASK_MANAGEMENT.CommandDispatcher).to(TaskCommandDispatcher).inSingletonScope();

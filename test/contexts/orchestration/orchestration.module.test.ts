@@ -40,7 +40,6 @@ describe('the orchestration module', () => {
     container.bind(SHARED.UnitOfWork).toConstantValue(o.unitOfWork);
     container.bind(SHARED.Clock).toConstantValue(o.clock);
     container.bind(SHARED.Logger).toConstantValue(o.log.logger);
-    container.bind(SHARED.DataSource).toConstantValue(db.dataSource);
     container.load(orchestrationModule({ scanIntervalMs: 60_000 }));
     context = container.get<BoundedContext>(ORCHESTRATION.Context);
   }, 60_000);
@@ -61,16 +60,16 @@ describe('the orchestration module', () => {
   });
 
   it('sweeps as soon as it starts, and on stop waits for the sweep in progress', async () => {
-    await context.start?.();
-    await context.stop?.();
+    for (const loop of context.loops ?? []) loop.start();
+    for (const loop of context.loops ?? []) await loop.stop();
     expect(await o.sent(RepublishOpenTasks.type)).toHaveLength(1);
   });
 
   it('sweeps again every scanIntervalMs until stopped', async () => {
     const scanner = o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, scanIntervalMs: 5 });
-    scanner.start();
+    scanner.loop.start();
     await eventually(async () => expect((await o.sent(RepublishOpenTasks.type)).length).toBeGreaterThanOrEqual(3), { timeoutMs: 5_000 });
-    await scanner.stop();
+    await scanner.loop.stop();
     const swept = (await o.sent(RepublishOpenTasks.type)).length;
     await scanner.sweepOnce();
     expect(await o.sent(RepublishOpenTasks.type)).toHaveLength(swept + 1);

@@ -42,7 +42,7 @@ describe('productDefinitionModule', () => {
     context = container.get<BoundedContext>(PRODUCT_DEFINITION.Context);
   }, DATABASE_START_MS);
   afterAll(async () => {
-    await context?.stop?.();
+    for (const loop of context?.loops ?? []) await loop.stop();
     await h?.close();
   });
 
@@ -60,7 +60,7 @@ describe('productDefinitionModule', () => {
     const queue = new RecordingQueue();
     await context.subscribe(queue);
     const deliver = (envelope: Envelope) => queue.events[0]?.handler(envelope);
-    await context.start?.();
+    for (const loop of context.loops ?? []) loop.start();
     const vague = TaskStory.of();
     const complete = TaskStory.of(COMPLETE_REQUEST);
 
@@ -75,7 +75,7 @@ describe('productDefinitionModule', () => {
       },
       { timeoutMs: 20_000 },
     );
-    await context.stop?.();
+    for (const loop of context.loops ?? []) await loop.stop();
     expect((await h.outbox(vague.taskId)).map((e) => e.type)).toEqual([RequestClarification.type]);
     expect((await h.outbox(complete.taskId)).map((e) => e.type)).toContain(SubmitPrd.type);
   }, 30_000);

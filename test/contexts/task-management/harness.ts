@@ -13,7 +13,7 @@ import { TaskCommandDispatcher } from '../../../src/contexts/task-management/app
 import { TaskCommands } from '../../../src/contexts/task-management/application/task-commands';
 import { taskManagementContracts } from '../../../src/contexts/task-management/contracts';
 import type { Task } from '../../../src/contexts/task-management/domain/task';
-import { TypeOrmTaskRepositories } from '../../../src/contexts/task-management/infrastructure/persistence/typeorm-task.repository';
+import { postgresTaskManagementRepositories } from '../../../src/contexts/task-management/infrastructure/persistence/postgres-repositories';
 import { DEFAULT_TASK_MANAGEMENT_OPTIONS, type TaskManagementOptions } from '../../../src/contexts/task-management/task-management.options';
 import { ContractRegistry, message, type MessageContract } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
@@ -25,7 +25,7 @@ import { openTestDatabase } from '../../support/database';
 /** The context wired by hand on a fresh PGlite, with a clock the test moves. */
 export class TaskManagementHarness {
   now: Date;
-  readonly repositories = new TypeOrmTaskRepositories();
+  readonly repositories = postgresTaskManagementRepositories;
   readonly unitOfWork: UnitOfWork;
   readonly dispatcher: TaskCommandDispatcher;
 
@@ -71,7 +71,7 @@ export class TaskManagementHarness {
   }
 
   async task(taskId: string): Promise<Task | undefined> {
-    return this.unitOfWork.run((tx) => this.repositories.forTransaction(tx).find(taskId));
+    return this.unitOfWork.run((tx) => this.repositories(tx).tasks.find(taskId));
   }
 
   /** Envelopes this context wrote to the outbox for a task, oldest first. */

@@ -72,7 +72,7 @@ describe('TaskCommandDispatcher', () => {
     const context = new TaskManagementContext(dispatcher);
     const handling = dispatcher.dispatch(createEnvelope(message(StartValidation, 't-2', { taskId: 't-2', pool: 'product-manager' })));
     let stopped = false;
-    const stopping = context.stop().then(() => (stopped = true));
+    const stopping = context.drain().then(() => (stopped = true));
     // A full turn of the event loop: enough for a stop that did not wait to have finished.
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);

@@ -9,7 +9,7 @@ import { reannouncementStep } from '../domain/drive-decision';
 import { projectSnapshot } from '../domain/task-projection';
 import { ORCHESTRATION } from '../orchestration.tokens';
 import type { TaskDriver } from './task-driver';
-import type { TaskProjectionRepository } from './task-projection.repository';
+import type { OrchestrationRepositoryFactory } from './repositories';
 
 export const TASK_EVENTS_CONSUMER = 'orchestration.task-events';
 
@@ -27,7 +27,7 @@ export const PROJECTED_EVENT_TYPES: readonly string[] = TASK_EVENT_TYPES;
 export class ProjectTaskOnTaskEvent {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(ORCHESTRATION.ProjectionRepository) private readonly projections: TaskProjectionRepository,
+    @inject(ORCHESTRATION.Repositories) private readonly repositories: OrchestrationRepositoryFactory,
     @inject(ORCHESTRATION.TaskDriver) private readonly driver: TaskDriver,
     @inject(SHARED.Clock) private readonly clock: Clock,
   ) {}
@@ -35,8 +35,9 @@ export class ProjectTaskOnTaskEvent {
   async handle(event: Envelope): Promise<void> {
     const snapshot = parseSnapshot(event);
     await this.unitOfWork.handleOnce(TASK_EVENTS_CONSUMER, event, async (tx) => {
+      const { projections } = this.repositories(tx);
       // Drive from the stored row, not the snapshot: after a stale snapshot it is the newer state.
-      const task = (await this.projections.apply(tx, projectSnapshot(snapshot))) ?? (await this.projections.lock(tx, snapshot.taskId));
+      const task = (await projections.apply(projectSnapshot(snapshot), tx.now)) ?? (await projections.lock(snapshot.taskId));
       if (!task) return;
       const outcome = await this.driver.drive(tx, task, this.clock.now());
       const again = outcome.driven ? null : reannouncementStep(task, snapshot.version);

@@ -6,7 +6,7 @@ import { decideDrive } from '../domain/drive-decision';
 import type { TaskProjection } from '../domain/task-projection';
 import type { OrchestrationOptions } from '../orchestration.options';
 import { ORCHESTRATION } from '../orchestration.tokens';
-import type { TaskProjectionRepository } from './task-projection.repository';
+import type { OrchestrationRepositoryFactory } from './repositories';
 
 export interface DriveOutcome {
   /** A step command was written to the outbox. */
@@ -23,7 +23,7 @@ const NOTHING: DriveOutcome = { driven: false, alerted: false };
 @injectable()
 export class TaskDriver {
   constructor(
-    @inject(ORCHESTRATION.ProjectionRepository) private readonly projections: TaskProjectionRepository,
+    @inject(ORCHESTRATION.Repositories) private readonly repositories: OrchestrationRepositoryFactory,
     @inject(ORCHESTRATION.Options) private readonly options: OrchestrationOptions,
     @inject(SHARED.Logger) private readonly logger: Logger,
   ) {}
@@ -48,7 +48,7 @@ export class TaskDriver {
         decision.stall.stalledForMs,
       );
     }
-    await this.projections.recordDriven(tx, task.taskId, task.version, decision);
+    await this.repositories(tx).projections.recordDriven(task.taskId, task.version, decision);
     return { driven: decision.step !== null, alerted: decision.stall !== null };
   }
 }

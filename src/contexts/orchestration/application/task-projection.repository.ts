@@ -1,4 +1,3 @@
-import type { Transaction } from '../../../shared/persistence/unit-of-work';
 import type { DrivingOptions } from '../domain/drive-decision';
 import type { ProjectedTask, TaskProjection } from '../domain/task-projection';
 
@@ -15,20 +14,24 @@ export interface DriveBookkeeping {
   readonly alertedVersion: number;
 }
 
-/** Orchestration's projection of tasks. Every method runs in the caller's transaction. */
+/**
+ * Orchestration's projection of tasks. An instance works on the session it was opened on; the
+ * locking methods need a transaction (`UnitOfWork.run`), whose end releases the locks.
+ */
 export interface TaskProjectionRepository {
   /**
-   * Stores the task unless the stored version is the same or newer. Returns the stored row, locked
-   * until the transaction ends, or null when it kept the row it had (`lock` reads that one).
+   * Stores the task (stamped `updatedAt`) unless the stored version is the same or newer. Returns
+   * the stored row, locked until the transaction ends, or null when it kept the row it had (`lock`
+   * reads that one).
    */
-  apply(tx: Transaction, task: ProjectedTask): Promise<TaskProjection | null>;
+  apply(task: ProjectedTask, updatedAt: Date): Promise<TaskProjection | null>;
   /** The task's row, locked until the transaction ends. */
-  lock(tx: Transaction, taskId: string): Promise<TaskProjection | null>;
+  lock(taskId: string): Promise<TaskProjection | null>;
   /**
    * Rows something may be due for, locked; rows another transaction holds are skipped, so
    * several orchestration processes never drive one task at the same time.
    */
-  lockDue(tx: Transaction, query: DueTasksQuery): Promise<TaskProjection[]>;
+  lockDue(query: DueTasksQuery): Promise<TaskProjection[]>;
   /** Version-checked: the row must still be at `version`. */
-  recordDriven(tx: Transaction, taskId: string, version: number, bookkeeping: DriveBookkeeping): Promise<void>;
+  recordDriven(taskId: string, version: number, bookkeeping: DriveBookkeeping): Promise<void>;
 }

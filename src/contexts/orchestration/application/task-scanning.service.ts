@@ -1,16 +1,15 @@
 import { inject, injectable } from 'inversify';
 import { RepublishOpenTasks } from '../../task-management/contracts';
 import type { Clock } from '../../../shared/kernel/clock';
-import { Alarm } from '../../../shared/kernel/alarm';
+import { BackgroundLoop, type Loop, type PassOutcome } from '../../../shared/kernel/background-loop';
 import { SHARED } from '../../../shared/kernel/tokens';
 import type { Logger } from '../../../shared/logging/logger';
 import { message } from '../../../shared/messaging/contract-registry';
-import { describeError } from '../../../shared/kernel/errors';
 import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
 import type { OrchestrationOptions } from '../orchestration.options';
 import { ORCHESTRATION } from '../orchestration.tokens';
 import type { TaskDriver } from './task-driver';
-import type { TaskProjectionRepository } from './task-projection.repository';
+import type { OrchestrationRepositoryFactory } from './repositories';
 
 export interface SweepResult {
   /** Step commands sent. */
@@ -30,32 +29,21 @@ export const REPUBLISH_KEY = 'orchestration.open-tasks';
  */
 @injectable()
 export class TaskScanningService {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly alarm = new Alarm();
+  /**
+   * Sweeps at once, then `scanIntervalMs` after the previous sweep ended; stopping waits for the
+   * sweep in progress. A failed sweep is logged by the loop and retried after its backoff.
+   */
+  readonly loop: Loop;
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(ORCHESTRATION.ProjectionRepository) private readonly projections: TaskProjectionRepository,
+    @inject(ORCHESTRATION.Repositories) private readonly repositories: OrchestrationRepositoryFactory,
     @inject(ORCHESTRATION.TaskDriver) private readonly driver: TaskDriver,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(ORCHESTRATION.Options) private readonly options: OrchestrationOptions,
     @inject(SHARED.Logger) private readonly logger: Logger,
-  ) {}
-
-  /** Sweeps at once, then every `scanIntervalMs` after the previous sweep ended. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** No new sweep starts; a sweep in progress is waited for. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.alarm.ring();
-    await this.loop;
-    this.loop = undefined;
+  ) {
+    this.loop = new BackgroundLoop({ name: 'task sweep', intervalMs: options.scanIntervalMs, pass: () => this.pass() }, logger);
   }
 
   async sweepOnce(): Promise<SweepResult> {
@@ -66,7 +54,7 @@ export class TaskScanningService {
       // One transaction per batch: locks are held briefly and a failure loses one batch's work.
       const batch = await this.unitOfWork.run(async (tx) => {
         const now = this.clock.now();
-        const tasks = await this.projections.lockDue(tx, { ...this.options, now, limit: this.options.sweepBatchSize, excluding: handled });
+        const tasks = await this.repositories(tx).projections.lockDue({ ...this.options, now, limit: this.options.sweepBatchSize, excluding: handled });
         const outcomes = [];
         for (const task of tasks) outcomes.push(await this.driver.drive(tx, task, now));
         return { taskIds: tasks.map((task) => task.taskId), outcomes };
@@ -88,16 +76,10 @@ export class TaskScanningService {
     return { driven, alerted };
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const result = await this.sweepOnce();
-        if (result.driven > 0 || result.alerted > 0) this.logger.info(result, 'task sweep drove tasks');
-      } catch (error) {
-        this.logger.error({ err: describeError(error).errorMessage }, 'task sweep failed; the next sweep retries');
-      }
-      if (!this.running) break;
-      await this.alarm.sleep(this.options.scanIntervalMs);
-    }
+  /** Always idle: a sweep already works through every batch that is due. */
+  private async pass(): Promise<PassOutcome> {
+    const result = await this.sweepOnce();
+    if (result.driven > 0 || result.alerted > 0) this.logger.info(result, 'task sweep drove tasks');
+    return 'idle';
   }
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from '../../../shared/persistence/unit-of-work';
+import type { RepositoryFactory } from '../../../shared/persistence/unit-of-work';
 import type { PrdRepository } from '../domain/prd';
 import type { ProductRequestRepository } from '../domain/product-request';
 import type { WorkItemRepository } from '../domain/work-item';
@@ -9,8 +9,8 @@ export interface ProductDefinitionRepositories {
   readonly prds: PrdRepository;
 }
 
-/** Opens the repositories on one transaction, so every read and write of a unit of work shares it. */
-export type RepositoryFactory = (tx: Transaction) => ProductDefinitionRepositories;
+/** Opens the repositories on one session, so every read and write of a unit of work shares it. */
+export type ProductDefinitionRepositoryFactory = RepositoryFactory<ProductDefinitionRepositories>;
 
 /** Lets the event handler wake the pollers when it created work, instead of waiting for a poll. */
 export interface WorkSignal {

@@ -7,7 +7,7 @@ import { StaleCommand } from '../domain/task.errors';
 import { TASK_MANAGEMENT } from '../task-management.tokens';
 import { announcementsOf } from './task-announcements';
 import { COMMANDS_CONSUMER } from './task-command-handler';
-import type { TaskRepositories } from './task-repositories';
+import type { TaskManagementRepositoryFactory } from './repositories';
 
 export interface TaskChange {
   readonly taskId: string;
@@ -24,12 +24,12 @@ export interface TaskChange {
 export class TaskCommands {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(TASK_MANAGEMENT.TaskRepositories) private readonly repositories: TaskRepositories,
+    @inject(TASK_MANAGEMENT.Repositories) private readonly repositories: TaskManagementRepositoryFactory,
   ) {}
 
   async change(message: Envelope, change: TaskChange, apply: (task: Task, cause: Cause) => void): Promise<void> {
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, message, async (tx) => {
-      const tasks = this.repositories.forTransaction(tx);
+      const { tasks } = this.repositories(tx);
       const task = await tasks.get(change.taskId);
       if (change.expectedVersion !== undefined && change.expectedVersion !== task.version) {
         throw new StaleCommand(task.id, change.expectedVersion, task.version);

@@ -54,7 +54,7 @@ describe('TaskScanningService', () => {
 
   it('drives a task it has not driven yet, e.g. one whose kick failed', async () => {
     const task = TaskStory.created(T0);
-    await o.unitOfWork.run((tx) => o.projections.apply(tx, projectSnapshot(task.snapshot())));
+    await o.unitOfWork.run((tx) => o.repositories(tx).projections.apply(projectSnapshot(task.snapshot()), tx.now));
     expect(await o.scanner.sweepOnce()).toEqual({ driven: 1, alerted: 0 });
     expect(await ids(task.taskId)).toEqual([`${StartValidation.type}#${deterministicId('start-validation', task.taskId, 1)}`]);
   });
@@ -150,7 +150,7 @@ describe('TaskScanningService', () => {
   it('drives every due task across several batches', async () => {
     const tasks = Array.from({ length: 5 }, () => TaskStory.created(T0));
     await o.unitOfWork.run(async (tx) => {
-      for (const task of tasks) await o.projections.apply(tx, projectSnapshot(task.snapshot()));
+      for (const task of tasks) await o.repositories(tx).projections.apply(projectSnapshot(task.snapshot()), tx.now);
     });
     const scanner = o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, sweepBatchSize: 2, redriveAfterMs: 0 });
     // redriveAfterMs 0 makes every open task due again at once: the sweep must still end.
@@ -161,7 +161,7 @@ describe('TaskScanningService', () => {
   it('never drives one task twice when two sweeps run at the same time', async () => {
     const tasks = Array.from({ length: 20 }, () => TaskStory.created(T0));
     await o.unitOfWork.run(async (tx) => {
-      for (const task of tasks) await o.projections.apply(tx, projectSnapshot(task.snapshot()));
+      for (const task of tasks) await o.repositories(tx).projections.apply(projectSnapshot(task.snapshot()), tx.now);
     });
     const other = o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, sweepBatchSize: 3 });
     const results = await Promise.all([o.scannerWith({ ...DEFAULT_ORCHESTRATION_OPTIONS, sweepBatchSize: 3 }).sweepOnce(), other.sweepOnce()]);

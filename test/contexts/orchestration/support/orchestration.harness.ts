@@ -5,7 +5,7 @@ import { ProjectTaskOnTaskEvent } from '../../../../src/contexts/orchestration/a
 import { TaskDriver } from '../../../../src/contexts/orchestration/application/task-driver';
 import { TaskScanningService } from '../../../../src/contexts/orchestration/application/task-scanning.service';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
-import { SqlTaskProjectionRepository } from '../../../../src/contexts/orchestration/infrastructure/persistence/sql-task-projection.repository';
+import { postgresOrchestrationRepositories } from '../../../../src/contexts/orchestration/infrastructure/persistence/postgres-repositories';
 import { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions, orchestrationOptions, type OrchestrationOptionsInput } from '../../../../src/contexts/orchestration/orchestration.options';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { TaskCreated, taskManagementContracts, TaskSnapshotPublished, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
@@ -53,7 +53,7 @@ export class OrchestrationHarness {
   readonly clock = new FakeClock();
   readonly log = recordingLogger();
   readonly unitOfWork: UnitOfWork;
-  readonly projections = new SqlTaskProjectionRepository();
+  readonly repositories = postgresOrchestrationRepositories;
   readonly handler: ProjectTaskOnTaskEvent;
   readonly scanner: TaskScanningService;
 
@@ -62,17 +62,17 @@ export class OrchestrationHarness {
     readonly options: OrchestrationOptions = DEFAULT_ORCHESTRATION_OPTIONS,
   ) {
     this.unitOfWork = new UnitOfWork(db.dataSource, contractRegistry(), this.clock);
-    this.handler = new ProjectTaskOnTaskEvent(this.unitOfWork, this.projections, this.driver(), this.clock);
+    this.handler = new ProjectTaskOnTaskEvent(this.unitOfWork, this.repositories, this.driver(), this.clock);
     this.scanner = this.scannerWith(options);
   }
 
   driver(options: OrchestrationOptions = this.options): TaskDriver {
-    return new TaskDriver(this.projections, options, this.log.logger);
+    return new TaskDriver(this.repositories, options, this.log.logger);
   }
 
   scannerWith(input: OrchestrationOptionsInput): TaskScanningService {
     const options = orchestrationOptions(input);
-    return new TaskScanningService(this.unitOfWork, this.projections, this.driver(options), this.clock, options, this.log.logger);
+    return new TaskScanningService(this.unitOfWork, this.repositories, this.driver(options), this.clock, options, this.log.logger);
   }
 
   async reset(): Promise<void> {

@@ -1,7 +1,7 @@
 import { TaskPollingService } from '../../../../src/contexts/product-definition/application/task-polling/task-polling.service';
 import type { AssessmentInput } from '../../../../src/contexts/product-definition/domain/product-manager-agent';
 import { RuleBasedProductManagerAgent } from '../../../../src/contexts/product-definition/infrastructure/agent/rule-based-product-manager-agent';
-import { postgresRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
+import { postgresProductDefinitionRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
 import { productDefinitionOptions } from '../../../../src/contexts/product-definition/product-definition.options';
 import { FailTask, RequestClarification, SubmitPrd, TASK_PRIORITIES } from '../../../../src/contexts/task-management/contracts';
 import { silentLogger } from '../../../../src/shared/logging/logger';
@@ -30,7 +30,7 @@ describe('TaskPollingService under concurrency', () => {
       return realAgent.assess(input);
     });
     const options = productDefinitionOptions({ leaseMs: 60_000 });
-    const pollers = ['poller-1', 'poller-2', 'poller-3'].map((id) => ({ id, service: new TaskPollingService(h.unitOfWork, postgresRepositories, agent, options, silentLogger()) }));
+    const pollers = ['poller-1', 'poller-2', 'poller-3'].map((id) => ({ id, service: new TaskPollingService(h.unitOfWork, postgresProductDefinitionRepositories, agent, options, silentLogger()) }));
 
     await Promise.all(
       pollers.map(async ({ id, service }) => {

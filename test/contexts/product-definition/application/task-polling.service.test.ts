@@ -1,8 +1,10 @@
+import { hostname } from 'node:os';
 import { SyncRequestOnTaskSnapshot } from '../../../../src/contexts/product-definition/application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
 import { PrdDrafted } from '../../../../src/contexts/product-definition/contracts';
 import type { Assessment } from '../../../../src/contexts/product-definition/domain/product-manager-agent';
-import { postgresRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
+import { postgresProductDefinitionRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
 import { FailTask, RequestClarification, SubmitPrd, type TaskPriority, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
+import { NonRetryableError } from '../../../../src/shared/kernel/errors';
 import { message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../src/shared/messaging/envelope';
 import { eventually } from '../../../support/eventually';
@@ -112,6 +114,22 @@ describe('TaskPollingService', () => {
     ]);
   });
 
+  it.each([
+    ['the agent says trying again cannot help', () => Promise.reject(new NonRetryableError('the model refused the request'))],
+    ['the agent writes a PRD that breaks a rule of the domain', (): Assessment => ({ kind: 'prd', prd: aPrdDocument({ title: '' }) })],
+  ])('fails the task at once, without another attempt, when %s', async (_case, script) => {
+    const story = await awaitingValidation();
+    const agent = new ScriptedAgent(script);
+
+    await h.poller(agent, { maxAttempts: 3 }).pollOnce('poller-1');
+
+    expect(agent.calls).toHaveLength(1);
+    expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
+    expect(await h.outbox(story.taskId)).toEqual([
+      expect.objectContaining({ type: FailTask.type, messageId: outcomeId(story), payload: expect.objectContaining({ reason: expect.stringContaining('trying again cannot fix') }) }),
+    ]);
+  });
+
   it('lets another poller take an item whose lease expired, and discards the first poller’s late result', async () => {
     const story = await awaitingValidation();
     const slow = deferred<Assessment>();
@@ -151,14 +169,14 @@ describe('TaskPollingService', () => {
     const agent = new ScriptedAgent(() => slow.promise);
     // A poll interval far beyond the test: only the kick can make the pollers look.
     const poller = h.poller(agent, { pollerCount: 2, pollIntervalMs: 600_000 });
-    const handler = new SyncRequestOnTaskSnapshot(h.unitOfWork, postgresRepositories, poller);
-    poller.start();
+    const handler = new SyncRequestOnTaskSnapshot(h.unitOfWork, postgresProductDefinitionRepositories, poller);
+    poller.loop.start();
     const story = TaskStory.of().startValidation();
 
     await handler.handle(createEnvelope(message(TaskStatusChanged, story.taskId, story.snapshot())));
     await agentCalled(agent);
     let stopped = false;
-    const stopping = poller.stop().then(() => (stopped = true));
+    const stopping = poller.loop.stop().then(() => (stopped = true));
     for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     slow.resolve(questions);
@@ -166,5 +184,24 @@ describe('TaskPollingService', () => {
 
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done' })]);
     expect(await h.outbox(story.taskId)).toEqual([expect.objectContaining({ type: RequestClarification.type })]);
+  });
+
+  it('handles up to pollerCount items at once, each under its own lease owner naming the process', async () => {
+    const slow = deferred<Assessment>();
+    const agent = new ScriptedAgent(() => slow.promise);
+    const poller = h.poller(agent, { pollerCount: 2, pollIntervalMs: 600_000 });
+    const stories = [await awaitingValidation(), await awaitingValidation(), await awaitingValidation()];
+    poller.loop.start();
+
+    await eventually(() => expect(agent.calls).toHaveLength(2));
+    const leased = (await Promise.all(stories.map((story) => h.workItems(story.taskId)))).flat().filter((item) => item.status === 'leased');
+    const owners = leased.map((item) => item.lease_owner ?? '');
+    expect(new Set(owners).size).toBe(2);
+    for (const owner of owners) expect(owner.startsWith(`${hostname()}/${process.pid}/`)).toBe(true);
+    slow.resolve(questions);
+    await eventually(async () => expect(agent.calls).toHaveLength(3));
+    await poller.loop.stop();
+
+    for (const story of stories) expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
   });
 });

@@ -3,7 +3,7 @@ import { SyncRequestOnTaskSnapshot } from '../../../../src/contexts/product-defi
 import { TaskPollingService } from '../../../../src/contexts/product-definition/application/task-polling/task-polling.service';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import type { Assessment, AssessmentInput, ProductManagerAgent } from '../../../../src/contexts/product-definition/domain/product-manager-agent';
-import { postgresRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
+import { postgresProductDefinitionRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
 import { type ProductDefinitionOptions, productDefinitionOptions } from '../../../../src/contexts/product-definition/product-definition.options';
 import { type TaskSnapshot, TaskStatusChanged, taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
 import type { Clock } from '../../../../src/shared/kernel/clock';
@@ -67,14 +67,14 @@ export async function openHarness(): Promise<Harness> {
   const registry = new ContractRegistry().register(...taskManagementContracts, ...productDefinitionContracts);
   const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
   const kicks = { count: 0 };
-  const handler = new SyncRequestOnTaskSnapshot(unitOfWork, postgresRepositories, { kick: () => (kicks.count += 1) });
+  const handler = new SyncRequestOnTaskSnapshot(unitOfWork, postgresProductDefinitionRepositories, { kick: () => (kicks.count += 1) });
   return {
     db,
     clock,
     unitOfWork,
     handler,
     kicks,
-    poller: (agent, options = {}) => new TaskPollingService(unitOfWork, postgresRepositories, agent, productDefinitionOptions(options), silentLogger()),
+    poller: (agent, options = {}) => new TaskPollingService(unitOfWork, postgresProductDefinitionRepositories, agent, productDefinitionOptions(options), silentLogger()),
     async deliver(snapshot, contract = TaskStatusChanged) {
       const envelope = createEnvelope(message(contract, snapshot.taskId, snapshot));
       await handler.handle(envelope);

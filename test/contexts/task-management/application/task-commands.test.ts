@@ -124,19 +124,19 @@ describe('Task Management command handlers', () => {
 
   it('refuses to save a task someone else saved since it was loaded', async () => {
     const { request } = await create();
-    const load = () => tm.unitOfWork.run((tx) => tm.repositories.forTransaction(tx).get(request.taskId));
+    const load = () => tm.unitOfWork.run((tx) => tm.repositories(tx).tasks.get(request.taskId));
     const mine = await load();
     const theirs = await load();
     theirs.startValidation('product-manager', aCause());
-    await tm.unitOfWork.run((tx) => tm.repositories.forTransaction(tx).save(theirs));
+    await tm.unitOfWork.run((tx) => tm.repositories(tx).tasks.save(theirs));
     mine.cancel(REQUESTER, undefined, aCause());
-    await expect(tm.unitOfWork.run((tx) => tm.repositories.forTransaction(tx).save(mine))).rejects.toThrow(ConcurrencyConflictError);
+    await expect(tm.unitOfWork.run((tx) => tm.repositories(tx).tasks.save(mine))).rejects.toThrow(ConcurrencyConflictError);
     expect((await tm.task(request.taskId))?.toSnapshot()).toMatchObject({ status: 'REQUEST_VALIDATION', version: 2 });
   });
 
   it('refuses to insert a task whose id was taken concurrently', async () => {
     const request = aTaskRequest();
-    await tm.unitOfWork.run((tx) => tm.repositories.forTransaction(tx).insert(Task.create(request, aCause())));
-    await expect(tm.unitOfWork.run((tx) => tm.repositories.forTransaction(tx).insert(Task.create(request, aCause())))).rejects.toThrow(ConcurrencyConflictError);
+    await tm.unitOfWork.run((tx) => tm.repositories(tx).tasks.insert(Task.create(request, aCause())));
+    await expect(tm.unitOfWork.run((tx) => tm.repositories(tx).tasks.insert(Task.create(request, aCause())))).rejects.toThrow(ConcurrencyConflictError);
   });
 });

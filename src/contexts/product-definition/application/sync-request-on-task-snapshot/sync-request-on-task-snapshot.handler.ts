@@ -6,7 +6,7 @@ import type { Transaction, UnitOfWork } from '../../../../shared/persistence/uni
 import { PRODUCT_MANAGER_POOL, TASK_EVENT_TYPES, TaskSnapshotPublished, taskSnapshotSchema, TERMINAL_STATUSES, type TaskSnapshot } from '../../../task-management/contracts';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
 import { prdDraftedMessage } from '../messages';
-import type { ProductDefinitionRepositories, RepositoryFactory, WorkSignal } from '../repositories';
+import type { ProductDefinitionRepositories, ProductDefinitionRepositoryFactory, WorkSignal } from '../repositories';
 import { requestFromSnapshot } from './request-from-snapshot';
 
 /**
@@ -22,7 +22,7 @@ export class SyncRequestOnTaskSnapshot {
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(PRODUCT_DEFINITION.Repositories) private readonly repositories: RepositoryFactory,
+    @inject(PRODUCT_DEFINITION.Repositories) private readonly repositories: ProductDefinitionRepositoryFactory,
     @inject(PRODUCT_DEFINITION.TaskPollingService) private readonly work: WorkSignal,
   ) {}
 

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { inject, injectable } from 'inversify';
 import type { Logger } from '../../../../shared/logging/logger';
-import { Alarm } from '../../../../shared/kernel/alarm';
+import { BackgroundLoop, type Loop } from '../../../../shared/kernel/background-loop';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { describeError } from '../../../../shared/kernel/errors';
+import { decideRetry, retryPolicy, type RetryPolicy } from '../../../../shared/kernel/retry';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { PrdDocument } from '../../contracts';
 import type { Assessment, ProductManagerAgent } from '../../domain/product-manager-agent';
@@ -12,7 +13,7 @@ import type { ProductRequest } from '../../domain/product-request';
 import type { Lease, WorkItem } from '../../domain/work-item';
 import type { ProductDefinitionOptions } from '../../product-definition.options';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
-import type { RepositoryFactory, WorkSignal } from '../repositories';
+import type { ProductDefinitionRepositoryFactory, WorkSignal } from '../repositories';
 import { recordOutcome } from './record-outcome';
 
 interface Claim {
@@ -22,55 +23,92 @@ interface Claim {
   readonly previousPrd: PrdDocument | undefined;
 }
 
+/** A claim of the pool, held by one of its pollers until it is handled. */
+interface PoolClaim extends Claim {
+  readonly poller: number;
+}
+
 /**
- * The product-manager pool: poll loops that each claim one work item (SKIP LOCKED + lease), run
- * the agent outside any transaction (it may be slow), then commit its outcome if they still hold
- * the lease. A crashed poller's item is taken over once its lease expires.
+ * The product-manager pool: a loop that claims work items (SKIP LOCKED + lease), up to
+ * `pollerCount` at once, runs the agent on each outside any transaction (it may be slow), then
+ * commits its outcome if it still holds the lease. A crashed process's item is taken over once
+ * its lease expires.
  */
 @injectable()
 export class TaskPollingService implements WorkSignal {
-  private running = false;
-  private loops: Promise<void>[] = [];
-  private kicks = 0;
-  private readonly alarm = new Alarm();
+  /** Stopping it stops claiming and waits for the items in flight to be completed or released. */
+  readonly loop: Loop;
+  /** Lease owners carry the process (the bench counts work items per process by it). */
   private readonly instance = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  /** Pollers not holding a claim: each claim in flight has its own lease owner, `${instance}/${n}`. */
+  private readonly idlePollers: number[];
+  /** Attempts per work item; the agent's errors say whether another can help. */
+  private readonly retries: RetryPolicy;
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(PRODUCT_DEFINITION.Repositories) private readonly repositories: RepositoryFactory,
+    @inject(PRODUCT_DEFINITION.Repositories) private readonly repositories: ProductDefinitionRepositoryFactory,
     @inject(PRODUCT_DEFINITION.ProductManagerAgent) private readonly agent: ProductManagerAgent,
     @inject(PRODUCT_DEFINITION.Options) private readonly options: ProductDefinitionOptions,
     @inject(SHARED.Logger) private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = Array.from({ length: this.options.pollerCount }, (_, i) => this.loop(`${this.instance}/${i + 1}`));
-  }
-
-  /** Stops claiming and waits for the items in flight to be completed or released. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.alarm.ring();
-    await Promise.all(this.loops);
-    this.loops = [];
+  ) {
+    this.idlePollers = Array.from({ length: options.pollerCount }, (_, i) => i + 1);
+    this.retries = retryPolicy({ maxAttempts: options.maxAttempts });
+    this.loop = new BackgroundLoop<PoolClaim>(
+      {
+        name: 'product-manager pool',
+        intervalMs: options.pollIntervalMs,
+        concurrency: options.pollerCount,
+        claim: () => this.claimForPool(),
+        handle: (claim) => this.handleForPool(claim),
+      },
+      logger,
+    );
   }
 
   kick(): void {
-    this.kicks += 1;
-    this.alarm.ring();
+    this.loop.kick();
   }
 
   /** Claims and handles at most one item; returns whether it claimed one. */
   async pollOnce(pollerId: string): Promise<boolean> {
     const claim = await this.claim(pollerId);
     if (!claim) return false;
+    await this.handle(claim);
+    return true;
+  }
+
+  /**
+   * One item, in its own transaction, for an idle poller; the loop calls again at once while a
+   * poller is idle and this found something.
+   */
+  private async claimForPool(): Promise<PoolClaim[]> {
+    const poller = this.idlePollers.shift();
+    if (poller === undefined) return [];
+    let claim: Claim | undefined;
+    try {
+      claim = await this.claim(`${this.instance}/${poller}`);
+      return claim ? [{ ...claim, poller }] : [];
+    } finally {
+      if (!claim) this.idlePollers.unshift(poller);
+    }
+  }
+
+  private async handleForPool(claim: PoolClaim): Promise<void> {
+    try {
+      await this.handle(claim);
+    } finally {
+      this.idlePollers.push(claim.poller);
+    }
+  }
+
+  /** Runs the agent on a claimed item and records the outcome, or the failed attempt. */
+  private async handle(claim: Claim): Promise<void> {
     const { item, request } = claim;
     if (item.attempts > this.options.maxAttempts) {
       // Earlier claims never finished (their pollers died): stop trying and fail the task.
       await this.finish(claim, { kind: 'give-up', reason: `The product manager agent did not finish in ${item.attempts - 1} attempts.` });
-      return true;
+      return;
     }
     let assessment: Assessment;
     try {
@@ -87,16 +125,16 @@ export class TaskPollingService implements WorkSignal {
       });
     } catch (error) {
       await this.failAttempt(claim, error);
-      return true;
+      return;
     }
     try {
       await this.finish(claim, assessment);
     } catch (error) {
       await this.failAttempt(claim, error);
     }
-    return true;
   }
 
+  /** The item, its request and the PRD it revises, in one transaction. */
   private claim(pollerId: string): Promise<Claim | undefined> {
     return this.unitOfWork.run(async (tx) => {
       const { workItems, requests, prds } = this.repositories(tx);
@@ -114,39 +152,30 @@ export class TaskPollingService implements WorkSignal {
     else this.logger.warn(log, 'lease lost before completion; result discarded');
   }
 
-  /** A failed attempt is tried again by any poller, until the attempts run out and the task fails. */
+  /**
+   * A failed attempt is tried again by any poller, until the attempts run out or the error says
+   * trying again cannot help; then the task fails.
+   */
   private async failAttempt(claim: Claim, error: unknown): Promise<void> {
     const { errorClass, errorMessage } = describeError(error);
     const log = { taskId: claim.item.taskId, taskVersion: claim.item.taskVersion, attempt: claim.item.attempts, errorClass, err: errorMessage };
+    const decision = decideRetry(this.retries, error, claim.item.attempts);
     try {
-      if (claim.item.attempts >= this.options.maxAttempts) {
+      if (decision.retry) {
+        // Released at once, whatever decision.delayMs says: a work item has no column to hold
+        // it back until then. The lease and the attempt count still bound the retries.
+        this.logger.warn(log, 'work item attempt failed; released for retry');
+        await this.unitOfWork.run((tx) => this.repositories(tx).workItems.release(claim.lease));
+      } else if (decision.reason === 'exhausted') {
         this.logger.error(log, 'work item failed on its last attempt; failing the task');
         await this.finish(claim, { kind: 'give-up', reason: `The product manager agent failed ${claim.item.attempts} times; last error: ${errorMessage}` });
       } else {
-        this.logger.warn(log, 'work item attempt failed; released for retry');
-        await this.unitOfWork.run((tx) => this.repositories(tx).workItems.release(claim.lease));
+        this.logger.error(log, 'work item failed with an error that trying again cannot fix; failing the task');
+        await this.finish(claim, { kind: 'give-up', reason: `The product manager agent failed with an error that trying again cannot fix: ${errorMessage}` });
       }
     } catch (failure) {
       // The lease expires and another claim retries: nothing is lost.
       this.logger.error({ ...log, failure: describeError(failure).errorMessage }, 'could not record the failed attempt');
     }
   }
-
-  private async loop(pollerId: string): Promise<void> {
-    while (this.running) {
-      const kicksBefore = this.kicks;
-      let processed = false;
-      let failed = false;
-      try {
-        processed = await this.pollOnce(pollerId);
-      } catch (error) {
-        failed = true;
-        this.logger.error({ poller: pollerId, err: describeError(error).errorMessage }, 'poll failed');
-      }
-      if (!this.running) break;
-      if (!failed && (processed || this.kicks !== kicksBefore)) continue;
-      await this.alarm.sleep(this.options.pollIntervalMs);
-    }
-  }
-
 }

@@ -11,7 +11,7 @@ import { payloadOf } from '../../../../shared/messaging/contract-registry';
 import { announcementsOf } from '../task-announcements';
 import { COMMANDS_CONSUMER, type TaskCommandHandler } from '../task-command-handler';
 import { causeOf } from '../task-commands';
-import type { TaskRepositories } from '../task-repositories';
+import type { TaskManagementRepositoryFactory } from '../repositories';
 
 @injectable()
 export class CreateTaskHandler implements TaskCommandHandler {
@@ -19,13 +19,13 @@ export class CreateTaskHandler implements TaskCommandHandler {
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(TASK_MANAGEMENT.TaskRepositories) private readonly repositories: TaskRepositories,
+    @inject(TASK_MANAGEMENT.Repositories) private readonly repositories: TaskManagementRepositoryFactory,
   ) {}
 
   async handle(message: Envelope): Promise<void> {
     const request = payloadOf(CreateTask, message);
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, message, async (tx) => {
-      const tasks = this.repositories.forTransaction(tx);
+      const { tasks } = this.repositories(tx);
       const existing = await tasks.find(request.taskId);
       // A resubmission under a new message id (a retried HTTP call) is the same request: no effect.
       if (existing) {

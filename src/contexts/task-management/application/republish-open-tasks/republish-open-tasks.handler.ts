@@ -8,7 +8,7 @@ import type { TaskManagementOptions } from '../../task-management.options';
 import { TASK_MANAGEMENT } from '../../task-management.tokens';
 import { payloadOf } from '../../../../shared/messaging/contract-registry';
 import { COMMANDS_CONSUMER, type TaskCommandHandler } from '../task-command-handler';
-import type { TaskRepositories } from '../task-repositories';
+import type { TaskManagementRepositoryFactory } from '../repositories';
 
 /**
  * Repairs lost task events: re-announces every open task nobody heard about for `idleForMs`, and
@@ -26,14 +26,14 @@ export class RepublishOpenTasksHandler implements TaskCommandHandler {
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
-    @inject(TASK_MANAGEMENT.TaskRepositories) private readonly repositories: TaskRepositories,
+    @inject(TASK_MANAGEMENT.Repositories) private readonly repositories: TaskManagementRepositoryFactory,
     @inject(TASK_MANAGEMENT.Options) private readonly options: TaskManagementOptions,
   ) {}
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(RepublishOpenTasks, message);
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, message, async (tx) => {
-      const tasks = this.repositories.forTransaction(tx);
+      const { tasks } = this.repositories(tx);
       const idle = await tasks.listIdleSince({
         now: tx.now,
         idleSince: new Date(tx.now.getTime() - command.idleForMs),

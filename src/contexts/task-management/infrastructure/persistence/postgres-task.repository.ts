@@ -1,10 +1,7 @@
-import { injectable } from 'inversify';
 import type { EntityManager } from 'typeorm';
 import { ConcurrencyConflictError } from '../../../../shared/messaging/errors';
 import { execute } from '../../../../shared/persistence/sql';
-import type { Transaction } from '../../../../shared/persistence/unit-of-work';
 import type { Transition } from '../../contracts';
-import type { TaskRepositories } from '../../application/task-repositories';
 import type { Task } from '../../domain/task';
 import { TaskNotFound } from '../../domain/task.errors';
 import type { IdleTasksQuery, TaskRepository } from '../../domain/task.repository';
@@ -12,8 +9,8 @@ import { detailsOf, TASK_COLUMNS, taskRow, toTask, toTransition, TRANSITION_COLU
 
 const TERMINAL = `('APPROVED', 'CANCELLED', 'FAILED')`;
 
-/** Parameterised SQL on the caller's transaction manager (never the data source: one connection). */
-export class TypeOrmTaskRepository implements TaskRepository {
+/** Parameterised SQL on the session's connection (the caller's transaction: one connection on PGlite). */
+export class PostgresTaskRepository implements TaskRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async find(taskId: string): Promise<Task | undefined> {
@@ -112,12 +109,5 @@ export class TypeOrmTaskRepository implements TaskRepository {
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}::jsonb)`;
     });
     await execute(this.manager, `INSERT INTO task_management.task_transitions (${TRANSITION_COLUMNS}) VALUES ${values.join(', ')}`, params);
-  }
-}
-
-@injectable()
-export class TypeOrmTaskRepositories implements TaskRepositories {
-  forTransaction(tx: Transaction): TaskRepository {
-    return new TypeOrmTaskRepository(tx.manager);
   }
 }

@@ -1,9 +1,8 @@
-import { injectable } from 'inversify';
+import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { taskStatusSchema } from '../../../task-management/contracts';
 import { ConcurrencyConflictError } from '../../../../shared/messaging/errors';
 import { execute } from '../../../../shared/persistence/sql';
-import type { Transaction } from '../../../../shared/persistence/unit-of-work';
 import type { DriveBookkeeping, DueTasksQuery, TaskProjectionRepository } from '../../application/task-projection.repository';
 import { REDRIVEN_STATUSES } from '../../domain/drive-decision';
 import type { ProjectedTask, TaskProjection } from '../../domain/task-projection';
@@ -44,14 +43,16 @@ function toProjection(row: unknown): TaskProjection {
   };
 }
 
-@injectable()
-export class SqlTaskProjectionRepository implements TaskProjectionRepository {
-  async apply(tx: Transaction, task: ProjectedTask): Promise<TaskProjection | null> {
+/** Parameterised SQL on the session's connection (the caller's transaction, which holds the row locks). */
+export class PostgresTaskProjectionRepository implements TaskProjectionRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async apply(task: ProjectedTask, updatedAt: Date): Promise<TaskProjection | null> {
     // The WHERE on the conflict branch is the version check: an equal or older snapshot keeps
     // the row (and its driven/alerted bookkeeping) as it is. RETURNING * hands the caller the
     // stored row, so the common case (a newer snapshot) needs no second read.
     const { rows } = await execute(
-      tx.manager,
+      this.manager,
       `INSERT INTO ${TABLE} (task_id, status, version, title, requester_id, approver_id, prd_version, questions, status_since, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::timestamptz, $10::timestamptz)
        ON CONFLICT (task_id) DO UPDATE SET
@@ -71,22 +72,22 @@ export class SqlTaskProjectionRepository implements TaskProjectionRepository {
         task.prdVersion,
         task.questions === null ? null : JSON.stringify(task.questions),
         task.statusSince.toISOString(),
-        tx.now.toISOString(),
+        updatedAt.toISOString(),
       ],
     );
     return rows.length === 0 ? null : toProjection(rows[0]);
   }
 
-  async lock(tx: Transaction, taskId: string): Promise<TaskProjection | null> {
-    const { rows } = await execute(tx.manager, `SELECT * FROM ${TABLE} WHERE task_id = $1 FOR UPDATE`, [taskId]);
+  async lock(taskId: string): Promise<TaskProjection | null> {
+    const { rows } = await execute(this.manager, `SELECT * FROM ${TABLE} WHERE task_id = $1 FOR UPDATE`, [taskId]);
     return rows.length === 0 ? null : toProjection(rows[0]);
   }
 
-  async lockDue(tx: Transaction, query: DueTasksQuery): Promise<TaskProjection[]> {
+  async lockDue(query: DueTasksQuery): Promise<TaskProjection[]> {
     // Mirrors decideDrive (which has the last word): an unseen version, a step old enough to be
     // sent again, or a stall not yet alerted. The first clause matches the partial index.
     const { rows } = await execute(
-      tx.manager,
+      this.manager,
       `SELECT * FROM ${TABLE}
        WHERE (status NOT IN ${TERMINAL_SQL} OR driven_version < version)
          AND NOT (task_id = ANY($5::text[]))
@@ -109,9 +110,9 @@ export class SqlTaskProjectionRepository implements TaskProjectionRepository {
     return rows.map(toProjection);
   }
 
-  async recordDriven(tx: Transaction, taskId: string, version: number, bookkeeping: DriveBookkeeping): Promise<void> {
+  async recordDriven(taskId: string, version: number, bookkeeping: DriveBookkeeping): Promise<void> {
     const { affected } = await execute(
-      tx.manager,
+      this.manager,
       `UPDATE ${TABLE} SET driven_version = $3, driven_at = $4::timestamptz, alerted_version = $5
        WHERE task_id = $1 AND version = $2`,
       [taskId, version, bookkeeping.drivenVersion, bookkeeping.drivenAt.toISOString(), bookkeeping.alertedVersion],
