@@ -107,7 +107,7 @@ export class Application {
     private readonly publicAddress: PublicAddress | undefined,
     private readonly retention: MessagingRetention,
   ) {
-    this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops ?? [])];
+    this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops)];
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
     registerHealthRoutes(http, { database, queue, isStarted: () => this.started, ...(broker ? { brokerConnected: () => broker.isConnected() } : {}) });
   }
@@ -139,7 +139,6 @@ export class Application {
     const retention = new MessagingRetention(database.dataSource, clock, logger, retentionOptionsFrom(config));
 
     const container = new Container();
-    container.bind(SHARED.DataSource).toConstantValue(database.dataSource);
     container.bind(SHARED.UnitOfWork).toConstantValue(unitOfWork);
     container.bind(SHARED.MessageQueue).toConstantValue(queue);
     container.bind(SHARED.Logger).toConstantValue(logger);
@@ -166,7 +165,6 @@ export class Application {
   async start(): Promise<void> {
     for (const context of this.contexts) this.subscriptions.push(...(await context.subscribe(this.queue)));
     for (const loop of this.loops) loop.start();
-    for (const context of this.contexts) await context.start?.();
     this.started = true;
   }
 
@@ -186,7 +184,6 @@ export class Application {
     await this.http.close();
     if (this.started) {
       for (const loop of this.loops) await loop.stop();
-      for (const context of this.contexts) await context.stop?.();
       for (const context of this.contexts) await context.drain?.();
       for (const unsubscribe of this.subscriptions.splice(0)) await unsubscribe();
     }

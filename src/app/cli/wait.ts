@@ -73,7 +73,8 @@ export async function waitForTask(client: ApiClient, io: CliIo, request: WaitReq
     const elapsed = Date.now() - started;
     if (elapsed >= request.timeoutMs) {
       endLine();
-      throw new CliError(EXIT.waitEnded, `gave up waiting for ${label} after ${seconds(elapsed)} (--wait-timeout): ${describeTask(task)}`);
+      // The limit that was set, not the measured time: a slow poll near the end must not read as another limit.
+      throw new CliError(EXIT.waitEnded, `gave up waiting for ${label} after ${seconds(request.timeoutMs)} (--wait-timeout): ${describeTask(task)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(request.intervalMs, request.timeoutMs - elapsed)));
   }

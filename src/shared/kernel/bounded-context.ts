@@ -11,11 +11,6 @@ import type { Loop } from './background-loop';
 export interface BoundedContext {
   readonly name: string;
   subscribe(queue: MessageQueue): Promise<Unsubscribe[]>;
-  /** Optional only until every context hands its loops over. */
-  readonly loops?: readonly Loop[];
+  readonly loops: readonly Loop[];
   drain?(): Promise<void>;
-  /** @deprecated until every context hands over `loops`: started after the loops. */
-  start?(): Promise<void>;
-  /** @deprecated as `start`. */
-  stop?(): Promise<void>;
 }

@@ -2,7 +2,6 @@
 export const SHARED = {
   MessageQueue: Symbol.for('shared.MessageQueue'),
   UnitOfWork: Symbol.for('shared.UnitOfWork'),
-  DataSource: Symbol.for('shared.DataSource'),
   Logger: Symbol.for('shared.Logger'),
   Clock: Symbol.for('shared.Clock'),
 } as const;

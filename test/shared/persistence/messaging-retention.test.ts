@@ -42,7 +42,8 @@ describe('MessagingRetention', () => {
     for (let i = 0; i < 7; i++) await outboxRow('old-sent', { createdDaysAgo: 9, sentDaysAgo: 8 });
     await outboxRow('recent-sent', { createdDaysAgo: 2, sentDaysAgo: 1 });
     await outboxRow('old-unsent', { createdDaysAgo: 30, sentDaysAgo: null });
-    await outboxRow('old-abandoned', { createdDaysAgo: 30, sentDaysAgo: null, abandoned: true });
+    // The relay sets a row aside by stamping sent_at as well as abandoned.
+    await outboxRow('old-abandoned', { createdDaysAgo: 30, sentDaysAgo: 29, abandoned: true });
     for (let i = 0; i < 5; i++) await inboxRow('old-consumer', 10);
     await inboxRow('recent-consumer', 3);
 

@@ -162,6 +162,6 @@ export class Task extends AggregateRoot<TaskEvent> {
 }
 
 function transitionOf(from: TaskStatus | null, to: TaskStatus, version: number, cause: Cause, details: TransitionDetails): Transition {
-  const present = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as TransitionDetails;
+  const present = Object.fromEntries(Object.entries(details as Record<string, unknown>).filter(([, value]) => value !== undefined)) as TransitionDetails;
   return { from, to, version, at: cause.at.toISOString(), actor: cause.actor, messageId: cause.messageId, correlationId: cause.correlationId, ...present };
 }

@@ -50,7 +50,7 @@ export class MessagingRetention {
     const before = new Date(this.clock.now().getTime() - this.options.keepForMs);
     const outbox = await this.drain(
       `DELETE FROM messaging.outbox WHERE id IN (
-         SELECT id FROM messaging.outbox WHERE sent_at IS NOT NULL AND sent_at < $1 ORDER BY sent_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+         SELECT id FROM messaging.outbox WHERE sent_at IS NOT NULL AND sent_at < $1 AND NOT abandoned ORDER BY sent_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
       before,
       signal,
     );

@@ -119,7 +119,7 @@ export class ActOnLink {
     if (!view) return refused('superseded', 'The task this link is about no longer exists.', claims.taskId);
     const usedAt = await repositories.usedActionLinks.findUse(claims.linkId);
     if (usedAt) return refused('used', `This link was already used, at ${usedAt.toISOString()}. It works once.`, claims.taskId, view.status);
-    const user = await this.users.findById(claims.userId);
+    const user = this.users.findById(claims.userId);
     const refusal = notAllowed(claims, user, view) ?? superseded(claims, view);
     if (refusal || !user) return refusal ?? refused('not-allowed', 'This link belongs to nobody Refinery knows.', claims.taskId);
     const questions = claims.action === 'answer' ? pendingQuestions(view) : [];

@@ -24,7 +24,7 @@ export class ConfiguredUserDirectory implements UserDirectory {
     @inject(HUMAN_INTERACTION.IssuedTokens) private readonly issued: IssuedTokenOwners,
   ) {
     const { users } = options;
-    const entries = users.map((credential) => ({ owner: { id: credential.id, name: credential.name, roles: [...credential.roles] } as User, credential }));
+    const entries = users.map((credential) => ({ owner: { id: credential.id, name: credential.name, roles: [...credential.roles] }, credential }));
     this.users = entries.map((entry) => entry.owner);
     this.tokens = new TokenTable(entries);
   }

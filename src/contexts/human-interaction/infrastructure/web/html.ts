@@ -22,6 +22,8 @@ function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.toString();
   if (value === null || value === undefined || value === false) return '';
   if (Array.isArray(value)) return value.map(render).join('');
+  // Templates interpolate text, numbers and booleans; anything else shows as its String().
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return escapeHtml(String(value));
 }
 

@@ -76,8 +76,8 @@ export class LinkPages implements WebPages {
       const typed = { answers: answerFields(body), ...(feedback !== undefined ? { feedback } : {}) };
       try {
         const outcome = await this.actOnLink.use(token, linkForm(body));
-        if (!outcome.ok) return sendPage(reply, REFUSAL_STATUS[outcome.reason], refusedPage(outcome, token));
-        return sendPage(reply, 200, linkDonePage(outcome.target));
+        if (!outcome.ok) return await sendPage(reply, REFUSAL_STATUS[outcome.reason], refusedPage(outcome, token));
+        return await sendPage(reply, 200, linkDonePage(outcome.target));
       } catch (error) {
         if (!(error instanceof InvalidRequestError)) throw error;
         // Show the form again with what was typed, saying what is missing.

@@ -41,7 +41,7 @@ export class SettingsPages implements WebPages {
       try {
         const choice = parseForm(channelPreferencesBody, { email: typed.email || null, webhookUrl: typed.webhookUrl || null });
         await this.channelPreferences.replace(user, { email: choice.email ?? null, webhookUrl: choice.webhookUrl ?? null });
-        return reply.code(303).header('location', '/inbox/settings?saved=1').send();
+        return await reply.code(303).header('location', '/inbox/settings?saved=1').send();
       } catch (error) {
         if (error instanceof InvalidRequestError) {
           return sendPage(reply, 400, settingsPage({ user, saved: await this.channelPreferences.get(user), typed, issues: error.issues }));

@@ -31,13 +31,14 @@ export class SyncRequestOnTaskSnapshot {
       throw new NonRetryableError(`${SyncRequestOnTaskSnapshot.consumer} does not handle ${message.type}`);
     }
     const snapshot = taskSnapshotSchema.parse(message.payload);
-    let workWaiting = false;
+    // Set inside the transaction; the pollers are kicked only after it committed.
+    const outcome = { workWaiting: false };
     await this.unitOfWork.handleOnce(SyncRequestOnTaskSnapshot.consumer, message, async (tx) => {
       const repositories = this.repositories(tx);
       if (!(await repositories.requests.saveIfNotOlder(requestFromSnapshot(snapshot)))) return;
-      workWaiting = await this.deriveOwed(snapshot, tx, repositories, message.type === TaskSnapshotPublished.type);
+      outcome.workWaiting = await this.deriveOwed(snapshot, tx, repositories, message.type === TaskSnapshotPublished.type);
     });
-    if (workWaiting) this.work.kick();
+    if (outcome.workWaiting) this.work.kick();
   }
 
   /** Returns true when a work item waits for a poller. */

@@ -80,7 +80,7 @@ function splitByLabels(text: string): { unlabelled: string; labelled: Array<[Sec
     }
     unlabelled.push(line.slice(0, first.index));
     matches.forEach((match, i) => {
-      const content = line.slice((match.index ?? 0) + match[0].length, matches[i + 1]?.index ?? line.length);
+      const content = line.slice(match.index + match[0].length, matches[i + 1]?.index ?? line.length);
       current = { section: sectionOfLabel(match[1] ?? ''), lines: [content], takesPlainLines: content.trim() === '' };
       labelled.push(current);
     });
