@@ -1,6 +1,6 @@
 import { Alarm } from './alarm';
 import { describeError } from './errors';
-import { backoffDelay, type RetryPolicy } from './retry';
+import { backoffDelay, retryPolicy, type RetryPolicy } from './retry';
 
 /** What one pass found: more may be waiting (go again at once), nothing (sleep), or it failed (back off). */
 export type PassOutcome = 'more' | 'idle' | 'failed';
@@ -64,7 +64,8 @@ export interface Loop {
 const MAX_FAILURE_BACKOFF_MS = 5_000;
 
 function defaultFailureBackoff(intervalMs: number): RetryPolicy {
-  return { maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: intervalMs, maxDelayMs: Math.max(intervalMs, MAX_FAILURE_BACKOFF_MS), multiplier: 2, jitter: 0 };
+  // A loop never gives up, and one process's loop needs no jitter against itself.
+  return retryPolicy({ maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: intervalMs, maxDelayMs: Math.max(intervalMs, MAX_FAILURE_BACKOFF_MS), jitter: 0 });
 }
 
 /**
