@@ -9,7 +9,7 @@ import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
 import type { MessageQueue, Subscription } from '../../../src/shared/messaging/message-queue';
 import { eventually } from '../../support/eventually';
-import { DATABASE_START_MS, type Harness, openHarness } from './support/harness';
+import { DATABASE_START_MS, type Harness, openHarness } from './support/product-definition.harness';
 import { COMPLETE_REQUEST } from './support/requests.mother';
 import { TaskStory } from './support/task-story.mother';
 

@@ -3,8 +3,8 @@ import { Task } from '../../../../src/contexts/task-management/domain/task';
 import { NotTaskApprover, NotTaskRequester, StaleCommand, TaskAlreadyExists, TaskNotFound } from '../../../../src/contexts/task-management/domain/task.errors';
 import { deterministicId } from '../../../../src/shared/messaging/envelope';
 import { ConcurrencyConflictError, InvalidMessageError } from '../../../../src/shared/messaging/errors';
-import { TaskManagementHarness } from '../harness';
-import { APPROVER, aCause, aTaskRequest, REQUESTER, T0 } from '../task.mother';
+import { TaskManagementHarness } from '../support/task-management.harness';
+import { APPROVER, aCause, aTaskRequest, REQUESTER, T0 } from '../support/task.mother';
 
 describe('Task Management command handlers', () => {
   let tm: TaskManagementHarness;
