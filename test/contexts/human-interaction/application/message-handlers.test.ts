@@ -14,7 +14,8 @@ import { silentLogger } from '../../../../src/shared/logging/logger';
 import type { MessageQueue, Subscription } from '../../../../src/shared/messaging/message-queue';
 import { openTestDatabase } from '../../../support/database';
 import { auth, buildHumanInteraction, USERS, deliverSnapshot, type HumanInteractionHarness, outboxFor } from '../support/human-interaction.harness';
-import { advance, aPrdDocument, awaitingClarification, awaitingPrdDecision, newTaskSnapshot, QUESTIONS } from '../support/task-snapshot.mother';
+import { aPrdDocument } from '../../../support/prd-document';
+import { QUESTIONS, TaskStory } from '../../../support/task-story';
 
 describe('Human Interaction message handlers', () => {
   let db: Database;
@@ -33,25 +34,25 @@ describe('Human Interaction message handlers', () => {
 
   describe('task events', () => {
     it('applies a newer snapshot and ignores an older one arriving late', async () => {
-      const created = newTaskSnapshot();
-      const validating = advance(created, 'REQUEST_VALIDATION', { assignedPool: 'product-manager' });
-      await deliverSnapshot(h, created, TaskCreated);
-      await deliverSnapshot(h, validating);
-      await deliverSnapshot(h, created, TaskSnapshotPublished);
+      const created = TaskStory.created();
+      const validating = created.startValidation();
+      await deliverSnapshot(h, created.snapshot(), TaskCreated);
+      await deliverSnapshot(h, validating.snapshot());
+      await deliverSnapshot(h, created.snapshot(), TaskSnapshotPublished);
       expect((await viewOf(created.taskId)).task).toMatchObject({ status: 'REQUEST_VALIDATION', version: 2 });
     });
 
     it('confirms a submitted task when task management announces it', async () => {
       const { taskId } = (await post('/api/tasks', 'alice', { title: 'Dark mode', description: 'Everywhere.' })).json();
-      await deliverSnapshot(h, { ...newTaskSnapshot({ taskId, title: 'Dark mode' }), description: 'Everywhere.' }, TaskCreated);
+      await deliverSnapshot(h, TaskStory.created({ taskId, title: 'Dark mode', description: 'Everywhere.' }).snapshot(), TaskCreated);
       expect((await viewOf(taskId)).task).toMatchObject({ status: 'NEW', version: 1, title: 'Dark mode' });
     });
 
     it('re-sends a recorded answer with the same message id when the task still waits at that version', async () => {
-      const asked = awaitingClarification();
-      await deliverSnapshot(h, asked);
+      const asked = TaskStory.created().startValidation().askQuestions();
+      await deliverSnapshot(h, asked.snapshot());
       expect((await post(`/api/tasks/${asked.taskId}/answers`, 'alice', { answers: [{ question: QUESTIONS[0], answer: 'All' }] })).statusCode).toBe(202);
-      await deliverSnapshot(h, asked, TaskSnapshotPublished);
+      await deliverSnapshot(h, asked.snapshot(), TaskSnapshotPublished);
       const sent = await outboxFor(db, asked.taskId);
       expect(sent.map((m) => m.type)).toEqual(['task-management.provide-clarification.v1', 'task-management.provide-clarification.v1']);
       expect(new Set(sent.map((m) => m.messageId))).toEqual(new Set([deterministicId('human-action', asked.taskId, asked.version, 'answer')]));
@@ -59,21 +60,21 @@ describe('Human Interaction message handlers', () => {
     });
 
     it('does not re-send once the task has moved past the version acted on', async () => {
-      const deciding = awaitingPrdDecision();
-      await deliverSnapshot(h, deciding);
+      const deciding = TaskStory.created().startValidation().submitPrd(1);
+      await deliverSnapshot(h, deciding.snapshot());
       await post(`/api/tasks/${deciding.taskId}/approve`, 'bob');
-      const approved = advance(deciding, 'APPROVED', { actor: 'user:bob' });
-      await deliverSnapshot(h, approved);
-      await deliverSnapshot(h, deciding, TaskSnapshotPublished);
+      const approved = deciding.approve();
+      await deliverSnapshot(h, approved.snapshot());
+      await deliverSnapshot(h, deciding.snapshot(), TaskSnapshotPublished);
       expect((await outboxFor(db, deciding.taskId)).map((m) => m.type)).toEqual(['task-management.approve-prd.v1']);
       expect((await viewOf(deciding.taskId)).task.status).toBe('APPROVED');
     });
 
     it('has one effect for a redelivered event', async () => {
-      const asked = awaitingClarification();
-      await deliverSnapshot(h, asked);
+      const asked = TaskStory.created().startValidation().askQuestions();
+      await deliverSnapshot(h, asked.snapshot());
       await post(`/api/tasks/${asked.taskId}/answers`, 'alice', { answers: [{ question: QUESTIONS[1], answer: 'May' }] });
-      const republished = createEnvelope(message(TaskSnapshotPublished, asked.taskId, asked));
+      const republished = createEnvelope(message(TaskSnapshotPublished, asked.taskId, asked.snapshot()));
       await h.syncTaskView.handle(republished);
       await h.syncTaskView.handle(republished);
       expect(await outboxFor(db, asked.taskId)).toHaveLength(2);
@@ -82,16 +83,16 @@ describe('Human Interaction message handlers', () => {
 
   describe('PRD events', () => {
     it('keeps each drafted version once', async () => {
-      const deciding = awaitingPrdDecision({}, 2);
-      await deliverSnapshot(h, deciding);
+      const deciding = TaskStory.created().startValidation().submitPrd(2);
+      await deliverSnapshot(h, deciding.snapshot());
       const drafted = (prdVersion: number, title: string) =>
-        createEnvelope(message(PrdDrafted, deciding.taskId, { taskId: deciding.taskId, prdVersion, basedOnTaskVersion: 2, prd: aPrdDocument(title), draftedAt: '2026-01-05T09:10:00.000Z' }));
+        createEnvelope(message(PrdDrafted, deciding.taskId, { taskId: deciding.taskId, prdVersion, basedOnTaskVersion: 2, prd: aPrdDocument({ title }), draftedAt: '2026-01-05T09:10:00.000Z' }));
       await h.recordPrd.handle(drafted(1, 'First'));
       await h.recordPrd.handle(drafted(2, 'Second'));
       await h.recordPrd.handle(drafted(2, 'Second, re-emitted with another id'));
       const view = await viewOf(deciding.taskId);
       expect(view.prdVersions).toEqual([1, 2]);
-      expect(view.prd).toEqual({ version: 2, document: aPrdDocument('Second') });
+      expect(view.prd).toEqual({ version: 2, document: aPrdDocument({ title: 'Second' }) });
     });
   });
 
@@ -110,23 +111,24 @@ describe('Human Interaction message handlers', () => {
       );
 
     it('holds a notification back, retryably, until the task view has reached its state', async () => {
-      const waiting = awaitingClarification();
+      const validating = TaskStory.created().startValidation();
+      const waiting = validating.askQuestions();
       const taskId = waiting.taskId;
       await expect(h.sendNotification.handle(ask(taskId, 3))).rejects.toThrow(/view is at version none; notification is for version 3/);
-      await deliverSnapshot(h, advance(newTaskSnapshot({ taskId }), 'REQUEST_VALIDATION', { assignedPool: 'product-manager' }));
+      await deliverSnapshot(h, validating.snapshot());
       await expect(h.sendNotification.handle(ask(taskId, 3))).rejects.toBeInstanceOf(RetryableError);
       const none = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
       expect(none[0].n).toBe(0);
-      await deliverSnapshot(h, waiting);
+      await deliverSnapshot(h, waiting.snapshot());
       await h.sendNotification.handle(ask(taskId, 3));
       const one = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
       expect(one[0].n).toBe(1);
     });
 
     it('creates one notification, and announces it once, however often it is asked for', async () => {
-      const waiting = awaitingClarification();
+      const waiting = TaskStory.created().startValidation().askQuestions();
       const taskId = waiting.taskId;
-      await deliverSnapshot(h, waiting);
+      await deliverSnapshot(h, waiting.snapshot());
       await h.sendNotification.handle(ask(taskId, 3));
       await h.sendNotification.handle(ask(taskId, 3));
       const count = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
@@ -135,9 +137,9 @@ describe('Human Interaction message handlers', () => {
     });
 
     it("lists the recipient's notifications newest first, with where to act, and marks them read", async () => {
-      const waiting = awaitingClarification();
+      const waiting = TaskStory.created().startValidation().askQuestions();
       const taskId = waiting.taskId;
-      await deliverSnapshot(h, advance(advance(waiting, 'REQUEST_VALIDATION'), 'CLARIFICATION_NEEDED', { questions: QUESTIONS }));
+      await deliverSnapshot(h, waiting.answer().askQuestions().snapshot());
       await h.sendNotification.handle(ask(taskId, 3));
       h.clock.advance(1_000);
       await h.sendNotification.handle(ask(taskId, 5));
@@ -160,7 +162,7 @@ describe('Human Interaction message handlers', () => {
       expect(await h.resender.sweep(60_000)).toBeGreaterThanOrEqual(1);
       const sent = await outboxFor(db, taskId);
       expect(sent.map((m) => m.messageId)).toEqual([deterministicId('human-action', taskId, 0, 'create'), deterministicId('human-action', taskId, 0, 'create')]);
-      await deliverSnapshot(h, { ...newTaskSnapshot({ taskId, title: 'Audit log' }), description: 'Who changed what.' }, TaskCreated);
+      await deliverSnapshot(h, TaskStory.created({ taskId, title: 'Audit log', description: 'Who changed what.' }).snapshot(), TaskCreated);
       h.clock.advance(61_000);
       await h.resender.sweep(60_000);
       expect(await outboxFor(db, taskId)).toHaveLength(2);
@@ -192,7 +194,7 @@ describe('Human Interaction message handlers', () => {
         { consumer: 'human-interaction.prd-events', kind: 'events', types: [PrdDrafted.type] },
         { consumer: 'human-interaction.commands', kind: 'commands', types: [SendNotification.type] },
       ]);
-      const created = newTaskSnapshot();
+      const created = TaskStory.created().snapshot();
       await subscriptions[0]?.handler(createEnvelope(message(TaskCreated, created.taskId, created)));
       expect((await viewOf(created.taskId)).task).toMatchObject({ taskId: created.taskId, version: 1 });
     });

@@ -6,7 +6,7 @@ import { InvalidMessageError } from '../../../../src/shared/messaging/errors';
 import type { Database } from '../../../../src/shared/persistence/data-source';
 import { openTestDatabase } from '../../../support/database';
 import { OrchestrationHarness, T0 } from '../support/orchestration.harness';
-import { TaskStory } from '../support/task-story.mother';
+import { TaskStory } from '../../../support/task-story';
 
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
@@ -72,7 +72,7 @@ describe('orchestration: projecting task events and driving the task at once', (
   });
 
   it('notifies the requester of the agent’s questions', async () => {
-    const task = TaskStory.created(T0, 'Dark mode').startValidation(at(1_000)).askQuestions(['Which screens?', 'By default?'], at(2_000));
+    const task = TaskStory.created({ title: 'Dark mode' }, T0).startValidation(at(1_000)).askQuestions(['Which screens?', 'By default?'], at(2_000));
     await o.deliver(task);
 
     const id = deterministicId('notify', task.taskId, 3, 'alice');

@@ -24,7 +24,7 @@ import { UnitOfWork } from '../../../../../src/shared/persistence/unit-of-work';
 import { startTestApp, TEST_LINK_SECRET } from '../../../../support/app';
 import { openTestDatabase } from '../../../../support/database';
 import { ManualClock, USERS } from '../../support/human-interaction.harness';
-import { awaitingClarification, QUESTIONS } from '../../support/task-snapshot.mother';
+import { QUESTIONS, TaskStory } from '../../../../support/task-story';
 import { getChannels, type LogLine, memoryLogger, putChannels } from '../../../../support/channel-helpers';
 
 const ALLOWED = ['hooks.slack.com', '*.example.com'];
@@ -123,7 +123,7 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
       const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
       await db.dataSource.query(`DELETE FROM human_interaction.deliveries`);
       await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'alice@example.com', webhookUrl }, clock.now());
-      const task = awaitingClarification({ requesterId: 'alice' });
+      const task = TaskStory.created({ requesterId: 'alice' }).startValidation().askQuestions().snapshot();
       await db.dataSource.transaction((manager) => repositories({ manager }).taskViews.applySnapshot(task));
       const payload = {
         notificationId: deterministicId('notify', task.taskId, task.version, 'alice'),

@@ -24,7 +24,7 @@ import { TEST_LINK_SECRET } from '../../../../support/app';
 import { openTestDatabase } from '../../../../support/database';
 import { eventually } from '../../../../support/eventually';
 import { ManualClock, USERS } from '../../support/human-interaction.harness';
-import { awaitingClarification, QUESTIONS } from '../../support/task-snapshot.mother';
+import { QUESTIONS, TaskStory } from '../../../../support/task-story';
 
 const PUBLIC_URL = 'https://refinery.example.com';
 const OPTIONS = humanInteractionOptions({
@@ -92,7 +92,7 @@ describe('notification deliveries', () => {
 
   /** A task waiting for alice's answers, and the command that tells her (a fresh message id each time, as a re-drive may have). */
   async function clarificationFor(recipientId = 'alice'): Promise<{ task: TaskSnapshot; ask: () => ReturnType<typeof createEnvelope> }> {
-    const task = awaitingClarification({ requesterId: recipientId });
+    const task = TaskStory.created({ requesterId: recipientId }).startValidation().askQuestions().snapshot();
     await db.dataSource.transaction((manager) => repositories({ manager }).taskViews.applySnapshot(task));
     const payload = {
       notificationId: deterministicId('notify', task.taskId, task.version, recipientId),

@@ -5,7 +5,8 @@ import { message } from '../../../../../src/shared/messaging/contract-registry';
 import type { Database } from '../../../../../src/shared/persistence/data-source';
 import { openTestDatabase } from '../../../../support/database';
 import { auth, buildHumanInteraction, deliverSnapshot, httpClient, type HumanInteractionHarness, outboxFor } from '../../support/human-interaction.harness';
-import { advance, aPrdDocument, awaitingClarification, awaitingPrdDecision, newTaskSnapshot, QUESTIONS } from '../../support/task-snapshot.mother';
+import { aPrdDocument } from '../../../../support/prd-document';
+import { QUESTIONS, TaskStory } from '../../../../support/task-story';
 
 describe('Human Interaction HTTP API', () => {
   let db: Database;
@@ -80,7 +81,7 @@ describe('Human Interaction HTTP API', () => {
 
   describe('reading tasks', () => {
     it('answers 404 for an unknown task and 403 to someone who takes no part in it', async () => {
-      const snapshot = newTaskSnapshot();
+      const snapshot = TaskStory.created().snapshot();
       await deliverSnapshot(h, snapshot);
       expect((await get('/api/tasks/no-such-task', 'alice')).json()).toMatchObject({ error: 'not_found' });
       expect((await get(`/api/tasks/${snapshot.taskId}`, 'carol')).statusCode).toBe(403);
@@ -89,8 +90,8 @@ describe('Human Interaction HTTP API', () => {
     });
 
     it("lists a requester's own tasks, an approver's tasks to approve and, for an admin, all", async () => {
-      const alices = newTaskSnapshot({ requesterId: 'alice' });
-      const carols = newTaskSnapshot({ requesterId: 'carol' });
+      const alices = TaskStory.created({ requesterId: 'alice' }).snapshot();
+      const carols = TaskStory.created({ requesterId: 'carol' }).snapshot();
       await deliverSnapshot(h, alices);
       await deliverSnapshot(h, carols);
       const ids = async (user: Parameters<typeof auth>[0]) => (await get('/api/tasks', user)).json().tasks.map((t: { taskId: string }) => t.taskId);
@@ -101,10 +102,10 @@ describe('Human Interaction HTTP API', () => {
     });
 
     it('shows the history, the clarification dialogue and the PRD awaiting a decision', async () => {
-      const asked = awaitingClarification();
-      const answered = advance(asked, 'REQUEST_VALIDATION', { answers: [{ question: QUESTIONS[1]!, answer: 'Last month' }] });
-      const drafted = advance(answered, 'PRD_VALIDATION', { prdVersion: 1 });
-      await deliverSnapshot(h, drafted);
+      const asked = TaskStory.created().startValidation().askQuestions();
+      const answered = asked.answer([{ question: QUESTIONS[1]!, answer: 'Last month' }]);
+      const drafted = answered.submitPrd(1);
+      await deliverSnapshot(h, drafted.snapshot());
       const draftedAt = '2026-01-05T09:30:00.000Z';
       await h.recordPrd.handle(createEnvelope(message(PrdDrafted, drafted.taskId, { taskId: drafted.taskId, prdVersion: 1, basedOnTaskVersion: 4, prd: aPrdDocument(), draftedAt })));
       const body = (await get(`/api/tasks/${drafted.taskId}`, 'bob')).json();
@@ -118,7 +119,7 @@ describe('Human Interaction HTTP API', () => {
 
   describe('answering questions', () => {
     it('sends provide-clarification once; a second answer for the same version is a conflict', async () => {
-      const snapshot = awaitingClarification();
+      const snapshot = TaskStory.created().startValidation().askQuestions().snapshot();
       await deliverSnapshot(h, snapshot);
       const answers = { answers: [{ question: QUESTIONS[0], answer: 'Number and total' }] };
       const first = await post(`/api/tasks/${snapshot.taskId}/answers`, 'alice', answers);
@@ -136,8 +137,8 @@ describe('Human Interaction HTTP API', () => {
     });
 
     it('refuses answers from someone else, to unknown questions, or when none are awaited', async () => {
-      const asking = awaitingClarification();
-      const deciding = awaitingPrdDecision();
+      const asking = TaskStory.created().startValidation().askQuestions().snapshot();
+      const deciding = TaskStory.created().startValidation().submitPrd(1).snapshot();
       await deliverSnapshot(h, asking);
       await deliverSnapshot(h, deciding);
       const byApprover = await post(`/api/tasks/${asking.taskId}/answers`, 'bob', { answers: [{ question: QUESTIONS[0], answer: 'x' }] });
@@ -152,7 +153,7 @@ describe('Human Interaction HTTP API', () => {
 
   describe('deciding on a PRD', () => {
     it('sends approve-prd for the current PRD version; a second decision is a conflict', async () => {
-      const snapshot = awaitingPrdDecision({}, 2);
+      const snapshot = TaskStory.created().startValidation().submitPrd(2).snapshot();
       await deliverSnapshot(h, snapshot);
       const approved = await post(`/api/tasks/${snapshot.taskId}/approve`, 'bob');
       const rejected = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { feedback: 'Too vague' });
@@ -168,7 +169,7 @@ describe('Human Interaction HTTP API', () => {
     });
 
     it('sends reject-prd with the feedback, which is required', async () => {
-      const snapshot = awaitingPrdDecision();
+      const snapshot = TaskStory.created().startValidation().submitPrd(1).snapshot();
       await deliverSnapshot(h, snapshot);
       const noFeedback = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { prdVersion: 1 });
       const rejected = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { feedback: 'Add error cases', prdVersion: 1 });
@@ -180,8 +181,8 @@ describe('Human Interaction HTTP API', () => {
     });
 
     it('refuses a decision by the requester, on another PRD version, or when no PRD awaits one', async () => {
-      const deciding = awaitingPrdDecision();
-      const asking = awaitingClarification();
+      const deciding = TaskStory.created().startValidation().submitPrd(1).snapshot();
+      const asking = TaskStory.created().startValidation().askQuestions().snapshot();
       await deliverSnapshot(h, deciding);
       await deliverSnapshot(h, asking);
       expect((await post(`/api/tasks/${deciding.taskId}/approve`, 'alice')).statusCode).toBe(403);
@@ -194,8 +195,8 @@ describe('Human Interaction HTTP API', () => {
 
   describe('cancelling', () => {
     it('sends cancel-task for the requester, and refuses others and finished tasks', async () => {
-      const open = newTaskSnapshot();
-      const done = advance(awaitingPrdDecision(), 'APPROVED', { actor: 'user:bob' });
+      const open = TaskStory.created().snapshot();
+      const done = TaskStory.created().startValidation().submitPrd(1).approve().snapshot();
       await deliverSnapshot(h, open);
       await deliverSnapshot(h, done);
       expect((await post(`/api/tasks/${open.taskId}/cancel`, 'bob')).statusCode).toBe(403);

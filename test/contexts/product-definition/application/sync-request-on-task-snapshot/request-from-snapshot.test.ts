@@ -1,16 +1,16 @@
 import { requestFromSnapshot } from '../../../../../src/contexts/product-definition/application/sync-request-on-task-snapshot/request-from-snapshot';
-import { TaskStory } from '../../support/task-story.mother';
+import { TaskStory } from '../../../../support/task-story';
 
 describe('requestFromSnapshot', () => {
   it('pairs each round of questions with the answers that followed it', () => {
-    const story = TaskStory.of({ priority: 'high' })
+    const story = TaskStory.created({ priority: 'high' })
       .startValidation()
-      .askClarification(['Who will use it?', 'What problem should it solve?'])
+      .askQuestions(['Who will use it?', 'What problem should it solve?'])
       .answer([
         { question: 'What problem should it solve?', answer: 'Slow reports' },
         { question: 'Who will use it?', answer: 'Managers' },
       ])
-      .askClarification(['What constraints apply?'])
+      .askQuestions(['What constraints apply?'])
       .answer([{ question: 'What constraints apply? (reworded)', answer: 'None' }]);
 
     const request = requestFromSnapshot(story.snapshot());
@@ -25,7 +25,7 @@ describe('requestFromSnapshot', () => {
   });
 
   it('collects every rejection with the PRD version it was about, oldest first', () => {
-    const story = TaskStory.of().startValidation().submitPrd(1).reject('Add metrics').submitPrd(2).reject('Too broad');
+    const story = TaskStory.created().startValidation().submitPrd(1).reject('Add metrics').submitPrd(2).reject('Too broad');
 
     expect(requestFromSnapshot(story.snapshot()).feedback).toEqual([
       { prdVersion: 1, feedback: 'Add metrics' },

@@ -1,9 +1,9 @@
 import { PrdDrafted } from '../../../../../src/contexts/product-definition/contracts';
 import { RequestClarification, SubmitPrd, TaskSnapshotPublished } from '../../../../../src/contexts/task-management/contracts';
 import { deterministicId } from '../../../../../src/shared/messaging/envelope';
-import { aPrdDocument } from '../../support/prd.mother';
+import { aPrdDocument } from '../../../../support/prd-document';
 import { DATABASE_START_MS, type Harness, openHarness, ScriptedAgent } from '../../support/product-definition.harness';
-import { TaskStory } from '../../support/task-story.mother';
+import { TaskStory } from '../../../../support/task-story';
 
 describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   let h: Harness;
@@ -17,7 +17,7 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
     (await h.db.dataSource.query(`SELECT task_version FROM product_definition.requests WHERE task_id = $1`, [taskId]))[0]?.task_version;
 
   it('keeps a copy of a new task but owes nothing for it yet', async () => {
-    const story = TaskStory.of();
+    const story = TaskStory.created();
 
     await h.deliver(story.snapshot());
 
@@ -26,7 +26,7 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   });
 
   it('creates one pending work item for a task awaiting the product-manager pool, and wakes the pollers', async () => {
-    const story = TaskStory.of({ priority: 'urgent' }).startValidation();
+    const story = TaskStory.created({ priority: 'urgent' }).startValidation();
     const kicksBefore = h.kicks.count;
 
     await h.deliver(story.snapshot());
@@ -36,7 +36,7 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   });
 
   it('creates no second item for a redelivered or re-published snapshot', async () => {
-    const story = TaskStory.of().startValidation();
+    const story = TaskStory.created().startValidation();
     const first = await h.deliver(story.snapshot());
 
     await h.handler.handle(first);
@@ -47,19 +47,18 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   });
 
   it('ignores a snapshot older than the copy it holds', async () => {
-    const story = TaskStory.of().startValidation();
-    const older = story.snapshot();
-    story.askClarification(['Who will use it?']);
+    const older = TaskStory.created().startValidation();
+    const story = older.askQuestions(['Who will use it?']);
 
     await h.deliver(story.snapshot());
-    await h.deliver(older);
+    await h.deliver(older.snapshot());
 
     expect(await requestVersion(story.taskId)).toBe(3);
     expect(await h.workItems(story.taskId)).toEqual([]);
   });
 
   it('re-sends the stored outcome with the same message id while the task still waits at that version', async () => {
-    const story = TaskStory.of().startValidation();
+    const story = TaskStory.created().startValidation();
     await h.deliver(story.snapshot());
     await h.poller(new ScriptedAgent(() => ({ kind: 'questions', questions: ['Who will use it?'] }))).pollOnce('poller-1');
     const [sent] = await h.outbox(story.taskId);
@@ -74,14 +73,14 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   });
 
   it('re-emits PrdDrafted for the PRD awaiting review when the task is re-announced, not on the live move', async () => {
-    const story = TaskStory.of().startValidation();
+    const story = TaskStory.created().startValidation();
     await h.deliver(story.snapshot());
     await h.poller(new ScriptedAgent(() => ({ kind: 'prd', prd: aPrdDocument() }))).pollOnce('poller-1');
     const [drafted, submitted] = await h.outbox(story.taskId);
-    story.submitPrd(1);
+    const reviewing = story.submitPrd(1);
 
-    await h.deliver(story.snapshot());
-    await h.deliver(story.snapshot(), TaskSnapshotPublished);
+    await h.deliver(reviewing.snapshot());
+    await h.deliver(reviewing.snapshot(), TaskSnapshotPublished);
 
     expect(drafted).toMatchObject({ type: PrdDrafted.type, messageId: deterministicId('prd-drafted', story.taskId, 1) });
     expect(submitted).toMatchObject({ type: SubmitPrd.type, payload: { prdVersion: 1, expectedVersion: 2 } });
@@ -91,11 +90,11 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   });
 
   it('supersedes an unfinished item once the task has moved past its version', async () => {
-    const story = TaskStory.of().startValidation();
+    const story = TaskStory.created().startValidation();
     await h.deliver(story.snapshot());
-    story.askClarification(['Who will use it?']).answer([{ question: 'Who will use it?', answer: 'Managers' }]);
+    const answered = story.askQuestions(['Who will use it?']).answer([{ question: 'Who will use it?', answer: 'Managers' }]);
 
-    await h.deliver(story.snapshot());
+    await h.deliver(answered.snapshot());
 
     expect((await h.workItems(story.taskId)).map((item) => [item.task_version, item.status])).toEqual([
       [2, 'superseded'],
@@ -104,7 +103,7 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   });
 
   it('cancels unfinished items when the task ends', async () => {
-    const story = TaskStory.of().startValidation();
+    const story = TaskStory.created().startValidation();
     await h.deliver(story.snapshot());
 
     await h.deliver(story.cancel().snapshot());

@@ -7,7 +7,7 @@ import { FailTask, RequestClarification, SubmitPrd, TASK_PRIORITIES } from '../.
 import { silentLogger } from '../../../../../src/shared/logging/logger';
 import { DATABASE_START_MS, type Harness, openHarness, ScriptedAgent } from '../../support/product-definition.harness';
 import { COMPLETE_REQUEST, VAGUE_REQUEST } from '../../support/requests.mother';
-import { TaskStory } from '../../support/task-story.mother';
+import { TaskStory } from '../../../../support/task-story';
 
 const TASKS = 200;
 
@@ -21,7 +21,7 @@ describe('TaskPollingService under concurrency', () => {
   it(`processes each of ${TASKS} work items exactly once with three pollers at work`, async () => {
     for (let i = 0; i < TASKS; i += 1) {
       const request = i % 2 === 0 ? COMPLETE_REQUEST : VAGUE_REQUEST;
-      await h.deliver(TaskStory.of({ ...request, priority: TASK_PRIORITIES[i % TASK_PRIORITIES.length] }).startValidation().snapshot());
+      await h.deliver(TaskStory.created({ ...request, priority: TASK_PRIORITIES[i % TASK_PRIORITIES.length] }).startValidation().snapshot());
     }
     const realAgent = new RuleBasedProductManagerAgent({ maxClarificationRounds: 2 });
     // Yielding inside the agent lets the other pollers claim while one is "thinking".

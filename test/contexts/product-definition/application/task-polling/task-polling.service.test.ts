@@ -9,8 +9,8 @@ import { message } from '../../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../../src/shared/messaging/envelope';
 import { eventually } from '../../../../support/eventually';
 import { DATABASE_START_MS, type Harness, openHarness, ScriptedAgent } from '../../support/product-definition.harness';
-import { aPrdDocument } from '../../support/prd.mother';
-import { TaskStory } from '../../support/task-story.mother';
+import { aPrdDocument } from '../../../../support/prd-document';
+import { TaskStory } from '../../../../support/task-story';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -33,7 +33,7 @@ describe('TaskPollingService', () => {
   beforeEach(() => h.clearWork());
 
   const awaitingValidation = async (fields: { priority?: TaskPriority; description?: string } = {}): Promise<TaskStory> => {
-    const story = TaskStory.of(fields).startValidation();
+    const story = TaskStory.created(fields).startValidation();
     await h.deliver(story.snapshot());
     return story;
   };
@@ -171,7 +171,7 @@ describe('TaskPollingService', () => {
     const poller = h.poller(agent, { pollerCount: 2, pollIntervalMs: 600_000 });
     const handler = new SyncRequestOnTaskSnapshot(h.unitOfWork, postgresProductDefinitionRepositories, poller);
     poller.loop.start();
-    const story = TaskStory.of().startValidation();
+    const story = TaskStory.created().startValidation();
 
     await handler.handle(createEnvelope(message(TaskStatusChanged, story.taskId, story.snapshot())));
     await agentCalled(agent);

@@ -1,5 +1,6 @@
-import type { PrdDocument } from '../../../../src/contexts/product-definition/contracts';
+import type { PrdDocument } from '../../src/contexts/product-definition/contracts';
 
+/** A complete, valid PRD document (Product Definition's published language), fields overridable. */
 export function aPrdDocument(overrides: Partial<PrdDocument> = {}): PrdDocument {
   return {
     title: 'Dark mode',
