@@ -31,7 +31,7 @@ export class SmtpSink {
             received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
             callback();
           })
-          .catch((error: Error) => callback(error));
+          .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
       },
     });
     await new Promise<void>((resolve, reject) => {

@@ -13,7 +13,7 @@ export const TASK_STORY_T0 = new Date('2026-01-05T09:00:00.000Z');
 export const STEP_MS = 60_000;
 
 /** What the agent asks when a story does not say. */
-export const QUESTIONS = ['Which invoice fields?', 'Which date range?'];
+export const QUESTIONS: [string, string] = ['Which invoice fields?', 'Which date range?'];
 
 export interface TaskFields {
   readonly taskId: string;

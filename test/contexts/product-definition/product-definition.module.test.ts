@@ -38,7 +38,7 @@ describe('productDefinitionModule', () => {
     const container = new Container();
     container.bind(SHARED.UnitOfWork).toConstantValue(h.unitOfWork);
     container.bind(SHARED.Logger).toConstantValue(silentLogger());
-    await container.load(productDefinitionModule({ pollIntervalMs: 600_000 }));
+    await container.loadAsync(productDefinitionModule({ pollIntervalMs: 600_000 }));
     context = container.get<BoundedContext>(PRODUCT_DEFINITION.Context);
   }, DATABASE_START_MS);
   afterAll(async () => {

@@ -12,6 +12,8 @@ import { ResendUnconfirmedRequests } from '../../../../src/contexts/human-intera
 import { postgresHumanInteractionRepositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { silentLogger } from '../../../../src/shared/logging/logger';
 import type { MessageQueue, Subscription } from '../../../../src/shared/messaging/message-queue';
+import { type z } from 'zod';
+import type { notificationListView, oneNotificationView, submittedView, taskDetailsView } from '../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
 import { openTestDatabase } from '../../../support/database';
 import { auth, buildHumanInteraction, USERS, deliverSnapshot, type HumanInteractionHarness, outboxFor } from '../support/human-interaction.harness';
 import { aPrdDocument } from '../../../support/prd-document';
@@ -29,7 +31,7 @@ describe('Human Interaction message handlers', () => {
     await db.close();
   });
 
-  const viewOf = async (taskId: string) => (await h.http({ method: 'GET', url: `/api/tasks/${taskId}`, headers: auth('dave') })).json();
+  const viewOf = async (taskId: string) => (await h.http({ method: 'GET', url: `/api/tasks/${taskId}`, headers: auth('dave') })).json() as z.infer<typeof taskDetailsView>;
   const post = (url: string, user: Parameters<typeof auth>[0], payload?: object) => h.http({ method: 'POST', url, headers: auth(user), ...(payload ? { payload } : {}) });
 
   describe('task events', () => {
@@ -43,7 +45,7 @@ describe('Human Interaction message handlers', () => {
     });
 
     it('confirms a submitted task when task management announces it', async () => {
-      const { taskId } = (await post('/api/tasks', 'alice', { title: 'Dark mode', description: 'Everywhere.' })).json();
+      const { taskId } = (await post('/api/tasks', 'alice', { title: 'Dark mode', description: 'Everywhere.' })).json() as z.infer<typeof submittedView>;
       await deliverSnapshot(h, TaskStory.created({ taskId, title: 'Dark mode', description: 'Everywhere.' }).snapshot(), TaskCreated);
       expect((await viewOf(taskId)).task).toMatchObject({ status: 'NEW', version: 1, title: 'Dark mode' });
     });
@@ -97,6 +99,8 @@ describe('Human Interaction message handlers', () => {
   });
 
   describe('notifications', () => {
+    const notificationCount = async (taskId: string) =>
+      (await db.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]))[0]?.n;
     const ask = (taskId: string, version: number, recipientId = 'alice') =>
       createEnvelope(
         message(SendNotification, taskId, {
@@ -117,12 +121,10 @@ describe('Human Interaction message handlers', () => {
       await expect(h.sendNotification.handle(ask(taskId, 3))).rejects.toThrow(/view is at version none; notification is for version 3/);
       await deliverSnapshot(h, validating.snapshot());
       await expect(h.sendNotification.handle(ask(taskId, 3))).rejects.toBeInstanceOf(RetryableError);
-      const none = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
-      expect(none[0].n).toBe(0);
+      expect(await notificationCount(taskId)).toBe(0);
       await deliverSnapshot(h, waiting.snapshot());
       await h.sendNotification.handle(ask(taskId, 3));
-      const one = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
-      expect(one[0].n).toBe(1);
+      expect(await notificationCount(taskId)).toBe(1);
     });
 
     it('creates one notification, and announces it once, however often it is asked for', async () => {
@@ -131,8 +133,7 @@ describe('Human Interaction message handlers', () => {
       await deliverSnapshot(h, waiting.snapshot());
       await h.sendNotification.handle(ask(taskId, 3));
       await h.sendNotification.handle(ask(taskId, 3));
-      const count = await db.dataSource.query(`SELECT count(*)::int AS n FROM human_interaction.notifications WHERE task_id = $1`, [taskId]);
-      expect(count[0].n).toBe(1);
+      expect(await notificationCount(taskId)).toBe(1);
       expect((await outboxFor(db, taskId)).map((m) => [m.type, m.payload['recipientId']])).toEqual([['human-interaction.notification-created.v1', 'alice']]);
     });
 
@@ -143,20 +144,23 @@ describe('Human Interaction message handlers', () => {
       await h.sendNotification.handle(ask(taskId, 3));
       h.clock.advance(1_000);
       await h.sendNotification.handle(ask(taskId, 5));
-      const list = (await h.http({ method: 'GET', url: '/api/notifications', headers: auth('alice') })).json().notifications.filter((n: { taskId: string }) => n.taskId === taskId);
-      expect(list.map((n: { taskVersion: number }) => n.taskVersion)).toEqual([5, 3]);
+      const notificationsOf = async (user: Parameters<typeof auth>[0]) =>
+        ((await h.http({ method: 'GET', url: '/api/notifications', headers: auth(user) })).json() as z.infer<typeof notificationListView>).notifications;
+      const list = (await notificationsOf('alice')).filter((n) => n.taskId === taskId);
+      expect(list.map((n) => n.taskVersion)).toEqual([5, 3]);
       expect(list[0]).toMatchObject({ kind: 'clarification-requested', questions: QUESTIONS, readAt: null, links: { task: `/api/tasks/${taskId}`, answer: `/api/tasks/${taskId}/answers` } });
-      expect((await post(list[0].links.read, 'carol')).statusCode).toBe(404);
-      const read = await post(list[0].links.read, 'alice');
-      expect(read.json().notification.readAt).toBe(h.clock.now().toISOString());
-      const bobs = (await h.http({ method: 'GET', url: '/api/notifications', headers: auth('bob') })).json().notifications;
-      expect(bobs.filter((n: { taskId: string }) => n.taskId === taskId)).toEqual([]);
+      const readLink = list[0]?.links.read ?? '(no read link)';
+      expect((await post(readLink, 'carol')).statusCode).toBe(404);
+      const read = await post(readLink, 'alice');
+      expect((read.json() as z.infer<typeof oneNotificationView>).notification.readAt).toBe(h.clock.now().toISOString());
+      const bobs = await notificationsOf('bob');
+      expect(bobs.filter((n) => n.taskId === taskId)).toEqual([]);
     });
   });
 
   describe('unconfirmed submissions', () => {
     it('re-sends create-task with its id until task management confirms the task', async () => {
-      const { taskId } = (await post('/api/tasks', 'alice', { title: 'Audit log', description: 'Who changed what.' })).json();
+      const { taskId } = (await post('/api/tasks', 'alice', { title: 'Audit log', description: 'Who changed what.' })).json() as z.infer<typeof submittedView>;
       expect(await h.resender.sweep(60_000)).toBe(0);
       h.clock.advance(61_000);
       expect(await h.resender.sweep(60_000)).toBeGreaterThanOrEqual(1);
@@ -201,7 +205,7 @@ describe('Human Interaction message handlers', () => {
 
     it('sweeps for unconfirmed submissions while started, and stops', async () => {
       const context = contextWith({ resendUnconfirmedAfterMs: 1_000, resendSweepIntervalMs: 10 });
-      const { taskId } = (await post('/api/tasks', 'alice', { title: 'SSO', description: 'Sign in with Google.' })).json();
+      const { taskId } = (await post('/api/tasks', 'alice', { title: 'SSO', description: 'Sign in with Google.' })).json() as z.infer<typeof submittedView>;
       h.clock.advance(2_000);
       for (const loop of context.loops) loop.start();
       const deadline = Date.now() + 5_000;

@@ -119,7 +119,9 @@ describe('Task Management command handlers', () => {
     await expect(startValidation('no-such-task')).rejects.toThrow(new TaskNotFound('no-such-task'));
     const { request } = await create();
     await expect(tm.send(SubmitPrd, request.taskId, { taskId: request.taskId, prdVersion: 0 })).rejects.toThrow(InvalidMessageError);
-    await expect(tm.dispatcher.dispatch({ ...(await tm.outbox(request.taskId))[0]!, type: 'task-management.unknown.v1' })).rejects.toThrow(InvalidMessageError);
+    const [announced] = await tm.outbox(request.taskId);
+    if (!announced) throw new Error(`creating ${request.taskId} announced nothing`);
+    await expect(tm.dispatcher.dispatch({ ...announced, type: 'task-management.unknown.v1' })).rejects.toThrow(InvalidMessageError);
   });
 
   it('refuses to save a task someone else saved since it was loaded', async () => {

@@ -106,8 +106,19 @@ describe('notification deliveries', () => {
     return { task, ask: () => createEnvelope(message(SendNotification, task.taskId, payload)) };
   }
 
+  interface DeliveryRow {
+    channel: string;
+    recipient_id: string;
+    target: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    next_attempt_at: Date;
+  }
+  /** How long after now the row's next attempt is due (NaN for no row). */
+  const dueIn = (row: DeliveryRow | undefined) => (row ? new Date(row.next_attempt_at).getTime() : Number.NaN) - clock.now().getTime();
   const rowsOf = (taskId: string) =>
-    db.dataSource.query(
+    db.dataSource.query<DeliveryRow[]>(
       `SELECT d.channel, d.recipient_id, d.target, d.status, d.attempts, d.last_error, d.next_attempt_at FROM human_interaction.deliveries d
        JOIN human_interaction.notifications n ON n.id = d.notification_id WHERE n.task_id = $1 ORDER BY d.channel`,
       [taskId],
@@ -135,7 +146,7 @@ describe('notification deliveries', () => {
     await repositories({ manager: db.dataSource.manager }).userChannels.save('carol', { email: 'carol@example.com', webhookUrl: 'https://hooks.example.com/c' }, clock.now());
     const withoutSmtp = await clarificationFor('carol');
     await new SendNotificationHandler(unitOfWork, repositories, { ...OPTIONS, smtp: undefined }).handle(withoutSmtp.ask());
-    expect((await rowsOf(withoutSmtp.task.taskId)).map((r: { channel: string }) => r.channel)).toEqual(['webhook']);
+    expect((await rowsOf(withoutSmtp.task.taskId)).map((r) => r.channel)).toEqual(['webhook']);
   });
 
   it('sends each channel on its own: one that does not answer in time is retried with backoff, then given up, while the other is sent', async () => {
@@ -151,7 +162,7 @@ describe('notification deliveries', () => {
     const [emailRow, webhookRow] = await rowsOf(task.taskId);
     expect(emailRow).toMatchObject({ status: 'sent', attempts: 1 });
     expect(webhookRow).toMatchObject({ status: 'pending', attempts: 1, last_error: 'DeliveryTimeoutError: no answer within 100 ms' });
-    const firstDelay = new Date(webhookRow.next_attempt_at).getTime() - clock.now().getTime();
+    const firstDelay = dueIn(webhookRow);
     expect(firstDelay).toBeGreaterThanOrEqual(800);
     expect(firstDelay).toBeLessThanOrEqual(1_200);
 
@@ -166,7 +177,7 @@ describe('notification deliveries', () => {
     expect(await worker.deliverDue()).toBe(1);
     const [, second] = await rowsOf(task.taskId);
     expect(second).toMatchObject({ status: 'pending', attempts: 2 });
-    const secondDelay = new Date(second.next_attempt_at).getTime() - clock.now().getTime();
+    const secondDelay = dueIn(second);
     expect(secondDelay).toBeGreaterThanOrEqual(1_600);
     expect(secondDelay).toBeLessThanOrEqual(2_400);
 

@@ -3,10 +3,22 @@ import { PrdDrafted } from '../../../../../src/contexts/product-definition/contr
 import { createEnvelope, deterministicId } from '../../../../../src/shared/messaging/envelope';
 import { message } from '../../../../../src/shared/messaging/contract-registry';
 import type { Database } from '../../../../../src/shared/persistence/data-source';
+import { type z } from 'zod';
+import type {
+  conflictError,
+  invalidRequestError,
+  submittedView,
+  taskDetailsView,
+  taskListView,
+} from '../../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
 import { openTestDatabase } from '../../../../support/database';
 import { auth, buildHumanInteraction, deliverSnapshot, httpClient, type HumanInteractionHarness, outboxFor } from '../../support/human-interaction.harness';
 import { aPrdDocument } from '../../../../support/prd-document';
 import { QUESTIONS, TaskStory } from '../../../../support/task-story';
+
+type Details = z.infer<typeof taskDetailsView>;
+type Invalid = z.infer<typeof invalidRequestError>;
+type Conflict = z.infer<typeof conflictError>;
 
 describe('Human Interaction HTTP API', () => {
   let db: Database;
@@ -48,7 +60,7 @@ describe('Human Interaction HTTP API', () => {
     it('accepts it and sends create-task to task management in the same transaction', async () => {
       const response = await submit({ title: 'Export invoices', description: 'As CSV, monthly.', priority: 'high' });
       expect(response.statusCode).toBe(202);
-      const { taskId, status, links } = response.json();
+      const { taskId, status, links } = response.json() as z.infer<typeof submittedView>;
       expect([status, links]).toEqual(['NEW', { self: `/api/tasks/${taskId}` }]);
       expect(await outboxFor(db, taskId)).toEqual([
         expect.objectContaining({
@@ -57,15 +69,15 @@ describe('Human Interaction HTTP API', () => {
           payload: { taskId, title: 'Export invoices', description: 'As CSV, monthly.', requesterId: 'alice', approverId: 'bob', priority: 'high' },
         }),
       ]);
-      expect((await get(`/api/tasks/${taskId}`, 'alice')).json().task).toMatchObject({ status: 'NEW', version: 0, priority: 'high', prdVersion: null });
+      expect(((await get(`/api/tasks/${taskId}`, 'alice')).json() as Details).task).toMatchObject({ status: 'NEW', version: 0, priority: 'high', prdVersion: null });
     });
 
     it('names the field of a bad body, and says the body is not JSON', async () => {
       const bad = await submit({ title: 'x'.repeat(201), description: 'ok', colour: 'red' });
       const notJson = await h.http({ method: 'POST', url: '/api/tasks', headers: { ...auth('alice'), 'content-type': 'application/json' }, payload: '{"title":' });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json().error).toBe('invalid_request');
-      expect(bad.json().issues.map((i: { field: string }) => i.field).sort()).toEqual(['colour', 'title']);
+      expect((bad.json() as Invalid).error).toBe('invalid_request');
+      expect((bad.json() as Invalid).issues.map((i) => i.field).sort()).toEqual(['colour', 'title']);
       expect(notJson.statusCode).toBe(400);
       expect(notJson.json()).toMatchObject({ error: 'invalid_request', issues: [{ field: 'body' }] });
     });
@@ -74,7 +86,7 @@ describe('Human Interaction HTTP API', () => {
       const notApprover = await submit({ title: 'T', description: 'D', approverId: 'carol' });
       const byApprover = await post('/api/tasks', 'bob', { title: 'T', description: 'D' });
       expect(notApprover.statusCode).toBe(400);
-      expect(notApprover.json().issues).toEqual([{ field: 'approverId', message: 'carol is not an approver' }]);
+      expect((notApprover.json() as Invalid).issues).toEqual([{ field: 'approverId', message: 'carol is not an approver' }]);
       expect(byApprover.statusCode).toBe(403);
     });
   });
@@ -94,7 +106,7 @@ describe('Human Interaction HTTP API', () => {
       const carols = TaskStory.created({ requesterId: 'carol' }).snapshot();
       await deliverSnapshot(h, alices);
       await deliverSnapshot(h, carols);
-      const ids = async (user: Parameters<typeof auth>[0]) => (await get('/api/tasks', user)).json().tasks.map((t: { taskId: string }) => t.taskId);
+      const ids = async (user: Parameters<typeof auth>[0]) => ((await get('/api/tasks', user)).json() as z.infer<typeof taskListView>).tasks.map((t) => t.taskId);
       expect(await ids('alice')).toContain(alices.taskId);
       expect(await ids('alice')).not.toContain(carols.taskId);
       expect(await ids('bob')).toEqual(expect.arrayContaining([alices.taskId, carols.taskId]));
@@ -103,14 +115,14 @@ describe('Human Interaction HTTP API', () => {
 
     it('shows the history, the clarification dialogue and the PRD awaiting a decision', async () => {
       const asked = TaskStory.created().startValidation().askQuestions();
-      const answered = asked.answer([{ question: QUESTIONS[1]!, answer: 'Last month' }]);
+      const answered = asked.answer([{ question: QUESTIONS[1], answer: 'Last month' }]);
       const drafted = answered.submitPrd(1);
       await deliverSnapshot(h, drafted.snapshot());
       const draftedAt = '2026-01-05T09:30:00.000Z';
       await h.recordPrd.handle(createEnvelope(message(PrdDrafted, drafted.taskId, { taskId: drafted.taskId, prdVersion: 1, basedOnTaskVersion: 4, prd: aPrdDocument(), draftedAt })));
-      const body = (await get(`/api/tasks/${drafted.taskId}`, 'bob')).json();
+      const body = (await get(`/api/tasks/${drafted.taskId}`, 'bob')).json() as Details;
       expect(body.task).toMatchObject({ status: 'PRD_VALIDATION', version: 5, prdVersion: 1, requesterId: 'alice', approverId: 'bob' });
-      expect(body.history.map((t: { to: string }) => t.to)).toEqual(['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'REQUEST_VALIDATION', 'PRD_VALIDATION']);
+      expect(body.history.map((t) => t.to)).toEqual(['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'REQUEST_VALIDATION', 'PRD_VALIDATION']);
       expect(body.clarifications).toEqual([{ question: QUESTIONS[0] }, { question: QUESTIONS[1], answer: 'Last month' }]);
       expect(body.prd).toEqual({ version: 1, document: aPrdDocument() });
       expect(body.prdVersions).toEqual([1]);
@@ -126,7 +138,7 @@ describe('Human Interaction HTTP API', () => {
       const second = await post(`/api/tasks/${snapshot.taskId}/answers`, 'alice', answers);
       expect(first.statusCode).toBe(202);
       expect(second.statusCode).toBe(409);
-      expect(second.json().error).toBe('conflict');
+      expect((second.json() as Conflict).error).toBe('conflict');
       expect(await outboxFor(db, snapshot.taskId)).toEqual([
         expect.objectContaining({
           type: 'task-management.provide-clarification.v1',
@@ -173,7 +185,7 @@ describe('Human Interaction HTTP API', () => {
       await deliverSnapshot(h, snapshot);
       const noFeedback = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { prdVersion: 1 });
       const rejected = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { feedback: 'Add error cases', prdVersion: 1 });
-      expect(noFeedback.json().issues).toEqual([expect.objectContaining({ field: 'feedback' })]);
+      expect((noFeedback.json() as Invalid).issues).toEqual([expect.objectContaining({ field: 'feedback' })]);
       expect(rejected.statusCode).toBe(202);
       expect((await outboxFor(db, snapshot.taskId)).map((m) => m.payload)).toEqual([
         { taskId: snapshot.taskId, userId: 'bob', prdVersion: 1, feedback: 'Add error cases' },
@@ -188,7 +200,7 @@ describe('Human Interaction HTTP API', () => {
       expect((await post(`/api/tasks/${deciding.taskId}/approve`, 'alice')).statusCode).toBe(403);
       expect((await post(`/api/tasks/${deciding.taskId}/approve`, 'bob', { prdVersion: 7 })).statusCode).toBe(409);
       const notReady = await post(`/api/tasks/${asking.taskId}/reject`, 'bob', { feedback: 'No' });
-      expect([notReady.statusCode, notReady.json().message]).toEqual([409, 'task is CLARIFICATION_NEEDED, not PRD_VALIDATION']);
+      expect([notReady.statusCode, (notReady.json() as Conflict).message]).toEqual([409, 'task is CLARIFICATION_NEEDED, not PRD_VALIDATION']);
       expect(await outboxFor(db, deciding.taskId)).toEqual([]);
     });
   });

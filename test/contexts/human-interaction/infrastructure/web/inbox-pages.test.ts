@@ -186,7 +186,7 @@ describe('the web inbox pages', () => {
       });
       expect(page.body).toContain('Functional requirements');
       expect(page.body).toContain('Versions: 1 (showing 1)');
-      expect(page.body).toContain(`${COMPLETE_ANSWER.slice(0, 40)}`);
+      expect(page.body).toContain(COMPLETE_ANSWER.slice(0, 40));
       expect(page.body).toContain(ESCAPED);
       expect(page.body).not.toContain(HOSTILE);
       expect(page.body.match(/<li data-version="\d+">/g)).toHaveLength(5);

@@ -1,4 +1,5 @@
 import type { Application } from '../../../../../../src/app/container';
+import type { WebhookBody } from '../../../../../../src/contexts/human-interaction/infrastructure/channels/webhook/render-webhook';
 import { verifyWebhookSignature } from '../../../../../../src/contexts/human-interaction/infrastructure/channels/webhook/webhook-signature';
 import { Api, type TaskView } from '../../../../../support/api';
 import { startTestApp } from '../../../../../support/app';
@@ -84,7 +85,8 @@ describe('webhook notifications', () => {
       expect(request.headers['content-type']).toBe('application/json');
       expect(verified(request)).toBe(true);
     }
-    const [first, second] = requests.map((r) => JSON.parse(r.rawBody.toString('utf8')));
+    const [first, second] = requests.map((r) => JSON.parse(r.rawBody.toString('utf8')) as WebhookBody);
+    if (!first || !second) throw new Error('the receiver saw fewer than two requests');
     expect(second.refinery).toEqual(first.refinery);
     expect(second.refinery).toMatchObject({ notificationId: review.id, kind: 'prd-ready-for-review', taskId, taskVersion: review.taskVersion, prdVersion: 1, title: 'Backlog trends' });
     expect(second.refinery.links).toEqual({
@@ -96,7 +98,7 @@ describe('webhook notifications', () => {
     expect(second.text).toContain(`<${second.refinery.links.approve}|Approve PRD v1>`);
     expect(second.blocks.length).toBeGreaterThan(1);
     for (const block of second.blocks) expect(block).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.any(String) } });
-    expect(second.blocks.map((b: { text: { text: string } }) => b.text.text).join('\n')).toContain('PRD version 1');
+    expect(second.blocks.map((b) => b.text.text).join('\n')).toContain('PRD version 1');
 
     // Alice chose nothing: the in-app inbox only.
     expect(await deliveriesOf(app, { recipientId: 'alice' })).toEqual([]);
