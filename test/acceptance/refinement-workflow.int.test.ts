@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Application } from '../../src/app/container';
 import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
-import { BrokerAdmin, RABBITMQ_URL } from '../shared/messaging/rabbitmq/broker-admin';
+import { BrokerAdmin, RABBITMQ_URL } from '../support/broker-admin';
 import { Api } from '../support/api';
 import { startTestApp, transportOf } from '../support/app';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';

@@ -13,7 +13,7 @@ describe('humanInteractionModule', () => {
     container.bind(SHARED.UnitOfWork).toConstantValue({});
     container.bind(SHARED.Logger).toConstantValue(silentLogger());
     container.bind(SHARED.Clock).toConstantValue(systemClock);
-    await container.load(humanInteractionModule({ users: USERS, linkSecret: TEST_LINK_SECRET }));
+    await container.loadAsync(humanInteractionModule({ users: USERS, linkSecret: TEST_LINK_SECRET }));
     expect(container.get<BoundedContext>(HUMAN_INTERACTION.Context).name).toBe('human-interaction');
     expect(container.get(HUMAN_INTERACTION.HttpApi)).toBeInstanceOf(HumanInteractionHttpApi);
   });

@@ -10,7 +10,7 @@ import { RepublishOpenTasks, StartValidation, TASK_EVENT_TYPES, TaskCreated } fr
 import { openTestDatabase } from '../../support/database';
 import { eventually } from '../../support/eventually';
 import { OrchestrationHarness, T0 } from './support/orchestration.harness';
-import { TaskStory } from './support/task-story.mother';
+import { TaskStory } from '../../support/task-story';
 
 /** Records subscriptions; nothing is delivered unless the test calls a handler. */
 class RecordingQueue implements MessageQueue {

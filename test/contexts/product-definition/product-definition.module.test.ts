@@ -9,9 +9,9 @@ import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
 import type { MessageQueue, Subscription } from '../../../src/shared/messaging/message-queue';
 import { eventually } from '../../support/eventually';
-import { DATABASE_START_MS, type Harness, openHarness } from './support/harness';
-import { COMPLETE_REQUEST } from './support/requests.mother';
-import { TaskStory } from './support/task-story.mother';
+import { DATABASE_START_MS, type Harness, openHarness } from './support/product-definition.harness';
+import { COMPLETE_REQUEST, VAGUE_REQUEST } from './support/requests.mother';
+import { TaskStory } from '../../support/task-story';
 
 /** Records subscriptions so the test can deliver to the handler the context registered. */
 class RecordingQueue implements MessageQueue {
@@ -38,7 +38,7 @@ describe('productDefinitionModule', () => {
     const container = new Container();
     container.bind(SHARED.UnitOfWork).toConstantValue(h.unitOfWork);
     container.bind(SHARED.Logger).toConstantValue(silentLogger());
-    await container.load(productDefinitionModule({ pollIntervalMs: 600_000 }));
+    await container.loadAsync(productDefinitionModule({ pollIntervalMs: 600_000 }));
     context = container.get<BoundedContext>(PRODUCT_DEFINITION.Context);
   }, DATABASE_START_MS);
   afterAll(async () => {
@@ -61,8 +61,8 @@ describe('productDefinitionModule', () => {
     await context.subscribe(queue);
     const deliver = (envelope: Envelope) => queue.events[0]?.handler(envelope);
     for (const loop of context.loops ?? []) loop.start();
-    const vague = TaskStory.of();
-    const complete = TaskStory.of(COMPLETE_REQUEST);
+    const vague = TaskStory.created(VAGUE_REQUEST);
+    const complete = TaskStory.created(COMPLETE_REQUEST);
 
     await deliver(createEnvelope(message(TaskCreated, vague.taskId, vague.snapshot())));
     await deliver(createEnvelope(message(TaskStatusChanged, vague.taskId, vague.startValidation().snapshot())));

@@ -9,7 +9,6 @@ import { SHARED } from '../../../src/shared/kernel/tokens';
 import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
 import type { MessageQueue, Subscription, Unsubscribe } from '../../../src/shared/messaging/message-queue';
-import type { UnitOfWork } from '../../../src/shared/persistence/unit-of-work';
 
 class RecordingQueue implements MessageQueue {
   readonly commandSubscriptions: Subscription[] = [];
@@ -32,8 +31,8 @@ const commandTypes = taskManagementContracts.filter((c) => c.kind === 'command')
 describe('task-management module', () => {
   it('binds the context, which subscribes one consumer to every task-management command', async () => {
     const container = new Container();
-    container.bind(SHARED.UnitOfWork).toConstantValue({} as unknown as UnitOfWork);
-    await container.load(taskManagementModule());
+    container.bind(SHARED.UnitOfWork).toConstantValue({});
+    await container.loadAsync(taskManagementModule());
     const context = container.get<TaskManagementContext>(TASK_MANAGEMENT.Context);
     expect(context).toBeInstanceOf(TaskManagementContext);
     expect(context.name).toBe('task-management');

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { RabbitMqTopology } from '../../../src/shared/messaging/rabbitmq/rabbitmq-topology';
-import { BrokerAdmin, RABBITMQ_URL, rabbitmqctl } from '../../shared/messaging/rabbitmq/broker-admin';
+import { BrokerAdmin, RABBITMQ_URL, rabbitmqctl } from '../../support/broker-admin';
 
 export { BrokerAdmin, RABBITMQ_URL, rabbitmqctl };
 

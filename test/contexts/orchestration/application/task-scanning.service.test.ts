@@ -7,7 +7,7 @@ import type { Database } from '../../../../src/shared/persistence/data-source';
 import { projectSnapshot } from '../../../../src/contexts/orchestration/domain/task-projection';
 import { openTestDatabase } from '../../../support/database';
 import { OrchestrationHarness, T0 } from '../support/orchestration.harness';
-import { TaskStory } from '../support/task-story.mother';
+import { TaskStory } from '../../../support/task-story';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

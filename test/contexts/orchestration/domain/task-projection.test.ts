@@ -2,7 +2,7 @@ import { decideDrive } from '../../../../src/contexts/orchestration/domain/drive
 import { projectSnapshot, type TaskProjection } from '../../../../src/contexts/orchestration/domain/task-projection';
 import { DEFAULT_ORCHESTRATION_OPTIONS } from '../../../../src/contexts/orchestration/orchestration.options';
 import { T0 } from '../support/orchestration.harness';
-import { TaskStory } from '../support/task-story.mother';
+import { TaskStory } from '../../../support/task-story';
 
 const at = (ms: number) => new Date(T0.getTime() + ms);
 

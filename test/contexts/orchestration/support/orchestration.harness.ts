@@ -14,7 +14,7 @@ import { ContractRegistry, message } from '../../../../src/shared/messaging/cont
 import { createEnvelope, type Envelope } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
 import { UnitOfWork } from '../../../../src/shared/persistence/unit-of-work';
-import type { TaskStory } from './task-story.mother';
+import type { TaskStory } from '../../../support/task-story';
 
 export const T0 = new Date('2026-01-05T09:00:00.000Z');
 

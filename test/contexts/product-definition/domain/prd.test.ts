@@ -1,6 +1,6 @@
 import { Prd } from '../../../../src/contexts/product-definition/domain/prd';
 import { InvalidPrdDocumentError } from '../../../../src/contexts/product-definition/domain/prd.errors';
-import { aPrdDocument } from '../support/prd.mother';
+import { aPrdDocument } from '../../../support/prd-document';
 
 const at = new Date('2026-01-01T10:00:00Z');
 

@@ -3,8 +3,8 @@ import { Task } from '../../../../src/contexts/task-management/domain/task';
 import { NotTaskApprover, NotTaskRequester, StaleCommand, TaskAlreadyExists, TaskNotFound } from '../../../../src/contexts/task-management/domain/task.errors';
 import { deterministicId } from '../../../../src/shared/messaging/envelope';
 import { ConcurrencyConflictError, InvalidMessageError } from '../../../../src/shared/messaging/errors';
-import { TaskManagementHarness } from '../harness';
-import { APPROVER, aCause, aTaskRequest, REQUESTER, T0 } from '../task.mother';
+import { TaskManagementHarness } from '../support/task-management.harness';
+import { APPROVER, aCause, aTaskRequest, REQUESTER, T0 } from '../support/task.mother';
 
 describe('Task Management command handlers', () => {
   let tm: TaskManagementHarness;
@@ -119,7 +119,9 @@ describe('Task Management command handlers', () => {
     await expect(startValidation('no-such-task')).rejects.toThrow(new TaskNotFound('no-such-task'));
     const { request } = await create();
     await expect(tm.send(SubmitPrd, request.taskId, { taskId: request.taskId, prdVersion: 0 })).rejects.toThrow(InvalidMessageError);
-    await expect(tm.dispatcher.dispatch({ ...(await tm.outbox(request.taskId))[0]!, type: 'task-management.unknown.v1' })).rejects.toThrow(InvalidMessageError);
+    const [announced] = await tm.outbox(request.taskId);
+    if (!announced) throw new Error(`creating ${request.taskId} announced nothing`);
+    await expect(tm.dispatcher.dispatch({ ...announced, type: 'task-management.unknown.v1' })).rejects.toThrow(InvalidMessageError);
   });
 
   it('refuses to save a task someone else saved since it was loaded', async () => {

@@ -2,7 +2,7 @@ import { MOVES, TASK_STATUSES, TRANSITIONS, type TaskMove, type TaskStatus } fro
 import { Task } from '../../../../src/contexts/task-management/domain/task';
 import { IllegalTransition, NotTaskApprover, NotTaskRequester, PrdVersionMismatch } from '../../../../src/contexts/task-management/domain/task.errors';
 import { taskSnapshotSchema } from '../../../../src/contexts/task-management/contracts';
-import { APPROVER, aCause, aTaskIn, aTaskRequest, REQUESTER, T0 } from '../task.mother';
+import { APPROVER, aCause, aTaskIn, aTaskRequest, REQUESTER, T0 } from '../support/task.mother';
 
 /** Each move attempted with the right person and the PRD version under review. */
 const attempt: Record<TaskMove, (task: Task) => void> = {

@@ -6,7 +6,7 @@ import { RetryableError } from '../../../../src/shared/kernel/errors';
 import { RabbitMqMessageQueue, type RabbitMqMessageQueueOptions } from '../../../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { eventually } from '../../../support/eventually';
 import { describeMessageQueueContract } from '../message-queue.contract';
-import { BrokerAdmin, forceCloseConnection, RABBITMQ_URL, rabbitmqctl } from './broker-admin';
+import { BrokerAdmin, forceCloseConnection, RABBITMQ_URL, rabbitmqctl } from '../../../support/broker-admin';
 
 // One prefix per run: durable exchanges and queues of other runs never see our messages.
 const prefix = `refinery-test-${randomUUID().slice(0, 8)}`;
