@@ -5,11 +5,10 @@ import { Application, createContractRegistry } from '../../src/app/container';
 import { TERMINAL_STATUSES } from '../../src/contexts/task-management/contracts';
 import { MOVES } from '../../src/contexts/task-management/domain/task-status';
 import { silentLogger } from '../../src/shared/logging/logger';
-import type { MessageKind } from '../../src/shared/messaging/envelope';
-import type { MessageQueue, Subscription, Unsubscribe } from '../../src/shared/messaging/message-queue';
 import { TEST_LINK_SECRET, TEST_USERS } from '../support/app';
 import { openTestDatabase } from '../support/database';
 import { messageMapRows, type MessageMapRow, scanPublishers, stateDiagramEdges } from './message-map.scan';
+import { RecordingQueue } from '../support/recording-queue';
 
 /**
  * docs/architecture.md describes the code; these checks keep its message map and its state
@@ -38,21 +37,6 @@ function rowsByType(): Map<string, MessageMapRow> {
 }
 
 /** Records what each context subscribes; nothing is ever delivered. */
-class RecordingQueue implements MessageQueue {
-  readonly subscriptions: Array<Subscription & { readonly kind: MessageKind }> = [];
-  async publishEvent(): Promise<void> {}
-  async publishCommand(): Promise<void> {}
-  async subscribeToEvents(subscription: Subscription): Promise<Unsubscribe> {
-    this.subscriptions.push({ ...subscription, kind: 'event' });
-    return async () => undefined;
-  }
-  async subscribeToCommands(subscription: Subscription): Promise<Unsubscribe> {
-    this.subscriptions.push({ ...subscription, kind: 'command' });
-    return async () => undefined;
-  }
-  async close(): Promise<void> {}
-}
-
 describe(`${DOC}: the message map`, () => {
   it('has one row per message type of the contract registry, with the kind the registry gives it', () => {
     const rows = messageMapRows(markdown);

@@ -1,7 +1,6 @@
 import { Container } from 'inversify';
 import type { BoundedContext } from '../../../src/shared/kernel/bounded-context';
 import { SHARED } from '../../../src/shared/kernel/tokens';
-import type { MessageQueue, Subscription, Unsubscribe } from '../../../src/shared/messaging/message-queue';
 import { createEnvelope } from '../../../src/shared/messaging/envelope';
 import { message } from '../../../src/shared/messaging/contract-registry';
 import type { Database } from '../../../src/shared/persistence/data-source';
@@ -11,24 +10,9 @@ import { openTestDatabase } from '../../support/database';
 import { eventually } from '../../support/eventually';
 import { OrchestrationHarness, T0 } from './support/orchestration.harness';
 import { TaskStory } from '../../support/task-story';
+import { RecordingQueue } from '../../support/recording-queue';
 
 /** Records subscriptions; nothing is delivered unless the test calls a handler. */
-class RecordingQueue implements MessageQueue {
-  readonly events: Subscription[] = [];
-  readonly commands: Subscription[] = [];
-  async publishEvent(): Promise<void> {}
-  async publishCommand(): Promise<void> {}
-  async subscribeToEvents(subscription: Subscription): Promise<Unsubscribe> {
-    this.events.push(subscription);
-    return async () => undefined;
-  }
-  async subscribeToCommands(subscription: Subscription): Promise<Unsubscribe> {
-    this.commands.push(subscription);
-    return async () => undefined;
-  }
-  async close(): Promise<void> {}
-}
-
 describe('the orchestration module', () => {
   let db: Database;
   let o: OrchestrationHarness;

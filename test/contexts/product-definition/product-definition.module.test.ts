@@ -7,29 +7,13 @@ import { SHARED } from '../../../src/shared/kernel/tokens';
 import { silentLogger } from '../../../src/shared/logging/logger';
 import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
-import type { MessageQueue, Subscription } from '../../../src/shared/messaging/message-queue';
 import { eventually } from '../../support/eventually';
 import { DATABASE_START_MS, type Harness, openHarness } from './support/product-definition.harness';
 import { COMPLETE_REQUEST, VAGUE_REQUEST } from './support/requests.mother';
 import { TaskStory } from '../../support/task-story';
+import { RecordingQueue } from '../../support/recording-queue';
 
 /** Records subscriptions so the test can deliver to the handler the context registered. */
-class RecordingQueue implements MessageQueue {
-  readonly events: Subscription[] = [];
-  readonly commands: Subscription[] = [];
-  async publishEvent(): Promise<void> {}
-  async publishCommand(): Promise<void> {}
-  async subscribeToEvents(subscription: Subscription) {
-    this.events.push(subscription);
-    return async () => {};
-  }
-  async subscribeToCommands(subscription: Subscription) {
-    this.commands.push(subscription);
-    return async () => {};
-  }
-  async close(): Promise<void> {}
-}
-
 describe('productDefinitionModule', () => {
   let h: Harness;
   let context: BoundedContext;

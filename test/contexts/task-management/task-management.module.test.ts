@@ -8,23 +8,7 @@ import { TASK_MANAGEMENT } from '../../../src/contexts/task-management/task-mana
 import { SHARED } from '../../../src/shared/kernel/tokens';
 import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
-import type { MessageQueue, Subscription, Unsubscribe } from '../../../src/shared/messaging/message-queue';
-
-class RecordingQueue implements MessageQueue {
-  readonly commandSubscriptions: Subscription[] = [];
-  readonly eventSubscriptions: Subscription[] = [];
-  async publishEvent(): Promise<void> {}
-  async publishCommand(): Promise<void> {}
-  async subscribeToEvents(subscription: Subscription): Promise<Unsubscribe> {
-    this.eventSubscriptions.push(subscription);
-    return async () => {};
-  }
-  async subscribeToCommands(subscription: Subscription): Promise<Unsubscribe> {
-    this.commandSubscriptions.push(subscription);
-    return async () => {};
-  }
-  async close(): Promise<void> {}
-}
+import { RecordingQueue } from '../../support/recording-queue';
 
 const commandTypes = taskManagementContracts.filter((c) => c.kind === 'command').map((c) => c.type).sort();
 
@@ -39,8 +23,8 @@ describe('task-management module', () => {
 
     const queue = new RecordingQueue();
     expect(await context.subscribe(queue)).toHaveLength(1);
-    expect(queue.eventSubscriptions).toEqual([]);
-    expect(queue.commandSubscriptions).toEqual([expect.objectContaining({ consumer: 'task-management.commands', types: commandTypes, orderedByKey: true })]);
+    expect(queue.events).toEqual([]);
+    expect(queue.commands).toEqual([expect.objectContaining({ consumer: 'task-management.commands', types: commandTypes, orderedByKey: true })]);
   });
 });
 
@@ -59,7 +43,7 @@ describe('TaskCommandDispatcher', () => {
     const queue = new RecordingQueue();
     await new TaskCommandDispatcher([handledBy(CreateTask.type, created), handledBy(StartValidation.type, started)]).subscribe(queue);
     const envelope = createEnvelope(message(StartValidation, 't-1', { taskId: 't-1', pool: 'product-manager' }));
-    await queue.commandSubscriptions[0]?.handler(envelope);
+    await queue.commands[0]?.handler(envelope);
     expect(started).toEqual([envelope]);
     expect(created).toEqual([]);
   });
