@@ -75,7 +75,10 @@ async function main(): Promise<void> {
   const rawSink = new Sink();
   const monitoredSink = new Sink();
   raw = await RawAmqpTarget.open({ url: params.url, queue: rawQueue, prefetch: params.prefetch, messageBytes: params.messageBytes }, rawSink);
-  monitored = await MonitoredQueueTarget.open({ url: params.url, exchangePrefix: prefix, prefetch: params.prefetch, messageBytes: params.messageBytes }, monitoredSink);
+  monitored = await MonitoredQueueTarget.open(
+    { url: params.url, exchangePrefix: prefix, prefetch: params.prefetch, messageBytes: params.messageBytes },
+    monitoredSink,
+  );
   const { nproc, node } = machine();
   console.log(
     `transport benchmark ${prefix}: ${params.messages} msgs, batch ${params.batch}, prefetch ${params.prefetch}, paced ${params.rate}/s for ${params.seconds} s; ` +
@@ -92,7 +95,9 @@ async function main(): Promise<void> {
   const c = await paced(`C monitored, paced ${params.rate}/s`, monitored, monitoredSink);
   const cRaw = await paced(`C raw amqplib, paced ${params.rate}/s`, raw, rawSink);
   const met = c.complete && c.latency.p99Ms < P99_TARGET_MS;
-  console.log(`C monitored p99 ${c.latency.p99Ms} ms: ${met ? 'meets' : 'MISSES'} the p99 < ${P99_TARGET_MS} ms target (raw amqplib: ${cRaw.latency.p99Ms} ms)`);
+  console.log(
+    `C monitored p99 ${c.latency.p99Ms} ms: ${met ? 'meets' : 'MISSES'} the p99 < ${P99_TARGET_MS} ms target (raw amqplib: ${cRaw.latency.p99Ms} ms)`,
+  );
   const counted = monitored.stats();
   await cleanUp();
   const summary = {
@@ -100,7 +105,17 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     prefix,
     machine: { ...machine(), loadavgBefore: loadBefore, loadavgAfter: loadavg().map(round1) },
-    params: { messages: params.messages, batch: params.batch, prefetch: params.prefetch, rate: params.rate, seconds: params.seconds, warmup: params.warmup, messageBytes: params.messageBytes, rawBodyBytes: raw.bodyBytes, monitoredBodyBytes: monitored.bodyBytes },
+    params: {
+      messages: params.messages,
+      batch: params.batch,
+      prefetch: params.prefetch,
+      rate: params.rate,
+      seconds: params.seconds,
+      warmup: params.warmup,
+      messageBytes: params.messageBytes,
+      rawBodyBytes: raw.bodyBytes,
+      monitoredBodyBytes: monitored.bodyBytes,
+    },
     burst: { raw: a, monitored: b, ratio, ratioGoal: 0.8 },
     paced: { monitored: c, raw: cRaw, p99TargetMs: P99_TARGET_MS, p99TargetMet: met },
     monitor: counted,

@@ -33,7 +33,8 @@ export class LatencyRecorder {
   /** Nearest-rank percentiles: p99 of 10,000 samples is the 9,900th smallest. */
   summary(): LatencySummary {
     const sorted = this.samples.slice(0, this.size).sort();
-    const at = (p: number): number => (sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN));
+    const at = (p: number): number =>
+      sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN);
     let total = 0;
     for (const ms of sorted) total += ms;
     return { count: sorted.length, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(at(1)), meanMs: round(total / Math.max(1, sorted.length)) };

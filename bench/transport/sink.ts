@@ -46,10 +46,13 @@ export class Sink {
   waitFor(target: number, deadline: number): Promise<boolean> {
     if (this.handledCount >= target) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        resolve(false);
-      }, Math.max(0, deadline - clock()));
+      const timer = setTimeout(
+        () => {
+          this.waiter = undefined;
+          resolve(false);
+        },
+        Math.max(0, deadline - clock()),
+      );
       this.waiter = {
         target,
         resolve: () => {

@@ -86,7 +86,11 @@ export class BenchDatabase {
   /** PRD versions stored per task, for the "one PRD per task" check. */
   prdCountsByTask(): Promise<Map<string, number>> {
     const row = z.object({ task_id: z.string(), n: z.coerce.number() });
-    return this.query(`SELECT task_id, count(*) AS n FROM product_definition.prds GROUP BY task_id`, [], (rows) => new Map(rows.map((r) => row.parse(r)).map((r) => [r.task_id, r.n])));
+    return this.query(
+      `SELECT task_id, count(*) AS n FROM product_definition.prds GROUP BY task_id`,
+      [],
+      (rows) => new Map(rows.map((r) => row.parse(r)).map((r) => [r.task_id, r.n])),
+    );
   }
 
   private query<T>(sql: string, params: readonly unknown[], parse: (rows: readonly unknown[]) => T): Promise<T> {

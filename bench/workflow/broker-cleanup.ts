@@ -19,7 +19,8 @@ async function patiently<T>(what: string, work: () => Promise<T>, attempts = 8, 
     try {
       return await work();
     } catch (error) {
-      if (attempt >= attempts) throw new Error(`${what} failed ${attempts} times; last: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+      if (attempt >= attempts)
+        throw new Error(`${what} failed ${attempts} times; last: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }

@@ -27,7 +27,9 @@ export async function startInProcessService(env: Readonly<Record<string, string>
     apiUrl: url,
     usage: async () => {
       const cpu = process.cpuUsage(cpuAtStart);
-      return [{ name: process_.name, pid: process.pid, peakRssBytes: peakRssBytes('self') ?? process.memoryUsage().rss, cpuSeconds: (cpu.user + cpu.system) / 1e6 }];
+      return [
+        { name: process_.name, pid: process.pid, peakRssBytes: peakRssBytes('self') ?? process.memoryUsage().rss, cpuSeconds: (cpu.user + cpu.system) / 1e6 },
+      ];
     },
     stop: async () => {
       const topology = app.transport instanceof RabbitMqMessageQueue ? app.transport.declaredTopology() : { queues: [], exchanges: [] };

@@ -65,9 +65,12 @@ export function deltas(before: Snapshot, after: Snapshot): Deltas {
     failuresByConsumer: diff(after.messaging.failuresByConsumer, before.messaging.failuresByConsumer),
     handledBy: diff(after.messaging.handledBy, before.messaging.handledBy),
     // Failed attempts are in the handler time too; there are normally none.
-    meanHandleMs: (1000 * (after.messaging.handleSeconds - before.messaging.handleSeconds)) / Math.max(1, after.messaging.handled - before.messaging.handled + after.messaging.handlerFailures - before.messaging.handlerFailures),
+    meanHandleMs:
+      (1000 * (after.messaging.handleSeconds - before.messaging.handleSeconds)) /
+      Math.max(1, after.messaging.handled - before.messaging.handled + after.messaging.handlerFailures - before.messaging.handlerFailures),
     databaseCpuSeconds: [...after.backendCpu].reduce((sum, [pid, cpu]) => sum + cpu - (before.backendCpu.get(pid) ?? 0), 0),
-    meanPublishMs: (1000 * (after.messaging.publishSeconds - before.messaging.publishSeconds)) / Math.max(1, after.messaging.published - before.messaging.published),
+    meanPublishMs:
+      (1000 * (after.messaging.publishSeconds - before.messaging.publishSeconds)) / Math.max(1, after.messaging.published - before.messaging.published),
   };
 }
 

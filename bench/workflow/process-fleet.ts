@@ -51,7 +51,10 @@ async function spawnOne(name: string, context: string, env: Readonly<Record<stri
   const port = await freePort();
   const logFile = join(logDirectory, `${name}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, [MAIN], { env: { ...env, CONTEXTS: context, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...env, CONTEXTS: context, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   running.add(child);
@@ -122,7 +125,12 @@ export async function startProcessFleet(env: Readonly<Record<string, string>>, r
     apiUrl: api.url,
     logDirectory,
     usage: async () =>
-      children.map((c) => ({ name: c.name, pid: c.pid, peakRssBytes: peakRssBytes(c.pid) ?? 0, cpuSeconds: (cpuSeconds(c.pid) ?? 0) - (cpuAtReady.get(c.pid) ?? 0) })),
+      children.map((c) => ({
+        name: c.name,
+        pid: c.pid,
+        peakRssBytes: peakRssBytes(c.pid) ?? 0,
+        cpuSeconds: (cpuSeconds(c.pid) ?? 0) - (cpuAtReady.get(c.pid) ?? 0),
+      })),
     // The processes declared their own topology; the caller lists it from the broker by prefix.
     stop: async () => ({ outcomes: await stopAll(children, 30_000), topology: { queues: [], exchanges: [] } }),
   };

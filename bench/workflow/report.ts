@@ -48,7 +48,9 @@ export function summarise(r: BenchResult): Summary {
   const l = r.latencies;
   const lines = [
     `workflow bench, mode ${r.options.mode}: ${n} workflows, concurrency ${r.options.concurrency}, clarification share ${r.options.clarifyShare}; processes: ${r.processes.map((p) => p.name).join(', ')}`,
-    `settings: ${Object.entries(r.settings).map(([k, val]) => `${k}=${val}`).join(' ')}; start-up ${r.startupMs} ms; load average ${round(r.loadAverage.start, 2)} -> ${round(r.loadAverage.end, 2)} on ${cpus().length} CPUs`,
+    `settings: ${Object.entries(r.settings)
+      .map(([k, val]) => `${k}=${val}`)
+      .join(' ')}; start-up ${r.startupMs} ms; load average ${round(r.loadAverage.start, 2)} -> ${round(r.loadAverage.end, 2)} on ${cpus().length} CPUs`,
     `throughput: ${round(workflowsPerSecond)} workflows/s (${n} in ${round(l.spanMs / 1000, 2)} s, first submit to last APPROVED); target ${TARGET_WORKFLOWS_PER_SECOND}: ${workflowsPerSecond >= TARGET_WORKFLOWS_PER_SECOND ? 'met' : 'NOT met'}`,
     `end to end (submit -> APPROVED): ${ms(l.endToEnd)}`,
     `  submit -> NEW                  ${ms(l.submitToCreated)}`,
@@ -61,12 +63,25 @@ export function summarise(r: BenchResult): Summary {
     `handler failures ${r.run.handlerFailures} (retried ${r.run.retries}) ${JSON.stringify(r.run.failuresByConsumer)}; answer/approve clicks refused with 409 (the person's task view behind the notification): ${r.traces.reduce((a, t) => a + t.conflicts, 0)} on ${r.traces.filter((t) => t.conflicts > 0).length} tasks`,
     `database: ${round(r.run.commits / n, 2)} commits per workflow (${r.run.commits} in ${round(r.run.seconds, 1)} s incl. idle loops and the bot's ${inboxReads} inbox reads; ${r.run.rollbacks} rollbacks)`,
     `CPU per workflow: service process(es) ${round((1000 * serviceCpu) / n, 1)} ms${r.options.mode === 'single' ? ' (with the bot)' : ''}, PostgreSQL backends ${round((1000 * r.run.databaseCpuSeconds) / n, 1)} ms`,
-    ...r.usage.map((u) => `process ${u.name} (pid ${u.pid}): peak RSS ${mib(u.peakRssBytes)} MiB, CPU ${round(u.cpuSeconds, 1)} s (${Math.round((100 * u.cpuSeconds) / r.run.seconds)}% of the run)`),
+    ...r.usage.map(
+      (u) =>
+        `process ${u.name} (pid ${u.pid}): peak RSS ${mib(u.peakRssBytes)} MiB, CPU ${round(u.cpuSeconds, 1)} s (${Math.round((100 * u.cpuSeconds) / r.run.seconds)}% of the run)`,
+    ),
     `checks: ${v.approved}/${n} APPROVED, ${v.exactHistory}/${n} exact history, ${v.onePrd}/${n} one PRD, ${v.failedWorkflows} failed in the bot, dead letters ${JSON.stringify(r.deadLetters)}`,
     `work items done by process: ${JSON.stringify(workItems)}`,
     `stop: ${r.stops.map((s) => `${s.name} ${s.exit} in ${s.stopMs} ms`).join(', ')}`,
     `broker: deleted ${r.brokerCleanup.deleted.queues.length} queues and ${r.brokerCleanup.deleted.exchanges.length} exchanges; left: ${typeof remaining === 'string' ? remaining : leftOnBroker}`,
-    ...(r.logProblems ? [`log warnings/errors by process and message: ${JSON.stringify(Object.fromEntries(Object.entries(r.logProblems).filter(([, p]) => p.count > 0).map(([k, p]) => [k, p.byMessage])))}`] : []),
+    ...(r.logProblems
+      ? [
+          `log warnings/errors by process and message: ${JSON.stringify(
+            Object.fromEntries(
+              Object.entries(r.logProblems)
+                .filter(([, p]) => p.count > 0)
+                .map(([k, p]) => [k, p.byMessage]),
+            ),
+          )}`,
+        ]
+      : []),
     ...v.problems.slice(0, 10).map((p) => `problem: ${p}`),
     failures.length === 0 ? 'RESULT: ok' : `RESULT: FAILED: ${failures.join('; ')}`,
   ];

@@ -56,7 +56,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const prefix = `refinery-bench-${randomBytes(4).toString('hex')}`;
   const users = benchUsers();
   const database = await BenchDatabase.create(options.databaseUrl);
-  const env = serviceEnv({ databaseUrl: database.url, rabbitmqUrl: options.rabbitmqUrl, prefix, users, linkSecret: randomBytes(32).toString('base64url'), overrides: options.serviceEnv });
+  const env = serviceEnv({
+    databaseUrl: database.url,
+    rabbitmqUrl: options.rabbitmqUrl,
+    prefix,
+    users,
+    linkSecret: randomBytes(32).toString('base64url'),
+    overrides: options.serviceEnv,
+  });
   const traces: WorkflowTrace[] = [];
   let target: ServiceTarget | undefined;
   let topology: BrokerObjects = { queues: [], exchanges: [] };
@@ -77,7 +84,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     requesterInbox.start();
     approverInbox.start();
     try {
-      await beforeDeadline(runWorkflows({ client, users, requesterInbox, approverInbox }, options.workflows, options.concurrency, options.clarifyShare, traces), deadline, `${options.workflows} workflows`);
+      await beforeDeadline(
+        runWorkflows({ client, users, requesterInbox, approverInbox }, options.workflows, options.concurrency, options.clarifyShare, traces),
+        deadline,
+        `${options.workflows} workflows`,
+      );
     } catch (error) {
       throw new BenchFailed(error instanceof Error ? error.message : String(error), await diagnose(traces, database, target, users.admin.token));
     } finally {
@@ -99,9 +110,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     target = undefined;
     const deleted = await deleteBrokerObjects(options.rabbitmqUrl, prefix, topology);
     const remaining = canListBrokerObjects() ? await remainingBrokerObjects(prefix) : ('not listed (no rabbitmqctl)' as const);
-    const problems = logDirectory ? logProblems(logDirectory, SPLIT_LAYOUT.map((p) => p.name)) : undefined;
+    const problems = logDirectory
+      ? logProblems(
+          logDirectory,
+          SPLIT_LAYOUT.map((p) => p.name),
+        )
+      : undefined;
     // Logs are worth keeping only when they hold an error; warnings are summarised in the report.
-    if (logDirectory && problems && !options.keepLogs && Object.values(problems).every((p) => p.errors === 0)) rmSync(logDirectory, { recursive: true, force: true });
+    if (logDirectory && problems && !options.keepLogs && Object.values(problems).every((p) => p.errors === 0))
+      rmSync(logDirectory, { recursive: true, force: true });
     else if (logDirectory) process.stderr.write(`service logs kept in ${logDirectory}\n`);
     return {
       options,
@@ -135,7 +152,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 }
 
 /** Where the workflows stood when the deadline passed. */
-async function diagnose(traces: readonly WorkflowTrace[], database: BenchDatabase, target: ServiceTarget, adminToken: string): Promise<Record<string, unknown>> {
+async function diagnose(
+  traces: readonly WorkflowTrace[],
+  database: BenchDatabase,
+  target: ServiceTarget,
+  adminToken: string,
+): Promise<Record<string, unknown>> {
   const stage = (t: WorkflowTrace) =>
     t.error ? 'failed' : t.approvedSeenAt ? 'approved' : t.approveAt ? 'approve-sent' : t.reviewSeenAt ? 'review-seen' : t.taskId ? 'submitted' : 'submitting';
   const stages: Record<string, number> = {};
@@ -143,11 +165,25 @@ async function diagnose(traces: readonly WorkflowTrace[], database: BenchDatabas
   const safely = <T>(work: Promise<T>) => work.catch((e: unknown) => `unavailable: ${e instanceof Error ? e.message : String(e)}`);
   return {
     workflowStages: stages,
-    firstErrors: traces.filter((t) => t.error).slice(0, 5).map((t) => `${t.taskId ?? '-'}: ${t.error}`),
-    stuckTasks: traces.filter((t) => t.taskId && !t.approvedSeenAt).slice(0, 5).map((t) => t.taskId),
+    firstErrors: traces
+      .filter((t) => t.error)
+      .slice(0, 5)
+      .map((t) => `${t.taskId ?? '-'}: ${t.error}`),
+    stuckTasks: traces
+      .filter((t) => t.taskId && !t.approvedSeenAt)
+      .slice(0, 5)
+      .map((t) => t.taskId),
     unsentOutboxRows: await safely(database.unsentOutboxRows()),
     workItems: await safely(database.workItemsByStatus()),
     deadLetters: await safely(deadLettersByProcess(target, adminToken)),
-    ...(target.logDirectory ? { logs: target.logDirectory, logProblems: logProblems(target.logDirectory, SPLIT_LAYOUT.map((p) => p.name)) } : {}),
+    ...(target.logDirectory
+      ? {
+          logs: target.logDirectory,
+          logProblems: logProblems(
+            target.logDirectory,
+            SPLIT_LAYOUT.map((p) => p.name),
+          ),
+        }
+      : {}),
   };
 }

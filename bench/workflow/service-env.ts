@@ -50,7 +50,11 @@ export function serviceEnv(input: ServiceEnvInput): Record<string, string> {
     RABBITMQ_PREFIX: input.prefix,
     // One secret for every process: a link signed by one verifies in another.
     LINK_SECRET: input.linkSecret,
-    REFINERY_USERS: [`${users.requester.id}:requester:${users.requester.token}`, `${users.approver.id}:approver:${users.approver.token}`, `${users.admin.id}:admin:${users.admin.token}`].join(','),
+    REFINERY_USERS: [
+      `${users.requester.id}:requester:${users.requester.token}`,
+      `${users.approver.id}:approver:${users.approver.token}`,
+      `${users.admin.id}:admin:${users.admin.token}`,
+    ].join(','),
     ...input.overrides,
   };
 }

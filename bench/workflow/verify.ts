@@ -16,7 +16,12 @@ export interface Verification {
 }
 
 /** Reads every task back through the API and checks what a person would see of it. */
-export async function verifyWorkflows(client: RefineryClient, token: string, traces: readonly WorkflowTrace[], prdsInDatabase: ReadonlyMap<string, number>): Promise<Verification> {
+export async function verifyWorkflows(
+  client: RefineryClient,
+  token: string,
+  traces: readonly WorkflowTrace[],
+  prdsInDatabase: ReadonlyMap<string, number>,
+): Promise<Verification> {
   const details = new Map<string, TaskDetails>();
   const problems: string[] = [];
   let approved = 0;
@@ -74,7 +79,13 @@ export function stepLatencies(traces: readonly WorkflowTrace[], details: Readonl
     const view = trace.taskId ? details.get(trace.taskId) : undefined;
     if (!view || trace.submitAt === undefined) continue;
     const h = view.history;
-    const [created, rv, lastRv, prd, approved] = [at(h, 'NEW'), at(h, 'REQUEST_VALIDATION'), at(h, 'REQUEST_VALIDATION', true), at(h, 'PRD_VALIDATION'), at(h, 'APPROVED')];
+    const [created, rv, lastRv, prd, approved] = [
+      at(h, 'NEW'),
+      at(h, 'REQUEST_VALIDATION'),
+      at(h, 'REQUEST_VALIDATION', true),
+      at(h, 'PRD_VALIDATION'),
+      at(h, 'APPROVED'),
+    ];
     first = Math.min(first, trace.submitAt);
     if (approved !== undefined) {
       last = Math.max(last, approved);

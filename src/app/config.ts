@@ -30,7 +30,12 @@ const flag = (fallback: boolean) =>
  */
 const hostList = z
   .string()
-  .transform((raw) => raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string()).min(1, 'name at least one host'))
   .superRefine((hosts, ctx) => {
     // The policy itself judges each entry, so a value start-up accepts is one it can apply.
@@ -64,12 +69,19 @@ const usersSchema = z
   .string()
   .transform((raw, ctx) => {
     const users: ConfiguredUser[] = [];
-    for (const [i, entry] of raw.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+    for (const [i, entry] of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .entries()) {
       const [id, roles, ...rest] = entry.split(':');
       const credential = credentialOf(rest.join(':'));
       const parsedRoles = (roles ?? '').split('+').filter((r): r is UserRole => (USER_ROLES as readonly string[]).includes(r));
       if (!id || parsedRoles.length === 0 || parsedRoles.length !== (roles ?? '').split('+').length) {
-        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be id:role[+role]:token (or id:role[+role]:sha256:<hex>) with roles from ${USER_ROLES.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${i + 1} must be id:role[+role]:token (or id:role[+role]:sha256:<hex>) with roles from ${USER_ROLES.join(', ')}`,
+        });
         return z.NEVER;
       }
       if (typeof credential === 'string') {
@@ -100,14 +112,22 @@ export const configSchema = z.object({
   DATABASE_POOL_SIZE: optionalInt(1),
   MIGRATE_ON_START: flag(true),
   RABBITMQ_URL: z.url({ protocol: /^amqps?$/ }).optional(),
-  RABBITMQ_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dots, dashes').optional(),
+  RABBITMQ_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dots, dashes')
+    .optional(),
   RABBITMQ_QUEUE_TYPE: z.enum(['quorum', 'classic']).optional(),
   RABBITMQ_PREFETCH: optionalInt(1),
   RABBITMQ_PUBLISH_TIMEOUT_MS: optionalInt(100),
   CONTEXTS: z
     .string()
     .default(CONTEXT_NAMES.join(','))
-    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(CONTEXT_NAMES)).min(1)),
   REFINERY_USERS: usersSchema,
   RETRY_MAX_ATTEMPTS: optionalInt(1),

@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Container, type ContainerModule } from 'inversify';
 import { humanInteractionContracts } from '../contexts/human-interaction/contracts';
-import { HUMAN_INTERACTION, type HumanInteractionHttpApi, humanInteractionModule, type PublicAddress } from '../contexts/human-interaction/human-interaction.module';
+import {
+  HUMAN_INTERACTION,
+  type HumanInteractionHttpApi,
+  humanInteractionModule,
+  type PublicAddress,
+} from '../contexts/human-interaction/human-interaction.module';
 import { orchestrationContracts } from '../contexts/orchestration/contracts';
 import { ORCHESTRATION, orchestrationModule } from '../contexts/orchestration/orchestration.module';
 import { productDefinitionContracts } from '../contexts/product-definition/contracts';
@@ -120,7 +125,9 @@ export class Application {
       throw new Error('CONTEXTS selects only some contexts, which needs RABBITMQ_URL and DATABASE_URL: otherwise every context runs in one process');
     }
     const registry = createContractRegistry();
-    const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [], poolSize: config.DATABASE_POOL_SIZE }));
+    const database =
+      options.database ??
+      (await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [], poolSize: config.DATABASE_POOL_SIZE }));
     if (!options.database) {
       if (config.MIGRATE_ON_START) {
         const applied = await migrate(database.dataSource, { serialise: database.kind === 'postgres' });
@@ -130,7 +137,13 @@ export class Application {
         throw new Error('the database has migrations that are not applied: run `npm run migrate` or set MIGRATE_ON_START=true');
       }
     }
-    const transport = await createTransport(config, { registry, retryPolicy: deliveryRetryPolicyFrom(config), logger, ...(options.faults ? { faults: options.faults } : {}), ...(options.random ? { random: options.random } : {}) });
+    const transport = await createTransport(config, {
+      registry,
+      retryPolicy: deliveryRetryPolicyFrom(config),
+      logger,
+      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    });
     const queue = new MonitoredMessageQueue(transport, { logger });
     const clock = options.clock ?? systemClock;
     const unitOfWork = new UnitOfWork(database.dataSource, registry, clock);

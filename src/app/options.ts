@@ -23,7 +23,9 @@ export function definedOnly<T extends object>(value: T): Partial<T> {
 
 /** How a message delivery that failed is retried before it is dead-lettered (both transports). */
 export function deliveryRetryPolicyFrom(config: Config): RetryPolicy {
-  return retryPolicy(definedOnly({ maxAttempts: config.RETRY_MAX_ATTEMPTS, initialDelayMs: config.RETRY_INITIAL_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS }));
+  return retryPolicy(
+    definedOnly({ maxAttempts: config.RETRY_MAX_ATTEMPTS, initialDelayMs: config.RETRY_INITIAL_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS }),
+  );
 }
 
 export function outboxRelayOptionsFrom(config: Config): OutboxRelayOptions {

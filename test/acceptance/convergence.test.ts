@@ -32,7 +32,12 @@ const SCENARIOS: readonly Scenario[] = ['approve', 'clarify-reject-approve', 're
 const scenarioOf = (i: number): Scenario => SCENARIOS[i % SCENARIOS.length] ?? 'approve';
 
 const EXPECTED: Record<Scenario, { status: string; path: string[]; prds: number; notifications: string[] }> = {
-  approve: { status: 'APPROVED', path: ['NEW', 'REQUEST_VALIDATION', 'PRD_VALIDATION', 'APPROVED'], prds: 1, notifications: ['prd-ready-for-review', 'task-approved'] },
+  approve: {
+    status: 'APPROVED',
+    path: ['NEW', 'REQUEST_VALIDATION', 'PRD_VALIDATION', 'APPROVED'],
+    prds: 1,
+    notifications: ['prd-ready-for-review', 'task-approved'],
+  },
   'clarify-reject-approve': {
     status: 'APPROVED',
     path: ['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'REQUEST_VALIDATION', 'PRD_VALIDATION', 'REQUEST_VALIDATION', 'PRD_VALIDATION', 'APPROVED'],
@@ -45,7 +50,12 @@ const EXPECTED: Record<Scenario, { status: string; path: string[]; prds: number;
     prds: 2,
     notifications: ['prd-ready-for-review', 'prd-ready-for-review', 'task-approved'],
   },
-  'clarify-cancel': { status: 'CANCELLED', path: ['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'CANCELLED'], prds: 0, notifications: ['clarification-requested', 'task-cancelled'] },
+  'clarify-cancel': {
+    status: 'CANCELLED',
+    path: ['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'CANCELLED'],
+    prds: 0,
+    notifications: ['clarification-requested', 'task-cancelled'],
+  },
 };
 
 const countRows = z.array(z.object({ task_id: z.string(), n: z.coerce.number() }));
@@ -72,7 +82,8 @@ describe('convergence under a misbehaving transport', () => {
         status =
           scenario === 'clarify-cancel'
             ? (await api.post(user, `/api/tasks/${n.taskId}/cancel`, { reason: 'not needed after all' })).status
-            : (await api.post(user, `/api/tasks/${n.taskId}/answers`, { answers: (n.questions ?? []).map((question) => ({ question, answer: COMPLETE })) })).status;
+            : (await api.post(user, `/api/tasks/${n.taskId}/answers`, { answers: (n.questions ?? []).map((question) => ({ question, answer: COMPLETE })) }))
+                .status;
       } else if (n.kind === 'prd-ready-for-review') {
         const reject = n.prdVersion === 1 && scenario !== 'approve';
         status = reject
@@ -90,7 +101,11 @@ describe('convergence under a misbehaving transport', () => {
       const scenario = scenarioOf(i);
       const vague = scenario.startsWith('clarify');
       const requester = i % 2 === 0 ? 'alice' : 'carol';
-      const res = await api.post<{ taskId: string }>(requester, '/api/tasks', { title: `Request ${i}`, description: vague ? 'Make the dashboard better.' : COMPLETE, priority: i % 3 === 0 ? 'high' : 'normal' });
+      const res = await api.post<{ taskId: string }>(requester, '/api/tasks', {
+        title: `Request ${i}`,
+        description: vague ? 'Make the dashboard better.' : COMPLETE,
+        priority: i % 3 === 0 ? 'high' : 'normal',
+      });
       expect(res.status).toBe(202);
       scenarios.set(res.body.taskId, scenario);
     }
@@ -109,17 +124,28 @@ describe('convergence under a misbehaving transport', () => {
           const stuck = statuses.find((t) => EXPECTED[scenarioOfTask(scenarios, t.id)].status !== t.status);
           if (stuck && process.env.CONVERGENCE_DEBUG) {
             const q = (sql: string) => app.database.dataSource.query(sql, [stuck.id]);
-            process.stdout.write(JSON.stringify({
-              task: await q(`SELECT status, version, updated_at, republished_at FROM task_management.tasks WHERE id = $1`),
-              pdRequest: await q(`SELECT task_version, task_status, updated_at FROM product_definition.requests WHERE task_id = $1`),
-              workItems: await q(`SELECT task_version, status, attempts, lease_owner, lease_expires_at, outcome FROM product_definition.work_items WHERE task_id = $1`),
-              orch: await q(`SELECT status, version, driven_version, driven_at FROM orchestration.task_projection WHERE task_id = $1`),
-              outbox: await q(`SELECT type, sent_at, message_id FROM messaging.outbox WHERE message_key = $1 ORDER BY id DESC LIMIT 8`),
-            }, null, 1) + '\n');
+            process.stdout.write(
+              JSON.stringify(
+                {
+                  task: await q(`SELECT status, version, updated_at, republished_at FROM task_management.tasks WHERE id = $1`),
+                  pdRequest: await q(`SELECT task_version, task_status, updated_at FROM product_definition.requests WHERE task_id = $1`),
+                  workItems: await q(
+                    `SELECT task_version, status, attempts, lease_owner, lease_expires_at, outcome FROM product_definition.work_items WHERE task_id = $1`,
+                  ),
+                  orch: await q(`SELECT status, version, driven_version, driven_at FROM orchestration.task_projection WHERE task_id = $1`),
+                  outbox: await q(`SELECT type, sent_at, message_id FROM messaging.outbox WHERE message_key = $1 ORDER BY id DESC LIMIT 8`),
+                },
+                null,
+                1,
+              ) + '\n',
+            );
           }
           throw new Error(
             `${finished.length}/${WORKFLOWS} finished; by status ${JSON.stringify(Object.fromEntries(['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'PRD_VALIDATION', 'APPROVED', 'CANCELLED', 'FAILED'].map((s) => [s, by(s)])))}; ` +
-              `${statuses.length} tasks; unsent outbox ${JSON.stringify(unsent)}; dead letters ${dead.length}: ${dead.slice(0, 3).map((d) => `${d.consumer} ${d.messageType} ${d.errorMessage}`).join(' | ')}`,
+              `${statuses.length} tasks; unsent outbox ${JSON.stringify(unsent)}; dead letters ${dead.length}: ${dead
+                .slice(0, 3)
+                .map((d) => `${d.consumer} ${d.messageType} ${d.errorMessage}`)
+                .join(' | ')}`,
           );
         }
         return finished.length;
@@ -130,14 +156,16 @@ describe('convergence under a misbehaving transport', () => {
 
     const db = app.database.dataSource;
     // Every transition exactly once, in the expected order.
-    const history = z.array(z.object({ task_id: z.string(), path: z.array(z.string()) })).parse(
-      await db.query(`SELECT task_id, array_agg(to_status ORDER BY version) AS path FROM task_management.task_transitions GROUP BY task_id`),
-    );
+    const history = z
+      .array(z.object({ task_id: z.string(), path: z.array(z.string()) }))
+      .parse(await db.query(`SELECT task_id, array_agg(to_status ORDER BY version) AS path FROM task_management.task_transitions GROUP BY task_id`));
     expect(history).toHaveLength(WORKFLOWS);
     for (const { task_id, path } of history) expect([task_id, path]).toEqual([task_id, EXPECTED[scenarioOfTask(scenarios, task_id)].path]);
 
     // Every PRD version once.
-    const prds = new Map(countRows.parse(await db.query(`SELECT task_id, count(*) AS n FROM product_definition.prds GROUP BY task_id`)).map((r) => [r.task_id, r.n]));
+    const prds = new Map(
+      countRows.parse(await db.query(`SELECT task_id, count(*) AS n FROM product_definition.prds GROUP BY task_id`)).map((r) => [r.task_id, r.n]),
+    );
     for (const [taskId, scenario] of scenarios) expect([taskId, prds.get(taskId) ?? 0]).toEqual([taskId, EXPECTED[scenario].prds]);
 
     // Every notification once, the terminal one included (it may still be on its way).
@@ -156,7 +184,9 @@ describe('convergence under a misbehaving transport', () => {
     const stats = app.queue.stats();
     const handled = Object.values(stats.handled).reduce((sum, byType) => sum + Object.values(byType).reduce((a, b) => a + b, 0), 0);
     // The figures quoted in the issue note.
-    process.stdout.write(`convergence: seed=${SEED} faults=${JSON.stringify(FAULTS)} injected=${JSON.stringify(faults)} handled=${handled} workflows=${WORKFLOWS}\n`);
+    process.stdout.write(
+      `convergence: seed=${SEED} faults=${JSON.stringify(FAULTS)} injected=${JSON.stringify(faults)} handled=${handled} workflows=${WORKFLOWS}\n`,
+    );
     expect(faults.dropped).toBeGreaterThan(0);
     expect(faults.duplicated).toBeGreaterThan(0);
     expect(faults.reordered).toBeGreaterThan(0);

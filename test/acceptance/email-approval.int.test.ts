@@ -12,7 +12,12 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/postgres
 import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario';
 
 const decode = (text: string): string =>
-  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 function attribute(tag: string, name: string): string | undefined {
   const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
@@ -113,10 +118,12 @@ describe('approving a PRD from an email (PostgreSQL, RabbitMQ, SMTP)', () => {
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const pageHtml = await page.text();
     const action = new URL(approveUrl ?? '').pathname;
-    const forms = [...pageHtml.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/gi)].map((m) => m[0]).filter((form) => {
-      const open = /^<form\b[^>]*>/i.exec(form)?.[0] ?? '';
-      return attribute(open, 'method')?.toLowerCase() === 'post' && attribute(open, 'action') === action;
-    });
+    const forms = [...pageHtml.matchAll(/<form\b[^>]*>[\s\S]*?<\/form>/gi)]
+      .map((m) => m[0])
+      .filter((form) => {
+        const open = /^<form\b[^>]*>/i.exec(form)?.[0] ?? '';
+        return attribute(open, 'method')?.toLowerCase() === 'post' && attribute(open, 'action') === action;
+      });
     expect(forms).toHaveLength(1);
     expect((await api.get<TaskView>('alice', `/api/tasks/${taskId}`)).body.task.status).toBe('PRD_VALIDATION');
 
@@ -129,7 +136,10 @@ describe('approving a PRD from an email (PostgreSQL, RabbitMQ, SMTP)', () => {
     expect(posted.status).toBeGreaterThanOrEqual(200);
     expect(posted.status).toBeLessThan(400);
 
-    await eventually(async () => expect((await api.get<TaskView>('alice', `/api/tasks/${taskId}`)).body.task.status).toBe('APPROVED'), { timeoutMs: 20_000, intervalMs: 50 });
+    await eventually(async () => expect((await api.get<TaskView>('alice', `/api/tasks/${taskId}`)).body.task.status).toBe('APPROVED'), {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+    });
     const history = (await api.get<TaskView>('alice', `/api/tasks/${taskId}`)).body.history;
     expect(history.at(-1)).toMatchObject({ from: 'PRD_VALIDATION', to: 'APPROVED', actor: 'user:bob' });
 
@@ -139,7 +149,12 @@ describe('approving a PRD from an email (PostgreSQL, RabbitMQ, SMTP)', () => {
     expect(approvedMail.text).toContain(`${base}/inbox/tasks/${taskId}`);
 
     // The link worked once: following it again is refused.
-    const again = await fetch(new URL(action, base), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formFields(forms[0] ?? '').toString(), redirect: 'manual' });
+    const again = await fetch(new URL(action, base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: formFields(forms[0] ?? '').toString(),
+      redirect: 'manual',
+    });
     expect(again.status).toBeGreaterThanOrEqual(400);
   });
 });

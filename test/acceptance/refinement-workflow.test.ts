@@ -23,7 +23,9 @@ describe('a feature request from submission to an approved PRD', () => {
     await expect(refineVagueRequestToApproval(api)).resolves.toBe('APPROVED');
     expect(await app.queue.listDeadLetters()).toEqual([]);
     // One request, one correlation id: every message about the task carries the task id.
-    const correlations = await app.database.dataSource.query<Array<{ message_key: string; c: string }>>(`SELECT DISTINCT message_key, envelope->>'correlationId' AS c FROM messaging.outbox WHERE message_key <> 'orchestration.open-tasks'`);
+    const correlations = await app.database.dataSource.query<Array<{ message_key: string; c: string }>>(
+      `SELECT DISTINCT message_key, envelope->>'correlationId' AS c FROM messaging.outbox WHERE message_key <> 'orchestration.open-tasks'`,
+    );
     expect(correlations.length).toBeGreaterThan(0);
     for (const row of correlations) expect(row.c).toBe(row.message_key);
   });

@@ -20,7 +20,13 @@ describe('a process without human interaction', () => {
     admin = await BrokerAdmin.open();
     app = await startTestApp({
       databaseUrl: scratch.url,
-      env: { CONTEXTS: 'task-management', DATABASE_URL: scratch.url, RABBITMQ_URL, RABBITMQ_PREFIX: `refinery-test-${randomBytes(4).toString('hex')}`, RABBITMQ_QUEUE_TYPE: 'classic' },
+      env: {
+        CONTEXTS: 'task-management',
+        DATABASE_URL: scratch.url,
+        RABBITMQ_URL,
+        RABBITMQ_PREFIX: `refinery-test-${randomBytes(4).toString('hex')}`,
+        RABBITMQ_QUEUE_TYPE: 'classic',
+      },
     });
   });
   afterAll(async () => {
@@ -46,6 +52,11 @@ describe('a process without human interaction', () => {
   it('serves no /api, and its /docs describe the admin routes only', async () => {
     expect((await get('/api/tasks', bearer('alice'))).status).toBe(404);
     const document = (await get('/docs/json')).body as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths).sort()).toEqual(['/admin/dead-letters', '/admin/dead-letters/{consumer}', '/admin/dead-letters/{consumer}/replay', '/admin/dead-letters/{consumer}/{id}']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/admin/dead-letters',
+      '/admin/dead-letters/{consumer}',
+      '/admin/dead-letters/{consumer}/replay',
+      '/admin/dead-letters/{consumer}/{id}',
+    ]);
   });
 });

@@ -22,14 +22,26 @@ export function messageMapRows(markdown: string): MessageMapRow[] {
   const heading = lines.findIndex((l) => /^#{2,4}\s+Message map\s*$/.test(l));
   if (heading < 0) throw new Error('no "## Message map" heading');
   const start = lines.findIndex((l, i) => i > heading && l.trimStart().startsWith('|'));
-  const cells = (l: string) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((c) => c.trim());
   const header = start < 0 ? [] : cells(lines[start] ?? '').map((c) => c.toLowerCase());
-  if (header.join('|') !== MAP_HEADER.join('|')) throw new Error(`the message map's header must be | ${MAP_HEADER.join(' | ')} |, found | ${header.join(' | ')} |`);
+  if (header.join('|') !== MAP_HEADER.join('|'))
+    throw new Error(`the message map's header must be | ${MAP_HEADER.join(' | ')} |, found | ${header.join(' | ')} |`);
   const rows: MessageMapRow[] = [];
   for (let i = start + 2; i < lines.length && (lines[i] ?? '').trimStart().startsWith('|'); i++) {
     const [type = '', kind = '', publishers = '', consumers = ''] = cells(lines[i] ?? '');
     const types = ticked(type);
-    rows.push({ line: i + 1, type: types.length === 1 ? (types[0] ?? '') : type, kind: kind.replace(/`/g, ''), publishers: ticked(publishers), consumers: ticked(consumers) });
+    rows.push({
+      line: i + 1,
+      type: types.length === 1 ? (types[0] ?? '') : type,
+      kind: kind.replace(/`/g, ''),
+      publishers: ticked(publishers),
+      consumers: ticked(consumers),
+    });
   }
   return rows;
 }
@@ -81,7 +93,10 @@ function definedContracts(source: ts.SourceFile): Map<string, string> {
   const found = new Map<string, string>();
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isCallExpression(node.initializer)) {
-      const { expression, arguments: [type] } = node.initializer;
+      const {
+        expression,
+        arguments: [type],
+      } = node.initializer;
       if (ts.isIdentifier(expression) && expression.text === 'defineContract' && type && ts.isStringLiteral(type)) found.set(node.name.text, type.text);
     }
     ts.forEachChild(node, visit);
@@ -108,11 +123,18 @@ export function scanPublishers(root: string): PublisherScan {
     const imports = new Map<string, { file: string | undefined; name: string }>();
     const locals = new Map<string, ts.Expression[]>();
     const collect = (node: ts.Node): void => {
-      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause?.namedBindings && ts.isNamedImports(node.importClause.namedBindings)) {
+      if (
+        ts.isImportDeclaration(node) &&
+        ts.isStringLiteral(node.moduleSpecifier) &&
+        node.importClause?.namedBindings &&
+        ts.isNamedImports(node.importClause.namedBindings)
+      ) {
         const target = moduleFile(file, node.moduleSpecifier.text);
-        for (const element of node.importClause.namedBindings.elements) imports.set(element.name.text, { file: target, name: (element.propertyName ?? element.name).text });
+        for (const element of node.importClause.namedBindings.elements)
+          imports.set(element.name.text, { file: target, name: (element.propertyName ?? element.name).text });
       }
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) locals.set(node.name.text, [...(locals.get(node.name.text) ?? []), node.initializer]);
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer)
+        locals.set(node.name.text, [...(locals.get(node.name.text) ?? []), node.initializer]);
       ts.forEachChild(node, collect);
     };
     collect(source);

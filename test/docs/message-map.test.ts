@@ -82,7 +82,8 @@ describe(`${DOC}: the message map`, () => {
         for (const { consumer, kind, types } of queue.subscriptions) {
           if (!consumer.startsWith(`${context}.`)) problems.push(`consumer ${consumer}, subscribed by ${context}, is not named <context>.<purpose>`);
           for (const type of types) {
-            if (registry.kindOf(type) !== kind) problems.push(`consumer ${consumer} subscribes to \`${type}\` as a ${kind}; the registry says ${registry.kindOf(type) ?? 'nothing'}`);
+            if (registry.kindOf(type) !== kind)
+              problems.push(`consumer ${consumer} subscribes to \`${type}\` as a ${kind}; the registry says ${registry.kindOf(type) ?? 'nothing'}`);
             consumers.set(type, (consumers.get(type) ?? new Set()).add(consumer));
           }
         }
@@ -101,7 +102,9 @@ describe(`${DOC}: the message map`, () => {
 
   it('names, for each type, every context whose code builds such a message and no other', () => {
     const { publishers, unresolved } = scanPublishers(ROOT);
-    const problems = unresolved.map((call) => `${call}: cannot tell which contract this message is of; the scan in test/docs/message-map.scan.ts needs to learn this form`);
+    const problems = unresolved.map(
+      (call) => `${call}: cannot tell which contract this message is of; the scan in test/docs/message-map.scan.ts needs to learn this form`,
+    );
     const rows = rowsByType();
     for (const row of rows.values()) {
       const wrong = mismatch(row, 'publishers', row.publishers, publishers.get(row.type));
@@ -123,7 +126,9 @@ describe(`${DOC}: the task state diagram`, () => {
     for (const terminal of TERMINAL_STATUSES) inCode.add(key(terminal, '[*]', undefined));
     const inDoc = new Set(edges.map((e) => key(e.from, e.to, e.to === '[*]' ? undefined : e.move)));
     const problems = [
-      ...edges.filter((e) => !inCode.has(key(e.from, e.to, e.to === '[*]' ? undefined : e.move))).map((e) => `${DOC}:${e.line}: \`${key(e.from, e.to, e.move)}\` is not a move in MOVES`),
+      ...edges
+        .filter((e) => !inCode.has(key(e.from, e.to, e.to === '[*]' ? undefined : e.move)))
+        .map((e) => `${DOC}:${e.line}: \`${key(e.from, e.to, e.move)}\` is not a move in MOVES`),
       ...[...inCode].filter((k) => !inDoc.has(k)).map((k) => `the diagram lacks \`${k}\`, which MOVES has`),
     ];
     expect(problems).toEqual([]);

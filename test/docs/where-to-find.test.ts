@@ -25,7 +25,9 @@ function pathsOf(cell: string): string[] {
 
 describe('the files docs/architecture.md points to', () => {
   it('all exist', () => {
-    const rows = section('## Where to find each behaviour').filter((l) => l.text.startsWith('| ') && !l.text.startsWith('| behaviour') && !l.text.startsWith('|---'));
+    const rows = section('## Where to find each behaviour').filter(
+      (l) => l.text.startsWith('| ') && !l.text.startsWith('| behaviour') && !l.text.startsWith('|---'),
+    );
     expect(rows.length).toBeGreaterThan(40);
     const missing = rows.flatMap((row) => {
       const cell = row.text.split('|')[2] ?? '';

@@ -30,7 +30,8 @@ describe('a consumer process killed mid-stream', () => {
   let publisher: RabbitMqMessageQueue;
   const children: ConsumerProcess[] = [];
 
-  const scalar = async (sql: string, params: unknown[] = []): Promise<number> => count.parse((await execute(database.dataSource.manager, sql, params)).rows[0]).n;
+  const scalar = async (sql: string, params: unknown[] = []): Promise<number> =>
+    count.parse((await execute(database.dataSource.manager, sql, params)).rows[0]).n;
   const spawnConsumer = (): ConsumerProcess => {
     const child = ConsumerProcess.spawn({ rabbitmqUrl: RABBITMQ_URL, databaseUrl: scratch.url, prefix, consumer: CONSUMER, handleMs: 5, prefetch: 50 });
     children.push(child);
@@ -42,7 +43,10 @@ describe('a consumer process killed mid-stream', () => {
     database = await openTestDatabase([], scratch.url);
     // No unique constraint on message_id: only the inbox may keep an effect from happening twice.
     await execute(database.dataSource.manager, `CREATE SCHEMA fault_test`);
-    await execute(database.dataSource.manager, `CREATE TABLE fault_test.effects (id bigserial PRIMARY KEY, message_id uuid NOT NULL, i integer NOT NULL, pid integer NOT NULL)`);
+    await execute(
+      database.dataSource.manager,
+      `CREATE TABLE fault_test.effects (id bigserial PRIMARY KEY, message_id uuid NOT NULL, i integer NOT NULL, pid integer NOT NULL)`,
+    );
     await execute(
       database.dataSource.manager,
       `CREATE TABLE fault_test.deliveries (id bigserial PRIMARY KEY, message_id uuid NOT NULL, pid integer NOT NULL, attempt integer NOT NULL, redelivered boolean NOT NULL, first boolean NOT NULL)`,
@@ -67,7 +71,10 @@ describe('a consumer process killed mid-stream', () => {
     // Commands are published mandatory: the consumer's queue must be bound first, hence the wait.
     await Promise.all(Array.from({ length: SENT }, (_, i) => publisher.publishCommand(createEnvelope(message(RecordEffect, `key-${i % 25}`, { i })))));
 
-    await eventually(async () => expect(await scalar(`SELECT count(*) AS n FROM fault_test.effects`)).toBeGreaterThan(KILL_AFTER), { timeoutMs: 30_000, intervalMs: 5 });
+    await eventually(async () => expect(await scalar(`SELECT count(*) AS n FROM fault_test.effects`)).toBeGreaterThan(KILL_AFTER), {
+      timeoutMs: 30_000,
+      intervalMs: 5,
+    });
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
     const effectsAtKill = await scalar(`SELECT count(*) AS n FROM fault_test.effects`);
     // Were everything done already, the kill would have proved nothing.
@@ -75,11 +82,18 @@ describe('a consumer process killed mid-stream', () => {
 
     const second = spawnConsumer();
     await second.ready;
-    await eventually(async () => expect(await scalar(`SELECT count(DISTINCT message_id) AS n FROM fault_test.effects`)).toBe(SENT), { timeoutMs: 60_000, intervalMs: 50 });
-    // Its last deliveries recorded (each just before its ack), so a graceful stop cuts none short.
-    await eventually(async () => expect(await scalar(`SELECT count(*) AS n FROM fault_test.deliveries WHERE pid = $1`, [second.pid])).toBeGreaterThanOrEqual(SENT - effectsAtKill), {
-      timeoutMs: 10_000,
+    await eventually(async () => expect(await scalar(`SELECT count(DISTINCT message_id) AS n FROM fault_test.effects`)).toBe(SENT), {
+      timeoutMs: 60_000,
+      intervalMs: 50,
     });
+    // Its last deliveries recorded (each just before its ack), so a graceful stop cuts none short.
+    await eventually(
+      async () =>
+        expect(await scalar(`SELECT count(*) AS n FROM fault_test.deliveries WHERE pid = $1`, [second.pid])).toBeGreaterThanOrEqual(SENT - effectsAtKill),
+      {
+        timeoutMs: 10_000,
+      },
+    );
     expect(await second.stop('SIGTERM')).toBe(0);
 
     const effects = await scalar(`SELECT count(*) AS n FROM fault_test.effects`);

@@ -26,9 +26,21 @@ export class Api {
 
 export interface TaskView {
   task: { taskId: string; status: string; version: number; prdVersion: number | null };
-  history: Array<{ from: string | null; to: string; actor: string; version: number; questions?: string[]; answers?: unknown[]; feedback?: string; prdVersion?: number }>;
+  history: Array<{
+    from: string | null;
+    to: string;
+    actor: string;
+    version: number;
+    questions?: string[];
+    answers?: unknown[];
+    feedback?: string;
+    prdVersion?: number;
+  }>;
   clarifications: Array<{ question: string; answer?: string }>;
-  prd: { version: number; document: { feedbackAddressed: string[]; functionalRequirements: Array<{ description: string }>; clarificationLog: unknown[] } } | null;
+  prd: {
+    version: number;
+    document: { feedbackAddressed: string[]; functionalRequirements: Array<{ description: string }>; clarificationLog: unknown[] };
+  } | null;
   prdVersions: number[];
 }
 

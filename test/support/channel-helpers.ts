@@ -8,12 +8,15 @@ export type LogLine = Record<string, unknown> & { level: number; msg: string };
 export function memoryLogger(): { logger: pino.Logger; lines: LogLine[]; raw: string[] } {
   const lines: LogLine[] = [];
   const raw: string[] = [];
-  const logger = pino({ level: 'info' }, {
-    write: (line: string) => {
-      raw.push(line);
-      lines.push(JSON.parse(line) as LogLine);
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        raw.push(line);
+        lines.push(JSON.parse(line) as LogLine);
+      },
     },
-  });
+  );
   return { logger, lines, raw };
 }
 

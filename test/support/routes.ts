@@ -20,7 +20,10 @@ export function routesOf(http: FastifyInstance, under = '/'): RouteSpec[] {
     stack.length = depth;
     stack.push(edge['segment'] ?? '');
     const url = stack.join('');
-    for (const method of (edge['methods'] ?? '').split(',').map((m) => m.trim()).filter((m) => m && m !== 'HEAD')) {
+    for (const method of (edge['methods'] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m && m !== 'HEAD')) {
       if (url.startsWith(under)) routes.push({ method, url });
     }
   }

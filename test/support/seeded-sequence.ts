@@ -26,7 +26,9 @@ export class SeededSequence {
   /** `<prefix>-<n>-<6 hex digits>`, e.g. `task-3-9f04c1`. */
   id(prefix: string): string {
     this.count += 1;
-    const noise = Math.floor(this.random() * 0x1000000).toString(16).padStart(6, '0');
+    const noise = Math.floor(this.random() * 0x1000000)
+      .toString(16)
+      .padStart(6, '0');
     return `${prefix}-${this.count}-${noise}`;
   }
 }

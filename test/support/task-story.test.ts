@@ -30,7 +30,15 @@ describe('TaskStory', () => {
     tellBesideTheAggregate({ priority: 'high', requesterId: 'carol' }, [
       [(s) => s.startValidation(), (t, c) => t.startValidation(PRODUCT_MANAGER_POOL, c)],
       [(s) => s.askQuestions(), (t, c) => t.requestClarification(QUESTIONS, c)],
-      [(s) => s.answer(), (t, c) => t.provideClarification('carol', QUESTIONS.map((question) => ({ question, answer: 'As the description says' })), c)],
+      [
+        (s) => s.answer(),
+        (t, c) =>
+          t.provideClarification(
+            'carol',
+            QUESTIONS.map((question) => ({ question, answer: 'As the description says' })),
+            c,
+          ),
+      ],
       [(s) => s.submitPrd(), (t, c) => t.submitPrd(1, c)],
       [(s) => s.reject('Add the totals'), (t, c) => t.rejectPrd('bob', 1, 'Add the totals', c)],
       [(s) => s.submitPrd(), (t, c) => t.submitPrd(2, c)],

@@ -91,7 +91,9 @@ export class TaskStory {
   answer(when?: When): TaskStory;
   answer(answers: readonly ClarificationAnswer[], when?: When): TaskStory;
   answer(answersOrWhen?: readonly ClarificationAnswer[] | When, when?: When): TaskStory {
-    const [answers, step] = isWhen(answersOrWhen) ? [this.pendingQuestions().map((question) => ({ question, answer: 'As the description says' })), answersOrWhen] : [answersOrWhen, when];
+    const [answers, step] = isWhen(answersOrWhen)
+      ? [this.pendingQuestions().map((question) => ({ question, answer: 'As the description says' })), answersOrWhen]
+      : [answersOrWhen, when];
     return this.move('REQUEST_VALIDATION', step, `user:${this.fields.requesterId}`, { answers: answers.map((a) => ({ ...a })) });
   }
 
@@ -166,9 +168,24 @@ export class TaskStory {
     return this.prdVersion;
   }
 
-  private move(to: TaskStatus, when: When | undefined, usualActor: string, details: Details, changes: Partial<Pick<TaskStory, 'assignedPool' | 'prdVersion'>> = {}): TaskStory {
+  private move(
+    to: TaskStatus,
+    when: When | undefined,
+    usualActor: string,
+    details: Details,
+    changes: Partial<Pick<TaskStory, 'assignedPool' | 'prdVersion'>> = {},
+  ): TaskStory {
     const { at, actor } = resolve(when, usualActor, new Date(Date.parse(this.last.at) + STEP_MS));
-    const transition: Transition = { from: this.status, to, version: this.version + 1, at: at.toISOString(), actor, messageId: null, correlationId: null, ...details };
+    const transition: Transition = {
+      from: this.status,
+      to,
+      version: this.version + 1,
+      at: at.toISOString(),
+      actor,
+      messageId: null,
+      correlationId: null,
+      ...details,
+    };
     return new TaskStory(this.fields, [...this.history, transition], changes.assignedPool ?? this.assignedPool, changes.prdVersion ?? this.prdVersion);
   }
 }

@@ -58,7 +58,14 @@ export type TaskDetailsView = z.infer<typeof taskDetails>;
 const accepted = z.object({ taskId: z.string(), action: z.string(), taskVersion: z.number() });
 export type AcceptedView = z.infer<typeof accepted>;
 
-const apiToken = z.object({ id: z.string(), userId: z.string(), label: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() });
+const apiToken = z.object({
+  id: z.string(),
+  userId: z.string(),
+  label: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
 export type ApiTokenView = z.infer<typeof apiToken>;
 
 const taskPath = (taskId: string, action = '') => `/api/tasks/${encodeURIComponent(taskId)}${action ? `/${action}` : ''}`;
@@ -118,7 +125,8 @@ export class ApiClient {
 export function failure(status: number, body: unknown, text: string): CliError {
   const parsed = errorBody.safeParse(body);
   const detail = parsed.success ? parsed.data : {};
-  const reason = detail.message ?? (detail.issues?.length ? issuesText(detail.issues) : undefined) ?? detail.error ?? (text.trim().slice(0, 200) || 'no details');
+  const reason =
+    detail.message ?? (detail.issues?.length ? issuesText(detail.issues) : undefined) ?? detail.error ?? (text.trim().slice(0, 200) || 'no details');
   switch (status) {
     case 401:
       return new CliError(EXIT.unauthorised, 'not authorised (401): no token, or one the server does not know (revoked?); pass --token or set REFINERY_TOKEN');

@@ -41,9 +41,7 @@ const print = (io: CliIo, view: ChannelsView, json: boolean | undefined) => io.s
 
 /** `refinery channels [show]` and `refinery channels set …`: where your notifications reach you. */
 export function registerChannelCommands(program: Command, io: CliIo, run: Run): void {
-  const group = program
-    .command('channels')
-    .description('your notification channels: the in-app inbox (always), email, webhook');
+  const group = program.command('channels').description('your notification channels: the in-app inbox (always), email, webhook');
 
   withConnection(group.command('show', { isDefault: true }).description('show your channels and which ones this server can send (the default)'))
     .option('--json', 'print the JSON the server sent')

@@ -30,7 +30,8 @@ function selectorOf(flags: SelectorFlags, verb: string): Selector {
   return { ...(flags.id === undefined ? {} : { id: flags.id }), ...(flags.type === undefined ? {} : { type: flags.type }) };
 }
 
-const matches = (selector: Selector) => (d: DeadLetterView) => (selector.id === undefined || d.id === selector.id) && (selector.type === undefined || d.messageType === selector.type);
+const matches = (selector: Selector) => (d: DeadLetterView) =>
+  (selector.id === undefined || d.id === selector.id) && (selector.type === undefined || d.messageType === selector.type);
 const plural = (n: number) => `${n} dead letter${n === 1 ? '' : 's'}`;
 
 /**
@@ -61,14 +62,16 @@ export function registerDeadLetterCommands(program: Command, io: CliIo, run: (ac
       }),
     );
 
-  withSelector(withConnection(group.command('replay').description("put dead letters back on their consumer's queue (attempts start again)").argument('<consumer>')), 'replay').action(
-    (consumer: string, flags: ConnectionFlags & SelectorFlags) =>
-      run(async () => {
-        const selector = selectorOf(flags, 'replay');
-        const replayed = await clientFor(flags, io).replay(consumer, selector);
-        io.stdout(`replayed ${plural(replayed)} of ${consumer}\n`);
-        return EXIT.ok;
-      }),
+  withSelector(
+    withConnection(group.command('replay').description("put dead letters back on their consumer's queue (attempts start again)").argument('<consumer>')),
+    'replay',
+  ).action((consumer: string, flags: ConnectionFlags & SelectorFlags) =>
+    run(async () => {
+      const selector = selectorOf(flags, 'replay');
+      const replayed = await clientFor(flags, io).replay(consumer, selector);
+      io.stdout(`replayed ${plural(replayed)} of ${consumer}\n`);
+      return EXIT.ok;
+    }),
   );
 
   withSelector(withConnection(group.command('purge').description('delete dead letters for good').argument('<consumer>')), 'purge')

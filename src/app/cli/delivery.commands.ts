@@ -57,7 +57,10 @@ export function registerDeliveryCommands(program: Command, io: CliIo, run: Run):
     .option('--json', 'print the JSON the server sent')
     .action((flags: ListFlags) =>
       run(async () => {
-        const { deliveries, raw } = await new DeliveryClient(connectionOf(flags, io)).list({ status: flags.status, ...(flags.limit === undefined ? {} : { limit: flags.limit }) });
+        const { deliveries, raw } = await new DeliveryClient(connectionOf(flags, io)).list({
+          status: flags.status,
+          ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+        });
         io.stdout(flags.json ? `${JSON.stringify(raw, null, 2)}\n` : formatDeliveryTable(deliveries, flags.status));
         return EXIT.ok;
       }),

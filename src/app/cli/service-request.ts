@@ -41,7 +41,11 @@ export async function requestJson(
   try {
     response = await connection.fetch(target, {
       method,
-      headers: { authorization: `Bearer ${connection.token}`, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${connection.token}`,
+        accept: 'application/json',
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       signal: AbortSignal.timeout(connection.timeoutMs),
     });
@@ -68,7 +72,8 @@ export function parseJson(text: string): unknown {
 // Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test
 // runner's sandbox), where instanceof is false for a perfectly ordinary Error.
 function describe(error: unknown): { name?: string; message: string; cause?: unknown } {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return error as { name?: string; message: string; cause?: unknown };
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
+    return error as { name?: string; message: string; cause?: unknown };
   return { message: String(error) };
 }
 

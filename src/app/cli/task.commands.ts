@@ -15,7 +15,11 @@ const DEFAULT_POLL_INTERVAL_MS = 500;
 function withWait(command: Command): Command {
   return command
     .option('--wait <status>', `then wait until the task is in this status (${TASK_STATUSES.join(', ')}), or ${ANY_CHANGE}`, waitTarget)
-    .addOption(new Option('--wait-timeout <duration>', 'stop waiting after this long (exit 5), e.g. 90, 30s, 5m').argParser(duration).default(duration(DEFAULT_WAIT_TIMEOUT), DEFAULT_WAIT_TIMEOUT))
+    .addOption(
+      new Option('--wait-timeout <duration>', 'stop waiting after this long (exit 5), e.g. 90, 30s, 5m')
+        .argParser(duration)
+        .default(duration(DEFAULT_WAIT_TIMEOUT), DEFAULT_WAIT_TIMEOUT),
+    )
     .option('--poll-interval <ms>', 'how often to look while waiting', positiveInteger, DEFAULT_POLL_INTERVAL_MS);
 }
 
@@ -27,7 +31,13 @@ function withTask(command: Command): Command {
 async function acceptedThenWait(client: ApiClient, io: CliIo, accepted: AcceptedView, flags: WaitFlags): Promise<number> {
   io.stdout(`${accepted.action} accepted for task ${printable(accepted.taskId)} (checked against v${accepted.taskVersion})\n`);
   if (!flags.wait) return EXIT.ok;
-  const task = await waitForTask(client, io, { taskId: accepted.taskId, target: flags.wait, after: accepted.taskVersion, timeoutMs: flags.waitTimeout, intervalMs: flags.pollInterval });
+  const task = await waitForTask(client, io, {
+    taskId: accepted.taskId,
+    target: flags.wait,
+    after: accepted.taskVersion,
+    timeoutMs: flags.waitTimeout,
+    intervalMs: flags.pollInterval,
+  });
   io.stdout(`${describeTask(task)}\n`);
   return EXIT.ok;
 }
@@ -52,7 +62,12 @@ export function registerTaskCommands(program: Command, io: CliIo, run: Run): voi
     .action((flags: ConnectionFlags & WaitFlags & { title: string; description: string; priority?: string; approver?: string }) =>
       run(async () => {
         const client = apiClientFor(flags, io);
-        const taskId = await client.submit({ title: flags.title, description: flags.description, ...(flags.priority ? { priority: flags.priority } : {}), ...(flags.approver ? { approverId: flags.approver } : {}) });
+        const taskId = await client.submit({
+          title: flags.title,
+          description: flags.description,
+          ...(flags.priority ? { priority: flags.priority } : {}),
+          ...(flags.approver ? { approverId: flags.approver } : {}),
+        });
         // stdout holds the id alone, so `TASK=$(refinery submit …)` works; the rest goes to stderr.
         io.stdout(`${taskId}\n`);
         if (!flags.wait) return EXIT.ok;
@@ -83,7 +98,11 @@ export function registerTaskCommands(program: Command, io: CliIo, run: Run): voi
     );
 
   withWait(withTask(program.command('answer').description('answer the pending questions (requester), one --answer per question, in order')))
-    .option('--answer <text>', 'the answer to the next question; repeat for each (without any: show the questions)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option(
+      '--answer <text>',
+      'the answer to the next question; repeat for each (without any: show the questions)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .action((taskId: string, flags: ConnectionFlags & WaitFlags & { answer?: string[] }) =>
       run(async () => {
         const client = apiClientFor(flags, io);

@@ -44,7 +44,9 @@ function prdOf(details: TaskDetailsView): string {
   if (!details.prd) return 'PRD\n  (none yet)';
   const { version, document: d } = details.prd;
   const versions = details.prdVersions.length > 1 ? ` (versions ${details.prdVersions.join(', ')})` : '';
-  const requirements = [...d.functionalRequirements, ...d.nonFunctionalRequirements].map((r) => `    ${printable(r.id)} [${printable(r.priority)}] ${printable(r.description)}`);
+  const requirements = [...d.functionalRequirements, ...d.nonFunctionalRequirements].map(
+    (r) => `    ${printable(r.id)} [${printable(r.priority)}] ${printable(r.description)}`,
+  );
   const sections: Array<[string, string]> = [
     ['Problem', `    ${printable(d.problem)}`],
     ['Goals', bullets(d.goals)],
@@ -68,7 +70,12 @@ function detailsOf(t: TransitionView): string[] {
 }
 
 function historyOf(history: readonly TransitionView[]): string {
-  const rows = history.map((t) => [instant(t.at), `v${t.version}`, `${t.from === null ? '(new)' : printable(t.from)} → ${printable(t.to)}`, printable(t.actor)]);
+  const rows = history.map((t) => [
+    instant(t.at),
+    `v${t.version}`,
+    `${t.from === null ? '(new)' : printable(t.from)} → ${printable(t.to)}`,
+    printable(t.actor),
+  ]);
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   return history
     .map((t, i) => {
@@ -91,11 +98,13 @@ export function formatTaskDetails(details: TaskDetailsView): string {
     ['created', instant(t.createdAt)],
     ['updated', instant(t.updatedAt)],
   ]);
-  return [
-    `${printable(t.title)}\n${summary}`,
-    `Request\n${indent(printable(t.description, true))}`,
-    `Clarifications\n${clarificationsOf(details)}`,
-    prdOf(details),
-    `History\n${historyOf(details.history)}`,
-  ].join('\n\n') + '\n';
+  return (
+    [
+      `${printable(t.title)}\n${summary}`,
+      `Request\n${indent(printable(t.description, true))}`,
+      `Clarifications\n${clarificationsOf(details)}`,
+      prdOf(details),
+      `History\n${historyOf(details.history)}`,
+    ].join('\n\n') + '\n'
+  );
 }

@@ -40,12 +40,13 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Run): vo
       }),
     );
 
-  withConnection(group.command('revoke').description('revoke a token: refused from the next request on').argument('<tokenId>', 'as `tokens list` shows it'))
-    .action((tokenId: string, flags: ConnectionFlags) =>
-      run(async () => {
-        const revoked = await apiClientFor(flags, io).revokeToken(tokenId);
-        io.stdout(`revoked token ${printable(revoked.id)} of ${printable(revoked.userId)} (${printable(revoked.label)}) at ${instant(revoked.revokedAt)}\n`);
-        return EXIT.ok;
-      }),
-    );
+  withConnection(
+    group.command('revoke').description('revoke a token: refused from the next request on').argument('<tokenId>', 'as `tokens list` shows it'),
+  ).action((tokenId: string, flags: ConnectionFlags) =>
+    run(async () => {
+      const revoked = await apiClientFor(flags, io).revokeToken(tokenId);
+      io.stdout(`revoked token ${printable(revoked.id)} of ${printable(revoked.userId)} (${printable(revoked.label)}) at ${instant(revoked.revokedAt)}\n`);
+      return EXIT.ok;
+    }),
+  );
 }

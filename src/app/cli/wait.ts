@@ -25,7 +25,8 @@ export function waitTarget(value: string): string {
 
 const shortId = (taskId: string) => (taskId.length > 12 ? `${taskId.slice(0, 8)}…` : taskId);
 const seconds = (ms: number) => `${Math.floor(ms / 1_000)}s`;
-export const describeTask = (task: Pick<TaskSummaryView, 'taskId' | 'status' | 'version'>) => `task ${printable(task.taskId)} is ${printable(task.status)} (v${task.version})`;
+export const describeTask = (task: Pick<TaskSummaryView, 'taskId' | 'status' | 'version'>) =>
+  `task ${printable(task.taskId)} is ${printable(task.status)} (v${task.version})`;
 
 export interface WaitRequest {
   readonly taskId: string;

@@ -26,7 +26,11 @@ const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: z.ZodType): ZodOpenApiResponseObject => ({ description, content: json(schema) });
 const fail = (description: string, schema: z.ZodType = adminError): ZodOpenApiResponseObject => ({ description, content: json(schema) });
 
-function operation(summary: string, responses: ZodOpenApiOperationObject['responses'], extra: Partial<ZodOpenApiOperationObject> = {}): ZodOpenApiOperationObject {
+function operation(
+  summary: string,
+  responses: ZodOpenApiOperationObject['responses'],
+  extra: Partial<ZodOpenApiOperationObject> = {},
+): ZodOpenApiOperationObject {
   return {
     summary,
     tags: ['dead letters (admin)'],
@@ -44,22 +48,38 @@ function operation(summary: string, responses: ZodOpenApiOperationObject['respon
 
 export const adminApiPaths: ZodOpenApiPathsObject = {
   '/admin/dead-letters': {
-    get: operation('Dead letters of every consumer, or of one', { 200: ok('Dead letters', z.object({ deadLetters: z.array(deadLetter) })) }, { requestParams: { query: deadLetterListQuery } }),
+    get: operation(
+      'Dead letters of every consumer, or of one',
+      { 200: ok('Dead letters', z.object({ deadLetters: z.array(deadLetter) })) },
+      { requestParams: { query: deadLetterListQuery } },
+    ),
   },
   '/admin/dead-letters/{consumer}/{id}': {
-    get: operation('One dead letter with its message', { 200: ok('The dead letter', z.object({ deadLetter })), 404: fail('No such dead letter') }, {
-      requestParams: { path: consumerPath.extend({ id: z.string() }) },
-    }),
+    get: operation(
+      'One dead letter with its message',
+      { 200: ok('The dead letter', z.object({ deadLetter })), 404: fail('No such dead letter') },
+      {
+        requestParams: { path: consumerPath.extend({ id: z.string() }) },
+      },
+    ),
   },
   '/admin/dead-letters/{consumer}/replay': {
-    post: operation("Put dead letters back on their consumer's queue; no selector means all", { 200: ok('How many', z.object({ replayed: z.number().int() })) }, {
-      requestParams: { path: consumerPath },
-      requestBody: { content: json(deadLetterSelector) },
-    }),
+    post: operation(
+      "Put dead letters back on their consumer's queue; no selector means all",
+      { 200: ok('How many', z.object({ replayed: z.number().int() })) },
+      {
+        requestParams: { path: consumerPath },
+        requestBody: { content: json(deadLetterSelector) },
+      },
+    ),
   },
   '/admin/dead-letters/{consumer}': {
-    delete: operation('Delete dead letters for good; no selector means all', { 200: ok('How many', z.object({ purged: z.number().int() })) }, {
-      requestParams: { path: consumerPath, query: deadLetterSelector },
-    }),
+    delete: operation(
+      'Delete dead letters for good; no selector means all',
+      { 200: ok('How many', z.object({ purged: z.number().int() })) },
+      {
+        requestParams: { path: consumerPath, query: deadLetterSelector },
+      },
+    ),
   },
 };

@@ -11,7 +11,8 @@ export interface DocsOptions {
 }
 
 // The UI's assets are served from this service (no CDN); its scripts are files, none inline.
-const DOCS_CSP = "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
+const DOCS_CSP =
+  "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
 
 /** The OpenAPI document of what this process serves, generated from the routes' zod schemas. */
 export function openApiDocument(options: DocsOptions): ReturnType<typeof createDocument> {

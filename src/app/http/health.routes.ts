@@ -22,7 +22,9 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
       database = 'down';
     }
     const ready = deps.isStarted() && database === 'up' && broker !== 'disconnected';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', started: deps.isStarted(), database, databaseKind: deps.database.kind, broker });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'unavailable', started: deps.isStarted(), database, databaseKind: deps.database.kind, broker });
   });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await deps.queue.metricsText()));
 }

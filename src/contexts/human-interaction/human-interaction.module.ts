@@ -65,40 +65,44 @@ const WEB_PAGES = [LoginPages, InboxPage, TaskPages, LiveEventRoutes, LinkPages,
 export function humanInteractionModule(input: HumanInteractionOptionsInput): ContainerModule {
   const options = humanInteractionOptions(input);
   return new ContainerModule(({ bind }) => {
-  bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue(options);
-  bind<HumanInteractionRepositoryFactory>(HUMAN_INTERACTION.Repositories).toConstantValue(postgresHumanInteractionRepositories);
-  bind(HUMAN_INTERACTION.PublicAddress).to(PublicAddress).inSingletonScope();
-  bind(HUMAN_INTERACTION.LinkSigner).toConstantValue(new ActionLinkSigner(options.linkSecret));
-  bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();
-  bind(HUMAN_INTERACTION.IssuedTokens).to(IssuedTokenVerifier).inSingletonScope();
-  bind(HUMAN_INTERACTION.ApiTokens).to(ApiTokens).inSingletonScope();
-  bind(HUMAN_INTERACTION.SubmitRequest).to(SubmitRequest).inSingletonScope();
-  bind(HUMAN_INTERACTION.AnswerClarification).to(AnswerClarification).inSingletonScope();
-  bind(HUMAN_INTERACTION.DecidePrd).to(DecidePrd).inSingletonScope();
-  bind(HUMAN_INTERACTION.CancelTask).to(CancelTask).inSingletonScope();
-  bind(HUMAN_INTERACTION.TaskQueries).to(TaskQueries).inSingletonScope();
-  bind(HUMAN_INTERACTION.NotificationInbox).to(NotificationInbox).inSingletonScope();
-  bind(HUMAN_INTERACTION.SyncTaskView).to(SyncTaskViewOnTaskEvent).inSingletonScope();
-  bind(HUMAN_INTERACTION.RecordPrd).to(RecordPrdOnPrdDrafted).inSingletonScope();
-  bind(HUMAN_INTERACTION.SendNotification).to(SendNotificationHandler).inSingletonScope();
-  bind(HUMAN_INTERACTION.ResendUnconfirmedRequests).to(ResendUnconfirmedRequests).inSingletonScope();
-  for (const routes of API_ROUTES) bind(HUMAN_INTERACTION.ApiRoutes).to(routes).inSingletonScope();
-  bind(HUMAN_INTERACTION.HttpApi).to(HumanInteractionHttpApi).inSingletonScope();
-  // One per container (the module object is shared by every container built in a process).
-  bind(HUMAN_INTERACTION.TaskViewChanges).toDynamicValue(() => new TaskViewChanges()).inSingletonScope();
-  bind(HUMAN_INTERACTION.NotificationLinks).to(NotificationActionLinks).inSingletonScope();
-  bind(HUMAN_INTERACTION.PublicLinks).to(WebInboxLinks).inSingletonScope();
-  bind(HUMAN_INTERACTION.ActOnLink).to(ActOnLink).inSingletonScope();
-  for (const pages of WEB_PAGES) bind(HUMAN_INTERACTION.WebPages).to(pages).inSingletonScope();
-  bind(HUMAN_INTERACTION.Web).to(HumanInteractionWeb).inSingletonScope();
-  bind(HUMAN_INTERACTION.ChannelPreferences).to(ChannelPreferences).inSingletonScope();
-  bind(HUMAN_INTERACTION.NotificationChannels)
-    .toDynamicValue((ctx) => configuredChannels(options, ctx.get<Clock>(SHARED.Clock)))
-    .inSingletonScope();
-  bind(HUMAN_INTERACTION.DeliveryOutcomes).toDynamicValue((ctx) => deliveryOutcomesFor(ctx.get(SHARED.MessageQueue, { optional: true }))).inSingletonScope();
-  bind(HUMAN_INTERACTION.DeliveryContent).to(DeliveryContentBuilder).inSingletonScope();
-  bind(HUMAN_INTERACTION.DeliverNotifications).to(DeliverNotifications).inSingletonScope();
-  bind(HUMAN_INTERACTION.DeliveryAdmin).to(DeliveryAdmin).inSingletonScope();
-  bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
+    bind<HumanInteractionOptions>(HUMAN_INTERACTION.Options).toConstantValue(options);
+    bind<HumanInteractionRepositoryFactory>(HUMAN_INTERACTION.Repositories).toConstantValue(postgresHumanInteractionRepositories);
+    bind(HUMAN_INTERACTION.PublicAddress).to(PublicAddress).inSingletonScope();
+    bind(HUMAN_INTERACTION.LinkSigner).toConstantValue(new ActionLinkSigner(options.linkSecret));
+    bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();
+    bind(HUMAN_INTERACTION.IssuedTokens).to(IssuedTokenVerifier).inSingletonScope();
+    bind(HUMAN_INTERACTION.ApiTokens).to(ApiTokens).inSingletonScope();
+    bind(HUMAN_INTERACTION.SubmitRequest).to(SubmitRequest).inSingletonScope();
+    bind(HUMAN_INTERACTION.AnswerClarification).to(AnswerClarification).inSingletonScope();
+    bind(HUMAN_INTERACTION.DecidePrd).to(DecidePrd).inSingletonScope();
+    bind(HUMAN_INTERACTION.CancelTask).to(CancelTask).inSingletonScope();
+    bind(HUMAN_INTERACTION.TaskQueries).to(TaskQueries).inSingletonScope();
+    bind(HUMAN_INTERACTION.NotificationInbox).to(NotificationInbox).inSingletonScope();
+    bind(HUMAN_INTERACTION.SyncTaskView).to(SyncTaskViewOnTaskEvent).inSingletonScope();
+    bind(HUMAN_INTERACTION.RecordPrd).to(RecordPrdOnPrdDrafted).inSingletonScope();
+    bind(HUMAN_INTERACTION.SendNotification).to(SendNotificationHandler).inSingletonScope();
+    bind(HUMAN_INTERACTION.ResendUnconfirmedRequests).to(ResendUnconfirmedRequests).inSingletonScope();
+    for (const routes of API_ROUTES) bind(HUMAN_INTERACTION.ApiRoutes).to(routes).inSingletonScope();
+    bind(HUMAN_INTERACTION.HttpApi).to(HumanInteractionHttpApi).inSingletonScope();
+    // One per container (the module object is shared by every container built in a process).
+    bind(HUMAN_INTERACTION.TaskViewChanges)
+      .toDynamicValue(() => new TaskViewChanges())
+      .inSingletonScope();
+    bind(HUMAN_INTERACTION.NotificationLinks).to(NotificationActionLinks).inSingletonScope();
+    bind(HUMAN_INTERACTION.PublicLinks).to(WebInboxLinks).inSingletonScope();
+    bind(HUMAN_INTERACTION.ActOnLink).to(ActOnLink).inSingletonScope();
+    for (const pages of WEB_PAGES) bind(HUMAN_INTERACTION.WebPages).to(pages).inSingletonScope();
+    bind(HUMAN_INTERACTION.Web).to(HumanInteractionWeb).inSingletonScope();
+    bind(HUMAN_INTERACTION.ChannelPreferences).to(ChannelPreferences).inSingletonScope();
+    bind(HUMAN_INTERACTION.NotificationChannels)
+      .toDynamicValue((ctx) => configuredChannels(options, ctx.get<Clock>(SHARED.Clock)))
+      .inSingletonScope();
+    bind(HUMAN_INTERACTION.DeliveryOutcomes)
+      .toDynamicValue((ctx) => deliveryOutcomesFor(ctx.get(SHARED.MessageQueue, { optional: true })))
+      .inSingletonScope();
+    bind(HUMAN_INTERACTION.DeliveryContent).to(DeliveryContentBuilder).inSingletonScope();
+    bind(HUMAN_INTERACTION.DeliverNotifications).to(DeliverNotifications).inSingletonScope();
+    bind(HUMAN_INTERACTION.DeliveryAdmin).to(DeliveryAdmin).inSingletonScope();
+    bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
   });
 }

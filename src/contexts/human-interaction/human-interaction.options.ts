@@ -30,9 +30,17 @@ export const humanInteractionOptionsSchema = z.object({
   /** The address people reach the service at, for links in email and webhooks; the listening address when absent. */
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** An action link stops working this long after its notification was created. */
-  linkTtlMs: z.number().int().positive().default(72 * 3_600_000),
+  linkTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(72 * 3_600_000),
   /** A web inbox sign-in lasts this long. */
-  sessionTtlMs: z.number().int().positive().default(12 * 3_600_000),
+  sessionTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(12 * 3_600_000),
   /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */
   smtp: z.object({ url: z.string().min(1), from: z.string().min(3).default('Refinery <refinery@localhost>') }).optional(),
   /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */

@@ -65,7 +65,12 @@ const MAX_FAILURE_BACKOFF_MS = 5_000;
 
 function defaultFailureBackoff(intervalMs: number): RetryPolicy {
   // A loop never gives up, and one process's loop needs no jitter against itself.
-  return retryPolicy({ maxAttempts: Number.POSITIVE_INFINITY, initialDelayMs: intervalMs, maxDelayMs: Math.max(intervalMs, MAX_FAILURE_BACKOFF_MS), jitter: 0 });
+  return retryPolicy({
+    maxAttempts: Number.POSITIVE_INFINITY,
+    initialDelayMs: intervalMs,
+    maxDelayMs: Math.max(intervalMs, MAX_FAILURE_BACKOFF_MS),
+    jitter: 0,
+  });
 }
 
 /**
@@ -170,7 +175,10 @@ export class BackgroundLoop<T = never> implements Loop {
       for (const item of items) this.track(this.spec, item);
       return items.length > 0 ? 'more' : 'idle';
     } catch (error) {
-      this.logger.error({ loop: this.spec.name, failures: this.failures + 1, err: describeError(error).errorMessage }, `${this.spec.name}: pass failed; backing off`);
+      this.logger.error(
+        { loop: this.spec.name, failures: this.failures + 1, err: describeError(error).errorMessage },
+        `${this.spec.name}: pass failed; backing off`,
+      );
       return 'failed';
     }
   }

@@ -8,7 +8,12 @@ import type { Subscription } from './message-queue';
  * one-consumer-per-command rule within its process only: the broker cannot tell it which other
  * queues a command type is bound to.
  */
-export function checkSubscription(registry: ContractRegistry, kind: MessageKind, { consumer, types }: Subscription, commandOwners: ReadonlyMap<string, string>): void {
+export function checkSubscription(
+  registry: ContractRegistry,
+  kind: MessageKind,
+  { consumer, types }: Subscription,
+  commandOwners: ReadonlyMap<string, string>,
+): void {
   if (consumer.trim() === '') throw new Error('a subscription needs a consumer name');
   if (types.length === 0) throw new Error(`consumer ${consumer} subscribes to no message types`);
   const method = kind === 'event' ? 'subscribeToEvents' : 'subscribeToCommands';
@@ -18,7 +23,9 @@ export function checkSubscription(registry: ContractRegistry, kind: MessageKind,
     if (actual !== kind) throw new Error(`consumer ${consumer} cannot subscribe to ${type} with ${method}: it is a ${actual}`);
     const owner = commandOwners.get(type);
     if (kind === 'command' && owner !== undefined && owner !== consumer) {
-      throw new Error(`command ${type} is already handled by consumer ${owner}; a command has exactly one handling consumer, so ${consumer} cannot subscribe to it`);
+      throw new Error(
+        `command ${type} is already handled by consumer ${owner}; a command has exactly one handling consumer, so ${consumer} cannot subscribe to it`,
+      );
     }
   }
 }
@@ -27,7 +34,9 @@ export function checkSubscription(registry: ContractRegistry, kind: MessageKind,
 export function checkPublish(registry: ContractRegistry, kind: MessageKind, raw: unknown): Envelope {
   const envelope = registry.validate(raw);
   if (envelope.kind !== kind) {
-    throw new InvalidMessageError(envelope.type, [`kind: ${envelope.type} is a ${envelope.kind}; publish it with publish${envelope.kind === 'event' ? 'Event' : 'Command'}`]);
+    throw new InvalidMessageError(envelope.type, [
+      `kind: ${envelope.type} is a ${envelope.kind}; publish it with publish${envelope.kind === 'event' ? 'Event' : 'Command'}`,
+    ]);
   }
   return envelope;
 }

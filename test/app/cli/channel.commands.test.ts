@@ -15,7 +15,8 @@ describe('refinery channels', () => {
   describe('on a server that can send email and webhooks', () => {
     let app: Application;
     let url: string;
-    const channelsOf = async (user: string) => (await app.http.inject({ method: 'GET', url: '/api/me/channels', headers: bearer(user) })).json<{ email: string | null; webhookUrl: string | null }>();
+    const channelsOf = async (user: string) =>
+      (await app.http.inject({ method: 'GET', url: '/api/me/channels', headers: bearer(user) })).json<{ email: string | null; webhookUrl: string | null }>();
 
     beforeAll(async () => {
       // Nothing is delivered here (no task is submitted), so neither address is ever contacted.
@@ -59,13 +60,18 @@ describe('refinery channels', () => {
         stderr: 'error: rejected (400): email: Invalid email address\n',
         requests: 2,
       });
-      expect((await cli(url, 'carol', ['channels', 'set', '--webhook-url', 'ftp://hooks.example.com/x'])).stderr).toBe('error: rejected (400): webhookUrl: must be an http or https URL\n');
+      expect((await cli(url, 'carol', ['channels', 'set', '--webhook-url', 'ftp://hooks.example.com/x'])).stderr).toBe(
+        'error: rejected (400): webhookUrl: must be an http or https URL\n',
+      );
       expect(await channelsOf('carol')).toMatchObject({ email: 'carol@example.com', webhookUrl: null });
     });
 
     it.each([
       [['channels', 'set'], 'error: nothing to change: give --email <address>, --no-email, --webhook-url <url> or --no-webhook\n'],
-      [['channels', 'set', '--webhook-url', 'https://hooks.example.com/x', '--no-webhook'], "error: option '--no-webhook' cannot be used with option '--webhook-url <url>'\n"],
+      [
+        ['channels', 'set', '--webhook-url', 'https://hooks.example.com/x', '--no-webhook'],
+        "error: option '--no-webhook' cannot be used with option '--webhook-url <url>'\n",
+      ],
       [['channels', 'set', '--email'], "error: option '--email <address>' argument missing\n"],
       [['channels', 'sett'], expect.stringContaining("error: too many arguments for 'show'")],
     ])('exits 2 on a usage error, sending nothing: %j', async (argv, stderr) => {
@@ -73,7 +79,12 @@ describe('refinery channels', () => {
     });
 
     it('exits 2 without a token, 3 with one the server does not know', async () => {
-      expect(await cli(url, undefined, ['channels'])).toEqual({ code: 2, stdout: '', stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n', requests: 0 });
+      expect(await cli(url, undefined, ['channels'])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n',
+        requests: 0,
+      });
       expect((await cli(url, undefined, ['channels', 'set', '--no-email'], 'not-a-token-anyone-has')).code).toBe(3);
     });
   });

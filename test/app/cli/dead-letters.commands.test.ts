@@ -30,7 +30,15 @@ describe('refinery dead-letters, against a running service', () => {
     const [header, row, footer] = run.stdout.trimEnd().split('\n');
     expect(header?.split(/\s{2,}/)).toEqual(['ID', 'CONSUMER', 'TYPE', 'ERROR', 'ATTEMPTS', 'FIRST FAILURE', 'LAST FAILURE']);
     const taskId = (dead.message as { payload: { taskId: string } }).payload.taskId;
-    expect(row?.split(/\s{2,}/)).toEqual([dead.id, COMMANDS, 'task-management.approve-prd.v1', `TaskNotFound: task ${taskId} does not exist`, '1', dead.firstFailedAt.replace(/\.\d+Z$/, 'Z'), dead.lastFailedAt.replace(/\.\d+Z$/, 'Z')]);
+    expect(row?.split(/\s{2,}/)).toEqual([
+      dead.id,
+      COMMANDS,
+      'task-management.approve-prd.v1',
+      `TaskNotFound: task ${taskId} does not exist`,
+      '1',
+      dead.firstFailedAt.replace(/\.\d+Z$/, 'Z'),
+      dead.lastFailedAt.replace(/\.\d+Z$/, 'Z'),
+    ]);
     expect(footer).toBe('1 dead letter');
 
     expect(await cli('dead-letters', 'list', '--consumer', 'orchestration.task-projection')).toEqual({ code: 0, stdout: 'no dead letters\n', stderr: '' });
@@ -84,7 +92,11 @@ describe('refinery dead-letters, against a running service', () => {
     expect(preview.stderr).toBe(`error: purge would delete 1 dead letter of ${COMMANDS} for good: add --yes to do it\n`);
     expect((await ids()).sort()).toEqual([approval.id, invalid.id].sort());
 
-    expect(await cli('dead-letters', 'purge', COMMANDS, '--type', 'task-management.cancel-task.v1', '--yes')).toEqual({ code: 0, stdout: `purged 1 dead letter of ${COMMANDS}\n`, stderr: '' });
+    expect(await cli('dead-letters', 'purge', COMMANDS, '--type', 'task-management.cancel-task.v1', '--yes')).toEqual({
+      code: 0,
+      stdout: `purged 1 dead letter of ${COMMANDS}\n`,
+      stderr: '',
+    });
     expect(await ids()).toEqual([approval.id]);
     expect((await cli('dead-letters', 'purge', COMMANDS, '--all', '--yes')).stdout).toBe(`purged 1 dead letter of ${COMMANDS}\n`);
     expect(await ids()).toEqual([]);
@@ -97,7 +109,11 @@ describe('refinery dead-letters, against a running service', () => {
       stdout: '',
       stderr: "error: forbidden (403): the token is unknown or not an admin's\n",
     });
-    expect(await refinery(['dead-letters', 'list'], { REFINERY_URL: env.REFINERY_URL })).toEqual({ code: 2, stdout: '', stderr: 'error: no admin token: pass --token or set REFINERY_TOKEN\n' });
+    expect(await refinery(['dead-letters', 'list'], { REFINERY_URL: env.REFINERY_URL })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: no admin token: pass --token or set REFINERY_TOKEN\n',
+    });
     expect((await refinery(['dead-letters', 'list', '--token', tokenOf('root')], { REFINERY_URL: env.REFINERY_URL })).code).toBe(0);
     expect((await cli('dead-letters', 'list', '--token', tokenOf('bob'))).code).toBe(3);
     expect(await ids()).toEqual([dead.id]);
@@ -106,7 +122,10 @@ describe('refinery dead-letters, against a running service', () => {
 
 describe('refinery, without a service', () => {
   const env = { REFINERY_TOKEN: 'root-test-token' };
-  const answering = (status: number, body: unknown): typeof fetch => async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const answering =
+    (status: number, body: unknown): typeof fetch =>
+    async () =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
   it('exits 1 with the reason when nothing listens at --url', async () => {
     // A port that was free a moment ago (fetch refuses well-known ports such as 1 outright).
@@ -115,7 +134,11 @@ describe('refinery, without a service', () => {
     const { port } = server.address() as AddressInfo;
     await new Promise((resolve) => server.close(resolve));
     const run = await refinery(['dead-letters', 'list', '--url', `http://127.0.0.1:${port}`], env);
-    expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(new RegExp(`^error: cannot reach http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`)) });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(new RegExp(`^error: cannot reach http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`)),
+    });
   });
 
   it.each([
@@ -129,13 +152,18 @@ describe('refinery, without a service', () => {
   it('sends the selector, the consumer and the token where the API wants them', async () => {
     const seen: string[] = [];
     const recording: typeof fetch = async (input, init) => {
-      seen.push(`${init?.method} ${input instanceof Request ? input.url : input.toString()} ${new Headers(init?.headers).get('authorization')} ${typeof init?.body === 'string' ? init.body : ''}`);
+      seen.push(
+        `${init?.method} ${input instanceof Request ? input.url : input.toString()} ${new Headers(init?.headers).get('authorization')} ${typeof init?.body === 'string' ? init.body : ''}`,
+      );
       return new Response(JSON.stringify({ replayed: 2, purged: 3 }), { status: 200 });
     };
     const base = { REFINERY_URL: 'http://svc.test:8080/', REFINERY_TOKEN: 'tok-12345' };
     expect((await refinery(['dead-letters', 'replay', 'a b/c', '--type', 't.v1'], base, recording)).stdout).toBe('replayed 2 dead letters of a b/c\n');
     expect((await refinery(['dead-letters', 'purge', 'a', '--id', 'x&y', '--yes'], base, recording)).stdout).toBe('purged 3 dead letters of a\n');
-    expect(seen).toEqual(['POST http://svc.test:8080/admin/dead-letters/a%20b%2Fc/replay Bearer tok-12345 {"type":"t.v1"}', 'DELETE http://svc.test:8080/admin/dead-letters/a?id=x%26y Bearer tok-12345 ']);
+    expect(seen).toEqual([
+      'POST http://svc.test:8080/admin/dead-letters/a%20b%2Fc/replay Bearer tok-12345 {"type":"t.v1"}',
+      'DELETE http://svc.test:8080/admin/dead-letters/a?id=x%26y Bearer tok-12345 ',
+    ]);
   });
 
   it.each([

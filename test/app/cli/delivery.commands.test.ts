@@ -66,10 +66,24 @@ describe('refinery deliveries', () => {
     expect(listed).toMatchObject({ code: 0, stderr: '', requests: 1 });
     const [header, row, count] = listed.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^NOTIFICATION\s+CHANNEL\s+TO\s+TARGET\s+STATUS\s+ATTEMPTS\s+CREATED\s+LAST ERROR$/);
-    expect(row?.split(/\s{2,}/)).toEqual([notificationId, 'webhook', 'bob', new URL(receiver.url).host, 'failed', '2', expect.stringMatching(/^\d{4}-.*Z$/), 'WebhookDeliveryError: receiver answered HTTP 503']);
+    expect(row?.split(/\s{2,}/)).toEqual([
+      notificationId,
+      'webhook',
+      'bob',
+      new URL(receiver.url).host,
+      'failed',
+      '2',
+      expect.stringMatching(/^\d{4}-.*Z$/),
+      'WebhookDeliveryError: receiver answered HTTP 503',
+    ]);
     expect(count).toBe('1 delivery');
     expect(listed.stdout).not.toContain('secret-path-xyz');
-    expect(await cli(url, 'root', ['deliveries', 'list', '--status', 'pending'])).toEqual({ code: 0, stdout: 'no pending deliveries\n', stderr: '', requests: 1 });
+    expect(await cli(url, 'root', ['deliveries', 'list', '--status', 'pending'])).toEqual({
+      code: 0,
+      stdout: 'no pending deliveries\n',
+      stderr: '',
+      requests: 1,
+    });
   });
 
   it('retries one delivery once the receiver is fixed; it is then sent with one attempt', async () => {
@@ -102,7 +116,10 @@ describe('refinery deliveries', () => {
     [['deliveries', 'retry'], 'error: give --notification <id> with --channel email|webhook, or --all-failed\n'],
     [['deliveries', 'retry', '--notification', 'n-1'], 'error: give --notification <id> with --channel email|webhook, or --all-failed\n'],
     [['deliveries', 'retry', '--all-failed', '--channel', 'email'], 'error: give either --notification with --channel, or --all-failed, not both\n'],
-    [['deliveries', 'retry', '--notification', 'n-1', '--channel', 'sms'], expect.stringContaining("error: option '--channel <channel>' argument 'sms' is invalid")],
+    [
+      ['deliveries', 'retry', '--notification', 'n-1', '--channel', 'sms'],
+      expect.stringContaining("error: option '--channel <channel>' argument 'sms' is invalid"),
+    ],
     [['deliveries', 'list', '--status', 'lost'], expect.stringContaining("error: option '--status <status>' argument 'lost' is invalid")],
     [['deliveries', 'list', '--limit', '0'], expect.stringContaining('expected a whole number above 0')],
   ])('exits 2 on a usage error, sending nothing: %j', async (argv, stderr) => {
@@ -114,7 +131,12 @@ describe('refinery deliveries', () => {
     expect(forbidden).toMatchObject({ code: 3, stdout: '', requests: 1 });
     expect(forbidden.stderr).toMatch(/^error: forbidden \(403\)/);
     expect((await cli(url, 'alice', ['deliveries', 'retry', '--all-failed'])).code).toBe(3);
-    expect(await cli(url, undefined, ['deliveries', 'list'])).toEqual({ code: 2, stdout: '', stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n', requests: 0 });
+    expect(await cli(url, undefined, ['deliveries', 'list'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n',
+      requests: 0,
+    });
   });
 
   it('is listed in --help', async () => {

@@ -21,13 +21,24 @@ describe('refinery, as the people in the workflow use it', () => {
   afterAll(() => app?.stop());
 
   it('takes a vague request to an approved PRD: submit --wait, show, answer, reject --wait, approve --wait', async () => {
-    const submitted = await as('alice', ['submit', '--title', 'Better dashboard', '--description', 'Make the dashboard better.', '--priority', 'high', '--wait', 'CLARIFICATION_NEEDED']);
+    const submitted = await as('alice', [
+      'submit',
+      '--title',
+      'Better dashboard',
+      '--description',
+      'Make the dashboard better.',
+      '--priority',
+      'high',
+      '--wait',
+      'CLARIFICATION_NEEDED',
+    ]);
     expect(submitted.code).toBe(0);
     const taskId = submitted.stdout.trim();
     expect(taskId).toMatch(/^[0-9a-f-]{36}$/);
     const progress = submitted.stderr.trimEnd().split('\n');
     expect(progress.at(-1)).toMatch(new RegExp(`^task ${taskId} is CLARIFICATION_NEEDED \\(v3\\)$`));
-    for (const line of progress.slice(0, -1)) expect(line).toMatch(new RegExp(`^waiting for CLARIFICATION_NEEDED: task ${taskId.slice(0, 8)}… is (NEW|REQUEST_VALIDATION) \\(v\\d\\), \\d+s$`));
+    for (const line of progress.slice(0, -1))
+      expect(line).toMatch(new RegExp(`^waiting for CLARIFICATION_NEEDED: task ${taskId.slice(0, 8)}… is (NEW|REQUEST_VALIDATION) \\(v\\d\\), \\d+s$`));
     expect(new Set(progress).size).toBe(progress.length); // one line per change, not one per poll
 
     const shown = await as('alice', ['show', taskId]);
@@ -38,7 +49,9 @@ describe('refinery, as the people in the workflow use it', () => {
     expect(shown.stdout).toContain('Request\n  Make the dashboard better.\n');
     expect(shown.stdout).toMatch(/^ {2}Q1\. .+\n {6}\(not answered yet\)$/m);
     expect(shown.stdout).toMatch(/^History\n {2}\S+Z +v1 +\(new\) → NEW +user:alice$/m);
-    const questions = (await app.http.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: { authorization: `Bearer ${tokenOf('alice')}` } })).json<{ clarifications: Array<{ question: string }> }>().clarifications.map((c) => c.question);
+    const questions = (await app.http.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: { authorization: `Bearer ${tokenOf('alice')}` } }))
+      .json<{ clarifications: Array<{ question: string }> }>()
+      .clarifications.map((c) => c.question);
     expect(questions.length).toBeGreaterThan(1);
 
     const tooFew = await as('alice', ['answer', taskId, '--answer', COMPLETE_ANSWER]);
@@ -47,7 +60,11 @@ describe('refinery, as the people in the workflow use it', () => {
     expect(tooFew.stderr).toContain(`error: ${questions.length} questions but 1 --answer given: give one --answer per question, in this order\n`);
 
     const none = await as('alice', ['answer', taskId]);
-    expect(none).toEqual({ code: 2, stdout: '', stderr: `The task asks:\n${questions.map((q, i) => `  ${i + 1}. ${q}`).join('\n')}\nerror: give one --answer per question, in this order\n` });
+    expect(none).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `The task asks:\n${questions.map((q, i) => `  ${i + 1}. ${q}`).join('\n')}\nerror: give one --answer per question, in this order\n`,
+    });
 
     const answered = await as('alice', ['answer', taskId, ...questions.flatMap(() => ['--answer', COMPLETE_ANSWER]), '--wait', 'PRD_VALIDATION']);
     expect(answered.code).toBe(0);
@@ -63,8 +80,21 @@ describe('refinery, as the people in the workflow use it', () => {
 
     expect((await as('alice', ['approve', taskId])).code).toBe(3);
 
-    const rejected = await as('bob', ['reject', taskId, '--prd-version', '1', '--feedback', 'Add a CSV export of the backlog chart.', '--wait', 'PRD_VALIDATION']);
-    expect(rejected).toEqual({ code: 0, stdout: `reject accepted for task ${taskId} (checked against v5)\ntask ${taskId} is PRD_VALIDATION (v7)\n`, stderr: expect.any(String) });
+    const rejected = await as('bob', [
+      'reject',
+      taskId,
+      '--prd-version',
+      '1',
+      '--feedback',
+      'Add a CSV export of the backlog chart.',
+      '--wait',
+      'PRD_VALIDATION',
+    ]);
+    expect(rejected).toEqual({
+      code: 0,
+      stdout: `reject accepted for task ${taskId} (checked against v5)\ntask ${taskId} is PRD_VALIDATION (v7)\n`,
+      stderr: expect.any(String),
+    });
 
     const stale = await as('bob', ['approve', taskId, '--prd-version', '1']);
     expect(stale).toEqual({ code: 4, stdout: '', stderr: 'error: refused (409): PRD version 1 is not the one awaiting a decision (version 2)\n' });
@@ -77,7 +107,16 @@ describe('refinery, as the people in the workflow use it', () => {
     const body = JSON.parse(json.stdout) as { task: { status: string }; history: Array<{ to: string; actor: string }>; prdVersions: number[] };
     expect(body.task.status).toBe('APPROVED');
     expect(body.prdVersions).toEqual([1, 2]);
-    expect(body.history.map((t) => t.to)).toEqual(['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'REQUEST_VALIDATION', 'PRD_VALIDATION', 'REQUEST_VALIDATION', 'PRD_VALIDATION', 'APPROVED']);
+    expect(body.history.map((t) => t.to)).toEqual([
+      'NEW',
+      'REQUEST_VALIDATION',
+      'CLARIFICATION_NEEDED',
+      'REQUEST_VALIDATION',
+      'PRD_VALIDATION',
+      'REQUEST_VALIDATION',
+      'PRD_VALIDATION',
+      'APPROVED',
+    ]);
 
     const listed = await as('alice', ['list']);
     expect(listed.stdout.split('\n')[0]?.split(/\s{2,}/)).toEqual(['ID', 'STATUS', 'VER', 'PRD', 'PRIORITY', 'REQUESTER', 'APPROVER', 'UPDATED', 'TITLE']);
@@ -85,8 +124,16 @@ describe('refinery, as the people in the workflow use it', () => {
     expect((await as('carol', ['list'])).stdout).not.toContain(taskId);
 
     // Finished: nothing is left to do to it.
-    expect(await as('alice', ['cancel', taskId])).toEqual({ code: 4, stdout: '', stderr: 'error: refused (409): task is APPROVED, it can no longer be cancelled\n' });
-    expect(await as('alice', ['answer', taskId, '--answer', 'x'])).toEqual({ code: 4, stdout: '', stderr: `error: task ${taskId} is APPROVED (v8): no questions wait for an answer\n` });
+    expect(await as('alice', ['cancel', taskId])).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: 'error: refused (409): task is APPROVED, it can no longer be cancelled\n',
+    });
+    expect(await as('alice', ['answer', taskId, '--answer', 'x'])).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: `error: task ${taskId} is APPROVED (v8): no questions wait for an answer\n`,
+    });
   }, 90_000);
 
   it('exits 5 when the task ends elsewhere, or when --wait-timeout passes first', async () => {
@@ -98,7 +145,9 @@ describe('refinery, as the people in the workflow use it', () => {
     expect(never.stderr).toMatch(new RegExp(`error: task ${taskId} is APPROVED \\(v4\\): it ended there and will never be CLARIFICATION_NEEDED\\n$`));
 
     // Nobody approves this one: the wait times out. On a terminal the progress line is rewritten in place.
-    const waiting = await as('alice', ['submit', '--title', 'Backlog trends', '--description', COMPLETE_ANSWER, '--wait', 'APPROVED', '--wait-timeout', '1s'], { tty: true });
+    const waiting = await as('alice', ['submit', '--title', 'Backlog trends', '--description', COMPLETE_ANSWER, '--wait', 'APPROVED', '--wait-timeout', '1s'], {
+      tty: true,
+    });
     expect(waiting.code).toBe(5);
     expect(waiting.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
     const [progress, error] = waiting.stderr.split('\n');
@@ -119,7 +168,11 @@ describe('refinery, as the people in the workflow use it', () => {
     });
     const submitted = await as('alice', ['submit', '--title', 'Mine', '--description', 'Make the dashboard better.']);
     const taskId = submitted.stdout.trim();
-    expect(await as('carol', ['show', taskId])).toEqual({ code: 3, stdout: '', stderr: `error: forbidden (403): task ${taskId} is neither requested nor approved by carol\n` });
+    expect(await as('carol', ['show', taskId])).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `error: forbidden (403): task ${taskId} is neither requested nor approved by carol\n`,
+    });
     expect((await as('bob', ['submit', '--title', 'x', '--description', 'y'])).code).toBe(3);
   });
 
@@ -129,8 +182,14 @@ describe('refinery, as the people in the workflow use it', () => {
 
   it.each([
     [['submit', '--description', 'x'], "error: required option '--title <title>' not specified\n"],
-    [['submit', '--title', 't', '--description', 'd', '--priority', 'asap'], expect.stringContaining("error: option '--priority <priority>' argument 'asap' is invalid. Allowed choices are low, normal, high, urgent.")],
-    [['submit', '--title', 't', '--description', 'd', '--wait', 'DONE'], expect.stringContaining("argument 'DONE' is invalid. expected one of NEW, REQUEST_VALIDATION")],
+    [
+      ['submit', '--title', 't', '--description', 'd', '--priority', 'asap'],
+      expect.stringContaining("error: option '--priority <priority>' argument 'asap' is invalid. Allowed choices are low, normal, high, urgent."),
+    ],
+    [
+      ['submit', '--title', 't', '--description', 'd', '--wait', 'DONE'],
+      expect.stringContaining("argument 'DONE' is invalid. expected one of NEW, REQUEST_VALIDATION"),
+    ],
     [['approve', 'some-task', '--wait-timeout', 'soon'], expect.stringContaining("argument 'soon' is invalid. expected a duration")],
     [['reject', 'some-task'], "error: required option '--feedback <text>' not specified\n"],
     [['show'], "error: missing required argument 'taskId'\n"],
@@ -141,7 +200,11 @@ describe('refinery, as the people in the workflow use it', () => {
 
   it('exits 2 without a token, and 2 when the server finds the request invalid (400)', async () => {
     expect(await as(undefined, ['list'])).toEqual({ code: 2, stdout: '', stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n' });
-    expect(await as('alice', ['submit', '--title', 'x', '--description', 'y', '--approver', 'carol'])).toEqual({ code: 2, stdout: '', stderr: 'error: rejected (400): approverId: carol is not an approver\n' });
+    expect(await as('alice', ['submit', '--title', 'x', '--description', 'y', '--approver', 'carol'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: rejected (400): approverId: carol is not an approver\n',
+    });
   });
 
   it('lets an admin issue, list and revoke tokens; a revoked token exits 3', async () => {
@@ -167,8 +230,10 @@ describe('refinery, as the people in the workflow use it', () => {
   it('documents the commands and the exit codes in --help', async () => {
     const help = await as(undefined, ['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['submit', 'list', 'show', 'answer', 'approve', 'reject', 'cancel', 'tokens', 'dead-letters', 'migrate']) expect(help.stdout).toMatch(new RegExp(`^ {2}${command}\\b`, 'm'));
-    for (const code of ['0 done', '1 the server', '2 usage error', '3 not authorised', '4 refused by the workflow', '5 --wait ended']) expect(help.stdout).toContain(`  ${code}`);
+    for (const command of ['submit', 'list', 'show', 'answer', 'approve', 'reject', 'cancel', 'tokens', 'dead-letters', 'migrate'])
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${command}\\b`, 'm'));
+    for (const code of ['0 done', '1 the server', '2 usage error', '3 not authorised', '4 refused by the workflow', '5 --wait ended'])
+      expect(help.stdout).toContain(`  ${code}`);
     expect((await as(undefined, ['submit', '--help'])).stdout).toContain('--wait <status>');
   });
 });

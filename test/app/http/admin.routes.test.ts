@@ -22,7 +22,12 @@ describe('the admin dead-letter API', () => {
   beforeEach(() => app.queue.purgeDeadLetters(COMMANDS));
 
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the body's shape
-  const call = async <T = Record<string, unknown>>(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = bearer('root')) => {
+  const call = async <T = Record<string, unknown>>(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    payload?: object,
+    headers: Record<string, string> = bearer('root'),
+  ) => {
     const response = await app.http.inject({ method, url, headers, ...(payload ? { payload } : {}) });
     return { status: response.statusCode, body: JSON.parse(response.body) as T };
   };
@@ -35,13 +40,26 @@ describe('the admin dead-letter API', () => {
     const all = await call<{ deadLetters: DeadLetter[] }>('GET', '/admin/dead-letters');
     expect(all.status).toBe(200);
     expect(all.body.deadLetters).toEqual([
-      expect.objectContaining({ id: dead.id, consumer: COMMANDS, messageType: 'task-management.approve-prd.v1', errorClass: 'TaskNotFound', errorMessage: `task ${taskId} does not exist`, attempts: 1 }),
+      expect.objectContaining({
+        id: dead.id,
+        consumer: COMMANDS,
+        messageType: 'task-management.approve-prd.v1',
+        errorClass: 'TaskNotFound',
+        errorMessage: `task ${taskId} does not exist`,
+        attempts: 1,
+      }),
     ]);
     expect((await call<{ deadLetters: DeadLetter[] }>('GET', '/admin/dead-letters?consumer=orchestration.task-projection')).body.deadLetters).toEqual([]);
 
     const shown = await call<{ deadLetter: DeadLetter }>('GET', `/admin/dead-letters/${COMMANDS}/${dead.id}`);
     expect(shown.status).toBe(200);
-    expect(shown.body.deadLetter).toEqual(expect.objectContaining({ id: dead.id, errorClass: 'TaskNotFound', message: expect.objectContaining({ payload: { taskId, userId: 'bob', prdVersion: 1 } }) }));
+    expect(shown.body.deadLetter).toEqual(
+      expect.objectContaining({
+        id: dead.id,
+        errorClass: 'TaskNotFound',
+        message: expect.objectContaining({ payload: { taskId, userId: 'bob', prdVersion: 1 } }),
+      }),
+    );
     expect((await call('GET', `/admin/dead-letters/${COMMANDS}/no-such-id`)).status).toBe(404);
     expect((await call('GET', `/admin/dead-letters/orchestration.task-projection/${dead.id}`)).status).toBe(404);
   });
@@ -100,7 +118,10 @@ describe('the admin dead-letter API', () => {
   ] as const)('%s %s answers 401 without a (known) token and 403 to a non-admin', async (method, url) => {
     await deadLetterAnApproval(app);
     expect(await call(method, url, method === 'POST' ? {} : undefined, {})).toEqual({ status: 401, body: { error: 'unauthorized' } });
-    expect(await call(method, url, method === 'POST' ? {} : undefined, { authorization: 'Bearer not-a-token-anyone-has' })).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    expect(await call(method, url, method === 'POST' ? {} : undefined, { authorization: 'Bearer not-a-token-anyone-has' })).toEqual({
+      status: 401,
+      body: { error: 'unauthorized' },
+    });
     expect(await call(method, url, method === 'POST' ? {} : undefined, bearer('alice'))).toEqual({ status: 403, body: { error: 'forbidden' } });
     expect(await call(method, url, method === 'POST' ? {} : undefined, bearer('bob'))).toEqual({ status: 403, body: { error: 'forbidden' } });
     expect(await list()).toHaveLength(1);
@@ -151,7 +172,8 @@ describe('the admin dead-letter API in a process without human interaction', () 
         { id: 'ann', name: 'ann', roles: ['requester'], token: 'ann-secret-token' },
       ]),
     });
-    const status = async (token: string) => (await http.inject({ method: 'GET', url: '/admin/dead-letters', headers: { authorization: `Bearer ${token}` } })).statusCode;
+    const status = async (token: string) =>
+      (await http.inject({ method: 'GET', url: '/admin/dead-letters', headers: { authorization: `Bearer ${token}` } })).statusCode;
     try {
       expect(await status('ops-secret-token')).toBe(200);
       expect(await status(sha256)).toBe(401);

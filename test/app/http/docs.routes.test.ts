@@ -63,11 +63,26 @@ describe('the API description at /docs', () => {
     for (const { path, method, op } of operations) {
       expect({ path, method, security: op.security }).toEqual({ path, method, security: [{ bearer: [] }] });
       expect({ path, method, has401: '401' in op.responses }).toEqual({ path, method, has401: true });
-      if (op.requestBody && path.startsWith('/api/')) expect({ path, method, statuses: Object.keys(op.responses) }).toEqual({ path, method, statuses: expect.arrayContaining(['400', '413']) });
+      if (op.requestBody && path.startsWith('/api/'))
+        expect({ path, method, statuses: Object.keys(op.responses) }).toEqual({ path, method, statuses: expect.arrayContaining(['400', '413']) });
     }
     const decide = document.paths['/api/tasks/{taskId}/approve']?.['post'];
     expect(Object.keys(decide?.responses ?? {}).sort()).toEqual(['202', '400', '401', '403', '404', '409', '413']);
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['TaskSummary', 'TaskDetails', 'Accepted', 'Notification', 'PrdDocument', 'InvalidRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'BodyTooLarge']));
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'TaskSummary',
+        'TaskDetails',
+        'Accepted',
+        'Notification',
+        'PrdDocument',
+        'InvalidRequest',
+        'Unauthorized',
+        'Forbidden',
+        'NotFound',
+        'Conflict',
+        'BodyTooLarge',
+      ]),
+    );
   });
 
   it('describes what the routes really answer (their answers parse with the schemas the document comes from)', async () => {
@@ -83,7 +98,10 @@ describe('the API description at /docs', () => {
     const { taskId } = await call(submittedView, 'POST', '/api/tasks', 'alice', { title: 'Backlog trends', description: COMPLETE_ANSWER });
     await eventually(async () => expect((await call(taskDetailsView, 'GET', `/api/tasks/${taskId}`, 'alice')).prd?.version).toBe(1), { timeoutMs: 20_000 });
     expect((await call(taskListView, 'GET', '/api/tasks', 'alice')).tasks.map((t) => t.taskId)).toContain(taskId);
-    await eventually(async () => expect((await call(notificationListView, 'GET', '/api/notifications', 'bob')).notifications.map((n) => n.taskId)).toContain(taskId), { timeoutMs: 20_000 });
+    await eventually(
+      async () => expect((await call(notificationListView, 'GET', '/api/notifications', 'bob')).notifications.map((n) => n.taskId)).toContain(taskId),
+      { timeoutMs: 20_000 },
+    );
     expect((await call(issuedTokenView, 'POST', '/api/admin/tokens', 'root', { userId: 'alice', label: 'docs test' })).token).toMatch(/^rfy_/);
   }, 60_000);
 

@@ -37,7 +37,9 @@ export async function deadLetterAnInvalidCancel(app: Application, taskId: string
 /** Waits until `original` has been replayed and dead-lettered again (a new record, a new id). */
 export async function deadLetteredAgain(app: Application, original: DeadLetter): Promise<DeadLetter> {
   return eventually(async () => {
-    const again = (await app.queue.listDeadLetters(COMMANDS)).find((d) => d.id !== original.id && JSON.stringify(d.message) === JSON.stringify(original.message));
+    const again = (await app.queue.listDeadLetters(COMMANDS)).find(
+      (d) => d.id !== original.id && JSON.stringify(d.message) === JSON.stringify(original.message),
+    );
     if (!again) throw new Error('not dead-lettered again yet');
     return again;
   });

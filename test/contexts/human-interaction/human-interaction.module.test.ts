@@ -20,6 +20,8 @@ describe('humanInteractionModule', () => {
 
   it('refuses configured users that are not valid', () => {
     // @ts-expect-error: 'boss' is not a role; the module must refuse it whatever the type says.
-    expect(() => humanInteractionModule({ users: [{ id: 'x', name: 'X', roles: ['boss'], token: 'short' }], linkSecret: TEST_LINK_SECRET })).toThrow(/roles|token/);
+    expect(() => humanInteractionModule({ users: [{ id: 'x', name: 'X', roles: ['boss'], token: 'short' }], linkSecret: TEST_LINK_SECRET })).toThrow(
+      /roles|token/,
+    );
   });
 });

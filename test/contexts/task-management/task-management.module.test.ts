@@ -10,7 +10,10 @@ import { message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope } from '../../../src/shared/messaging/envelope';
 import { RecordingQueue } from '../../support/recording-queue';
 
-const commandTypes = taskManagementContracts.filter((c) => c.kind === 'command').map((c) => c.type).sort();
+const commandTypes = taskManagementContracts
+  .filter((c) => c.kind === 'command')
+  .map((c) => c.type)
+  .sort();
 
 describe('task-management module', () => {
   it('binds the context, which subscribes one consumer to every task-management command', async () => {

@@ -49,13 +49,11 @@ async function main(): Promise<void> {
         await execute(tx.manager, `INSERT INTO fault_test.effects (message_id, i, pid) VALUES ($1, $2, $3)`, [message.messageId, i, process.pid]);
       });
       // Outside the effect's transaction: a kill between the two loses only this statistic.
-      await execute(database.dataSource.manager, `INSERT INTO fault_test.deliveries (message_id, pid, attempt, redelivered, first) VALUES ($1, $2, $3, $4, $5)`, [
-        message.messageId,
-        process.pid,
-        delivery?.attempt ?? 0,
-        delivery?.redelivered ?? false,
-        first,
-      ]);
+      await execute(
+        database.dataSource.manager,
+        `INSERT INTO fault_test.deliveries (message_id, pid, attempt, redelivered, first) VALUES ($1, $2, $3, $4, $5)`,
+        [message.messageId, process.pid, delivery?.attempt ?? 0, delivery?.redelivered ?? false, first],
+      );
     },
   });
   process.on('SIGTERM', () => {

@@ -39,7 +39,10 @@ export class WorkflowLedger {
 
   /** PRD versions stored per task: {"1": 200} when every task has exactly one. */
   prdsPerTask(): Promise<Record<string, number>> {
-    return countsBy(this.manager, `SELECT per_task::text AS key, count(*) AS n FROM (SELECT count(*) AS per_task FROM product_definition.prds GROUP BY task_id) p GROUP BY per_task`);
+    return countsBy(
+      this.manager,
+      `SELECT per_task::text AS key, count(*) AS n FROM (SELECT count(*) AS per_task FROM product_definition.prds GROUP BY task_id) p GROUP BY per_task`,
+    );
   }
 
   prds(): Promise<number> {
@@ -48,7 +51,10 @@ export class WorkflowLedger {
 
   /** Notifications by kind: how many, and for how many distinct tasks. */
   async notifications(): Promise<Record<string, { n: number; tasks: number }>> {
-    const { rows } = await execute(this.manager, `SELECT kind AS key, count(*) AS n, count(DISTINCT task_id) AS tasks FROM human_interaction.notifications GROUP BY kind`);
+    const { rows } = await execute(
+      this.manager,
+      `SELECT kind AS key, count(*) AS n, count(DISTINCT task_id) AS tasks FROM human_interaction.notifications GROUP BY kind`,
+    );
     return Object.fromEntries(rows.map((row) => pair.parse(row)).map(({ key, n, tasks }) => [key, { n, tasks }]));
   }
 
@@ -71,7 +77,10 @@ export class WorkflowLedger {
 
   /** For a failure message: where the unfinished workflows stand, and what the outbox holds. */
   async diagnostic(): Promise<string> {
-    const unsent = await countsBy(this.manager, `SELECT coalesce(type || ': ' || left(last_error, 120), type) AS key, count(*) AS n FROM messaging.outbox WHERE sent_at IS NULL GROUP BY 1`);
+    const unsent = await countsBy(
+      this.manager,
+      `SELECT coalesce(type || ': ' || left(last_error, 120), type) AS key, count(*) AS n FROM messaging.outbox WHERE sent_at IS NULL GROUP BY 1`,
+    );
     return JSON.stringify({ statuses: await this.statuses(), paths: await this.paths(), notifications: await this.notifications(), unsent });
   }
 }

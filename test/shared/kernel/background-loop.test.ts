@@ -263,9 +263,9 @@ describe('BackgroundLoop', () => {
     });
 
     it('refuses a concurrency below 1', () => {
-      expect(() => new BackgroundLoop<string>({ name: 'x', intervalMs: 1, concurrency: 0, claim: async () => [], handle: async () => undefined }, recordingLogger())).toThrow(
-        'x: concurrency must be a whole number of at least 1',
-      );
+      expect(
+        () => new BackgroundLoop<string>({ name: 'x', intervalMs: 1, concurrency: 0, claim: async () => [], handle: async () => undefined }, recordingLogger()),
+      ).toThrow('x: concurrency must be a whole number of at least 1');
     });
   });
 });

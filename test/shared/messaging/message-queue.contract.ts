@@ -65,8 +65,7 @@ export function describeMessageQueueContract(
     let seq = 0;
     const consumerName = (purpose: string): string => `contract-test.${purpose}-${run}-${++seq}`;
     let queue: QueueUnderTest;
-    const quiesce = (): Promise<void> =>
-      queue.whenIdle ? queue.whenIdle() : new Promise((resolve) => setTimeout(resolve, options.graceMs ?? 300));
+    const quiesce = (): Promise<void> => (queue.whenIdle ? queue.whenIdle() : new Promise((resolve) => setTimeout(resolve, options.graceMs ?? 300)));
 
     beforeEach(async () => {
       queue = await createQueue({ registry, retryPolicy: RETRY });
@@ -152,7 +151,13 @@ export function describeMessageQueueContract(
         expect(list).toHaveLength(1);
         return list;
       });
-      expect(deadLetter).toMatchObject({ consumer, messageType: Pinged.type, errorClass: 'Error', errorMessage: 'database unavailable', attempts: RETRY.maxAttempts });
+      expect(deadLetter).toMatchObject({
+        consumer,
+        messageType: Pinged.type,
+        errorClass: 'Error',
+        errorMessage: 'database unavailable',
+        attempts: RETRY.maxAttempts,
+      });
       expect(deadLetter?.message).toMatchObject({ messageId: sent.messageId, payload: { n: 1 } });
       expect(Date.parse(deadLetter?.firstFailedAt ?? '')).toBeLessThanOrEqual(Date.parse(deadLetter?.lastFailedAt ?? ''));
       await quiesce();
@@ -195,23 +200,26 @@ export function describeMessageQueueContract(
       expect(seen).toEqual([]);
     });
 
-    (options.canPublishUnchecked === false ? it.skip : it)('dead-letters a message that fails its contract on delivery, without calling the handler', async () => {
-      const consumer = consumerName('old-schema');
-      const { seen, handler } = recorder();
-      await queue.subscribeToEvents({ consumer, types: [Pinged.type], handler });
-      expect(typeof queue.publishUnchecked).toBe('function');
-      await queue.publishUnchecked?.('event', { ...pinged('t', 1), payload: { n: 'one' } });
-      const list = await eventually(async () => {
-        const found = await queue.listDeadLetters(consumer);
-        expect(found).toHaveLength(1);
-        return found;
-      });
-      expect(list[0]).toMatchObject({ errorClass: 'InvalidMessageError', attempts: 1, messageType: Pinged.type });
-      expect(list[0]?.errorMessage).toMatch(/payload\.n/);
-      const good = pinged('t', 2);
-      await queue.publishEvent(good);
-      await eventually(() => expect(seen.map((m) => m.messageId)).toEqual([good.messageId]));
-    });
+    (options.canPublishUnchecked === false ? it.skip : it)(
+      'dead-letters a message that fails its contract on delivery, without calling the handler',
+      async () => {
+        const consumer = consumerName('old-schema');
+        const { seen, handler } = recorder();
+        await queue.subscribeToEvents({ consumer, types: [Pinged.type], handler });
+        expect(typeof queue.publishUnchecked).toBe('function');
+        await queue.publishUnchecked?.('event', { ...pinged('t', 1), payload: { n: 'one' } });
+        const list = await eventually(async () => {
+          const found = await queue.listDeadLetters(consumer);
+          expect(found).toHaveLength(1);
+          return found;
+        });
+        expect(list[0]).toMatchObject({ errorClass: 'InvalidMessageError', attempts: 1, messageType: Pinged.type });
+        expect(list[0]?.errorMessage).toMatch(/payload\.n/);
+        const good = pinged('t', 2);
+        await queue.publishEvent(good);
+        await eventually(() => expect(seen.map((m) => m.messageId)).toEqual([good.messageId]));
+      },
+    );
 
     it('replays a dead letter once the fault is fixed, and it then succeeds', async () => {
       const consumer = consumerName('fixable');

@@ -47,9 +47,10 @@ describe('persistence on the real PostgreSQL', () => {
       for (const p of processes) await p.close();
       await fresh.drop();
     }
-    const schemas = await db.dataSource.query<Array<{ schema_name: string }>>(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = ANY($1) ORDER BY 1`, [
-      ['human_interaction', 'messaging', 'orchestration', 'product_definition', 'task_management'],
-    ]);
+    const schemas = await db.dataSource.query<Array<{ schema_name: string }>>(
+      `SELECT schema_name FROM information_schema.schemata WHERE schema_name = ANY($1) ORDER BY 1`,
+      [['human_interaction', 'messaging', 'orchestration', 'product_definition', 'task_management']],
+    );
     expect(schemas.map((r) => r.schema_name)).toEqual(['human_interaction', 'messaging', 'orchestration', 'product_definition', 'task_management']);
   });
 
@@ -67,7 +68,9 @@ describe('persistence on the real PostgreSQL', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     const [{ count }] = await db.dataSource.query(`SELECT count(*)::int AS count FROM public.effects WHERE message_id = $1`, [incoming.messageId]);
     expect(count).toBe(1);
-    const [{ outbox }] = await db.dataSource.query(`SELECT count(*)::int AS outbox FROM messaging.outbox WHERE envelope->>'causationId' = $1`, [incoming.messageId]);
+    const [{ outbox }] = await db.dataSource.query(`SELECT count(*)::int AS outbox FROM messaging.outbox WHERE envelope->>'causationId' = $1`, [
+      incoming.messageId,
+    ]);
     expect(outbox).toBe(1);
   });
 

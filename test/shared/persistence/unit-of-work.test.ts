@@ -34,7 +34,9 @@ describe('UnitOfWork', () => {
   it('starts the correlation from the task key when a message has no cause, or a cause about another key', async () => {
     await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'task-7', { n: 1 })));
     await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'task-8', { n: 1 })), createEnvelope(message(Pinged, 'sweep', { n: 0 })));
-    const rows = await db.dataSource.query<Array<{ envelope: { key: string; correlationId: string } }>>(`SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 2`);
+    const rows = await db.dataSource.query<Array<{ envelope: { key: string; correlationId: string } }>>(
+      `SELECT envelope FROM messaging.outbox ORDER BY id DESC LIMIT 2`,
+    );
     expect(rows.map((r) => [r.envelope.key, r.envelope.correlationId])).toEqual([
       ['task-8', 'task-8'],
       ['task-7', 'task-7'],

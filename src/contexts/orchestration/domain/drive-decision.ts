@@ -40,8 +40,7 @@ export function stallThreshold(status: TaskStatus, options: DrivingOptions): num
 export function decideDrive(task: TaskProjection, now: Date, options: DrivingOptions): DriveDecision | null {
   const step = nextStep(task);
   const unseenVersion = task.drivenVersion < task.version;
-  const redriveDue =
-    REDRIVEN_STATUSES.includes(task.status) && (task.drivenAt === null || now.getTime() - task.drivenAt.getTime() >= options.redriveAfterMs);
+  const redriveDue = REDRIVEN_STATUSES.includes(task.status) && (task.drivenAt === null || now.getTime() - task.drivenAt.getTime() >= options.redriveAfterMs);
   const threshold = stallThreshold(task.status, options);
   const stalledForMs = now.getTime() - task.statusSince.getTime();
   const stalled = threshold !== undefined && stalledForMs > threshold && task.alertedVersion < task.version;

@@ -13,9 +13,7 @@ export const prdDocumentSchema = z.object({
   problem: line,
   goals: z.array(line).min(1),
   nonGoals: z.array(line),
-  userStories: z
-    .array(z.object({ asA: line, iWant: line, soThat: line, acceptanceCriteria: z.array(line).min(1) }))
-    .min(1),
+  userStories: z.array(z.object({ asA: line, iWant: line, soThat: line, acceptanceCriteria: z.array(line).min(1) })).min(1),
   functionalRequirements: z.array(requirementSchema).min(1),
   nonFunctionalRequirements: z.array(requirementSchema),
   assumptions: z.array(line),

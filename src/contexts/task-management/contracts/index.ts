@@ -3,15 +3,7 @@ import { defineContract } from '../../../shared/messaging/contract-registry';
 
 /** The published language of Task Management: what it accepts and what it announces. */
 
-export const TASK_STATUSES = [
-  'NEW',
-  'REQUEST_VALIDATION',
-  'CLARIFICATION_NEEDED',
-  'PRD_VALIDATION',
-  'APPROVED',
-  'CANCELLED',
-  'FAILED',
-] as const;
+export const TASK_STATUSES = ['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'PRD_VALIDATION', 'APPROVED', 'CANCELLED', 'FAILED'] as const;
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['APPROVED', 'CANCELLED', 'FAILED'];
@@ -86,11 +78,7 @@ export const CreateTask = defineContract(
   'command',
   z.object({ taskId: id, title: text(200), description: text(20_000), requesterId: id, approverId: id, priority: taskPrioritySchema.default('normal') }),
 );
-export const StartValidation = defineContract(
-  'task-management.start-validation.v1',
-  'command',
-  z.object({ taskId: id, pool: id, expectedVersion }),
-);
+export const StartValidation = defineContract('task-management.start-validation.v1', 'command', z.object({ taskId: id, pool: id, expectedVersion }));
 export const RequestClarification = defineContract(
   'task-management.request-clarification.v1',
   'command',
@@ -121,11 +109,7 @@ export const CancelTask = defineContract(
   'command',
   z.object({ taskId: id, userId: id, reason: z.string().max(2_000).optional() }),
 );
-export const FailTask = defineContract(
-  'task-management.fail-task.v1',
-  'command',
-  z.object({ taskId: id, reason: text(2_000), expectedVersion }),
-);
+export const FailTask = defineContract('task-management.fail-task.v1', 'command', z.object({ taskId: id, reason: text(2_000), expectedVersion }));
 /** Re-announce every open task untouched for `idleForMs` (the sweep that repairs lost events). */
 export const RepublishOpenTasks = defineContract(
   'task-management.republish-open-tasks.v1',

@@ -27,7 +27,10 @@ export function canMove(move: TaskMove, from: TaskStatus): boolean {
 
 /** Which statuses a status can lead to, derived from the moves (NEW: [REQUEST_VALIDATION, CANCELLED], ...). */
 export const TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = Object.fromEntries(
-  TASK_STATUSES.map((from): [TaskStatus, TaskStatus[]] => [from, TASK_STATUSES.filter((to) => Object.values(MOVES).some((move) => move.to === to && canMoveFrom(move, from)))]),
+  TASK_STATUSES.map((from): [TaskStatus, TaskStatus[]] => [
+    from,
+    TASK_STATUSES.filter((to) => Object.values(MOVES).some((move) => move.to === to && canMoveFrom(move, from))),
+  ]),
 ) as Record<TaskStatus, TaskStatus[]>;
 
 function canMoveFrom(move: { readonly from: readonly TaskStatus[] }, from: TaskStatus): boolean {

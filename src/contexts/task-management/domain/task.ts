@@ -45,7 +45,10 @@ export class Task extends AggregateRoot<TaskEvent> {
 
   static create(request: NewTask, cause: Cause): Task {
     const first = transitionOf(null, 'NEW', 1, cause, {});
-    const task = new Task({ ...request, status: 'NEW', version: 1, assignedPool: null, prdVersion: null, createdAt: cause.at, updatedAt: cause.at, history: [first] }, 0);
+    const task = new Task(
+      { ...request, status: 'NEW', version: 1, assignedPool: null, prdVersion: null, createdAt: cause.at, updatedAt: cause.at, history: [first] },
+      0,
+    );
     task.record({ type: 'TaskCreated', taskId: request.taskId, transition: first });
     return task;
   }
@@ -54,11 +57,21 @@ export class Task extends AggregateRoot<TaskEvent> {
     return new Task(state, state.version);
   }
 
-  get id(): string { return this.state.taskId; }
-  get status(): TaskStatus { return this.state.status; }
-  get version(): number { return this.state.version; }
-  get persistedVersion(): number { return this.storedVersion; }
-  get current(): TaskState { return this.state; }
+  get id(): string {
+    return this.state.taskId;
+  }
+  get status(): TaskStatus {
+    return this.state.status;
+  }
+  get version(): number {
+    return this.state.version;
+  }
+  get persistedVersion(): number {
+    return this.storedVersion;
+  }
+  get current(): TaskState {
+    return this.state;
+  }
 
   /** Transitions not yet stored, oldest first. */
   get unsavedTransitions(): readonly Transition[] {
@@ -72,7 +85,14 @@ export class Task extends AggregateRoot<TaskEvent> {
   /** Whether `request` asks for exactly this task: a repeated create is then harmless. */
   isSameRequestAs(request: NewTask): boolean {
     const s = this.state;
-    return s.taskId === request.taskId && s.title === request.title && s.description === request.description && s.requesterId === request.requesterId && s.approverId === request.approverId && s.priority === request.priority;
+    return (
+      s.taskId === request.taskId &&
+      s.title === request.title &&
+      s.description === request.description &&
+      s.requesterId === request.requesterId &&
+      s.approverId === request.approverId &&
+      s.priority === request.priority
+    );
   }
 
   startValidation(pool: string, cause: Cause): void {

@@ -60,7 +60,8 @@ export class InMemoryMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
       work: this.work,
       now: this.now,
       isClosed: () => this.closed,
-      deadLetter: (consumer, message, error) => this.observers.deadLettered({ deadLetter: this.deadLetters.record(consumer, message, error, this.now()), error }),
+      deadLetter: (consumer, message, error) =>
+        this.observers.deadLettered({ deadLetter: this.deadLetters.record(consumer, message, error, this.now()), error }),
       retryScheduled: (event) => this.observers.retryScheduled(event),
     };
     this.subscriptions = new Subscriptions(options.registry, (name) => new ConsumerQueue(name, deps));

@@ -39,18 +39,67 @@ export class MessagingMetrics {
   private readonly handleDuration: Histogram<'consumer' | 'type' | 'outcome'>;
   private readonly retriesTotal: Counter<'consumer' | 'type'>;
   private readonly deadLetteredTotal: Counter<'consumer' | 'type' | 'error_class'>;
-  private readonly counts = { published: {} as Counts, publishFailed: {} as Counts, handled: {} as CountsByConsumer, failed: {} as CountsByConsumer, retried: {} as CountsByConsumer, deadLettered: {} as CountsByConsumer };
+  private readonly counts = {
+    published: {} as Counts,
+    publishFailed: {} as Counts,
+    handled: {} as CountsByConsumer,
+    failed: {} as CountsByConsumer,
+    retried: {} as CountsByConsumer,
+    deadLettered: {} as CountsByConsumer,
+  };
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.publishedTotal = new Counter({ name: 'refinery_messages_published_total', help: 'Messages the transport accepted', labelNames: ['type', 'kind'], registers });
-    this.publishFailuresTotal = new Counter({ name: 'refinery_message_publish_failures_total', help: 'Publishes the transport refused or could not confirm', labelNames: ['type', 'kind'], registers });
-    this.publishDuration = new Histogram({ name: 'refinery_message_publish_duration_seconds', help: 'Time to publish (until confirmed)', labelNames: ['type', 'kind'], buckets: DURATION_BUCKETS, registers });
-    this.handledTotal = new Counter({ name: 'refinery_messages_handled_total', help: 'Messages a consumer handled successfully', labelNames: ['consumer', 'type'], registers });
-    this.handlerFailuresTotal = new Counter({ name: 'refinery_message_handler_failures_total', help: 'Handler attempts that threw', labelNames: ['consumer', 'type'], registers });
-    this.handleDuration = new Histogram({ name: 'refinery_message_handle_duration_seconds', help: 'Time a handler took', labelNames: ['consumer', 'type', 'outcome'], buckets: DURATION_BUCKETS, registers });
-    this.retriesTotal = new Counter({ name: 'refinery_message_retries_total', help: 'Redeliveries the transport scheduled after a failure', labelNames: ['consumer', 'type'], registers });
-    this.deadLetteredTotal = new Counter({ name: 'refinery_messages_dead_lettered_total', help: 'Messages moved to a dead-letter queue', labelNames: ['consumer', 'type', 'error_class'], registers });
+    this.publishedTotal = new Counter({
+      name: 'refinery_messages_published_total',
+      help: 'Messages the transport accepted',
+      labelNames: ['type', 'kind'],
+      registers,
+    });
+    this.publishFailuresTotal = new Counter({
+      name: 'refinery_message_publish_failures_total',
+      help: 'Publishes the transport refused or could not confirm',
+      labelNames: ['type', 'kind'],
+      registers,
+    });
+    this.publishDuration = new Histogram({
+      name: 'refinery_message_publish_duration_seconds',
+      help: 'Time to publish (until confirmed)',
+      labelNames: ['type', 'kind'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.handledTotal = new Counter({
+      name: 'refinery_messages_handled_total',
+      help: 'Messages a consumer handled successfully',
+      labelNames: ['consumer', 'type'],
+      registers,
+    });
+    this.handlerFailuresTotal = new Counter({
+      name: 'refinery_message_handler_failures_total',
+      help: 'Handler attempts that threw',
+      labelNames: ['consumer', 'type'],
+      registers,
+    });
+    this.handleDuration = new Histogram({
+      name: 'refinery_message_handle_duration_seconds',
+      help: 'Time a handler took',
+      labelNames: ['consumer', 'type', 'outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.retriesTotal = new Counter({
+      name: 'refinery_message_retries_total',
+      help: 'Redeliveries the transport scheduled after a failure',
+      labelNames: ['consumer', 'type'],
+      registers,
+    });
+    this.deadLetteredTotal = new Counter({
+      name: 'refinery_messages_dead_lettered_total',
+      help: 'Messages moved to a dead-letter queue',
+      labelNames: ['consumer', 'type', 'error_class'],
+      registers,
+    });
   }
 
   published(type: string, kind: string, seconds: number): void {

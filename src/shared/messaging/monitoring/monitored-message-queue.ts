@@ -165,7 +165,14 @@ export class MonitoredMessageQueue implements MessageQueue, DeadLetterAdmin, Obs
   private onDeadLettered({ deadLetter, error }: DeadLetteredEvent): void {
     this.metrics.deadLettered(deadLetter.consumer, deadLetter.messageType || 'unknown', deadLetter.errorClass);
     this.logger.error(
-      { ...messageLogFields(deadLetter.message), type: deadLetter.messageType, consumer: deadLetter.consumer, attempt: deadLetter.attempts, deadLetterId: deadLetter.id, err: describeError(error) },
+      {
+        ...messageLogFields(deadLetter.message),
+        type: deadLetter.messageType,
+        consumer: deadLetter.consumer,
+        attempt: deadLetter.attempts,
+        deadLetterId: deadLetter.id,
+        err: describeError(error),
+      },
       'message dead-lettered',
     );
   }

@@ -61,11 +61,18 @@ export class ConfirmedPublisher {
         this.returned.set(publishId, wasReturned);
       }
       try {
-        channel.publish(request.exchange, request.routingKey, request.content, { ...request.properties, ...(Object.keys(headers).length > 0 ? { headers } : { headers: undefined }), mandatory: request.mandatory ?? false }, (error: unknown) => {
-          if (error) settle(new RetryableError(`publish of ${request.routingKey} not confirmed: ${describeError(error).errorMessage}`, { cause: error }));
-          else if (wasReturned.value) settle(new RetryableError(`no queue is bound for ${request.routingKey} on ${request.exchange} yet; publish it again later`));
-          else settle();
-        });
+        channel.publish(
+          request.exchange,
+          request.routingKey,
+          request.content,
+          { ...request.properties, ...(Object.keys(headers).length > 0 ? { headers } : { headers: undefined }), mandatory: request.mandatory ?? false },
+          (error: unknown) => {
+            if (error) settle(new RetryableError(`publish of ${request.routingKey} not confirmed: ${describeError(error).errorMessage}`, { cause: error }));
+            else if (wasReturned.value)
+              settle(new RetryableError(`no queue is bound for ${request.routingKey} on ${request.exchange} yet; publish it again later`));
+            else settle();
+          },
+        );
       } catch (error) {
         // amqplib throws synchronously when the channel has just closed.
         settle(new RetryableError(`publish of ${request.routingKey} failed: ${describeError(error).errorMessage}`, { cause: error }));

@@ -121,7 +121,13 @@ export class DeliveryProcessor {
       return;
     }
     context.channel.ack(message);
-    this.deps.observers.retryScheduled({ consumer: context.consumer, message: retry.envelope, attempt: retry.attempt, delayMs: retry.delayMs, error: retry.error });
+    this.deps.observers.retryScheduled({
+      consumer: context.consumer,
+      message: retry.envelope,
+      attempt: retry.attempt,
+      delayMs: retry.delayMs,
+      error: retry.error,
+    });
   }
 
   private async deadLetter(message: Message, context: DeliveryContext, error: unknown, attempts: number, firstFailedAt: string | undefined): Promise<void> {
@@ -148,7 +154,10 @@ export class DeliveryProcessor {
 
   /** The copy could not be stored: hand the original back, after a pause so a broken broker is not hammered. */
   private async giveBack(message: Message, context: DeliveryContext, error: unknown, delayMs: number): Promise<void> {
-    this.deps.logger.warn({ consumer: context.consumer, messageId: message.properties.messageId, err: describeError(error) }, 'could not store a retry or dead-letter copy; requeueing the message');
+    this.deps.logger.warn(
+      { consumer: context.consumer, messageId: message.properties.messageId, err: describeError(error) },
+      'could not store a retry or dead-letter copy; requeueing the message',
+    );
     await pause(Math.max(delayMs, 100), context.signal);
     context.channel.requeue(message);
   }

@@ -18,8 +18,26 @@ export const HEADER = {
 } as const;
 
 /** Set by the broker on a delivery; never carried over into a message we publish again. */
-const BROKER_HEADERS = ['x-death', 'x-delivery-count', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason', 'x-refinery-publish-id'];
-const FAILURE_HEADERS: readonly string[] = [HEADER.attempts, HEADER.firstFailedAt, HEADER.lastFailedAt, HEADER.errorClass, HEADER.errorMessage, HEADER.consumer, HEADER.deadLetterId];
+const BROKER_HEADERS = [
+  'x-death',
+  'x-delivery-count',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+  'x-refinery-publish-id',
+];
+const FAILURE_HEADERS: readonly string[] = [
+  HEADER.attempts,
+  HEADER.firstFailedAt,
+  HEADER.lastFailedAt,
+  HEADER.errorClass,
+  HEADER.errorMessage,
+  HEADER.consumer,
+  HEADER.deadLetterId,
+];
 
 const count = z.coerce.number().int().nonnegative().catch(0);
 const text = z.string().optional().catch(undefined);

@@ -99,7 +99,9 @@ export class RabbitMqConsumer {
     if (!wrapper) {
       const channel = await model.createChannel();
       const opened = new ConsumerChannel(channel);
-      channel.on('error', (error: Error) => this.deps.logger.warn({ consumer: this.subscription.consumer, err: describeError(error) }, 'RabbitMQ consumer channel error'));
+      channel.on('error', (error: Error) =>
+        this.deps.logger.warn({ consumer: this.subscription.consumer, err: describeError(error) }, 'RabbitMQ consumer channel error'),
+      );
       channel.on('close', () => this.onChannelClosed(opened));
       this.current = { channel: opened, tag: undefined };
       await channel.prefetch(this.deps.prefetch);

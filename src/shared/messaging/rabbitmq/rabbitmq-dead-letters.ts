@@ -41,7 +41,13 @@ export class RabbitMqDeadLetters {
       for (const message of messages) {
         if (!matchesReplayFilter(toDeadLetter(consumer, message), filter)) continue;
         // A replay is a fresh start: the failure headers go, so the attempts count from 1 again.
-        await this.deps.publisher.publish({ exchange: '', routingKey: work, content: message.content, properties: copyProperties(message, {}, true), mandatory: true });
+        await this.deps.publisher.publish({
+          exchange: '',
+          routingKey: work,
+          content: message.content,
+          properties: copyProperties(message, {}, true),
+          mandatory: true,
+        });
         channel.ack(message);
         replayed += 1;
       }

@@ -43,7 +43,12 @@ export interface RabbitMqMessageQueueOptions {
 }
 
 /** What the transport uses where its options say nothing. */
-export const DEFAULT_RABBITMQ_OPTIONS = { prefetch: 50, queueType: 'quorum', exchangePrefix: 'refinery', publishTimeoutMs: 10_000 } as const satisfies Partial<RabbitMqMessageQueueOptions>;
+export const DEFAULT_RABBITMQ_OPTIONS = {
+  prefetch: 50,
+  queueType: 'quorum',
+  exchangePrefix: 'refinery',
+  publishTimeoutMs: 10_000,
+} as const satisfies Partial<RabbitMqMessageQueueOptions>;
 
 /**
  * The MessageQueue on RabbitMQ: durable topic exchanges `<prefix>.events` and `<prefix>.commands`,
@@ -73,7 +78,10 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
     const prefetch = options.prefetch ?? DEFAULT_RABBITMQ_OPTIONS.prefetch;
     if (!(Number.isInteger(prefetch) && prefetch >= 1)) throw new Error(`prefetch must be a positive integer, got ${prefetch}`);
     this.logger = (options.logger ?? silentLogger()).child({ component: 'rabbitmq' });
-    this.topology = new RabbitMqTopology(options.exchangePrefix ?? DEFAULT_RABBITMQ_OPTIONS.exchangePrefix, options.queueType ?? DEFAULT_RABBITMQ_OPTIONS.queueType);
+    this.topology = new RabbitMqTopology(
+      options.exchangePrefix ?? DEFAULT_RABBITMQ_OPTIONS.exchangePrefix,
+      options.queueType ?? DEFAULT_RABBITMQ_OPTIONS.queueType,
+    );
     this.connection = new RabbitMqConnection({
       url: options.url,
       connectionName: options.connectionName ?? `refinery-${process.pid}`,
@@ -181,7 +189,12 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
     const delayMs = Math.round(options?.delayMs ?? 0);
     if (delayMs > 0) {
       // Waits in the kind's delay queue, then is routed as usual; an unroutable command is lost then.
-      await this.publisher.publish({ exchange: this.topology.delayExchange(kind), routingKey, content, properties: { ...properties, expiration: String(delayMs) } });
+      await this.publisher.publish({
+        exchange: this.topology.delayExchange(kind),
+        routingKey,
+        content,
+        properties: { ...properties, expiration: String(delayMs) },
+      });
       return;
     }
     // Mandatory for commands: a command nobody is bound for yet fails (and is sent again) rather than vanish.

@@ -7,10 +7,9 @@ import { execute } from '../sql';
  * duplicate waits on the primary key until the first transaction ends, then sees the conflict.
  */
 export async function recordInInbox(manager: EntityManager, consumer: string, messageId: string): Promise<boolean> {
-  const result = await execute(
-    manager,
-    `INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
-    [consumer, messageId],
-  );
+  const result = await execute(manager, `INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`, [
+    consumer,
+    messageId,
+  ]);
   return result.rows.length === 1;
 }

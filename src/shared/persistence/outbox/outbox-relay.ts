@@ -44,11 +44,9 @@ export class OutboxRelay {
   /** One batch; returns how many rows were published. */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const { rows } = await execute(
-        manager,
-        `SELECT id, envelope FROM messaging.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize],
-      );
+      const { rows } = await execute(manager, `SELECT id, envelope FROM messaging.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [
+        this.options.batchSize,
+      ]);
       if (rows.length === 0) {
         this.failing = false;
         return 0;
@@ -69,12 +67,24 @@ export class OutboxRelay {
         if (!isRetryable(result.reason)) {
           // It can never be published (e.g. its contract is gone): set it aside, or it would
           // stand at the head of every batch forever. It stays in the table with its reason.
-          await execute(manager, `UPDATE messaging.outbox SET attempts = attempts + 1, last_error = $2, sent_at = now(), abandoned = true WHERE id = $1`, [row.id, `${errorClass}: ${errorMessage}`]);
-          this.logger.error({ outboxId: row.id, messageId: row.envelope['messageId'], correlationId: row.envelope['correlationId'], err: errorMessage }, 'outbox row can never be published; set aside');
+          await execute(manager, `UPDATE messaging.outbox SET attempts = attempts + 1, last_error = $2, sent_at = now(), abandoned = true WHERE id = $1`, [
+            row.id,
+            `${errorClass}: ${errorMessage}`,
+          ]);
+          this.logger.error(
+            { outboxId: row.id, messageId: row.envelope['messageId'], correlationId: row.envelope['correlationId'], err: errorMessage },
+            'outbox row can never be published; set aside',
+          );
           continue;
         }
-        await execute(manager, `UPDATE messaging.outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, `${errorClass}: ${errorMessage}`]);
-        this.logger.warn({ outboxId: row.id, messageId: row.envelope['messageId'], correlationId: row.envelope['correlationId'], err: errorMessage }, 'outbox publish failed; will retry');
+        await execute(manager, `UPDATE messaging.outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+          row.id,
+          `${errorClass}: ${errorMessage}`,
+        ]);
+        this.logger.warn(
+          { outboxId: row.id, messageId: row.envelope['messageId'], correlationId: row.envelope['correlationId'], err: errorMessage },
+          'outbox publish failed; will retry',
+        );
       }
       return sent.length;
     });

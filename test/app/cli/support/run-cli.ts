@@ -22,7 +22,12 @@ export interface CountedCliRun extends CliRun {
 }
 
 /** `refinery <argv>` against `url` as `user` (REFINERY_TOKEN, unless `token` names another), counting its requests. */
-export async function runRefineryAs(url: string, user: string | undefined, argv: readonly string[], token = user ? tokenOf(user) : undefined): Promise<CountedCliRun> {
+export async function runRefineryAs(
+  url: string,
+  user: string | undefined,
+  argv: readonly string[],
+  token = user ? tokenOf(user) : undefined,
+): Promise<CountedCliRun> {
   let requests = 0;
   const counting: typeof fetch = (input, init) => {
     requests += 1;

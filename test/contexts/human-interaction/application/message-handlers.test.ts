@@ -13,7 +13,12 @@ import { postgresHumanInteractionRepositories } from '../../../../src/contexts/h
 import { silentLogger } from '../../../../src/shared/logging/logger';
 import type { MessageQueue, Subscription } from '../../../../src/shared/messaging/message-queue';
 import { type z } from 'zod';
-import type { notificationListView, oneNotificationView, submittedView, taskDetailsView } from '../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
+import type {
+  notificationListView,
+  oneNotificationView,
+  submittedView,
+  taskDetailsView,
+} from '../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
 import { openTestDatabase } from '../../../support/database';
 import { auth, buildHumanInteraction, USERS, deliverSnapshot, type HumanInteractionHarness, outboxFor } from '../support/human-interaction.harness';
 import { aPrdDocument } from '../../../support/prd-document';
@@ -31,8 +36,10 @@ describe('Human Interaction message handlers', () => {
     await db.close();
   });
 
-  const viewOf = async (taskId: string) => (await h.http({ method: 'GET', url: `/api/tasks/${taskId}`, headers: auth('dave') })).json() as z.infer<typeof taskDetailsView>;
-  const post = (url: string, user: Parameters<typeof auth>[0], payload?: object) => h.http({ method: 'POST', url, headers: auth(user), ...(payload ? { payload } : {}) });
+  const viewOf = async (taskId: string) =>
+    (await h.http({ method: 'GET', url: `/api/tasks/${taskId}`, headers: auth('dave') })).json() as z.infer<typeof taskDetailsView>;
+  const post = (url: string, user: Parameters<typeof auth>[0], payload?: object) =>
+    h.http({ method: 'POST', url, headers: auth(user), ...(payload ? { payload } : {}) });
 
   describe('task events', () => {
     it('applies a newer snapshot and ignores an older one arriving late', async () => {
@@ -88,7 +95,15 @@ describe('Human Interaction message handlers', () => {
       const deciding = TaskStory.created().startValidation().submitPrd(2);
       await deliverSnapshot(h, deciding.snapshot());
       const drafted = (prdVersion: number, title: string) =>
-        createEnvelope(message(PrdDrafted, deciding.taskId, { taskId: deciding.taskId, prdVersion, basedOnTaskVersion: 2, prd: aPrdDocument({ title }), draftedAt: '2026-01-05T09:10:00.000Z' }));
+        createEnvelope(
+          message(PrdDrafted, deciding.taskId, {
+            taskId: deciding.taskId,
+            prdVersion,
+            basedOnTaskVersion: 2,
+            prd: aPrdDocument({ title }),
+            draftedAt: '2026-01-05T09:10:00.000Z',
+          }),
+        );
       await h.recordPrd.handle(drafted(1, 'First'));
       await h.recordPrd.handle(drafted(2, 'Second'));
       await h.recordPrd.handle(drafted(2, 'Second, re-emitted with another id'));
@@ -148,7 +163,12 @@ describe('Human Interaction message handlers', () => {
         ((await h.http({ method: 'GET', url: '/api/notifications', headers: auth(user) })).json() as z.infer<typeof notificationListView>).notifications;
       const list = (await notificationsOf('alice')).filter((n) => n.taskId === taskId);
       expect(list.map((n) => n.taskVersion)).toEqual([5, 3]);
-      expect(list[0]).toMatchObject({ kind: 'clarification-requested', questions: QUESTIONS, readAt: null, links: { task: `/api/tasks/${taskId}`, answer: `/api/tasks/${taskId}/answers` } });
+      expect(list[0]).toMatchObject({
+        kind: 'clarification-requested',
+        questions: QUESTIONS,
+        readAt: null,
+        links: { task: `/api/tasks/${taskId}`, answer: `/api/tasks/${taskId}/answers` },
+      });
       const readLink = list[0]?.links.read ?? '(no read link)';
       expect((await post(readLink, 'carol')).statusCode).toBe(404);
       const read = await post(readLink, 'alice');
@@ -165,7 +185,10 @@ describe('Human Interaction message handlers', () => {
       h.clock.advance(61_000);
       expect(await h.resender.sweep(60_000)).toBeGreaterThanOrEqual(1);
       const sent = await outboxFor(db, taskId);
-      expect(sent.map((m) => m.messageId)).toEqual([deterministicId('human-action', taskId, 0, 'create'), deterministicId('human-action', taskId, 0, 'create')]);
+      expect(sent.map((m) => m.messageId)).toEqual([
+        deterministicId('human-action', taskId, 0, 'create'),
+        deterministicId('human-action', taskId, 0, 'create'),
+      ]);
       await deliverSnapshot(h, TaskStory.created({ taskId, title: 'Audit log', description: 'Who changed what.' }).snapshot(), TaskCreated);
       h.clock.advance(61_000);
       await h.resender.sweep(60_000);
@@ -186,7 +209,12 @@ describe('Human Interaction message handlers', () => {
       return { queue, subscriptions };
     };
     const contextWith = (options: { resendUnconfirmedAfterMs?: number; resendSweepIntervalMs?: number } = {}) => {
-      const resender = new ResendUnconfirmedRequests(h.unitOfWork, postgresHumanInteractionRepositories, humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET, ...options }), silentLogger());
+      const resender = new ResendUnconfirmedRequests(
+        h.unitOfWork,
+        postgresHumanInteractionRepositories,
+        humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET, ...options }),
+        silentLogger(),
+      );
       return new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, resender, h.deliveries);
     };
 
@@ -194,7 +222,11 @@ describe('Human Interaction message handlers', () => {
       const { queue, subscriptions } = recordingQueue();
       await contextWith().subscribe(queue);
       expect(subscriptions.map(({ consumer, kind, types }) => ({ consumer, kind, types: [...types] }))).toEqual([
-        { consumer: 'human-interaction.task-events', kind: 'events', types: [TaskCreated.type, 'task-management.task-status-changed.v1', TaskSnapshotPublished.type] },
+        {
+          consumer: 'human-interaction.task-events',
+          kind: 'events',
+          types: [TaskCreated.type, 'task-management.task-status-changed.v1', TaskSnapshotPublished.type],
+        },
         { consumer: 'human-interaction.prd-events', kind: 'events', types: [PrdDrafted.type] },
         { consumer: 'human-interaction.commands', kind: 'commands', types: [SendNotification.type] },
       ]);

@@ -170,9 +170,8 @@ export interface OutboxEnvelope {
 
 /** What this context has committed to send about a task, oldest first. */
 export async function outboxFor(db: Database, taskId: string): Promise<OutboxEnvelope[]> {
-  const rows: Array<{ envelope: OutboxEnvelope }> = await db.dataSource.query(
-    `SELECT envelope FROM messaging.outbox WHERE message_key = $1 ORDER BY id`,
-    [taskId],
-  );
+  const rows: Array<{ envelope: OutboxEnvelope }> = await db.dataSource.query(`SELECT envelope FROM messaging.outbox WHERE message_key = $1 ORDER BY id`, [
+    taskId,
+  ]);
   return rows.map((row) => row.envelope);
 }

@@ -119,7 +119,11 @@ describe('orchestration: projecting task events and driving the task at once', (
     const id = deterministicId('notify', task.taskId, task.version, 'alice');
     expect(sent).toHaveLength(2);
     for (const notification of sent) {
-      expect(notification).toMatchObject({ type: SendNotification.type, messageId: id, payload: { notificationId: id, recipientId: 'alice', kind, taskVersion: task.version } });
+      expect(notification).toMatchObject({
+        type: SendNotification.type,
+        messageId: id,
+        payload: { notificationId: id, recipientId: 'alice', kind, taskVersion: task.version },
+      });
     }
     expect(await o.projectionOf(task.taskId)).toEqual([expect.objectContaining({ version: task.version, driven_version: task.version })]);
   });

@@ -73,7 +73,11 @@ describe('TaskScanningService', () => {
     await o.scanner.sweepOnce();
     await o.scanner.sweepOnce();
     const republished = await o.sent(RepublishOpenTasks.type);
-    const expected = { idleForMs: DEFAULT_ORCHESTRATION_OPTIONS.republishIdleMs, limit: DEFAULT_ORCHESTRATION_OPTIONS.sweepBatchSize, includeFinishedWithinMs: 600_000 };
+    const expected = {
+      idleForMs: DEFAULT_ORCHESTRATION_OPTIONS.republishIdleMs,
+      limit: DEFAULT_ORCHESTRATION_OPTIONS.sweepBatchSize,
+      includeFinishedWithinMs: 600_000,
+    };
     expect(republished.map((m) => m.payload)).toEqual([expected, expected]);
     expect(republished[0]?.messageId).not.toEqual(republished[1]?.messageId);
   });

@@ -8,11 +8,7 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 
 describe('projecting a task snapshot', () => {
   it('keeps the questions of the latest clarification round and when the current status began', () => {
-    const task = TaskStory.created(T0)
-      .startValidation(at(1))
-      .askQuestions(['First round?'], at(2))
-      .answer(at(3))
-      .askQuestions(['Second round?'], at(4));
+    const task = TaskStory.created(T0).startValidation(at(1)).askQuestions(['First round?'], at(2)).answer(at(3)).askQuestions(['Second round?'], at(4));
 
     expect(projectSnapshot(task.snapshot())).toMatchObject({ status: 'CLARIFICATION_NEEDED', version: 5, questions: ['Second round?'], statusSince: at(4) });
   });
@@ -31,7 +27,11 @@ describe('deciding what a task is owed', () => {
     const threshold = DEFAULT_ORCHESTRATION_OPTIONS.stalledAfterMs.REQUEST_VALIDATION;
 
     expect(decideDrive(task, at(threshold), DEFAULT_ORCHESTRATION_OPTIONS)).toBeNull();
-    expect(decideDrive(task, at(threshold + 1), DEFAULT_ORCHESTRATION_OPTIONS)).toMatchObject({ step: null, alertedVersion: 2, stall: { thresholdMs: threshold } });
+    expect(decideDrive(task, at(threshold + 1), DEFAULT_ORCHESTRATION_OPTIONS)).toMatchObject({
+      step: null,
+      alertedVersion: 2,
+      stall: { thresholdMs: threshold },
+    });
   });
 
   it('owes a driven terminal task nothing, however long ago it was driven', () => {

@@ -6,7 +6,12 @@ import { TaskDriver } from '../../../../src/contexts/orchestration/application/t
 import { TaskScanningService } from '../../../../src/contexts/orchestration/application/task-scanning.service';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
 import { postgresOrchestrationRepositories } from '../../../../src/contexts/orchestration/infrastructure/persistence/postgres-repositories';
-import { DEFAULT_ORCHESTRATION_OPTIONS, type OrchestrationOptions, orchestrationOptions, type OrchestrationOptionsInput } from '../../../../src/contexts/orchestration/orchestration.options';
+import {
+  DEFAULT_ORCHESTRATION_OPTIONS,
+  type OrchestrationOptions,
+  orchestrationOptions,
+  type OrchestrationOptionsInput,
+} from '../../../../src/contexts/orchestration/orchestration.options';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { TaskCreated, taskManagementContracts, TaskSnapshotPublished, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
 import type { Logger } from '../../../../src/shared/logging/logger';
@@ -44,7 +49,13 @@ export function recordingLogger(): { logger: Logger; lines: () => Array<Record<s
     },
   });
   const logger = pino({ level: 'info' }, stream);
-  const lines = () => chunks.flatMap((chunk) => chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+  const lines = () =>
+    chunks.flatMap((chunk) =>
+      chunk
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    );
   return { logger, lines };
 }
 
@@ -102,7 +113,9 @@ export class OrchestrationHarness {
   }
 
   async sentFor(taskId: string): Promise<Envelope[]> {
-    const rows: Array<{ envelope: Envelope }> = await this.db.dataSource.query(`SELECT envelope FROM messaging.outbox WHERE message_key = $1 ORDER BY id`, [taskId]);
+    const rows: Array<{ envelope: Envelope }> = await this.db.dataSource.query(`SELECT envelope FROM messaging.outbox WHERE message_key = $1 ORDER BY id`, [
+      taskId,
+    ]);
     return rows.map((row) => row.envelope);
   }
 

@@ -74,7 +74,8 @@ export async function openHarness(): Promise<Harness> {
     unitOfWork,
     handler,
     kicks,
-    poller: (agent, options = {}) => new TaskPollingService(unitOfWork, postgresProductDefinitionRepositories, agent, productDefinitionOptions(options), silentLogger()),
+    poller: (agent, options = {}) =>
+      new TaskPollingService(unitOfWork, postgresProductDefinitionRepositories, agent, productDefinitionOptions(options), silentLogger()),
     async deliver(snapshot, contract = TaskStatusChanged) {
       const envelope = createEnvelope(message(contract, snapshot.taskId, snapshot));
       await handler.handle(envelope);
@@ -82,7 +83,10 @@ export async function openHarness(): Promise<Harness> {
     },
     async outbox(taskId) {
       const rows: unknown = await db.dataSource.query(`SELECT envelope FROM messaging.outbox WHERE message_key = $1 ORDER BY id`, [taskId]);
-      return z.array(z.object({ envelope: z.custom<Envelope>() })).parse(rows).map((row) => row.envelope);
+      return z
+        .array(z.object({ envelope: z.custom<Envelope>() }))
+        .parse(rows)
+        .map((row) => row.envelope);
     },
     async workItems(taskId) {
       const rows: unknown = await db.dataSource.query(

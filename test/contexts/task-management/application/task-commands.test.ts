@@ -1,4 +1,16 @@
-import { CancelTask, CreateTask, ApprovePrd, FailTask, ProvideClarification, RejectPrd, RequestClarification, StartValidation, SubmitPrd, TaskCreated, TaskStatusChanged } from '../../../../src/contexts/task-management/contracts';
+import {
+  CancelTask,
+  CreateTask,
+  ApprovePrd,
+  FailTask,
+  ProvideClarification,
+  RejectPrd,
+  RequestClarification,
+  StartValidation,
+  SubmitPrd,
+  TaskCreated,
+  TaskStatusChanged,
+} from '../../../../src/contexts/task-management/contracts';
 import { Task } from '../../../../src/contexts/task-management/domain/task';
 import { NotTaskApprover, NotTaskRequester, StaleCommand, TaskAlreadyExists, TaskNotFound } from '../../../../src/contexts/task-management/domain/task.errors';
 import { deterministicId } from '../../../../src/shared/messaging/envelope';
@@ -26,7 +38,13 @@ describe('Task Management command handlers', () => {
     const { request, envelope } = await create();
     const [created, ...rest] = await tm.outbox(request.taskId);
     expect(rest).toEqual([]);
-    expect(created).toMatchObject({ type: TaskCreated.type, kind: 'event', key: request.taskId, correlationId: envelope.correlationId, causationId: envelope.messageId });
+    expect(created).toMatchObject({
+      type: TaskCreated.type,
+      kind: 'event',
+      key: request.taskId,
+      correlationId: envelope.correlationId,
+      causationId: envelope.messageId,
+    });
     expect(created?.payload).toEqual({
       ...request,
       status: 'NEW',
@@ -35,7 +53,17 @@ describe('Task Management command handlers', () => {
       prdVersion: null,
       createdAt: T0.toISOString(),
       updatedAt: T0.toISOString(),
-      history: [{ from: null, to: 'NEW', version: 1, at: T0.toISOString(), actor: `user:${REQUESTER}`, messageId: envelope.messageId, correlationId: envelope.correlationId }],
+      history: [
+        {
+          from: null,
+          to: 'NEW',
+          version: 1,
+          at: T0.toISOString(),
+          actor: `user:${REQUESTER}`,
+          messageId: envelope.messageId,
+          correlationId: envelope.correlationId,
+        },
+      ],
     });
   });
 

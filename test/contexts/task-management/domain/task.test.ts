@@ -30,7 +30,9 @@ describe('Task state machine', () => {
     });
   });
 
-  const cases = TASK_STATUSES.flatMap((from) => moves.map((move) => ({ from, move, to: MOVES[move].to, legal: (MOVES[move].from as readonly TaskStatus[]).includes(from) })));
+  const cases = TASK_STATUSES.flatMap((from) =>
+    moves.map((move) => ({ from, move, to: MOVES[move].to, legal: (MOVES[move].from as readonly TaskStatus[]).includes(from) })),
+  );
 
   it.each(cases.filter((c) => c.legal))('$from --$move--> $to is allowed and bumps the version', ({ from, move, to }) => {
     const task = aTaskIn(from);
@@ -61,7 +63,9 @@ describe('Task state machine', () => {
 
   it('names the task and both statuses in the refusal', () => {
     const task = aTaskIn('PRD_VALIDATION', { taskId: 'task-42' });
-    expect(() => task.requestClarification(['Why?'], aCause())).toThrow('task task-42 cannot go from PRD_VALIDATION to CLARIFICATION_NEEDED by requestClarification');
+    expect(() => task.requestClarification(['Why?'], aCause())).toThrow(
+      'task task-42 cannot go from PRD_VALIDATION to CLARIFICATION_NEEDED by requestClarification',
+    );
   });
 });
 
@@ -87,7 +91,9 @@ describe('Task history', () => {
     const request = aTaskRequest();
     const task = Task.create(request, aCause({ actor: `user:${REQUESTER}`, messageId: 'm-create' }));
     expect(task.toSnapshot()).toMatchObject({ ...request, status: 'NEW', version: 1, assignedPool: null, prdVersion: null, createdAt: T0.toISOString() });
-    expect(task.current.history).toEqual([{ from: null, to: 'NEW', version: 1, at: T0.toISOString(), actor: `user:${REQUESTER}`, messageId: 'm-create', correlationId: 'correlation-1' }]);
+    expect(task.current.history).toEqual([
+      { from: null, to: 'NEW', version: 1, at: T0.toISOString(), actor: `user:${REQUESTER}`, messageId: 'm-create', correlationId: 'correlation-1' },
+    ]);
     expect(task.pullEvents().map((e) => e.type)).toEqual(['TaskCreated']);
   });
 
@@ -106,13 +112,77 @@ describe('Task history', () => {
     expect(taskSnapshotSchema.parse(snapshot)).toEqual(snapshot);
     expect(snapshot).toMatchObject({ status: 'APPROVED', version: 8, assignedPool: 'product-manager', prdVersion: 2, updatedAt: at(7).toISOString() });
     expect(snapshot.history.slice(1)).toEqual([
-      { from: 'NEW', to: 'REQUEST_VALIDATION', version: 2, at: at(1).toISOString(), actor: 'service:orchestration', messageId: 'm1', correlationId: 'correlation-1', assignedPool: 'product-manager' },
-      { from: 'REQUEST_VALIDATION', to: 'CLARIFICATION_NEEDED', version: 3, at: at(2).toISOString(), actor: 'service:product-manager-agent', messageId: 'm2', correlationId: 'correlation-1', questions: ['Which currency?'] },
-      { from: 'CLARIFICATION_NEEDED', to: 'REQUEST_VALIDATION', version: 4, at: at(3).toISOString(), actor: `user:${REQUESTER}`, messageId: 'm3', correlationId: 'correlation-1', answers: [{ question: 'Which currency?', answer: 'EUR' }] },
-      { from: 'REQUEST_VALIDATION', to: 'PRD_VALIDATION', version: 5, at: at(4).toISOString(), actor: 'service:product-manager-agent', messageId: 'm4', correlationId: 'correlation-1', prdVersion: 1 },
-      { from: 'PRD_VALIDATION', to: 'REQUEST_VALIDATION', version: 6, at: at(5).toISOString(), actor: `user:${APPROVER}`, messageId: 'm5', correlationId: 'correlation-1', prdVersion: 1, feedback: 'Add totals per customer' },
-      { from: 'REQUEST_VALIDATION', to: 'PRD_VALIDATION', version: 7, at: at(6).toISOString(), actor: 'service:product-manager-agent', messageId: 'm6', correlationId: 'correlation-1', prdVersion: 2 },
-      { from: 'PRD_VALIDATION', to: 'APPROVED', version: 8, at: at(7).toISOString(), actor: `user:${APPROVER}`, messageId: 'm7', correlationId: 'correlation-1', prdVersion: 2 },
+      {
+        from: 'NEW',
+        to: 'REQUEST_VALIDATION',
+        version: 2,
+        at: at(1).toISOString(),
+        actor: 'service:orchestration',
+        messageId: 'm1',
+        correlationId: 'correlation-1',
+        assignedPool: 'product-manager',
+      },
+      {
+        from: 'REQUEST_VALIDATION',
+        to: 'CLARIFICATION_NEEDED',
+        version: 3,
+        at: at(2).toISOString(),
+        actor: 'service:product-manager-agent',
+        messageId: 'm2',
+        correlationId: 'correlation-1',
+        questions: ['Which currency?'],
+      },
+      {
+        from: 'CLARIFICATION_NEEDED',
+        to: 'REQUEST_VALIDATION',
+        version: 4,
+        at: at(3).toISOString(),
+        actor: `user:${REQUESTER}`,
+        messageId: 'm3',
+        correlationId: 'correlation-1',
+        answers: [{ question: 'Which currency?', answer: 'EUR' }],
+      },
+      {
+        from: 'REQUEST_VALIDATION',
+        to: 'PRD_VALIDATION',
+        version: 5,
+        at: at(4).toISOString(),
+        actor: 'service:product-manager-agent',
+        messageId: 'm4',
+        correlationId: 'correlation-1',
+        prdVersion: 1,
+      },
+      {
+        from: 'PRD_VALIDATION',
+        to: 'REQUEST_VALIDATION',
+        version: 6,
+        at: at(5).toISOString(),
+        actor: `user:${APPROVER}`,
+        messageId: 'm5',
+        correlationId: 'correlation-1',
+        prdVersion: 1,
+        feedback: 'Add totals per customer',
+      },
+      {
+        from: 'REQUEST_VALIDATION',
+        to: 'PRD_VALIDATION',
+        version: 7,
+        at: at(6).toISOString(),
+        actor: 'service:product-manager-agent',
+        messageId: 'm6',
+        correlationId: 'correlation-1',
+        prdVersion: 2,
+      },
+      {
+        from: 'PRD_VALIDATION',
+        to: 'APPROVED',
+        version: 8,
+        at: at(7).toISOString(),
+        actor: `user:${APPROVER}`,
+        messageId: 'm7',
+        correlationId: 'correlation-1',
+        prdVersion: 2,
+      },
     ]);
   });
 

@@ -73,7 +73,9 @@ describe('InMemoryMessageQueue', () => {
     const handler = async (): Promise<void> => undefined;
     await queue.subscribeToCommands({ consumer: 'test.owner', types: [Run.type], handler });
     await expect(queue.subscribeToCommands({ consumer: 'test.owner', types: [Run.type], handler })).resolves.toBeInstanceOf(Function);
-    await expect(queue.subscribeToCommands({ consumer: 'test.intruder', types: [Run.type], handler })).rejects.toThrow(/already handled by consumer test.owner/);
+    await expect(queue.subscribeToCommands({ consumer: 'test.intruder', types: [Run.type], handler })).rejects.toThrow(
+      /already handled by consumer test.owner/,
+    );
     await expect(queue.subscribeToEvents({ consumer: 'test.x', types: [Run.type], handler })).rejects.toThrow(/is a command/);
     await expect(queue.subscribeToEvents({ consumer: 'test.x', types: ['inmem-test.unknown.v1'], handler })).rejects.toThrow(/no contract/);
   });

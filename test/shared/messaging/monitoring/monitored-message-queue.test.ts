@@ -88,14 +88,25 @@ describe('MonitoredMessageQueue', () => {
     await queue.whenIdle();
 
     const ids = { messageId: sent.messageId, correlationId: 'corr-42', causationId: cause.messageId, type: Pinged.type, key: 'task-9' };
-    const find = (msg: string, extra: Record<string, unknown> = {}): LogLine[] => lines.filter((l) => l.msg === msg && Object.entries(extra).every(([k, v]) => l[k] === v));
+    const find = (msg: string, extra: Record<string, unknown> = {}): LogLine[] =>
+      lines.filter((l) => l.msg === msg && Object.entries(extra).every(([k, v]) => l[k] === v));
     expect(find('message published')).toEqual([expect.objectContaining({ ...ids, level: LEVEL.debug, durationMs: expect.any(Number) })]);
-    expect(find('message handled')).toEqual([expect.objectContaining({ ...ids, level: LEVEL.debug, consumer: 'test.happy', attempt: 1, durationMs: expect.any(Number) })]);
+    expect(find('message handled')).toEqual([
+      expect.objectContaining({ ...ids, level: LEVEL.debug, consumer: 'test.happy', attempt: 1, durationMs: expect.any(Number) }),
+    ]);
     expect(find('message handling failed; will retry').map((l) => [l.level, l['attempt'], l['correlationId'], l['consumer']])).toEqual([
       [LEVEL.warn, 1, 'corr-42', 'test.flaky'],
       [LEVEL.warn, 2, 'corr-42', 'test.flaky'],
     ]);
-    expect(find('message dead-lettered')).toEqual([expect.objectContaining({ ...ids, level: LEVEL.error, consumer: 'test.flaky', attempt: 3, err: { errorClass: 'RetryableError', errorMessage: 'db down' } })]);
+    expect(find('message dead-lettered')).toEqual([
+      expect.objectContaining({
+        ...ids,
+        level: LEVEL.error,
+        consumer: 'test.flaky',
+        attempt: 3,
+        err: { errorClass: 'RetryableError', errorMessage: 'db down' },
+      }),
+    ]);
   });
 
   it('delegates dead-letter administration to the queue it wraps', async () => {
@@ -131,7 +142,9 @@ describe('MonitoredMessageQueue', () => {
     await expect(subscriptions[0]?.handler(delivered, { consumer: 'test.bare', attempt: 1, redelivered: false })).rejects.toThrow('boom');
     expect(monitored.stats().failed).toEqual({ 'test.bare': { [Pinged.type]: 1 } });
     expect(await metricsRegistry.metrics()).toContain('refinery_message_handler_failures_total{consumer="test.bare",type="mon-test.pinged.v1"} 1');
-    expect(memory.lines.filter((l) => l.level === LEVEL.warn)).toEqual([expect.objectContaining({ msg: 'message handler failed', correlationId: 'corr-7', attempt: 1 })]);
+    expect(memory.lines.filter((l) => l.level === LEVEL.warn)).toEqual([
+      expect.objectContaining({ msg: 'message handler failed', correlationId: 'corr-7', attempt: 1 }),
+    ]);
     await expect(monitored.listDeadLetters()).rejects.toThrow(/no dead-letter administration/);
     await expect(monitored.whenIdle()).rejects.toThrow(/cannot tell when it is idle/);
   });

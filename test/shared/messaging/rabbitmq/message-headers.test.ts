@@ -39,11 +39,29 @@ describe('RabbitMQ message headers', () => {
   it('leaves the broker’s headers out of a copy, and the failure headers too when replaying', () => {
     const failed = delivery({ key: 't', 'x-delivery-count': 3, 'x-death': [{ count: 1 }], 'x-refinery-attempts': 2, 'x-refinery-publish-id': 'p' });
     expect(copyProperties(failed, { extra: 1 }).headers).toEqual({ key: 't', 'x-refinery-attempts': 2, extra: 1 });
-    expect(copyProperties(failed, {}, true)).toMatchObject({ persistent: true, messageId: 'msg-1', correlationId: 'corr', type: 'x.y.v1', headers: { key: 't' } });
+    expect(copyProperties(failed, {}, true)).toMatchObject({
+      persistent: true,
+      messageId: 'msg-1',
+      correlationId: 'corr',
+      type: 'x.y.v1',
+      headers: { key: 't' },
+    });
   });
 
   it('reads a dead letter back with its reason, even when its body is not JSON', () => {
-    const failure = { consumer: 'c.one', errorClass: 'Boom', errorMessage: 'it broke', attempts: 3, firstFailedAt: '2026-01-01T00:00:00.000Z', lastFailedAt: '2026-01-01T00:00:01.000Z' };
-    expect(toDeadLetter('c.one', delivery(deadLetterHeaders(failure, 'dl-1'), false, 'not json'))).toEqual({ id: 'dl-1', message: 'not json', messageType: 'x.y.v1', ...failure });
+    const failure = {
+      consumer: 'c.one',
+      errorClass: 'Boom',
+      errorMessage: 'it broke',
+      attempts: 3,
+      firstFailedAt: '2026-01-01T00:00:00.000Z',
+      lastFailedAt: '2026-01-01T00:00:01.000Z',
+    };
+    expect(toDeadLetter('c.one', delivery(deadLetterHeaders(failure, 'dl-1'), false, 'not json'))).toEqual({
+      id: 'dl-1',
+      message: 'not json',
+      messageType: 'x.y.v1',
+      ...failure,
+    });
   });
 });

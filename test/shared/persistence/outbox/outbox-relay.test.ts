@@ -21,7 +21,13 @@ function refusingQueue(refuse: (m: Envelope) => Error | undefined, published: En
     if (error) throw error;
     published.push(m);
   };
-  return { publishEvent: publish, publishCommand: publish, subscribeToEvents: async () => async () => undefined, subscribeToCommands: async () => async () => undefined, close: async () => undefined };
+  return {
+    publishEvent: publish,
+    publishCommand: publish,
+    subscribeToEvents: async () => async () => undefined,
+    subscribeToCommands: async () => async () => undefined,
+    close: async () => undefined,
+  };
 }
 
 describe('OutboxRelay', () => {
@@ -35,17 +41,25 @@ describe('OutboxRelay', () => {
   beforeEach(() => db.dataSource.query(`UPDATE messaging.outbox SET sent_at = now() WHERE sent_at IS NULL`));
 
   const commit = (n: number) => uow.run(async (tx) => tx.outbox.add(message(Noted, `k${n}`, { n })));
-  const unsent = async () => Number((await db.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM messaging.outbox WHERE sent_at IS NULL`))[0]?.n);
+  const unsent = async () =>
+    Number((await db.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM messaging.outbox WHERE sent_at IS NULL`))[0]?.n);
 
   it('sets aside a row that can never be published, with its reason, and publishes the rest', async () => {
     for (const n of [1, 2, 3]) await commit(n);
     const published: Envelope[] = [];
-    const relay = new OutboxRelay(db.dataSource, refusingQueue((m) => ((m.payload as { n: number }).n === 1 ? new InvalidMessageError(Noted.type, ['payload.n: gone']) : undefined), published), silentLogger(), { batchSize: 1, pollIntervalMs: 10 });
+    const relay = new OutboxRelay(
+      db.dataSource,
+      refusingQueue((m) => ((m.payload as { n: number }).n === 1 ? new InvalidMessageError(Noted.type, ['payload.n: gone']) : undefined), published),
+      silentLogger(),
+      { batchSize: 1, pollIntervalMs: 10 },
+    );
     expect(await relay.relayOnce()).toBe(0);
     expect(await relay.relayOnce()).toBe(1);
     expect(await relay.relayOnce()).toBe(1);
     expect(published.map((m) => (m.payload as { n: number }).n)).toEqual([2, 3]);
-    const [aside] = await db.dataSource.query(`SELECT abandoned, last_error FROM messaging.outbox WHERE envelope->'payload'->>'n' = '1' ORDER BY id DESC LIMIT 1`);
+    const [aside] = await db.dataSource.query(
+      `SELECT abandoned, last_error FROM messaging.outbox WHERE envelope->'payload'->>'n' = '1' ORDER BY id DESC LIMIT 1`,
+    );
     expect(aside).toEqual({ abandoned: true, last_error: 'InvalidMessageError: invalid test.noted.v1: payload.n: gone' });
   });
 
@@ -53,7 +67,11 @@ describe('OutboxRelay', () => {
     await commit(4);
     const published: Envelope[] = [];
     let brokerDown = true;
-    const relay = new OutboxRelay(db.dataSource, refusingQueue(() => (brokerDown ? new RetryableError('broker unavailable') : undefined), published), silentLogger());
+    const relay = new OutboxRelay(
+      db.dataSource,
+      refusingQueue(() => (brokerDown ? new RetryableError('broker unavailable') : undefined), published),
+      silentLogger(),
+    );
     expect(await relay.relayOnce()).toBe(0);
     expect(await unsent()).toBe(1);
     brokerDown = false;

@@ -29,7 +29,11 @@ describe('MessagingRetention', () => {
   }
 
   async function inboxRow(consumer: string, handledDaysAgo: number): Promise<void> {
-    await execute(db.dataSource.manager, `INSERT INTO messaging.inbox (consumer, message_id, handled_at) VALUES ($1, $2, $3)`, [consumer, randomUUID(), daysAgo(handledDaysAgo)]);
+    await execute(db.dataSource.manager, `INSERT INTO messaging.inbox (consumer, message_id, handled_at) VALUES ($1, $2, $3)`, [
+      consumer,
+      randomUUID(),
+      daysAgo(handledDaysAgo),
+    ]);
   }
 
   async function remaining(): Promise<{ outbox: string[]; inbox: string[] }> {

@@ -1,6 +1,7 @@
 import type { ActionLinkClaims } from '../../domain/action-link';
 
-export type OpenedLink = { readonly ok: true; readonly claims: ActionLinkClaims } | { readonly ok: false; readonly reason: 'malformed' | 'tampered' | 'expired' };
+export type OpenedLink =
+  { readonly ok: true; readonly claims: ActionLinkClaims } | { readonly ok: false; readonly reason: 'malformed' | 'tampered' | 'expired' };
 
 /**
  * Turns a link's claims into the token the link carries, and a token back into its claims: only

@@ -53,7 +53,12 @@ export class ChannelPreferences {
     }
     if (choice.webhookUrl !== null && !this.webhookHosts.allows(choice.webhookUrl)) {
       const host = webhookHostOf(choice.webhookUrl) ?? '';
-      throw new InvalidRequestError([{ field: 'webhookUrl', message: `webhooks to ${host} are not allowed on this server; it sends them only to the hosts its operator listed (WEBHOOK_ALLOWED_HOSTS)` }]);
+      throw new InvalidRequestError([
+        {
+          field: 'webhookUrl',
+          message: `webhooks to ${host} are not allowed on this server; it sends them only to the hosts its operator listed (WEBHOOK_ALLOWED_HOSTS)`,
+        },
+      ]);
     }
     await this.unitOfWork.read((s) => this.repositories(s).userChannels.save(user.id, choice, this.clock.now()));
     return this.view(choice);

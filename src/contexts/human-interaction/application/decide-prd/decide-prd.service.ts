@@ -12,7 +12,8 @@ import { sendHumanAction } from '../human-action.sender';
 import { lockedTaskView } from '../locked-task-view';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
 
-export type PrdDecision = { readonly decision: 'approve'; readonly prdVersion?: number } | { readonly decision: 'reject'; readonly feedback: string; readonly prdVersion?: number };
+export type PrdDecision =
+  { readonly decision: 'approve'; readonly prdVersion?: number } | { readonly decision: 'reject'; readonly feedback: string; readonly prdVersion?: number };
 
 /**
  * The decision inside a transaction the caller owns (a signed link records its use in the same
@@ -29,8 +30,7 @@ export async function decidePrdIn(
   assertIsApprover(view, approver);
   const prdVersion = prdVersionToDecide(view, decision.prdVersion);
   const base = { taskId, userId: approver.id, prdVersion };
-  const command =
-    decision.decision === 'approve' ? message(ApprovePrd, taskId, base) : message(RejectPrd, taskId, { ...base, feedback: decision.feedback });
+  const command = decision.decision === 'approve' ? message(ApprovePrd, taskId, base) : message(RejectPrd, taskId, { ...base, feedback: decision.feedback });
   const target = { taskId, taskVersion: view.version, action: decision.decision };
   const messageId = await sendHumanAction(tx, humanActions, target, command);
   return { ...target, messageId };

@@ -138,7 +138,10 @@ export class DeliverNotifications {
   private async fail(d: ClaimedDelivery, who: Record<string, unknown>, reason: string): Promise<void> {
     await this.unitOfWork.read((s) => this.repositories(s).deliveries.markFailed(d, reason));
     this.outcomes.record(d.channel, 'failed');
-    this.logger.error({ ...who, maxAttempts: this.policy.maxAttempts, err: reason }, `notification ${d.notificationId} to ${d.recipientId} by ${d.channel} failed for good`);
+    this.logger.error(
+      { ...who, maxAttempts: this.policy.maxAttempts, err: reason },
+      `notification ${d.notificationId} to ${d.recipientId} by ${d.channel} failed for good`,
+    );
   }
 }
 

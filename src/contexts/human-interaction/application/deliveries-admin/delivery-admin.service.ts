@@ -53,7 +53,9 @@ export class DeliveryAdmin {
       // Nothing changed: say why (looked up after the update, so a concurrent retry reads as 409).
       const existing = await this.unitOfWork.read((s) => this.repositories(s).deliveries.find(which.notificationId, which.channel));
       if (!existing) return { kind: 'not_found' };
-      throw new ActionConflictError(`the ${which.channel} delivery of notification ${which.notificationId} is ${existing.status}, not failed: only failed deliveries can be retried`);
+      throw new ActionConflictError(
+        `the ${which.channel} delivery of notification ${which.notificationId} is ${existing.status}, not failed: only failed deliveries can be retried`,
+      );
     }
     if (retried > 0) this.worker.kick();
     return { kind: 'retried', retried };

@@ -28,7 +28,11 @@ import { issueTokenBody, tokenParams } from './token.routes';
  */
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
-const response = (description: string, schema: z.ZodType, id?: string): ZodOpenApiResponseObject => ({ description, content: json(schema), ...(id ? { id } : {}) });
+const response = (description: string, schema: z.ZodType, id?: string): ZodOpenApiResponseObject => ({
+  description,
+  content: json(schema),
+  ...(id ? { id } : {}),
+});
 
 // Registered once as components (`id`), referenced by every operation.
 const ERRORS = {
@@ -62,11 +66,23 @@ const channelView = channelPreferencesView.meta({ id: 'ChannelPreferences' });
 
 export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
   '/api/tasks': {
-    post: operation('Submit a feature request (requester)', 'tasks', { 202: response('Accepted', submittedView) }, [...BODY_ERRORS, 403], withBody(submitRequestBody)),
+    post: operation(
+      'Submit a feature request (requester)',
+      'tasks',
+      { 202: response('Accepted', submittedView) },
+      [...BODY_ERRORS, 403],
+      withBody(submitRequestBody),
+    ),
     get: operation("The caller's tasks (an admin's: all)", 'tasks', { 200: response('Tasks, newest first', taskListView) }, []),
   },
   '/api/tasks/{taskId}': {
-    get: operation('A task: summary, full history, clarification Q&A, latest PRD and its versions', 'tasks', { 200: response('The task', taskDetailsView) }, [403, 404], taskPath),
+    get: operation(
+      'A task: summary, full history, clarification Q&A, latest PRD and its versions',
+      'tasks',
+      { 200: response('The task', taskDetailsView) },
+      [403, 404],
+      taskPath,
+    ),
   },
   '/api/tasks/{taskId}/answers': {
     post: operation(
@@ -78,39 +94,85 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
     ),
   },
   '/api/tasks/{taskId}/approve': {
-    post: operation('Approve the PRD awaiting a decision (the approver)', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
-      ...taskPath,
-      ...withBody(approveBody, false),
-    }),
+    post: operation(
+      'Approve the PRD awaiting a decision (the approver)',
+      'tasks',
+      { 202: response('Accepted', acceptedView) },
+      [...BODY_ERRORS, 403, 404, 409],
+      {
+        ...taskPath,
+        ...withBody(approveBody, false),
+      },
+    ),
   },
   '/api/tasks/{taskId}/reject': {
-    post: operation('Reject the PRD with feedback (the approver); the agent writes the next version', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
-      ...taskPath,
-      ...withBody(rejectBody),
-    }),
+    post: operation(
+      'Reject the PRD with feedback (the approver); the agent writes the next version',
+      'tasks',
+      { 202: response('Accepted', acceptedView) },
+      [...BODY_ERRORS, 403, 404, 409],
+      {
+        ...taskPath,
+        ...withBody(rejectBody),
+      },
+    ),
   },
   '/api/tasks/{taskId}/cancel': {
-    post: operation('Cancel a task that is not finished (the requester)', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
-      ...taskPath,
-      ...withBody(cancelBody, false),
-    }),
+    post: operation(
+      'Cancel a task that is not finished (the requester)',
+      'tasks',
+      { 202: response('Accepted', acceptedView) },
+      [...BODY_ERRORS, 403, 404, 409],
+      {
+        ...taskPath,
+        ...withBody(cancelBody, false),
+      },
+    ),
   },
   '/api/notifications': {
-    get: operation("The caller's in-app inbox, newest first, each with its links and signed action links", 'notifications', { 200: response('Notifications', notificationListView) }, []),
+    get: operation(
+      "The caller's in-app inbox, newest first, each with its links and signed action links",
+      'notifications',
+      { 200: response('Notifications', notificationListView) },
+      [],
+    ),
   },
   '/api/notifications/{notificationId}/read': {
-    post: operation('Mark a notification read (the first read time stays)', 'notifications', { 200: response('The notification', oneNotificationView) }, [404], {
-      requestParams: { path: notificationParams },
-    }),
+    post: operation(
+      'Mark a notification read (the first read time stays)',
+      'notifications',
+      { 200: response('The notification', oneNotificationView) },
+      [404],
+      {
+        requestParams: { path: notificationParams },
+      },
+    ),
   },
   '/api/admin/tokens': {
-    post: operation('Issue an API token for a configured person (admin); the token is in this answer only', 'admin', { 201: response('Issued', issuedTokenView) }, [...BODY_ERRORS, 403], withBody(issueTokenBody)),
-    get: operation('Issued API tokens, revoked ones included; never a token or its hash (admin)', 'admin', { 200: response('Tokens', apiTokenListView) }, [403]),
+    post: operation(
+      'Issue an API token for a configured person (admin); the token is in this answer only',
+      'admin',
+      { 201: response('Issued', issuedTokenView) },
+      [...BODY_ERRORS, 403],
+      withBody(issueTokenBody),
+    ),
+    get: operation(
+      'Issued API tokens, revoked ones included; never a token or its hash (admin)',
+      'admin',
+      { 200: response('Tokens', apiTokenListView) },
+      [403],
+    ),
   },
   '/api/admin/tokens/{tokenId}': {
-    delete: operation('Revoke an issued token: it is refused (401) from the next request on (admin)', 'admin', { 200: response('Revoked', oneApiTokenView) }, [403, 404], {
-      requestParams: { path: tokenParams },
-    }),
+    delete: operation(
+      'Revoke an issued token: it is refused (401) from the next request on (admin)',
+      'admin',
+      { 200: response('Revoked', oneApiTokenView) },
+      [403, 404],
+      {
+        requestParams: { path: tokenParams },
+      },
+    ),
   },
   '/api/admin/deliveries': {
     get: operation(

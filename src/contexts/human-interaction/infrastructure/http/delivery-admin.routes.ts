@@ -42,7 +42,8 @@ export class DeliveryAdminRoutes implements ApiRoutes {
       // The schema let through exactly one form: both names, or allFailed alone.
       const selection = notificationId !== undefined && channel !== undefined ? { notificationId, channel } : { allFailed: true as const };
       const outcome = await deliveries.retry(users.of(request), selection);
-      if (outcome.kind === 'not_found') return reply.code(404).send({ error: 'not_found', message: `notification ${notificationId} has no ${channel} delivery` });
+      if (outcome.kind === 'not_found')
+        return reply.code(404).send({ error: 'not_found', message: `notification ${notificationId} has no ${channel} delivery` });
       return { retried: outcome.retried };
     });
   }

@@ -8,7 +8,13 @@ const MAX_DELIVERY_LIST_LIMIT = 1_000;
 /** GET /api/admin/deliveries: strict, so a misspelt filter is refused rather than ignored. */
 export const deliveryListQuery = z.strictObject({
   status: z.enum(DELIVERY_STATUSES).default('failed').describe('Which deliveries (default failed)'),
-  limit: z.coerce.number().int().min(1).max(MAX_DELIVERY_LIST_LIMIT).default(DEFAULT_DELIVERY_LIST_LIMIT).describe('At most this many, newest first (default 100)'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DELIVERY_LIST_LIMIT)
+    .default(DEFAULT_DELIVERY_LIST_LIMIT)
+    .describe('At most this many, newest first (default 100)'),
 });
 
 /**

@@ -34,7 +34,9 @@ export const taskDetailsView = z
   .object({
     task: taskSummaryView,
     history: z.array(transitionSchema.meta({ id: 'Transition' })).meta({ description: 'Every transition, oldest first' }),
-    clarifications: z.array(z.object({ question: z.string(), answer: z.string().optional() })).meta({ description: 'Every question asked, with its answer once given' }),
+    clarifications: z
+      .array(z.object({ question: z.string(), answer: z.string().optional() }))
+      .meta({ description: 'Every question asked, with its answer once given' }),
     prd: z.object({ version: z.number().int(), document: prdDocumentSchema.meta({ id: 'PrdDocument' }) }).nullable(),
     prdVersions: z.array(z.number().int()),
   })
@@ -98,12 +100,18 @@ export const oneApiTokenView = z.object({ token: apiTokenView });
 export const invalidRequestError = z
   .object({ error: z.literal('invalid_request'), issues: z.array(z.object({ field: z.string(), message: z.string() })) })
   .meta({ id: 'InvalidRequest', description: 'The request is malformed; each issue names the field' });
-export const unauthorizedError = z.object({ error: z.literal('unauthorized') }).meta({ id: 'Unauthorized', description: 'No bearer token, or one nobody has (or revoked)' });
+export const unauthorizedError = z
+  .object({ error: z.literal('unauthorized') })
+  .meta({ id: 'Unauthorized', description: 'No bearer token, or one nobody has (or revoked)' });
 export const refusalError = (code: 'forbidden' | 'not_found' | 'conflict', id: string, description: string) =>
   z.object({ error: z.literal(code), message: z.string().optional() }).meta({ id, description });
 export const forbiddenError = refusalError('forbidden', 'Forbidden', 'The caller is known but may not do this (not their task, not their role)');
 export const notFoundError = refusalError('not_found', 'NotFound', 'No such task, notification or token');
-export const conflictError = refusalError('conflict', 'Conflict', 'The task is not in a state where this action applies (e.g. not PRD_VALIDATION, another PRD version), or a chosen channel is not configured on this server');
+export const conflictError = refusalError(
+  'conflict',
+  'Conflict',
+  'The task is not in a state where this action applies (e.g. not PRD_VALIDATION, another PRD version), or a chosen channel is not configured on this server',
+);
 export const bodyTooLargeError = z
   .object({ error: z.literal('invalid_request'), issues: z.array(z.object({ field: z.literal('body'), message: z.string() })) })
   .meta({ id: 'BodyTooLarge', description: 'The body exceeds BODY_LIMIT_BYTES' });

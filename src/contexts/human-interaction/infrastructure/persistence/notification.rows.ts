@@ -3,7 +3,18 @@ import { notificationKindSchema } from '../../contracts';
 import type { Notification } from '../../domain/notification';
 
 /** The columns a Notification is read from (`toNotification`). */
-export const NOTIFICATION_COLUMNS = ['id', 'recipient_id', 'task_id', 'task_version', 'kind', 'subject', 'questions', 'prd_version', 'created_at', 'read_at'] as const;
+export const NOTIFICATION_COLUMNS = [
+  'id',
+  'recipient_id',
+  'task_id',
+  'task_version',
+  'kind',
+  'subject',
+  'questions',
+  'prd_version',
+  'created_at',
+  'read_at',
+] as const;
 
 const notificationRow = z.object({
   id: z.string(),

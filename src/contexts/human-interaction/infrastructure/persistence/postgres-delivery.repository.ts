@@ -134,7 +134,10 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   }
 
   async find(notificationId: string, channel: DeliveryChannel): Promise<DeliveryRecord | undefined> {
-    const { rows } = await execute(this.manager, `SELECT ${DELIVERY_COLUMNS} FROM ${TABLE} WHERE notification_id = $1 AND channel = $2`, [notificationId, channel]);
+    const { rows } = await execute(this.manager, `SELECT ${DELIVERY_COLUMNS} FROM ${TABLE} WHERE notification_id = $1 AND channel = $2`, [
+      notificationId,
+      channel,
+    ]);
     return rows.length === 0 ? undefined : toDeliveryRecord(rows[0]);
   }
 

@@ -20,11 +20,10 @@ export class PostgresNotificationRepository implements NotificationRepository {
   }
 
   async listOf(recipientId: string, limit: number): Promise<Notification[]> {
-    const { rows } = await execute(
-      this.manager,
-      `SELECT ${COLUMNS} FROM ${TABLE} WHERE recipient_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [recipientId, limit],
-    );
+    const { rows } = await execute(this.manager, `SELECT ${COLUMNS} FROM ${TABLE} WHERE recipient_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [
+      recipientId,
+      limit,
+    ]);
     return rows.map(toNotification);
   }
 
@@ -38,11 +37,11 @@ export class PostgresNotificationRepository implements NotificationRepository {
   }
 
   async markTaskRead(recipientId: string, taskId: string, at: Date): Promise<number> {
-    const { rows } = await execute(
-      this.manager,
-      `UPDATE ${TABLE} SET read_at = $3 WHERE recipient_id = $1 AND task_id = $2 AND read_at IS NULL RETURNING id`,
-      [recipientId, taskId, at],
-    );
+    const { rows } = await execute(this.manager, `UPDATE ${TABLE} SET read_at = $3 WHERE recipient_id = $1 AND task_id = $2 AND read_at IS NULL RETURNING id`, [
+      recipientId,
+      taskId,
+      at,
+    ]);
     return rows.length;
   }
 }

@@ -32,7 +32,10 @@ export class PostgresPrdViewRepository implements PrdViewRepository {
   }
 
   async find(taskId: string, prdVersion: number): Promise<PrdView | undefined> {
-    const { rows } = await execute(this.manager, `SELECT ${COLUMNS} FROM human_interaction.prd_views WHERE task_id = $1 AND prd_version = $2`, [taskId, prdVersion]);
+    const { rows } = await execute(this.manager, `SELECT ${COLUMNS} FROM human_interaction.prd_views WHERE task_id = $1 AND prd_version = $2`, [
+      taskId,
+      prdVersion,
+    ]);
     return rows.length === 0 ? undefined : toPrdView(rows[0]);
   }
 

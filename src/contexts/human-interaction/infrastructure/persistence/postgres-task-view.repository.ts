@@ -12,11 +12,18 @@ export class PostgresTaskViewRepository implements TaskViewRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async insertSubmitted(view: TaskView): Promise<void> {
-    await execute(
-      this.manager,
-      `INSERT INTO ${TABLE} (${TASK_VIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)`,
-      [view.taskId, view.requesterId, view.approverId, view.title, view.description, view.priority, view.status, view.version, view.createdAt, view.updatedAt],
-    );
+    await execute(this.manager, `INSERT INTO ${TABLE} (${TASK_VIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)`, [
+      view.taskId,
+      view.requesterId,
+      view.approverId,
+      view.title,
+      view.description,
+      view.priority,
+      view.status,
+      view.version,
+      view.createdAt,
+      view.updatedAt,
+    ]);
   }
 
   async applySnapshot(s: TaskSnapshot): Promise<TaskView> {

@@ -17,8 +17,7 @@ export const taskViewRow = z.object({
   updated_at: z.coerce.date(),
 });
 
-export const TASK_VIEW_COLUMNS =
-  'task_id, requester_id, approver_id, title, description, priority, status, version, snapshot, created_at, updated_at';
+export const TASK_VIEW_COLUMNS = 'task_id, requester_id, approver_id, title, description, priority, status, version, snapshot, created_at, updated_at';
 
 export function toTaskView(row: unknown): TaskView {
   const r = taskViewRow.parse(row);

@@ -22,7 +22,11 @@ export interface FormShape {
 }
 
 /** The issues of a form's fields under the API's schema, each named as the form names it; none when it parses. */
-export function formIssues<S extends z.ZodType>(schema: S, input: unknown, shape: FormShape = {}): { readonly data: z.output<S> } | { readonly issues: RequestIssue[] } {
+export function formIssues<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  shape: FormShape = {},
+): { readonly data: z.output<S> } | { readonly issues: RequestIssue[] } {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { data: parsed.data };
   const fieldOf = shape.fieldOf ?? ((path) => path.map(String).join('.'));

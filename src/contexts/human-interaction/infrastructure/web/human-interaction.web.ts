@@ -48,7 +48,15 @@ export class HumanInteractionWeb {
         await scope.register(fastifyFormbody);
         scope.setErrorHandler(webErrorHandler(this.logger));
         scope.setNotFoundHandler((_request, reply) =>
-          sendPage(reply, 404, messagePage({ title: 'Not found', user: null, heading: 'Not found' }, html`<p>There is no such page.</p>`, html`<a href="/inbox">Go to your inbox</a>`)),
+          sendPage(
+            reply,
+            404,
+            messagePage(
+              { title: 'Not found', user: null, heading: 'Not found' },
+              html`<p>There is no such page.</p>`,
+              html`<a href="/inbox">Go to your inbox</a>`,
+            ),
+          ),
         );
         scope.addHook('onSend', async (_request, reply) => {
           for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
@@ -62,8 +70,12 @@ export class HumanInteractionWeb {
 
         const auth = new WebAuth(this.users, this.sessions, this.clock, () => this.publicUrl()?.startsWith('https:') ?? false);
         for (const group of this.groups) group.register(scope, auth);
-        scope.get('/assets/live.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(LIVE_SCRIPT));
-        scope.get('/assets/inbox.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(INBOX_STYLE));
+        scope.get('/assets/live.js', async (_request, reply) =>
+          reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(LIVE_SCRIPT),
+        );
+        scope.get('/assets/inbox.css', async (_request, reply) =>
+          reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(INBOX_STYLE),
+        );
       },
       { prefix: '/inbox' },
     );

@@ -61,7 +61,10 @@ export class RequestPages implements WebPages {
       const typed = typedRequest(formBody(request.body));
       try {
         const submitted = await this.submitRequest.execute(user, submission(typed));
-        return await reply.code(303).header('location', `/inbox/tasks/${encodeURIComponent(submitted.taskId)}?done=submitted`).send();
+        return await reply
+          .code(303)
+          .header('location', `/inbox/tasks/${encodeURIComponent(submitted.taskId)}?done=submitted`)
+          .send();
       } catch (error) {
         if (!(error instanceof InvalidRequestError)) throw error;
         return sendPage(reply, 400, requestFormPage({ user, typed, issues: error.issues }));

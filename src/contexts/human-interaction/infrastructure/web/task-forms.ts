@@ -18,7 +18,9 @@ const answerShape: FormShape = {
 };
 
 /** The answers body: one answer per question shown, by position (an answer left out is empty). */
-const answersFor = (questions: readonly string[], given: readonly string[]) => ({ answers: questions.map((question, i) => ({ question, answer: given[i] ?? '' })) });
+const answersFor = (questions: readonly string[], given: readonly string[]) => ({
+  answers: questions.map((question, i) => ({ question, answer: given[i] ?? '' })),
+});
 
 /** The task page's answers to the questions it showed; answers beyond them are not read. */
 export function pageAnswers(body: FormBody, questions: readonly string[]): ClarificationAnswer[] {
@@ -67,6 +69,8 @@ export function linkAnswers(body: FormBody, questions: readonly string[]): Clari
 
 /** A reject link's form: the feedback the next version is written from. */
 export function linkFeedback(body: FormBody): string {
-  const feedbackShape: FormShape = { wordsFor: (issue, usual) => (issue.code === 'too_small' ? 'is required. Say what the next version should change.' : usual) };
+  const feedbackShape: FormShape = {
+    wordsFor: (issue, usual) => (issue.code === 'too_small' ? 'is required. Say what the next version should change.' : usual),
+  };
   return parseForm(rejectBody, { feedback: field(body, 'feedback') ?? '' }, feedbackShape).feedback;
 }

@@ -72,21 +72,30 @@ export class TaskPages implements WebPages {
         throw new ActionConflictError(`the task changed since the page was loaded (it is now ${details.task.status}); reload it`);
       }
       await this.answerClarification.execute(user, taskId, pageAnswers(body, pendingQuestionsOf(details)));
-      return reply.code(303).header('location', `${taskPath(taskId)}?done=answered`).send();
+      return reply
+        .code(303)
+        .header('location', `${taskPath(taskId)}?done=answered`)
+        .send();
     });
 
     app.post('/tasks/:taskId/approve', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
       const { prdVersion } = approval(formBody(request.body));
       await this.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', ...(prdVersion !== undefined ? { prdVersion } : {}) });
-      return reply.code(303).header('location', `${taskPath(taskId)}?done=approved`).send();
+      return reply
+        .code(303)
+        .header('location', `${taskPath(taskId)}?done=approved`)
+        .send();
     });
 
     app.post('/tasks/:taskId/reject', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
       const { feedback, prdVersion } = rejection(formBody(request.body));
       await this.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, ...(prdVersion !== undefined ? { prdVersion } : {}) });
-      return reply.code(303).header('location', `${taskPath(taskId)}?done=rejected`).send();
+      return reply
+        .code(303)
+        .header('location', `${taskPath(taskId)}?done=rejected`)
+        .send();
     });
   }
 

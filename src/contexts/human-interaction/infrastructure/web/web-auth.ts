@@ -69,7 +69,10 @@ export class WebAuth {
   requireUser = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (await this.userOf(request)) return undefined;
     const next = request.method === 'GET' ? safeNext(request.url) : DEFAULT_NEXT;
-    return reply.code(303).header('location', `/inbox/login?next=${encodeURIComponent(next)}`).send();
+    return reply
+      .code(303)
+      .header('location', `/inbox/login?next=${encodeURIComponent(next)}`)
+      .send();
   };
 
   /** The token's person, with a session cookie on `reply` that names the token; undefined for a token nobody has. */

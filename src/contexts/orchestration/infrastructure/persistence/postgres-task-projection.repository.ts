@@ -98,14 +98,7 @@ export class PostgresTaskProjectionRepository implements TaskProjectionRepositor
        ORDER BY driven_at NULLS FIRST
        LIMIT $6
        FOR UPDATE SKIP LOCKED`,
-      [
-        query.now.toISOString(),
-        [...REDRIVEN_STATUSES],
-        query.redriveAfterMs,
-        JSON.stringify(query.stalledAfterMs),
-        [...query.excluding],
-        query.limit,
-      ],
+      [query.now.toISOString(), [...REDRIVEN_STATUSES], query.redriveAfterMs, JSON.stringify(query.stalledAfterMs), [...query.excluding], query.limit],
     );
     return rows.map(toProjection);
   }

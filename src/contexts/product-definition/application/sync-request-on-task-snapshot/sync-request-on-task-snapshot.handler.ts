@@ -3,7 +3,14 @@ import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Envelope } from '../../../../shared/messaging/envelope';
 import { NonRetryableError } from '../../../../shared/kernel/errors';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
-import { PRODUCT_MANAGER_POOL, TASK_EVENT_TYPES, TaskSnapshotPublished, taskSnapshotSchema, TERMINAL_STATUSES, type TaskSnapshot } from '../../../task-management/contracts';
+import {
+  PRODUCT_MANAGER_POOL,
+  TASK_EVENT_TYPES,
+  TaskSnapshotPublished,
+  taskSnapshotSchema,
+  TERMINAL_STATUSES,
+  type TaskSnapshot,
+} from '../../../task-management/contracts';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
 import { prdDraftedMessage } from '../messages';
 import type { ProductDefinitionRepositories, ProductDefinitionRepositoryFactory, WorkSignal } from '../repositories';
@@ -42,7 +49,12 @@ export class SyncRequestOnTaskSnapshot {
   }
 
   /** Returns true when a work item waits for a poller. */
-  private async deriveOwed(snapshot: TaskSnapshot, tx: Transaction, { workItems, prds }: ProductDefinitionRepositories, reannounced: boolean): Promise<boolean> {
+  private async deriveOwed(
+    snapshot: TaskSnapshot,
+    tx: Transaction,
+    { workItems, prds }: ProductDefinitionRepositories,
+    reannounced: boolean,
+  ): Promise<boolean> {
     const { taskId, version } = snapshot;
     if (TERMINAL_STATUSES.includes(snapshot.status)) {
       await workItems.cancelUnfinished(taskId);

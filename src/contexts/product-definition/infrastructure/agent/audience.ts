@@ -9,7 +9,28 @@ const ROLE_NOUNS =
 
 export const AUDIENCE_CUE = new RegExp(`\\b(?:${ROLE_NOUNS}|as an? [a-z][\\w-]*)\\b`, 'i');
 const ROLE = new RegExp(`\\b((?:[a-z][\\w-]*\\s+)?(?:${ROLE_NOUNS}))\\b`, 'i');
-const NOT_A_QUALIFIER = new Set(['for', 'the', 'a', 'an', 'all', 'our', 'to', 'of', 'by', 'as', 'and', 'with', 'many', 'some', 'most', 'every', 'each', 'per', 'any', 'other']);
+const NOT_A_QUALIFIER = new Set([
+  'for',
+  'the',
+  'a',
+  'an',
+  'all',
+  'our',
+  'to',
+  'of',
+  'by',
+  'as',
+  'and',
+  'with',
+  'many',
+  'some',
+  'most',
+  'every',
+  'each',
+  'per',
+  'any',
+  'other',
+]);
 
 /** The role a sentence names, with one qualifying word: "support agents", "night-shift operators". */
 function roleIn(sentence: string): string | undefined {

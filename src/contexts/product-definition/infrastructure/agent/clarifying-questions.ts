@@ -25,7 +25,7 @@ export function subjectOf(title: string): string {
  * answered question was about and never asks about it again (even if the subject changed).
  */
 const QUESTIONS: Readonly<Record<Element, { lead: string; rest: string }>> = {
-  problem: { lead: 'What problem should', rest: "solve? Describe what goes wrong or is too hard today without it." },
+  problem: { lead: 'What problem should', rest: 'solve? Describe what goes wrong or is too hard today without it.' },
   audience: { lead: 'Who will use', rest: '(which users or roles), and in what situation?' },
   outcome: { lead: 'What outcome do you expect from', rest: '— what should be different once it ships, ideally something we can measure?' },
   acceptanceCriteria: { lead: 'How will we know', rest: 'is done? List the acceptance criteria a reviewer can check.' },

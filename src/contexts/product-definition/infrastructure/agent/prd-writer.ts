@@ -34,7 +34,9 @@ export function writePrd(input: AssessmentInput, analysis: RequestAnalysis, open
   const { subject, fragments, audiences } = analysis;
   const requirements = deriveRequirements(analysis, input.feedback, audiences[0] ?? `users of ${subject}`);
   const outcome = fragments.outcome[0];
-  const soThat = outcome ? decapitalise(withoutFinalStop(outcome).replace(/^(?:so that|in order to)\s+/i, '')) : 'the problem described above no longer gets in my way';
+  const soThat = outcome
+    ? decapitalise(withoutFinalStop(outcome).replace(/^(?:so that|in order to)\s+/i, ''))
+    : 'the problem described above no longer gets in my way';
   const criteria = fragments.acceptanceCriteria.map((c) => capitalise(clip(withoutFinalStop(c))));
   const corpus = analysis.statements.join(' ');
 
@@ -49,13 +51,18 @@ export function writePrd(input: AssessmentInput, analysis: RequestAnalysis, open
     if (target === 'successMetrics') successMetrics.push(line);
     if (target === 'risks') risks.push(line);
     const id = requirements.idsForFeedback.get(entry);
-    const where = id ? `added as requirement ${id} (P0)` : `added to ${target === 'nonGoals' ? 'non-goals' : target === 'successMetrics' ? 'success metrics' : 'risks'}`;
+    const where = id
+      ? `added as requirement ${id} (P0)`
+      : `added to ${target === 'nonGoals' ? 'non-goals' : target === 'successMetrics' ? 'success metrics' : 'risks'}`;
     feedbackAddressed.push(`v${entry.prdVersion}: "${clip(entry.feedback, 1_500)}" → ${where}`);
   }
 
   const document: PrdDocument = {
     title: clip(input.title, 200),
-    problem: fragments.problem.length > 0 ? clip(fragments.problem.join(' '), 3_000) : `Not stated by the requester. The request reads: "${clip(input.description, 500)}"`,
+    problem:
+      fragments.problem.length > 0
+        ? clip(fragments.problem.join(' '), 3_000)
+        : `Not stated by the requester. The request reads: "${clip(input.description, 500)}"`,
     goals: unique(fragments.outcome.length > 0 ? fragments.outcome.map((s) => capitalise(clip(withoutFinalStop(s)))) : [`Deliver ${subject}`]),
     nonGoals: unique([...nonGoals.map((s) => capitalise(clip(withoutFinalStop(s)))), `Changes outside '${subject}' that the request does not mention`]),
     userStories: (audiences.length > 0 ? audiences : [`user of ${subject}`]).map((asA) => ({
@@ -66,7 +73,11 @@ export function writePrd(input: AssessmentInput, analysis: RequestAnalysis, open
     })),
     functionalRequirements: requirements.functional,
     nonFunctionalRequirements: requirements.nonFunctional,
-    assumptions: [...open.map((e) => ASSUMPTION[e](subject)), `The request is scheduled with ${input.priority} priority.`, `Existing behaviour outside '${subject}' stays as it is.`],
+    assumptions: [
+      ...open.map((e) => ASSUMPTION[e](subject)),
+      `The request is scheduled with ${input.priority} priority.`,
+      `Existing behaviour outside '${subject}' stays as it is.`,
+    ],
     risks: unique([...risks, `Users may not discover '${subject}' without an announcement.`]),
     successMetrics: unique([...successMetrics, `Every acceptance criterion of the user stories passes in review`]),
     openQuestions: open.map((element) => questionFor(element, subject)),

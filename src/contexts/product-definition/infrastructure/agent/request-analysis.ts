@@ -130,7 +130,10 @@ export function analyseRequest(input: AssessmentInput): RequestAnalysis {
   return {
     subject: subjectOf(input.title),
     fragments,
-    audiences: audiencesFrom(stated.audience.filter((sentence) => usable('audience', sentence)), cued.audience),
+    audiences: audiencesFrom(
+      stated.audience.filter((sentence) => usable('audience', sentence)),
+      cued.audience,
+    ),
     present: new Set(ELEMENTS.filter((element) => fragments[element].length > 0)),
     asked,
     statements,

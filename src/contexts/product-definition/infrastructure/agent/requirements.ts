@@ -89,8 +89,14 @@ export function deriveRequirements(analysis: RequestAnalysis, feedback: readonly
     });
   };
   return {
-    functional: number(drafts.filter((d) => !d.nonFunctional), 'FR'),
-    nonFunctional: number(drafts.filter((d) => d.nonFunctional && !/^\s*(?:none|n\/a|nothing|no constraints?)\b/i.test(d.text)), 'NFR'),
+    functional: number(
+      drafts.filter((d) => !d.nonFunctional),
+      'FR',
+    ),
+    nonFunctional: number(
+      drafts.filter((d) => d.nonFunctional && !/^\s*(?:none|n\/a|nothing|no constraints?)\b/i.test(d.text)),
+      'NFR',
+    ),
     idsForFeedback,
   };
 }

@@ -8,7 +8,7 @@ const STOPWORDS = new Set(
   (
     'the and for with that this from into onto about than then them they their there these those ' +
     'was were are is be been being has have had having does did doing can could would should will shall ' +
-    'not but any all some our ours your yours you its it\'s his her she him who whom what which when where why how ' +
+    "not but any all some our ours your yours you its it's his her she him who whom what which when where why how " +
     'make makes made better good great nice nicer stuff thing things something anything everything ' +
     'idk dunno know sure maybe want wants need needs please just really very also too etc yes fine okay ' +
     'fix fixed work works working improve improved again more less much many lot lots whatever same'

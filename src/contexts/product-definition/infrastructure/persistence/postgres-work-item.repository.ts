@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { execute } from '../../../../shared/persistence/sql';
-import { type Lease, type NewWorkItem, priorityRank, type StoredOutcome, type WorkItem, WORK_ITEM_STATUSES, type WorkItemRepository } from '../../domain/work-item';
+import {
+  type Lease,
+  type NewWorkItem,
+  priorityRank,
+  type StoredOutcome,
+  type WorkItem,
+  WORK_ITEM_STATUSES,
+  type WorkItemRepository,
+} from '../../domain/work-item';
 
 const outcomeSchema = z.object({
   type: z.string(),

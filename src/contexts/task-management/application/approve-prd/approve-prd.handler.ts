@@ -16,6 +16,8 @@ export class ApprovePrdHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(ApprovePrd, message);
-    await this.commands.change(message, { taskId: command.taskId, actor: userActor(command.userId) }, (task, cause) => task.approvePrd(command.userId, command.prdVersion, cause));
+    await this.commands.change(message, { taskId: command.taskId, actor: userActor(command.userId) }, (task, cause) =>
+      task.approvePrd(command.userId, command.prdVersion, cause),
+    );
   }
 }

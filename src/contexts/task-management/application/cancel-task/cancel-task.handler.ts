@@ -16,6 +16,8 @@ export class CancelTaskHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(CancelTask, message);
-    await this.commands.change(message, { taskId: command.taskId, actor: userActor(command.userId) }, (task, cause) => task.cancel(command.userId, command.reason, cause));
+    await this.commands.change(message, { taskId: command.taskId, actor: userActor(command.userId) }, (task, cause) =>
+      task.cancel(command.userId, command.reason, cause),
+    );
   }
 }

@@ -16,6 +16,10 @@ export class FailTaskHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(FailTask, message);
-    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: PRODUCT_MANAGER_AGENT_ACTOR }, (task, cause) => task.fail(command.reason, cause));
+    await this.commands.change(
+      message,
+      { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: PRODUCT_MANAGER_AGENT_ACTOR },
+      (task, cause) => task.fail(command.reason, cause),
+    );
   }
 }

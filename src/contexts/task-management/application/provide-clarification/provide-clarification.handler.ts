@@ -16,6 +16,8 @@ export class ProvideClarificationHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(ProvideClarification, message);
-    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: userActor(command.userId) }, (task, cause) => task.provideClarification(command.userId, command.answers, cause));
+    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: userActor(command.userId) }, (task, cause) =>
+      task.provideClarification(command.userId, command.answers, cause),
+    );
   }
 }

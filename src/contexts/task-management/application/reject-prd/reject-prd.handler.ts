@@ -16,6 +16,8 @@ export class RejectPrdHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(RejectPrd, message);
-    await this.commands.change(message, { taskId: command.taskId, actor: userActor(command.userId) }, (task, cause) => task.rejectPrd(command.userId, command.prdVersion, command.feedback, cause));
+    await this.commands.change(message, { taskId: command.taskId, actor: userActor(command.userId) }, (task, cause) =>
+      task.rejectPrd(command.userId, command.prdVersion, command.feedback, cause),
+    );
   }
 }

@@ -16,6 +16,10 @@ export class RequestClarificationHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(RequestClarification, message);
-    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: PRODUCT_MANAGER_AGENT_ACTOR }, (task, cause) => task.requestClarification(command.questions, cause));
+    await this.commands.change(
+      message,
+      { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: PRODUCT_MANAGER_AGENT_ACTOR },
+      (task, cause) => task.requestClarification(command.questions, cause),
+    );
   }
 }

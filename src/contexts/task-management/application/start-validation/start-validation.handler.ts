@@ -16,6 +16,8 @@ export class StartValidationHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(StartValidation, message);
-    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: ORCHESTRATION_ACTOR }, (task, cause) => task.startValidation(command.pool, cause));
+    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: ORCHESTRATION_ACTOR }, (task, cause) =>
+      task.startValidation(command.pool, cause),
+    );
   }
 }

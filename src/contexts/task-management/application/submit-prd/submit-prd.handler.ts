@@ -16,6 +16,10 @@ export class SubmitPrdHandler implements TaskCommandHandler {
 
   async handle(message: Envelope): Promise<void> {
     const command = payloadOf(SubmitPrd, message);
-    await this.commands.change(message, { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: PRODUCT_MANAGER_AGENT_ACTOR }, (task, cause) => task.submitPrd(command.prdVersion, cause));
+    await this.commands.change(
+      message,
+      { taskId: command.taskId, expectedVersion: command.expectedVersion, actor: PRODUCT_MANAGER_AGENT_ACTOR },
+      (task, cause) => task.submitPrd(command.prdVersion, cause),
+    );
   }
 }

@@ -4,7 +4,10 @@ import type { DeliveryChannel } from '../../../../../src/contexts/human-interact
 import { DeliverNotifications } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/deliver-notifications.worker';
 import type { DeliveryContent } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/delivery-content';
 import { DeliveryContentBuilder } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/delivery-content-builder';
-import type { DeliveryOutcome, NotificationChannel } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/notification-channel';
+import type {
+  DeliveryOutcome,
+  NotificationChannel,
+} from '../../../../../src/contexts/human-interaction/application/deliver-notifications/notification-channel';
 import { SendNotificationHandler } from '../../../../../src/contexts/human-interaction/application/send-notification/send-notification.handler';
 import { humanInteractionContracts, SendNotification } from '../../../../../src/contexts/human-interaction/contracts';
 import type { UserDirectory } from '../../../../../src/contexts/human-interaction/domain/user';
@@ -119,7 +122,12 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
     /** Alice's clarification notification recorded while her channels were `webhookUrl` and an email; then one worker pass under `allowed`. */
     async function deliverWith(webhookUrl: string, allowed: string[] | undefined) {
       const clock = new ManualClock();
-      const registry = new ContractRegistry().register(...taskManagementContracts, ...productDefinitionContracts, ...orchestrationContracts, ...humanInteractionContracts);
+      const registry = new ContractRegistry().register(
+        ...taskManagementContracts,
+        ...productDefinitionContracts,
+        ...orchestrationContracts,
+        ...humanInteractionContracts,
+      );
       const unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
       await db.dataSource.query(`DELETE FROM human_interaction.deliveries`);
       await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'alice@example.com', webhookUrl }, clock.now());
@@ -152,7 +160,10 @@ describe('which hosts webhooks may go to (WEBHOOK_ALLOWED_HOSTS)', () => {
         new DeliveryContentBuilder(
           unitOfWork,
           repositories,
-          new WebInboxLinks(new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(options), options), new PublicAddress(options)),
+          new WebInboxLinks(
+            new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), new PublicAddress(options), options),
+            new PublicAddress(options),
+          ),
           directory,
         ),
         { record: (channel, outcome) => void outcomes.push([channel, outcome]) },

@@ -3,7 +3,10 @@ import type { DeliveryChannel } from '../../../../../src/contexts/human-interact
 import { DeliverNotifications } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/deliver-notifications.worker';
 import type { DeliveryContent } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/delivery-content';
 import { DeliveryContentBuilder } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/delivery-content-builder';
-import type { DeliveryOutcome, NotificationChannel } from '../../../../../src/contexts/human-interaction/application/deliver-notifications/notification-channel';
+import type {
+  DeliveryOutcome,
+  NotificationChannel,
+} from '../../../../../src/contexts/human-interaction/application/deliver-notifications/notification-channel';
 import { SendNotificationHandler } from '../../../../../src/contexts/human-interaction/application/send-notification/send-notification.handler';
 import type { UserDirectory } from '../../../../../src/contexts/human-interaction/domain/user';
 import { humanInteractionOptions } from '../../../../../src/contexts/human-interaction/human-interaction.options';
@@ -68,7 +71,12 @@ describe('notification deliveries', () => {
     // The worker claims whatever is due in the database: each test starts with no deliveries.
     await db.dataSource.query(`DELETE FROM human_interaction.deliveries`);
     clock = new ManualClock();
-    const registry = new ContractRegistry().register(...taskManagementContracts, ...productDefinitionContracts, ...orchestrationContracts, ...humanInteractionContracts);
+    const registry = new ContractRegistry().register(
+      ...taskManagementContracts,
+      ...productDefinitionContracts,
+      ...orchestrationContracts,
+      ...humanInteractionContracts,
+    );
     unitOfWork = new UnitOfWork(db.dataSource, registry, clock);
     outcomes.length = 0;
   });
@@ -125,7 +133,11 @@ describe('notification deliveries', () => {
     );
 
   it('records one delivery per chosen channel, to the address chosen then, however often the notification is asked for', async () => {
-    await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save(
+      'alice',
+      { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' },
+      clock.now(),
+    );
     const { task, ask } = await clarificationFor('alice');
     const handler = new SendNotificationHandler(unitOfWork, repositories, OPTIONS);
     await handler.handle(ask());
@@ -143,14 +155,22 @@ describe('notification deliveries', () => {
     await new SendNotificationHandler(unitOfWork, repositories, OPTIONS).handle(none.ask());
     expect(await rowsOf(none.task.taskId)).toEqual([]);
 
-    await repositories({ manager: db.dataSource.manager }).userChannels.save('carol', { email: 'carol@example.com', webhookUrl: 'https://hooks.example.com/c' }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save(
+      'carol',
+      { email: 'carol@example.com', webhookUrl: 'https://hooks.example.com/c' },
+      clock.now(),
+    );
     const withoutSmtp = await clarificationFor('carol');
     await new SendNotificationHandler(unitOfWork, repositories, { ...OPTIONS, smtp: undefined }).handle(withoutSmtp.ask());
     expect((await rowsOf(withoutSmtp.task.taskId)).map((r) => r.channel)).toEqual(['webhook']);
   });
 
   it('sends each channel on its own: one that does not answer in time is retried with backoff, then given up, while the other is sent', async () => {
-    await repositories({ manager: db.dataSource.manager }).userChannels.save('alice', { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' }, clock.now());
+    await repositories({ manager: db.dataSource.manager }).userChannels.save(
+      'alice',
+      { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/a' },
+      clock.now(),
+    );
     const { task, ask } = await clarificationFor('alice');
     await new SendNotificationHandler(unitOfWork, repositories, OPTIONS).handle(ask());
     const email = new ScriptedChannel('email');
@@ -168,7 +188,12 @@ describe('notification deliveries', () => {
 
     // What the email said: the questions, an absolute signed answer link and the task page.
     const content = email.sent[0]?.content;
-    expect(content).toMatchObject({ kind: 'clarification-requested', recipientName: 'Alice', questions: QUESTIONS, taskUrl: `${PUBLIC_URL}/inbox/tasks/${task.taskId}` });
+    expect(content).toMatchObject({
+      kind: 'clarification-requested',
+      recipientName: 'Alice',
+      questions: QUESTIONS,
+      taskUrl: `${PUBLIC_URL}/inbox/tasks/${task.taskId}`,
+    });
     expect(content?.links.map((l) => l.action)).toEqual(['answer']);
     expect(content?.links[0]?.url).toMatch(new RegExp(`^${PUBLIC_URL}/inbox/links/`));
 

@@ -11,7 +11,10 @@ describe('choosing notification channels (PUT /api/me/channels)', () => {
   afterAll(() => app.stop());
 
   it('starts with the in-app inbox only, and says which channels the service offers', async () => {
-    expect(await getChannels(app, 'carol')).toEqual({ status: 200, body: { inApp: true, email: null, webhookUrl: null, available: { email: false, webhook: false } } });
+    expect(await getChannels(app, 'carol')).toEqual({
+      status: 200,
+      body: { inApp: true, email: null, webhookUrl: null, available: { email: false, webhook: false } },
+    });
     expect((await putChannels(app, 'carol', { email: null, webhookUrl: null })).status).toBe(200);
     expect((await putChannels(app, 'carol', {})).status).toBe(200);
   });

@@ -32,7 +32,8 @@ describe('Human Interaction HTTP API', () => {
     await db.close();
   });
 
-  const post = (url: string, user: Parameters<typeof auth>[0], payload?: object) => h.http({ method: 'POST', url, headers: auth(user), ...(payload ? { payload } : {}) });
+  const post = (url: string, user: Parameters<typeof auth>[0], payload?: object) =>
+    h.http({ method: 'POST', url, headers: auth(user), ...(payload ? { payload } : {}) });
   const get = (url: string, user: Parameters<typeof auth>[0]) => h.http({ method: 'GET', url, headers: auth(user) });
   const submit = (payload: object = { title: 'Export invoices', description: 'As CSV, monthly.' }) => post('/api/tasks', 'alice', payload);
 
@@ -69,12 +70,22 @@ describe('Human Interaction HTTP API', () => {
           payload: { taskId, title: 'Export invoices', description: 'As CSV, monthly.', requesterId: 'alice', approverId: 'bob', priority: 'high' },
         }),
       ]);
-      expect(((await get(`/api/tasks/${taskId}`, 'alice')).json() as Details).task).toMatchObject({ status: 'NEW', version: 0, priority: 'high', prdVersion: null });
+      expect(((await get(`/api/tasks/${taskId}`, 'alice')).json() as Details).task).toMatchObject({
+        status: 'NEW',
+        version: 0,
+        priority: 'high',
+        prdVersion: null,
+      });
     });
 
     it('names the field of a bad body, and says the body is not JSON', async () => {
       const bad = await submit({ title: 'x'.repeat(201), description: 'ok', colour: 'red' });
-      const notJson = await h.http({ method: 'POST', url: '/api/tasks', headers: { ...auth('alice'), 'content-type': 'application/json' }, payload: '{"title":' });
+      const notJson = await h.http({
+        method: 'POST',
+        url: '/api/tasks',
+        headers: { ...auth('alice'), 'content-type': 'application/json' },
+        payload: '{"title":',
+      });
       expect(bad.statusCode).toBe(400);
       expect((bad.json() as Invalid).error).toBe('invalid_request');
       expect((bad.json() as Invalid).issues.map((i) => i.field).sort()).toEqual(['colour', 'title']);
@@ -106,7 +117,8 @@ describe('Human Interaction HTTP API', () => {
       const carols = TaskStory.created({ requesterId: 'carol' }).snapshot();
       await deliverSnapshot(h, alices);
       await deliverSnapshot(h, carols);
-      const ids = async (user: Parameters<typeof auth>[0]) => ((await get('/api/tasks', user)).json() as z.infer<typeof taskListView>).tasks.map((t) => t.taskId);
+      const ids = async (user: Parameters<typeof auth>[0]) =>
+        ((await get('/api/tasks', user)).json() as z.infer<typeof taskListView>).tasks.map((t) => t.taskId);
       expect(await ids('alice')).toContain(alices.taskId);
       expect(await ids('alice')).not.toContain(carols.taskId);
       expect(await ids('bob')).toEqual(expect.arrayContaining([alices.taskId, carols.taskId]));
@@ -119,7 +131,9 @@ describe('Human Interaction HTTP API', () => {
       const drafted = answered.submitPrd(1);
       await deliverSnapshot(h, drafted.snapshot());
       const draftedAt = '2026-01-05T09:30:00.000Z';
-      await h.recordPrd.handle(createEnvelope(message(PrdDrafted, drafted.taskId, { taskId: drafted.taskId, prdVersion: 1, basedOnTaskVersion: 4, prd: aPrdDocument(), draftedAt })));
+      await h.recordPrd.handle(
+        createEnvelope(message(PrdDrafted, drafted.taskId, { taskId: drafted.taskId, prdVersion: 1, basedOnTaskVersion: 4, prd: aPrdDocument(), draftedAt })),
+      );
       const body = (await get(`/api/tasks/${drafted.taskId}`, 'bob')).json() as Details;
       expect(body.task).toMatchObject({ status: 'PRD_VALIDATION', version: 5, prdVersion: 1, requesterId: 'alice', approverId: 'bob' });
       expect(body.history.map((t) => t.to)).toEqual(['NEW', 'REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'REQUEST_VALIDATION', 'PRD_VALIDATION']);

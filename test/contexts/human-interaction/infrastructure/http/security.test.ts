@@ -50,7 +50,9 @@ describe('API security, over HTTP', () => {
     return String(submitted.body['taskId']);
   };
   const statusOf = (taskId: string, status: string) =>
-    eventually(async () => expect((await call('GET', `/api/tasks/${taskId}`, bearer('alice'))).body['task']).toEqual(expect.objectContaining({ status })), { timeoutMs: 20_000 });
+    eventually(async () => expect((await call('GET', `/api/tasks/${taskId}`, bearer('alice'))).body['task']).toEqual(expect.objectContaining({ status })), {
+      timeoutMs: 20_000,
+    });
 
   it('answers 401 on every /api route without a token, or with one nobody has', async () => {
     const routes = routesOf(app.http, '/api/');
@@ -60,7 +62,13 @@ describe('API security, over HTTP', () => {
       const body = method === 'GET' || method === 'DELETE' ? undefined : {};
       for (const headers of [{}, as('not-a-token-anyone-has'), as('rfy_not-issued'), { authorization: 'Basic YWxpY2U6eA==' }]) {
         const answer = await call(method, path, headers, body);
-        expect({ method, path, headers, status: answer.status, body: answer.body }).toEqual({ method, path, headers, status: 401, body: { error: 'unauthorized' } });
+        expect({ method, path, headers, status: answer.status, body: answer.body }).toEqual({
+          method,
+          path,
+          headers,
+          status: 401,
+          body: { error: 'unauthorized' },
+        });
         expect(answer.headers.get('www-authenticate')).toBe('Bearer');
       }
     }
@@ -69,11 +77,15 @@ describe('API security, over HTTP', () => {
   it("lets no other requester read, answer or cancel alice's task (403), and lists it only to those involved", async () => {
     const taskId = await submit('Make the dashboard better.');
     await statusOf(taskId, 'CLARIFICATION_NEEDED');
-    const questions = ((await call('GET', `/api/tasks/${taskId}`, bearer('alice'))).body['clarifications'] as Array<{ question: string }>).map((c) => c.question);
+    const questions = ((await call('GET', `/api/tasks/${taskId}`, bearer('alice'))).body['clarifications'] as Array<{ question: string }>).map(
+      (c) => c.question,
+    );
     // Short answers: this app's body limit is small (2 KiB), for the 413 case below.
     const answers = { answers: questions.map((question) => ({ question, answer: 'Support team leads, to spot a rising backlog.' })) };
 
-    expect(await call('GET', `/api/tasks/${taskId}`, bearer('carol'))).toEqual(expect.objectContaining({ status: 403, body: expect.objectContaining({ error: 'forbidden' }) }));
+    expect(await call('GET', `/api/tasks/${taskId}`, bearer('carol'))).toEqual(
+      expect.objectContaining({ status: 403, body: expect.objectContaining({ error: 'forbidden' }) }),
+    );
     expect((await call('POST', `/api/tasks/${taskId}/answers`, bearer('carol'), answers)).status).toBe(403);
     expect((await call('POST', `/api/tasks/${taskId}/cancel`, bearer('carol'), {})).status).toBe(403);
     expect((await call('GET', '/api/tasks', bearer('carol'))).body['tasks']).not.toContainEqual(expect.objectContaining({ taskId }));
@@ -112,7 +124,8 @@ describe('API security, over HTTP', () => {
     ];
     for (const [method, path, body] of adminCalls) {
       expect({ method, path, status: (await call(method, path, {}, body)).status }).toEqual({ method, path, status: 401 });
-      for (const user of ['alice', 'bob']) expect({ method, path, user, status: (await call(method, path, bearer(user), body)).status }).toEqual({ method, path, user, status: 403 });
+      for (const user of ['alice', 'bob'])
+        expect({ method, path, user, status: (await call(method, path, bearer(user), body)).status }).toEqual({ method, path, user, status: 403 });
     }
     expect((await call('GET', '/api/admin/tokens', bearer('root'))).body['tokens']).toEqual([]);
   });
@@ -130,7 +143,14 @@ describe('API security, over HTTP', () => {
     expect((await call('GET', '/api/admin/tokens', as(token))).status).toBe(403); // alice's roles, not more
 
     const listed = await call('GET', '/api/admin/tokens', bearer('root'));
-    expect(listed.body['tokens']).toContainEqual({ id, userId: 'alice', label: "alice's CI job", createdAt: expect.any(String), lastUsedAt: expect.any(String), revokedAt: null });
+    expect(listed.body['tokens']).toContainEqual({
+      id,
+      userId: 'alice',
+      label: "alice's CI job",
+      createdAt: expect.any(String),
+      lastUsedAt: expect.any(String),
+      revokedAt: null,
+    });
     expect(listed.text).not.toContain(token);
     expect(listed.text).not.toContain(sha256Hex(token));
     const stored: unknown[] = await app.database.dataSource.query('SELECT * FROM human_interaction.api_tokens WHERE id = $1', [id]);
@@ -145,7 +165,9 @@ describe('API security, over HTTP', () => {
 
   it('issues tokens only for configured people, naming the field otherwise', async () => {
     const refused = await call('POST', '/api/admin/tokens', bearer('root'), { userId: 'mallory', label: 'x' });
-    expect(refused).toEqual(expect.objectContaining({ status: 400, body: { error: 'invalid_request', issues: [{ field: 'userId', message: 'mallory is not a configured user' }] } }));
+    expect(refused).toEqual(
+      expect.objectContaining({ status: 400, body: { error: 'invalid_request', issues: [{ field: 'userId', message: 'mallory is not a configured user' }] } }),
+    );
     const unlabelled = await call('POST', '/api/admin/tokens', bearer('root'), { userId: 'alice' });
     expect(unlabelled.status).toBe(400);
     expect(unlabelled.body['issues']).toEqual([expect.objectContaining({ field: 'label' })]);

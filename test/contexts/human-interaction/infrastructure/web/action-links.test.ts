@@ -46,9 +46,14 @@ describe('signed action links in the web inbox', () => {
     return full;
   };
   const task = async (taskId: string) => (await api.get<TaskView>('alice', `/api/tasks/${taskId}`)).body;
-  const submit = async (description: string) => (await api.post<{ taskId: string }>('alice', '/api/tasks', { title: `Dashboard ${HOSTILE}`, description })).body.taskId;
+  const submit = async (description: string) =>
+    (await api.post<{ taskId: string }>('alice', '/api/tasks', { title: `Dashboard ${HOSTILE}`, description })).body.taskId;
   const claimsOf = (n: NotificationWithActions, action: ActionLinkClaims['action']) =>
-    linkClaimsFor({ notificationId: n.id, recipientId: 'bob', taskId: n.taskId, taskVersion: n.taskVersion, prdVersion: n.prdVersion, createdAt: new Date(n.createdAt) }, action, 72 * 3_600_000);
+    linkClaimsFor(
+      { notificationId: n.id, recipientId: 'bob', taskId: n.taskId, taskVersion: n.taskVersion, prdVersion: n.prdVersion, createdAt: new Date(n.createdAt) },
+      action,
+      72 * 3_600_000,
+    );
   const taskLink = (taskId: string) => `href="/inbox/tasks/${taskId}"`;
 
   // One task walks the whole way; the tests below follow its links in order.

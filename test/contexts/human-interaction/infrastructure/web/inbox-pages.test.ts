@@ -25,7 +25,8 @@ describe('the web inbox pages', () => {
 
   const browser = () => new BrowserLike(baseUrl);
   const task = async (taskId: string) => (await api.get<TaskView>('alice', `/api/tasks/${taskId}`)).body;
-  const submit = async (description: string, title = 'Better dashboard') => (await api.post<{ taskId: string }>('alice', '/api/tasks', { title, description })).body.taskId;
+  const submit = async (description: string, title = 'Better dashboard') =>
+    (await api.post<{ taskId: string }>('alice', '/api/tasks', { title, description })).body.taskId;
 
   describe('signing in', () => {
     it('sends someone without a session to the sign-in page, and back where they were going after it', async () => {
@@ -162,7 +163,10 @@ describe('the web inbox pages', () => {
       expect(missing.status).toBe(400);
       expect(missing.body).toContain('answer-1: is required');
 
-      const stale = await alice.post(`/inbox/tasks/${taskId}/answer`, { version: String(current.version - 1), answer: clarifications.map(() => COMPLETE_ANSWER) });
+      const stale = await alice.post(`/inbox/tasks/${taskId}/answer`, {
+        version: String(current.version - 1),
+        answer: clarifications.map(() => COMPLETE_ANSWER),
+      });
       expect(stale.status).toBe(409);
 
       const fields = Object.fromEntries(clarifications.map((_, i) => [`answer-${i}`, `${COMPLETE_ANSWER} ${HOSTILE}`]));

@@ -38,7 +38,8 @@ describe('live task pages (server-sent events)', () => {
   const stateOf = (data: string) => JSON.parse(data) as LiveState;
   const task = async (taskId: string) => (await api.get<TaskView>('alice', `/api/tasks/${taskId}`)).body;
   const submitVague = async () => {
-    const { taskId } = (await api.post<{ taskId: string }>('alice', '/api/tasks', { title: 'Better dashboard', description: 'Make the dashboard better.' })).body;
+    const { taskId } = (await api.post<{ taskId: string }>('alice', '/api/tasks', { title: 'Better dashboard', description: 'Make the dashboard better.' }))
+      .body;
     await notificationFor(api, 'alice', taskId, 'clarification-requested');
     return taskId;
   };

@@ -63,7 +63,10 @@ describe('notifications become read when their task is opened', () => {
     return found;
   };
   const answerByApi = async (taskId: string, questions: readonly string[] | null | undefined) =>
-    expect((await api.post('alice', `/api/tasks/${taskId}/answers`, { answers: (questions ?? []).map((question) => ({ question, answer: COMPLETE_ANSWER })) })).status).toBe(202);
+    expect(
+      (await api.post('alice', `/api/tasks/${taskId}/answers`, { answers: (questions ?? []).map((question) => ({ question, answer: COMPLETE_ANSWER })) }))
+        .status,
+    ).toBe(202);
 
   let first: { taskId: string; notification: NotificationView };
   let second: { taskId: string; notification: NotificationView };
@@ -127,8 +130,11 @@ describe('notifications become read when their task is opened', () => {
     const used = await new BrowserLike(baseUrl).post(answerLink, fields);
     expect(used.status).toBe(200);
     expect((await listed('alice', third.notification.id)).readAt).toEqual(expect.any(String));
-    await eventually(async () => expect((await api.get<{ task: { status: string } }>('alice', `/api/tasks/${third.taskId}`)).body.task.status).toBe('PRD_VALIDATION'), {
-      timeoutMs: 10_000,
-    });
+    await eventually(
+      async () => expect((await api.get<{ task: { status: string } }>('alice', `/api/tasks/${third.taskId}`)).body.task.status).toBe('PRD_VALIDATION'),
+      {
+        timeoutMs: 10_000,
+      },
+    );
   });
 });

@@ -60,7 +60,11 @@ describe('new requests and notification settings in the web inbox', () => {
         const refused = await other.get('/inbox/requests/new');
         expect(refused.status).toBe(403);
         expect(refused.body).toContain('may not submit requests: that needs the requester role');
-        const posted = await other.post('/inbox/requests', { title: `Not allowed for ${userId}`, description: 'Make the dashboard better.', priority: 'normal' });
+        const posted = await other.post('/inbox/requests', {
+          title: `Not allowed for ${userId}`,
+          description: 'Make the dashboard better.',
+          priority: 'normal',
+        });
         expect(posted.status).toBe(403);
       }
       expect(await allTitles()).not.toContain('Not allowed for bob');
@@ -78,13 +82,20 @@ describe('new requests and notification settings in the web inbox', () => {
       expect(empty.status).toBe(400);
       expect(empty.body).toContain('description: is required');
       expect(empty.body).toContain('<p class="field-error" id="description-error">Is required.</p>');
-      expect(empty.body).toMatch(/<textarea id="description" name="description" required maxlength="20000" aria-invalid="true" aria-describedby="description-error">/);
+      expect(empty.body).toMatch(
+        /<textarea id="description" name="description" required maxlength="20000" aria-invalid="true" aria-describedby="description-error">/,
+      );
       expect(valueOf(empty.body, 'title')).toBe(`Dashboard ${ESCAPED}`);
       expect(empty.body).toContain('<option value="high" selected>high</option>');
       expect(empty.body).not.toContain(HOSTILE);
 
       // Refused by the service (not an approver) rather than by the schema: the form comes back the same way.
-      const approver = await alice.post('/inbox/requests', { title: 'Dashboard', description: `Make it better. ${HOSTILE}`, priority: 'low', approverId: `carol"><script>` });
+      const approver = await alice.post('/inbox/requests', {
+        title: 'Dashboard',
+        description: `Make it better. ${HOSTILE}`,
+        priority: 'low',
+        approverId: `carol"><script>`,
+      });
       expect(approver.status).toBe(400);
       expect(approver.body).toContain('approverId: carol&quot;&gt;&lt;script&gt; is not an approver');
       expect(approver.body).toContain(`>Make it better. ${ESCAPED}</textarea>`);
@@ -101,7 +112,11 @@ describe('new requests and notification settings in the web inbox', () => {
 
     it('refuses a form posted from another site, and creates nothing', async () => {
       const alice = await signedIn('alice');
-      const refused = await alice.post('/inbox/requests', { title: 'Forged request', description: 'Make the dashboard better.', priority: 'urgent' }, CROSS_SITE);
+      const refused = await alice.post(
+        '/inbox/requests',
+        { title: 'Forged request', description: 'Make the dashboard better.', priority: 'urgent' },
+        CROSS_SITE,
+      );
       expect(refused.status).toBe(403);
       expect(refused.body).toContain('sent from another site');
       expect(await allTitles()).not.toContain('Forged request');
@@ -109,7 +124,12 @@ describe('new requests and notification settings in the web inbox', () => {
 
     it('creates the task, shows its page, and the workflow takes it to the questions', async () => {
       const alice = await signedIn('alice');
-      const sent = await alice.post('/inbox/requests', { title: `Better dashboard ${HOSTILE}`, description: `Make the dashboard better. ${HOSTILE}`, priority: 'high', approverId: ' bob ' });
+      const sent = await alice.post('/inbox/requests', {
+        title: `Better dashboard ${HOSTILE}`,
+        description: `Make the dashboard better. ${HOSTILE}`,
+        priority: 'high',
+        approverId: ' bob ',
+      });
       expect(sent.status).toBe(303);
       const taskId = /^\/inbox\/tasks\/([0-9a-f-]{36})\?done=submitted$/.exec(sent.location ?? '')?.[1] ?? '';
       expect(taskId).not.toBe('');

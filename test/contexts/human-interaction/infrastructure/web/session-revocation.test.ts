@@ -72,7 +72,8 @@ describe('web sessions end when their token is revoked', () => {
   it('ends an open task page stream once its session token is revoked', async () => {
     const issued = await issueFor('alice', 'tablet');
     const web = await signInWith(issued.token);
-    const { taskId } = (await api.post<{ taskId: string }>('alice', '/api/tasks', { title: 'Better dashboard', description: 'Make the dashboard better.' })).body;
+    const { taskId } = (await api.post<{ taskId: string }>('alice', '/api/tasks', { title: 'Better dashboard', description: 'Make the dashboard better.' }))
+      .body;
     await notificationFor(api, 'alice', taskId, 'clarification-requested');
     const response = await fetch(`${baseUrl}/inbox/tasks/${taskId}/events`, { headers: { accept: 'text/event-stream', cookie: web.sessionCookie ?? '' } });
     expect(response.status).toBe(200);

@@ -14,7 +14,8 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   beforeEach(() => h.clearWork());
 
   const requestVersion = async (taskId: string): Promise<unknown> =>
-    (await h.db.dataSource.query<Array<{ task_version: number }>>(`SELECT task_version FROM product_definition.requests WHERE task_id = $1`, [taskId]))[0]?.task_version;
+    (await h.db.dataSource.query<Array<{ task_version: number }>>(`SELECT task_version FROM product_definition.requests WHERE task_id = $1`, [taskId]))[0]
+      ?.task_version;
 
   it('keeps a copy of a new task but owes nothing for it yet', async () => {
     const story = TaskStory.created();

@@ -21,7 +21,11 @@ describe('TaskPollingService under concurrency', () => {
   it(`processes each of ${TASKS} work items exactly once with three pollers at work`, async () => {
     for (let i = 0; i < TASKS; i += 1) {
       const request = i % 2 === 0 ? COMPLETE_REQUEST : VAGUE_REQUEST;
-      await h.deliver(TaskStory.created({ ...request, priority: TASK_PRIORITIES[i % TASK_PRIORITIES.length] }).startValidation().snapshot());
+      await h.deliver(
+        TaskStory.created({ ...request, priority: TASK_PRIORITIES[i % TASK_PRIORITIES.length] })
+          .startValidation()
+          .snapshot(),
+      );
     }
     const realAgent = new RuleBasedProductManagerAgent({ maxClarificationRounds: 2 });
     // Yielding inside the agent lets the other pollers claim while one is "thinking".
@@ -30,7 +34,10 @@ describe('TaskPollingService under concurrency', () => {
       return realAgent.assess(input);
     });
     const options = productDefinitionOptions({ leaseMs: 60_000 });
-    const pollers = ['poller-1', 'poller-2', 'poller-3'].map((id) => ({ id, service: new TaskPollingService(h.unitOfWork, postgresProductDefinitionRepositories, agent, options, silentLogger()) }));
+    const pollers = ['poller-1', 'poller-2', 'poller-3'].map((id) => ({
+      id,
+      service: new TaskPollingService(h.unitOfWork, postgresProductDefinitionRepositories, agent, options, silentLogger()),
+    }));
 
     await Promise.all(
       pollers.map(async ({ id, service }) => {

@@ -40,7 +40,13 @@ describe('TaskPollingService', () => {
 
   it('serves the highest priority first, then the oldest', async () => {
     const created: Record<string, string> = {};
-    for (const [name, priority] of [['low', 'low'], ['normal-old', 'normal'], ['urgent', 'urgent'], ['normal-new', 'normal'], ['high', 'high']] as const) {
+    for (const [name, priority] of [
+      ['low', 'low'],
+      ['normal-old', 'normal'],
+      ['urgent', 'urgent'],
+      ['normal-new', 'normal'],
+      ['high', 'high'],
+    ] as const) {
       created[(await awaitingValidation({ priority })).taskId] = name;
       h.clock.advance(1_000);
     }
@@ -58,7 +64,11 @@ describe('TaskPollingService', () => {
     expect(await h.poller(new ScriptedAgent(() => questions)).pollOnce('poller-1')).toBe(true);
 
     expect(await h.outbox(story.taskId)).toEqual([
-      expect.objectContaining({ type: RequestClarification.type, messageId: outcomeId(story), payload: { taskId: story.taskId, questions: ['Who will use it?'], expectedVersion: 2 } }),
+      expect.objectContaining({
+        type: RequestClarification.type,
+        messageId: outcomeId(story),
+        payload: { taskId: story.taskId, questions: ['Who will use it?'], expectedVersion: 2 },
+      }),
     ]);
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1, lease_owner: 'poller-1' })]);
   });
@@ -81,7 +91,10 @@ describe('TaskPollingService', () => {
       [SubmitPrd.type, deterministicId('pd-outcome', story.taskId, 4)],
     ]);
     expect(outbox[3]?.payload).toEqual({ taskId: story.taskId, prdVersion: 2, expectedVersion: 4 });
-    const prds: unknown = await h.db.dataSource.query(`SELECT version, based_on_task_version FROM product_definition.prds WHERE task_id = $1 ORDER BY version`, [story.taskId]);
+    const prds: unknown = await h.db.dataSource.query(
+      `SELECT version, based_on_task_version FROM product_definition.prds WHERE task_id = $1 ORDER BY version`,
+      [story.taskId],
+    );
     expect(prds).toEqual([
       { version: 1, based_on_task_version: 2 },
       { version: 2, based_on_task_version: 4 },
@@ -94,7 +107,11 @@ describe('TaskPollingService', () => {
     await h.poller(new ScriptedAgent(() => ({ kind: 'give-up', reason: 'Nothing to work with' }))).pollOnce('poller-1');
 
     expect(await h.outbox(story.taskId)).toEqual([
-      expect.objectContaining({ type: FailTask.type, messageId: outcomeId(story), payload: { taskId: story.taskId, reason: 'Nothing to work with', expectedVersion: 2 } }),
+      expect.objectContaining({
+        type: FailTask.type,
+        messageId: outcomeId(story),
+        payload: { taskId: story.taskId, reason: 'Nothing to work with', expectedVersion: 2 },
+      }),
     ]);
   });
 
@@ -110,7 +127,11 @@ describe('TaskPollingService', () => {
 
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 3 })]);
     expect(await h.outbox(story.taskId)).toEqual([
-      expect.objectContaining({ type: FailTask.type, messageId: outcomeId(story), payload: expect.objectContaining({ reason: expect.stringContaining('model timed out') }) }),
+      expect.objectContaining({
+        type: FailTask.type,
+        messageId: outcomeId(story),
+        payload: expect.objectContaining({ reason: expect.stringContaining('model timed out') }),
+      }),
     ]);
   });
 
@@ -126,14 +147,20 @@ describe('TaskPollingService', () => {
     expect(agent.calls).toHaveLength(1);
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
     expect(await h.outbox(story.taskId)).toEqual([
-      expect.objectContaining({ type: FailTask.type, messageId: outcomeId(story), payload: expect.objectContaining({ reason: expect.stringContaining('trying again cannot fix') }) }),
+      expect.objectContaining({
+        type: FailTask.type,
+        messageId: outcomeId(story),
+        payload: expect.objectContaining({ reason: expect.stringContaining('trying again cannot fix') }),
+      }),
     ]);
   });
 
   it('lets another poller take an item whose lease expired, and discards the first poller’s late result', async () => {
     const story = await awaitingValidation();
     const slow = deferred<Assessment>();
-    const agent: ScriptedAgent = new ScriptedAgent((): Promise<Assessment> | Assessment => (agent.calls.length === 1 ? slow.promise : { kind: 'give-up', reason: 'second opinion' }));
+    const agent: ScriptedAgent = new ScriptedAgent((): Promise<Assessment> | Assessment =>
+      agent.calls.length === 1 ? slow.promise : { kind: 'give-up', reason: 'second opinion' },
+    );
     const first = h.poller(agent, { leaseMs: 60_000 });
     const second = h.poller(agent, { leaseMs: 60_000 });
 
@@ -145,7 +172,9 @@ describe('TaskPollingService', () => {
     slow.resolve(questions);
     await firstPoll;
 
-    expect(await h.outbox(story.taskId)).toEqual([expect.objectContaining({ type: FailTask.type, payload: expect.objectContaining({ reason: 'second opinion' }) })]);
+    expect(await h.outbox(story.taskId)).toEqual([
+      expect.objectContaining({ type: FailTask.type, payload: expect.objectContaining({ reason: 'second opinion' }) }),
+    ]);
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', lease_owner: 'poller-B', attempts: 2 })]);
   });
 

@@ -44,7 +44,10 @@ describe('RuleBasedProductManagerAgent', () => {
       ),
     );
 
-    expect(questions).toEqual([expect.stringMatching(/^What outcome do you expect from 'export invoices as CSV'/), expect.stringMatching(/^How will we know 'export invoices as CSV' is done/)]);
+    expect(questions).toEqual([
+      expect.stringMatching(/^What outcome do you expect from 'export invoices as CSV'/),
+      expect.stringMatching(/^How will we know 'export invoices as CSV' is done/),
+    ]);
   });
 
   it('writes a complete PRD at once for a request that states everything', async () => {
@@ -102,7 +105,9 @@ describe('RuleBasedProductManagerAgent', () => {
     expect(prd.userStories[0]?.asA).toMatch(/support team leads/i);
     expect(prd.userStories[0]?.soThat).toMatch(/cut morning planning time/i);
     expect(prd.userStories[0]?.acceptanceCriteria).toEqual(['The dashboard must show open tickets per team', 'The numbers refresh every minute']);
-    expect(prd.functionalRequirements).toEqual(expect.arrayContaining([expect.objectContaining({ description: 'The dashboard must show open tickets per team', priority: 'P0' })]));
+    expect(prd.functionalRequirements).toEqual(
+      expect.arrayContaining([expect.objectContaining({ description: 'The dashboard must show open tickets per team', priority: 'P0' })]),
+    );
     expect(prd.clarificationLog).toEqual(clarificationLog);
     expect(prd.openQuestions).toEqual([]);
   });
@@ -122,12 +127,16 @@ describe('RuleBasedProductManagerAgent', () => {
   });
 
   it('after the last round writes the PRD anyway and lists what is still missing as open questions', async () => {
-    const clarificationLog = [{ question: 'What problem should \'the dashboard\' solve? …', answer: 'Managers cannot find overdue orders.' }];
+    const clarificationLog = [{ question: "What problem should 'the dashboard' solve? …", answer: 'Managers cannot find overdue orders.' }];
 
     const prd = prdOf(await agent.assess(anAssessment({ ...VAGUE_REQUEST, clarificationLog, clarificationRounds: 2 })));
 
     expect(prd.problem).toContain('cannot find overdue orders');
-    expect(prd.openQuestions).toEqual([expect.stringMatching(/^What outcome/), expect.stringMatching(/^How will we know/), expect.stringMatching(/^What constraints/)]);
+    expect(prd.openQuestions).toEqual([
+      expect.stringMatching(/^What outcome/),
+      expect.stringMatching(/^How will we know/),
+      expect.stringMatching(/^What constraints/),
+    ]);
     expect(prd.userStories[0]?.acceptanceCriteria[0]).toMatch(/^To be agreed/);
     expect(prd.assumptions.join(' ')).toMatch(/no measurable outcome was named/);
   });
@@ -152,7 +161,13 @@ describe('RuleBasedProductManagerAgent', () => {
   });
 
   it('writes the next version after a rejection instead of asking again', async () => {
-    const assessment = await agent.assess(anAssessment({ ...VAGUE_REQUEST, description: 'Managers cannot find overdue orders on the dashboard.', feedback: [{ prdVersion: 1, feedback: 'Show the order age.' }] }));
+    const assessment = await agent.assess(
+      anAssessment({
+        ...VAGUE_REQUEST,
+        description: 'Managers cannot find overdue orders on the dashboard.',
+        feedback: [{ prdVersion: 1, feedback: 'Show the order age.' }],
+      }),
+    );
 
     expect(assessment.kind).toBe('prd');
   });

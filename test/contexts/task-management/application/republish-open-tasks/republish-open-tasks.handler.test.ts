@@ -1,4 +1,11 @@
-import { CancelTask, CreateTask, RepublishOpenTasks, StartValidation, TaskSnapshotPublished, type TaskSnapshot } from '../../../../../src/contexts/task-management/contracts';
+import {
+  CancelTask,
+  CreateTask,
+  RepublishOpenTasks,
+  StartValidation,
+  TaskSnapshotPublished,
+  type TaskSnapshot,
+} from '../../../../../src/contexts/task-management/contracts';
 import { TaskManagementHarness } from '../../support/task-management.harness';
 import { aTaskRequest, REQUESTER, T0 } from '../../support/task.mother';
 

@@ -19,7 +19,11 @@ function labelOf(link: DeliveryLink, prdVersion: number | null): string {
   }
 }
 
-const indent = (text: string, prefix = '    '): string => text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+const indent = (text: string, prefix = '    '): string =>
+  text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
 
 function textBody(c: DeliveryContent): string {
   const parts: string[] = [`Hello ${c.recipientName},`, c.headline, `Task: ${c.task.title}\n${indent(c.task.description)}`];

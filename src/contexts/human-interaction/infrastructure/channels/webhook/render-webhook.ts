@@ -42,7 +42,14 @@ export function renderWebhookBody(c: DeliveryContent): WebhookBody {
   const actions = c.links.map((l) => link(l.url, l.action === 'approve' && c.prdVersion !== null ? `Approve PRD v${c.prdVersion}` : LABELS[l.action]));
   const linkLine = [...actions, link(c.taskUrl, 'Open the task')].join(' · ');
   const blocks = [section(`*${escapeMrkdwn(c.subject)}*\n${escapeMrkdwn(c.headline)}`)];
-  blocks.push(section(`*Task:* ${link(c.taskUrl, c.task.title)}\n${clip(escapeMrkdwn(c.task.description), 1_500).split('\n').map((line) => `>${line}`).join('\n')}`));
+  blocks.push(
+    section(
+      `*Task:* ${link(c.taskUrl, c.task.title)}\n${clip(escapeMrkdwn(c.task.description), 1_500)
+        .split('\n')
+        .map((line) => `>${line}`)
+        .join('\n')}`,
+    ),
+  );
   if (c.questions.length > 0) blocks.push(section(`*Questions*\n${c.questions.map((q, i) => `${i + 1}. ${escapeMrkdwn(q)}`).join('\n')}`));
   if (c.prd) {
     const p = c.prd;

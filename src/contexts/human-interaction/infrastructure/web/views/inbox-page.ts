@@ -43,7 +43,8 @@ ${
   model.tasks.length === 0
     ? html`<p class="muted">No tasks.</p>`
     : html`<table><thead><tr><th>Task</th><th>Status</th><th>Updated</th></tr></thead><tbody>${model.tasks.map(
-        (t) => html`<tr data-task="${t.taskId}"><td><a href="${taskHref(t.taskId)}">${t.title}</a></td><td><span class="status status-${t.status}">${t.status}</span></td><td>${t.updatedAt.replace('T', ' ').slice(0, 16)} UTC</td></tr>`,
+        (t) =>
+          html`<tr data-task="${t.taskId}"><td><a href="${taskHref(t.taskId)}">${t.title}</a></td><td><span class="status status-${t.status}">${t.status}</span></td><td>${t.updatedAt.replace('T', ' ').slice(0, 16)} UTC</td></tr>`,
       )}</tbody></table>`
 }
 </section>`,

@@ -36,7 +36,8 @@ function form(model: LinkFormModel): SafeHtml {
   if (target.claims.action === 'answer') {
     return html`<form class="card action" method="post" action="${action}">
 ${target.questions.map(
-  (q, i) => html`<label for="answer-${i}" class="text">${q}</label><textarea id="answer-${i}" name="answer-${i}" required maxlength="10000">${typed?.answers?.[i] ?? ''}</textarea>`,
+  (q, i) =>
+    html`<label for="answer-${i}" class="text">${q}</label><textarea id="answer-${i}" name="answer-${i}" required maxlength="10000">${typed?.answers?.[i] ?? ''}</textarea>`,
 )}
 <p><button type="submit">Send answers</button></p>
 </form>`;

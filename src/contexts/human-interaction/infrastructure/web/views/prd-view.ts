@@ -22,7 +22,8 @@ export function prdDocumentView(version: number, prd: PrdDocument): SafeHtml {
 <h4>Non-goals</h4>${list(prd.nonGoals)}
 <h4>User stories</h4>
 ${prd.userStories.map(
-  (s) => html`<div class="story"><p class="text">As ${s.asA}, I want ${s.iWant}, so that ${s.soThat}.</p><p class="muted">Acceptance criteria</p>${list(s.acceptanceCriteria)}</div>`,
+  (s) =>
+    html`<div class="story"><p class="text">As ${s.asA}, I want ${s.iWant}, so that ${s.soThat}.</p><p class="muted">Acceptance criteria</p>${list(s.acceptanceCriteria)}</div>`,
 )}
 <h4>Functional requirements</h4>${requirements(prd.functionalRequirements)}
 <h4>Non-functional requirements</h4>${requirements(prd.nonFunctionalRequirements)}

@@ -25,7 +25,11 @@ export function pendingQuestionsOf(details: TaskDetails): readonly string[] {
   return details.history.at(-1)?.questions ?? [];
 }
 
-const when = (iso: string): SafeHtml => html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC')}</time>`;
+const when = (iso: string): SafeHtml =>
+  html`<time datetime="${iso}">${iso
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
+    .replace(/Z$/, ' UTC')}</time>`;
 
 function actorName(actor: string, nameOf: (id: string) => string): string {
   if (actor.startsWith('user:')) return nameOf(actor.slice('user:'.length));

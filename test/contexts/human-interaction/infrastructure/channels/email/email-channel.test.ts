@@ -56,9 +56,16 @@ describe('email notifications', () => {
     expect(link).not.toBeNull();
     expect(html).toContain(`href="${link?.[0]}"`);
     const opened = new ActionLinkSigner(TEST_LINK_SECRET).open(link?.[1] ?? '', new Date());
-    expect(opened).toMatchObject({ ok: true, claims: { userId: 'alice', taskId: body.taskId, action: 'answer', notificationId: clarification.id, taskVersion: clarification.taskVersion } });
+    expect(opened).toMatchObject({
+      ok: true,
+      claims: { userId: 'alice', taskId: body.taskId, action: 'answer', notificationId: clarification.id, taskVersion: clarification.taskVersion },
+    });
 
-    await eventually(async () => expect(await deliveriesOf(app, { notificationId: clarification.id })).toEqual([expect.objectContaining({ channel: 'email', status: 'sent', attempts: 1, target: 'alice@example.test' })]));
+    await eventually(async () =>
+      expect(await deliveriesOf(app, { notificationId: clarification.id })).toEqual([
+        expect.objectContaining({ channel: 'email', status: 'sent', attempts: 1, target: 'alice@example.test' }),
+      ]),
+    );
     // One email per notification.
     expect(smtp.received.filter((r) => r.mail.headers.get('x-refinery-notification') === clarification.id)).toHaveLength(1);
   });

@@ -88,7 +88,14 @@ describe('webhook notifications', () => {
     const [first, second] = requests.map((r) => JSON.parse(r.rawBody.toString('utf8')) as WebhookBody);
     if (!first || !second) throw new Error('the receiver saw fewer than two requests');
     expect(second.refinery).toEqual(first.refinery);
-    expect(second.refinery).toMatchObject({ notificationId: review.id, kind: 'prd-ready-for-review', taskId, taskVersion: review.taskVersion, prdVersion: 1, title: 'Backlog trends' });
+    expect(second.refinery).toMatchObject({
+      notificationId: review.id,
+      kind: 'prd-ready-for-review',
+      taskId,
+      taskVersion: review.taskVersion,
+      prdVersion: 1,
+      title: 'Backlog trends',
+    });
     expect(second.refinery.links).toEqual({
       task: `${base}/inbox/tasks/${taskId}`,
       approve: expect.stringMatching(new RegExp(`^${base}/inbox/links/[\\w-]+\\.[\\w-]+$`)),
@@ -136,7 +143,13 @@ describe('webhook notifications', () => {
       },
       { timeoutMs: 15_000, intervalMs: 20 },
     );
-    expect(failed).toMatchObject({ channel: 'webhook', recipient_id: 'carol', attempts: MAX_ATTEMPTS, last_error: 'WebhookDeliveryError: receiver answered HTTP 503', sent_at: null });
+    expect(failed).toMatchObject({
+      channel: 'webhook',
+      recipient_id: 'carol',
+      attempts: MAX_ATTEMPTS,
+      last_error: 'WebhookDeliveryError: receiver answered HTTP 503',
+      sent_at: null,
+    });
     expect(broken.received.filter((r) => r.headers['x-refinery-delivery'] === `${clarification.id}:webhook`)).toHaveLength(MAX_ATTEMPTS);
 
     const given: LogLine | undefined = log.lines.find((l) => l.level === 50 && l['notificationId'] === clarification.id);
@@ -150,7 +163,10 @@ describe('webhook notifications', () => {
     const answers = (clarification.questions ?? []).map((question) => ({ question, answer: COMPLETE_ANSWER }));
     expect((await api.post('carol', `/api/tasks/${taskId}/answers`, { answers })).status).toBe(202);
     const review = await notificationFor(api, 'bob', taskId, 'prd-ready-for-review');
-    await eventually(async () => expect((await deliveriesOf(app, { notificationId: review.id })).map((r) => r.status)).toEqual(['sent']), { timeoutMs: 15_000, intervalMs: 20 });
+    await eventually(async () => expect((await deliveriesOf(app, { notificationId: review.id })).map((r) => r.status)).toEqual(['sent']), {
+      timeoutMs: 15_000,
+      intervalMs: 20,
+    });
     expect((await api.get<TaskView>('carol', `/api/tasks/${taskId}`)).body.task.status).toBe('PRD_VALIDATION');
 
     const metrics = await app.http.inject({ method: 'GET', url: '/metrics' });

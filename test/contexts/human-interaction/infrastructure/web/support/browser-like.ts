@@ -29,7 +29,11 @@ export class BrowserLike {
   }
 
   /** A form post from this site's own page (the browser says so with Sec-Fetch-Site). */
-  async post(path: string, form: Record<string, string | string[]> = {}, headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', origin: 'null' }): Promise<Page> {
+  async post(
+    path: string,
+    form: Record<string, string | string[]> = {},
+    headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', origin: 'null' },
+  ): Promise<Page> {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
     return this.request('POST', path, body.toString(), { 'content-type': 'application/x-www-form-urlencoded', ...headers });

@@ -54,7 +54,10 @@ export class EventStreamReader {
       const block = this.buffer.slice(0, end);
       this.buffer = this.buffer.slice(end + 2);
       const lines = block.split('\n');
-      const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
+      const event = lines
+        .find((l) => l.startsWith('event:'))
+        ?.slice(6)
+        .trim();
       const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart());
       if (event !== undefined || data.length > 0) return { event: event ?? 'message', data: data.join('\n') };
     }
