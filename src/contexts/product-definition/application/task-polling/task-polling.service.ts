@@ -59,7 +59,7 @@ export class TaskPollingService implements WorkSignal {
         name: 'product-manager pool',
         intervalMs: options.pollIntervalMs,
         concurrency: options.pollerCount,
-        claim: () => this.claimForPool(),
+        claim: (limit) => this.claimForPool(limit),
         handle: (claim) => this.handleForPool(claim),
       },
       logger,
@@ -79,16 +79,26 @@ export class TaskPollingService implements WorkSignal {
   }
 
   /**
-   * One item, in its own transaction, for an idle poller; the loop calls again at once while a
-   * poller is idle and this found something.
+   * One item for each idle poller (up to `limit`), each in its own transaction, all at once: a
+   * burst of new items is claimed in parallel, as by independent pollers, not one claim after
+   * another. The loop calls again at once while a poller is idle and this found something.
    */
-  private async claimForPool(): Promise<PoolClaim[]> {
-    const poller = this.idlePollers.shift();
-    if (poller === undefined) return [];
+  private async claimForPool(limit: number): Promise<PoolClaim[]> {
+    const pollers = this.idlePollers.splice(0, limit);
+    const results = await Promise.allSettled(pollers.map((poller) => this.claimAs(poller)));
+    // Claims that succeeded are handled even when another failed (their leases are held now);
+    // only when every one failed does the loop see the failure, and back off.
+    const claims = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure && claims.length === 0 && results.every((r) => r.status === 'rejected')) throw failure.reason;
+    return claims;
+  }
+
+  private async claimAs(poller: number): Promise<PoolClaim | undefined> {
     let claim: Claim | undefined;
     try {
       claim = await this.claim(`${this.instance}/${poller}`);
-      return claim ? [{ ...claim, poller }] : [];
+      return claim ? { ...claim, poller } : undefined;
     } finally {
       if (!claim) this.idlePollers.unshift(poller);
     }
