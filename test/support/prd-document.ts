@@ -1,22 +1,44 @@
-import type { PrdDocument } from '../../src/contexts/product-definition/contracts';
+import type { AuthoredPrd, PrdDocument } from '../../src/contexts/product-definition/contracts';
 
-/** A complete, valid PRD document (Product Definition's published language), fields overridable. */
+/** A complete, valid, grounded PRD document (Product Definition's published language), fields overridable. */
 export function aPrdDocument(overrides: Partial<PrdDocument> = {}): PrdDocument {
+  return {
+    ...anAuthoredPrd(),
+    originalRequest: 'Add dark mode\n\nThe dashboard is too bright at night for night-shift operators.',
+    clarificationLog: [],
+    feedback: [],
+    generatedBy: { agent: 'rule-based', model: null, promptVersion: 'rule-based/2', tokensIn: 0, tokensOut: 0, calls: 0, callMs: 0 },
+    ...overrides,
+  };
+}
+
+/**
+ * What an agent writes for the request in `aPrdDocument` (title "Add dark mode", description
+ * "The dashboard is too bright at night for night-shift operators."); every item grounded.
+ */
+export function anAuthoredPrd(overrides: Partial<AuthoredPrd> = {}): AuthoredPrd {
+  const request = (quote: string) => [{ kind: 'request' as const, quote }];
   return {
     title: 'Dark mode',
     problem: 'The dashboard is too bright at night.',
-    goals: ['Operators can work at night without eye strain'],
+    goals: [{ text: 'Operators can work at night without eye strain', sources: request('too bright at night') }],
     nonGoals: [],
-    userStories: [{ asA: 'night-shift operator', iWant: 'a dark theme', soThat: 'my eyes rest', acceptanceCriteria: ['A toggle switches themes'] }],
-    functionalRequirements: [{ id: 'FR-1', description: 'Offer a dark theme', priority: 'P0' }],
+    userStories: [
+      {
+        asA: 'night-shift operator',
+        iWant: 'a dark theme',
+        soThat: 'my eyes rest',
+        sources: request('night-shift operators'),
+        acceptanceCriteria: [{ text: 'A toggle switches themes', sources: request('Add dark mode') }],
+      },
+    ],
+    functionalRequirements: [{ id: 'FR-1', description: 'Offer a dark theme', priority: 'P0', sources: request('Add dark mode') }],
     nonFunctionalRequirements: [],
     assumptions: [],
     risks: [],
-    successMetrics: ['Fewer eye-strain complaints'],
-    openQuestions: [],
-    originalRequest: 'Add dark mode',
-    clarificationLog: [],
-    feedbackAddressed: [],
+    successMetrics: [],
+    openQuestions: [{ text: 'How will we measure that operators rest their eyes?', sources: [] }],
+    changeLog: [],
     ...overrides,
   };
 }

@@ -4,28 +4,138 @@ import { defineContract } from '../../../shared/messaging/contract-registry';
 /** The published language of Product Definition. Its commands to Task Management live there. */
 
 const line = z.string().trim().min(1).max(5_000);
+const quote = z.string().trim().min(1).max(2_000);
 export const requirementPrioritySchema = z.enum(['P0', 'P1', 'P2']);
 
-const requirementSchema = z.object({ id: z.string().min(1), description: line, priority: requirementPrioritySchema });
+/**
+ * What one PRD statement rests on: the request (title and description), the n-th answer of the
+ * clarification log, the n-th rejection feedback (both counted from 1, oldest first), each with
+ * the words quoted from it; or an assumption the agent made, stated as such (it supports no
+ * number, date or quantity).
+ */
+export const prdSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('request'), quote }),
+  z.object({ kind: z.literal('answer'), index: z.number().int().positive(), quote }),
+  z.object({ kind: z.literal('feedback'), index: z.number().int().positive(), quote }),
+  z.object({ kind: z.literal('assumption'), reason: line }),
+]);
+export type PrdSource = z.infer<typeof prdSourceSchema>;
 
-export const prdDocumentSchema = z.object({
+/** A PRD statement and its sources. The grounding check refuses one without a source. */
+const sourcedItemSchema = z.object({ text: line, sources: z.array(prdSourceSchema) });
+export type SourcedItem = z.infer<typeof sourcedItemSchema>;
+
+export const requirementIdSchema = z.string().regex(/^(?:FR|NFR)-\d+$/, 'a requirement id is FR-n or NFR-n');
+const requirementSchema = z.object({ id: requirementIdSchema, description: line, priority: requirementPrioritySchema, sources: z.array(prdSourceSchema) });
+export type PrdRequirement = z.infer<typeof requirementSchema>;
+
+const userStorySchema = z.object({
+  asA: line,
+  iWant: line,
+  soThat: line,
+  sources: z.array(prdSourceSchema),
+  acceptanceCriteria: z.array(sourcedItemSchema).min(1),
+});
+export type PrdUserStory = z.infer<typeof userStorySchema>;
+
+/**
+ * What one version changed relative to the version before it: for a feedback item (`feedback` is
+ * its index, from 1), or on the agent's own initiative (`feedback` null; `summary` says why).
+ * Requirement ids are kept across versions, so `changed` names the same requirement in both.
+ */
+export const prdChangeSchema = z.object({
+  feedback: z.number().int().positive().nullable(),
+  summary: line,
+  added: z.array(requirementIdSchema),
+  changed: z.array(requirementIdSchema),
+  removed: z.array(requirementIdSchema),
+  /** Other sections the change touched (goals, successMetrics, openQuestions…). */
+  sections: z.array(z.string().min(1)),
+});
+export type PrdChange = z.infer<typeof prdChangeSchema>;
+
+/** The part of a PRD an agent writes; the service adds the rest from its own state. */
+export const authoredPrdSchema = z.object({
   title: line,
   problem: line,
-  goals: z.array(line).min(1),
-  nonGoals: z.array(line),
-  userStories: z.array(z.object({ asA: line, iWant: line, soThat: line, acceptanceCriteria: z.array(line).min(1) })).min(1),
+  goals: z.array(sourcedItemSchema).min(1),
+  nonGoals: z.array(sourcedItemSchema),
+  userStories: z.array(userStorySchema).min(1),
   functionalRequirements: z.array(requirementSchema).min(1),
   nonFunctionalRequirements: z.array(requirementSchema),
-  assumptions: z.array(line),
-  risks: z.array(line),
-  successMetrics: z.array(line).min(1),
-  openQuestions: z.array(line),
+  assumptions: z.array(sourcedItemSchema),
+  risks: z.array(sourcedItemSchema),
+  /** Measurable targets the requester gave; none means the question is open (see openQuestions). */
+  successMetrics: z.array(sourcedItemSchema),
+  openQuestions: z.array(sourcedItemSchema),
+  /** Empty for version 1; one entry per feedback item (and per unrequested change) afterwards. */
+  changeLog: z.array(prdChangeSchema),
+});
+export type AuthoredPrd = z.infer<typeof authoredPrdSchema>;
+
+/** Who wrote a version and what it cost: recorded by the service, never by the model. */
+export const prdGenerationSchema = z.object({
+  agent: z.enum(['rule-based', 'llm']),
+  /** The model's name for the LLM agent; null for the rule-based one. */
+  model: z.string().min(1).nullable(),
+  promptVersion: z.string().min(1),
+  tokensIn: z.number().int().min(0),
+  tokensOut: z.number().int().min(0),
+  /** Model calls it took (a repair is a second call) and their total time. */
+  calls: z.number().int().min(0),
+  callMs: z.number().min(0),
+});
+export type PrdGeneration = z.infer<typeof prdGenerationSchema>;
+
+export const prdDocumentSchema = authoredPrdSchema.extend({
+  /** Copied from the service's own state, never from the model. */
   originalRequest: z.string().min(1),
   clarificationLog: z.array(z.object({ question: line, answer: line })),
-  /** Rejection feedback this version answers, oldest first. */
-  feedbackAddressed: z.array(line),
+  /** All rejection feedback up to this version, oldest first: `feedback` n of a source is the n-th. */
+  feedback: z.array(z.object({ prdVersion: z.number().int().positive(), feedback: line })),
+  generatedBy: prdGenerationSchema,
 });
 export type PrdDocument = z.infer<typeof prdDocumentSchema>;
+
+/**
+ * Reads a stored or sent PRD of either shape: before sources existed, items were plain strings
+ * and `feedbackAddressed` listed what feedback did. Those become items without sources and a
+ * change log of summaries, so nothing written earlier becomes unreadable.
+ */
+export const storedPrdDocumentSchema = z.preprocess(upgradeLegacyPrd, prdDocumentSchema);
+
+function upgradeLegacyPrd(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || !('feedbackAddressed' in raw)) return raw;
+  const legacy = raw as Record<string, unknown>;
+  const items = (value: unknown): unknown => (Array.isArray(value) ? value.map((text) => (typeof text === 'string' ? { text, sources: [] } : text)) : value);
+  const requirements = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map((r) => (typeof r === 'object' && r !== null ? { sources: [], ...(r as object) } : r)) : value;
+  const stories = Array.isArray(legacy.userStories)
+    ? legacy.userStories.map((story) =>
+        typeof story === 'object' && story !== null
+          ? { sources: [], ...(story as object), acceptanceCriteria: items((story as Record<string, unknown>).acceptanceCriteria) }
+          : story,
+      )
+    : legacy.userStories;
+  const { feedbackAddressed, ...rest } = legacy;
+  return {
+    ...rest,
+    goals: items(legacy.goals),
+    nonGoals: items(legacy.nonGoals),
+    userStories: stories,
+    functionalRequirements: requirements(legacy.functionalRequirements),
+    nonFunctionalRequirements: requirements(legacy.nonFunctionalRequirements),
+    assumptions: items(legacy.assumptions),
+    risks: items(legacy.risks),
+    successMetrics: items(legacy.successMetrics),
+    openQuestions: items(legacy.openQuestions),
+    changeLog: Array.isArray(feedbackAddressed)
+      ? feedbackAddressed.map((summary) => ({ feedback: null, summary, added: [], changed: [], removed: [], sections: [] }))
+      : [],
+    feedback: [],
+    generatedBy: { agent: 'rule-based', model: null, promptVersion: 'before-provenance', tokensIn: 0, tokensOut: 0, calls: 0, callMs: 0 },
+  };
+}
 
 /** A PRD version was written; the task moves to PRD_VALIDATION when Task Management accepts it. */
 export const PrdDrafted = defineContract(
@@ -36,7 +146,7 @@ export const PrdDrafted = defineContract(
     prdVersion: z.number().int().positive(),
     /** The task version the agent worked from. */
     basedOnTaskVersion: z.number().int().positive(),
-    prd: prdDocumentSchema,
+    prd: storedPrdDocumentSchema,
     draftedAt: z.iso.datetime({ offset: true }),
   }),
 );

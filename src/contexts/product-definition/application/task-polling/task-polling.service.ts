@@ -14,6 +14,7 @@ import type { Lease, WorkItem } from '../../domain/work-item';
 import type { ProductDefinitionOptions } from '../../product-definition.options';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
 import type { ProductDefinitionRepositoryFactory, WorkSignal } from '../repositories';
+import { checkedAssessment } from './checked-assessment';
 import { recordOutcome } from './record-outcome';
 
 interface Claim {
@@ -84,6 +85,8 @@ export class TaskPollingService implements WorkSignal {
    * another. The loop calls again at once while a poller is idle and this found something.
    */
   private async claimForPool(limit: number): Promise<PoolClaim[]> {
+    // A paused agent (its provider kept failing) gets no work: items stay pending, attempts unspent.
+    if (this.agent.availability?.().state === 'paused') return [];
     const pollers = this.idlePollers.splice(0, limit);
     const results = await Promise.allSettled(pollers.map((poller) => this.claimAs(poller)));
     // Claims that succeeded are handled even when another failed (their leases are held now);
@@ -123,7 +126,7 @@ export class TaskPollingService implements WorkSignal {
     let assessment: Assessment;
     try {
       if (!request) throw new Error(`no copy of task ${item.taskId} to work from`);
-      assessment = await this.agent.assess({
+      const input = {
         taskId: request.taskId,
         title: request.title,
         description: request.description,
@@ -131,8 +134,10 @@ export class TaskPollingService implements WorkSignal {
         clarificationLog: request.clarificationLog,
         feedback: request.feedback,
         clarificationRounds: request.clarificationRounds,
+        maxClarificationRounds: this.options.maxClarificationRounds,
         ...(claim.previousPrd ? { previousPrd: claim.previousPrd } : {}),
-      });
+      };
+      assessment = await checkedAssessment(this.agent, input, this.logger);
     } catch (error) {
       await this.failAttempt(claim, error);
       return;
@@ -156,7 +161,7 @@ export class TaskPollingService implements WorkSignal {
   }
 
   private async finish(claim: Claim, assessment: Assessment): Promise<void> {
-    const committed = await this.unitOfWork.run((tx) => recordOutcome(tx, this.repositories(tx), claim.item, claim.lease, assessment));
+    const committed = await this.unitOfWork.run((tx) => recordOutcome(tx, this.repositories(tx), claim.item, claim.lease, claim.request, assessment));
     const log = { taskId: claim.item.taskId, taskVersion: claim.item.taskVersion, poller: claim.lease.owner, outcome: assessment.kind };
     if (committed) this.logger.info(log, 'work item done');
     else this.logger.warn(log, 'lease lost before completion; result discarded');
