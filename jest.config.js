@@ -6,8 +6,8 @@ delete swc.$schema;
 
 module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
-  // inversify 8, uuid, cookie (fastify's) and content-disposition (@fastify/static's, for /docs) ship ES modules only; jest's CommonJS runtime needs them transformed.
-  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|uuid|cookie|content-disposition)/)'],
+  // inversify 8, uuid, cookie (fastify's), content-disposition (@fastify/static's, for /docs) and the AI SDK (ai, @ai-sdk/*) ship ES modules only; jest's CommonJS runtime needs them transformed.
+  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|uuid|cookie|content-disposition|ai|@ai-sdk|@standard-schema|eventsource-parser)/)'],
   setupFiles: ['reflect-metadata'],
   testEnvironment: 'node',
   // Opening an in-memory PGlite takes a few seconds on a 2-core machine.
