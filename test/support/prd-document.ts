@@ -1,13 +1,27 @@
-import type { AuthoredPrd, PrdDocument } from '../../src/contexts/product-definition/contracts';
+import type { AuthoredPrd, PrdDocument, PrdGeneration } from '../../src/contexts/product-definition/contracts';
+
+/** The request `anAuthoredPrd` is grounded in. */
+export const DARK_MODE_REQUEST = { title: 'Add dark mode', description: 'The dashboard is too bright at night for night-shift operators.' } as const;
+
+/** What a rule-based assessment costs: no model, no tokens. */
+export const RULE_BASED_USAGE: PrdGeneration = {
+  agent: 'rule-based',
+  model: null,
+  promptVersion: 'rule-based/2',
+  tokensIn: 0,
+  tokensOut: 0,
+  calls: 0,
+  callMs: 0,
+};
 
 /** A complete, valid, grounded PRD document (Product Definition's published language), fields overridable. */
 export function aPrdDocument(overrides: Partial<PrdDocument> = {}): PrdDocument {
   return {
     ...anAuthoredPrd(),
-    originalRequest: 'Add dark mode\n\nThe dashboard is too bright at night for night-shift operators.',
+    originalRequest: `${DARK_MODE_REQUEST.title}\n\n${DARK_MODE_REQUEST.description}`,
     clarificationLog: [],
     feedback: [],
-    generatedBy: { agent: 'rule-based', model: null, promptVersion: 'rule-based/2', tokensIn: 0, tokensOut: 0, calls: 0, callMs: 0 },
+    generatedBy: RULE_BASED_USAGE,
     ...overrides,
   };
 }

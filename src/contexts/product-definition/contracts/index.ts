@@ -104,34 +104,28 @@ export type PrdDocument = z.infer<typeof prdDocumentSchema>;
  */
 export const storedPrdDocumentSchema = z.preprocess(upgradeLegacyPrd, prdDocumentSchema);
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const listOf = (value: unknown): unknown[] | undefined => (Array.isArray(value) ? (value as unknown[]) : undefined);
+
 function upgradeLegacyPrd(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null || !('feedbackAddressed' in raw)) return raw;
-  const legacy = raw as Record<string, unknown>;
-  const items = (value: unknown): unknown => (Array.isArray(value) ? value.map((text) => (typeof text === 'string' ? { text, sources: [] } : text)) : value);
-  const requirements = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map((r) => (typeof r === 'object' && r !== null ? { sources: [], ...(r as object) } : r)) : value;
-  const stories = Array.isArray(legacy.userStories)
-    ? legacy.userStories.map((story) =>
-        typeof story === 'object' && story !== null
-          ? { sources: [], ...(story as object), acceptanceCriteria: items((story as Record<string, unknown>).acceptanceCriteria) }
-          : story,
-      )
-    : legacy.userStories;
-  const { feedbackAddressed, ...rest } = legacy;
+  if (!isRecord(raw) || !('feedbackAddressed' in raw)) return raw;
+  const items = (value: unknown): unknown => listOf(value)?.map((text) => (typeof text === 'string' ? { text, sources: [] } : text)) ?? value;
+  const withSources = (value: unknown): unknown => listOf(value)?.map((entry) => (isRecord(entry) ? { sources: [], ...entry } : entry)) ?? value;
+  const { feedbackAddressed, ...rest } = raw;
   return {
     ...rest,
-    goals: items(legacy.goals),
-    nonGoals: items(legacy.nonGoals),
-    userStories: stories,
-    functionalRequirements: requirements(legacy.functionalRequirements),
-    nonFunctionalRequirements: requirements(legacy.nonFunctionalRequirements),
-    assumptions: items(legacy.assumptions),
-    risks: items(legacy.risks),
-    successMetrics: items(legacy.successMetrics),
-    openQuestions: items(legacy.openQuestions),
-    changeLog: Array.isArray(feedbackAddressed)
-      ? feedbackAddressed.map((summary) => ({ feedback: null, summary, added: [], changed: [], removed: [], sections: [] }))
-      : [],
+    goals: items(raw.goals),
+    nonGoals: items(raw.nonGoals),
+    userStories:
+      listOf(raw.userStories)?.map((story) => (isRecord(story) ? { sources: [], ...story, acceptanceCriteria: items(story.acceptanceCriteria) } : story)) ??
+      raw.userStories,
+    functionalRequirements: withSources(raw.functionalRequirements),
+    nonFunctionalRequirements: withSources(raw.nonFunctionalRequirements),
+    assumptions: items(raw.assumptions),
+    risks: items(raw.risks),
+    successMetrics: items(raw.successMetrics),
+    openQuestions: items(raw.openQuestions),
+    changeLog: listOf(feedbackAddressed)?.map((summary) => ({ feedback: null, summary, added: [], changed: [], removed: [], sections: [] })) ?? [],
     feedback: [],
     generatedBy: { agent: 'rule-based', model: null, promptVersion: 'before-provenance', tokensIn: 0, tokensOut: 0, calls: 0, callMs: 0 },
   };

@@ -70,7 +70,11 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
     const text = source.kind === 'request' ? request : texts[source.index - 1];
     const label = source.kind === 'request' ? 'the request' : `${source.kind} ${source.index}`;
     if (text === undefined) {
-      findings.push({ path, code: 'no-such-source', message: `cites ${label}, but there are only ${texts.length} ${source.kind === 'answer' ? 'answers' : 'feedback items'}` });
+      findings.push({
+        path,
+        code: 'no-such-source',
+        message: `cites ${label}, but there are only ${texts.length} ${source.kind === 'answer' ? 'answers' : 'feedback items'}`,
+      });
       return undefined;
     }
     const quoted = normalise(source.quote);
@@ -83,7 +87,12 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
 
   const checkItem = (path: string, text: string, sources: readonly PrdSource[], required = true): void => {
     if (sources.length === 0) {
-      if (required) findings.push({ path, code: 'no-source', message: `"${text}" names no source (the request, an answer, a feedback item, or an assumption stated as such)` });
+      if (required)
+        findings.push({
+          path,
+          code: 'no-source',
+          message: `"${text}" names no source (the request, an answer, a feedback item, or an assumption stated as such)`,
+        });
       else checkNumbers(path, text, everything);
       return;
     }
@@ -121,7 +130,11 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
     seen.add(requirement.id);
     checkItem(path, requirement.description, requirement.sources);
     if (requirement.description.trim().endsWith('?')) {
-      findings.push({ path, code: 'question-as-requirement', message: `"${requirement.description}" is a question: it belongs in openQuestions, not in the requirements` });
+      findings.push({
+        path,
+        code: 'question-as-requirement',
+        message: `"${requirement.description}" is a question: it belongs in openQuestions, not in the requirements`,
+      });
     }
   }
   if (context.previous) findings.push(...checkRevision(prd, context.previous, context.feedback));
@@ -152,16 +165,31 @@ function checkRevision(prd: AuthoredPrd, previous: PrdDocument, feedback: readon
   for (const change of prd.changeLog) {
     for (const id of change.added) {
       claimed.added.add(id);
-      if (!after.has(id) || before.has(id)) findings.push({ path: 'changeLog', code: 'change-not-made', message: `says ${id} was added, but it ${after.has(id) ? 'was already in' : 'is not in'} the new version` });
+      if (!after.has(id) || before.has(id))
+        findings.push({
+          path: 'changeLog',
+          code: 'change-not-made',
+          message: `says ${id} was added, but it ${after.has(id) ? 'was already in' : 'is not in'} the new version`,
+        });
     }
     for (const id of change.changed) {
       claimed.changed.add(id);
       const [old, now] = [before.get(id), after.get(id)];
-      if (!old || !now || sameRequirement(old, now)) findings.push({ path: 'changeLog', code: 'change-not-made', message: `says ${id} was changed, but it is ${!old || !now ? 'not in both versions' : 'the same in both'}` });
+      if (!old || !now || sameRequirement(old, now))
+        findings.push({
+          path: 'changeLog',
+          code: 'change-not-made',
+          message: `says ${id} was changed, but it is ${!old || !now ? 'not in both versions' : 'the same in both'}`,
+        });
     }
     for (const id of change.removed) {
       claimed.removed.add(id);
-      if (after.has(id) || !before.has(id)) findings.push({ path: 'changeLog', code: 'change-not-made', message: `says ${id} was removed, but it ${after.has(id) ? 'is still in' : 'was never in'} the PRD` });
+      if (after.has(id) || !before.has(id))
+        findings.push({
+          path: 'changeLog',
+          code: 'change-not-made',
+          message: `says ${id} was removed, but it ${after.has(id) ? 'is still in' : 'was never in'} the PRD`,
+        });
     }
     for (const section of change.sections) claimed.sections.add(section);
   }
@@ -170,7 +198,11 @@ function checkRevision(prd: AuthoredPrd, previous: PrdDocument, feedback: readon
     const changes = prd.changeLog.filter((change) => change.feedback === index);
     const changedSomething = changes.some((c) => c.added.length + c.changed.length + c.removed.length + c.sections.length > 0);
     if (!changedSomething) {
-      findings.push({ path: 'changeLog', code: 'feedback-unaddressed', message: `feedback ${index} ("${entry.feedback}") has no change-log entry that adds, changes or removes anything` });
+      findings.push({
+        path: 'changeLog',
+        code: 'feedback-unaddressed',
+        message: `feedback ${index} ("${entry.feedback}") has no change-log entry that adds, changes or removes anything`,
+      });
     }
   }
   const unexplained = (what: string): void => {

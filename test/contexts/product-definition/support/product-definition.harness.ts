@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { SyncRequestOnTaskSnapshot } from '../../../../src/contexts/product-definition/application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
 import { TaskPollingService } from '../../../../src/contexts/product-definition/application/task-polling/task-polling.service';
 import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
-import type { Assessment, AssessmentInput, ProductManagerAgent } from '../../../../src/contexts/product-definition/domain/product-manager-agent';
+import type {
+  AgentAvailability,
+  Assessment,
+  AssessmentInput,
+  ProductManagerAgent,
+} from '../../../../src/contexts/product-definition/domain/product-manager-agent';
 import { postgresProductDefinitionRepositories } from '../../../../src/contexts/product-definition/infrastructure/persistence/postgres-repositories';
 import { type ProductDefinitionOptions, productDefinitionOptions } from '../../../../src/contexts/product-definition/product-definition.options';
 import { type TaskSnapshot, TaskStatusChanged, taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
@@ -29,8 +34,16 @@ export class FakeClock implements Clock {
 
 /** An agent whose answer the test decides; it records every request it was asked to assess. */
 export class ScriptedAgent implements ProductManagerAgent {
+  readonly kind = 'rule-based';
   readonly calls: AssessmentInput[] = [];
+  /** What `availability()` answers; a test pauses the agent by setting it. */
+  state: AgentAvailability = { state: 'available' };
+  availabilityChecks = 0;
   constructor(private readonly script: (input: AssessmentInput) => Assessment | Promise<Assessment>) {}
+  availability(): AgentAvailability {
+    this.availabilityChecks += 1;
+    return this.state;
+  }
   async assess(input: AssessmentInput): Promise<Assessment> {
     this.calls.push(input);
     return this.script(input);

@@ -23,6 +23,7 @@ export function anAssessment(overrides: Partial<AssessmentInput> = {}): Assessme
     clarificationLog: [],
     feedback: [],
     clarificationRounds: 0,
+    maxClarificationRounds: 2,
     ...overrides,
   };
 }

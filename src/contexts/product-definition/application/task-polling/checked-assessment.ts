@@ -9,14 +9,20 @@ function addUsage(a: AgentUsage, b: AgentUsage): AgentUsage {
 
 function checkPolicy(input: AssessmentInput, assessment: Assessment): void {
   if (assessment.kind !== 'questions') return;
-  if (assessment.questions.length === 0) throw new ClarificationPolicyError(`the agent asked no questions about task ${input.taskId}; it should have written the PRD`);
+  if (assessment.questions.length === 0)
+    throw new ClarificationPolicyError(`the agent asked no questions about task ${input.taskId}; it should have written the PRD`);
   if (assessment.questions.length > MAX_QUESTIONS_PER_ROUND) {
-    throw new ClarificationPolicyError(`the agent asked ${assessment.questions.length} questions about task ${input.taskId}; at most ${MAX_QUESTIONS_PER_ROUND} a round`);
+    throw new ClarificationPolicyError(
+      `the agent asked ${assessment.questions.length} questions about task ${input.taskId}; at most ${MAX_QUESTIONS_PER_ROUND} a round`,
+    );
   }
   if (input.clarificationRounds >= input.maxClarificationRounds) {
-    throw new ClarificationPolicyError(`the agent asked again about task ${input.taskId} after ${input.clarificationRounds} round(s), the limit; it should have written the PRD with open questions`);
+    throw new ClarificationPolicyError(
+      `the agent asked again about task ${input.taskId} after ${input.clarificationRounds} round(s), the limit; it should have written the PRD with open questions`,
+    );
   }
-  if (input.feedback.length > 0) throw new ClarificationPolicyError(`the agent asked the requester about task ${input.taskId} after a reviewer's feedback; it should have revised the PRD`);
+  if (input.feedback.length > 0)
+    throw new ClarificationPolicyError(`the agent asked the requester about task ${input.taskId} after a reviewer's feedback; it should have revised the PRD`);
 }
 
 /**
@@ -38,7 +44,10 @@ export async function checkedAssessment(agent: ProductManagerAgent, input: Asses
   };
   const findings = checkGrounding(first.prd, context);
   if (findings.length === 0) return first;
-  logger.warn({ taskId: input.taskId, agent: agent.kind, findings: findings.length, first: `${findings[0]?.path}: ${findings[0]?.message}` }, 'PRD draft refused by the grounding check; asking the agent for one repair');
+  logger.warn(
+    { taskId: input.taskId, agent: agent.kind, findings: findings.length, first: `${findings[0]?.path}: ${findings[0]?.message}` },
+    'PRD draft refused by the grounding check; asking the agent for one repair',
+  );
   const second = await agent.assess({ ...input, repair: { draft: first.prd, findings } });
   checkPolicy(input, second);
   if (second.kind !== 'prd') return second.kind === 'questions' ? { ...second, usage: addUsage(first.usage, second.usage) } : second;

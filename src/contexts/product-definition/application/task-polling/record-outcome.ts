@@ -11,7 +11,10 @@ import type { Lease, StoredOutcome, WorkItem } from '../../domain/work-item';
 import { outcomeMessageId, prdDraftedMessage } from '../messages';
 import type { ProductDefinitionRepositories } from '../repositories';
 
-const clipTo = (max: number) => (text: string): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const clipTo =
+  (max: number) =>
+  (text: string): string =>
+    text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 const clipReason = clipTo(2_000);
 const clipLine = clipTo(5_000);
 

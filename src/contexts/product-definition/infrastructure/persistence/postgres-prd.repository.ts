@@ -2,12 +2,12 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { ConcurrencyConflictError } from '../../../../shared/messaging/errors';
 import { execute } from '../../../../shared/persistence/sql';
-import { prdDocumentSchema } from '../../contracts';
+import { storedPrdDocumentSchema } from '../../contracts';
 import { Prd, type PrdRepository } from '../../domain/prd';
 
 const prdRow = z.object({
   version: z.number().int(),
-  document: prdDocumentSchema,
+  document: storedPrdDocumentSchema,
   based_on_task_version: z.number().int(),
   created_at: z.coerce.date(),
 });

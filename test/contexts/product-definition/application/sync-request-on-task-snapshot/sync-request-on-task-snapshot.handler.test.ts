@@ -1,7 +1,7 @@
 import { PrdDrafted } from '../../../../../src/contexts/product-definition/contracts';
 import { RequestClarification, SubmitPrd, TaskSnapshotPublished } from '../../../../../src/contexts/task-management/contracts';
 import { deterministicId } from '../../../../../src/shared/messaging/envelope';
-import { aPrdDocument } from '../../../../support/prd-document';
+import { anAuthoredPrd, DARK_MODE_REQUEST, RULE_BASED_USAGE } from '../../../../support/prd-document';
 import { DATABASE_START_MS, type Harness, openHarness, ScriptedAgent } from '../../support/product-definition.harness';
 import { TaskStory } from '../../../../support/task-story';
 
@@ -61,7 +61,15 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   it('re-sends the stored outcome with the same message id while the task still waits at that version', async () => {
     const story = TaskStory.created().startValidation();
     await h.deliver(story.snapshot());
-    await h.poller(new ScriptedAgent(() => ({ kind: 'questions', questions: ['Who will use it?'] }))).pollOnce('poller-1');
+    await h
+      .poller(
+        new ScriptedAgent(() => ({
+          kind: 'questions',
+          questions: [{ field: 'audience', question: 'Who will use it?', why: 'The stories need a role.' }],
+          usage: RULE_BASED_USAGE,
+        })),
+      )
+      .pollOnce('poller-1');
     const [sent] = await h.outbox(story.taskId);
 
     await h.deliver(story.snapshot(), TaskSnapshotPublished);
@@ -74,9 +82,9 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
   });
 
   it('re-emits PrdDrafted for the PRD awaiting review when the task is re-announced, not on the live move', async () => {
-    const story = TaskStory.created().startValidation();
+    const story = TaskStory.created(DARK_MODE_REQUEST).startValidation();
     await h.deliver(story.snapshot());
-    await h.poller(new ScriptedAgent(() => ({ kind: 'prd', prd: aPrdDocument() }))).pollOnce('poller-1');
+    await h.poller(new ScriptedAgent(() => ({ kind: 'prd', prd: anAuthoredPrd(), usage: RULE_BASED_USAGE }))).pollOnce('poller-1');
     const [drafted, submitted] = await h.outbox(story.taskId);
     const reviewing = story.submitPrd(1);
 

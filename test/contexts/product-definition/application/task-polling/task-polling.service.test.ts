@@ -9,7 +9,7 @@ import { message } from '../../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../../src/shared/messaging/envelope';
 import { eventually } from '../../../../support/eventually';
 import { DATABASE_START_MS, type Harness, openHarness, ScriptedAgent } from '../../support/product-definition.harness';
-import { aPrdDocument } from '../../../../support/prd-document';
+import { anAuthoredPrd, aPrdDocument, DARK_MODE_REQUEST, RULE_BASED_USAGE } from '../../../../support/prd-document';
 import { TaskStory } from '../../../../support/task-story';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -21,7 +21,12 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 /** The poller has claimed its item and is waiting on the agent. */
 const agentCalled = (agent: ScriptedAgent) => eventually(() => expect(agent.calls.length).toBeGreaterThan(0));
 
-const questions: Assessment = { kind: 'questions', questions: ['Who will use it?'] };
+const questions: Assessment = {
+  kind: 'questions',
+  questions: [{ field: 'audience', question: 'Who will use it?', why: 'The user stories need a role.' }],
+  usage: RULE_BASED_USAGE,
+};
+const RENDERED_QUESTION = 'About who it is for: Who will use it? Why it matters: The user stories need a role.';
 const outcomeId = (story: TaskStory) => deterministicId('pd-outcome', story.taskId, story.version);
 
 describe('TaskPollingService', () => {
@@ -33,7 +38,7 @@ describe('TaskPollingService', () => {
   beforeEach(() => h.clearWork());
 
   const awaitingValidation = async (fields: { priority?: TaskPriority; description?: string } = {}): Promise<TaskStory> => {
-    const story = TaskStory.created(fields).startValidation();
+    const story = TaskStory.created({ ...DARK_MODE_REQUEST, ...fields }).startValidation();
     await h.deliver(story.snapshot());
     return story;
   };
@@ -67,7 +72,7 @@ describe('TaskPollingService', () => {
       expect.objectContaining({
         type: RequestClarification.type,
         messageId: outcomeId(story),
-        payload: { taskId: story.taskId, questions: ['Who will use it?'], expectedVersion: 2 },
+        payload: { taskId: story.taskId, questions: [RENDERED_QUESTION], expectedVersion: 2 },
       }),
     ]);
     expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1, lease_owner: 'poller-1' })]);
@@ -75,7 +80,20 @@ describe('TaskPollingService', () => {
 
   it('stores each PRD as the next version, announces it and submits it; feedback reaches the agent', async () => {
     const story = await awaitingValidation();
-    const agent = new ScriptedAgent((input) => ({ kind: 'prd', prd: aPrdDocument({ feedbackAddressed: input.feedback.map((f) => f.feedback) }) }));
+    const agent = new ScriptedAgent((input) => ({
+      kind: 'prd',
+      prd:
+        input.feedback.length === 0
+          ? anAuthoredPrd()
+          : anAuthoredPrd({
+              functionalRequirements: [
+                ...anAuthoredPrd().functionalRequirements,
+                { id: 'FR-2', description: 'Show the order age', priority: 'P1', sources: [{ kind: 'feedback', index: 1, quote: 'the order age' }] },
+              ],
+              changeLog: [{ feedback: 1, summary: 'Added the order age', added: ['FR-2'], changed: [], removed: [], sections: [] }],
+            }),
+      usage: RULE_BASED_USAGE,
+    }));
     const poller = h.poller(agent);
     await poller.pollOnce('poller-1');
     await h.deliver(story.submitPrd(1).reject('Add the order age').snapshot());
@@ -83,6 +101,17 @@ describe('TaskPollingService', () => {
     await poller.pollOnce('poller-1');
 
     expect(agent.calls[1]).toMatchObject({ feedback: [{ prdVersion: 1, feedback: 'Add the order age' }], previousPrd: aPrdDocument() });
+    const stored: Array<{ document: unknown }> = await h.db.dataSource.query(
+      `SELECT document FROM product_definition.prds WHERE task_id = $1 AND version = 2`,
+      [story.taskId],
+    );
+    // What only the service may write comes from its own copy of the request, not from the agent.
+    expect(stored[0]?.document).toMatchObject({
+      originalRequest: `${DARK_MODE_REQUEST.title}\n\n${DARK_MODE_REQUEST.description}`,
+      feedback: [{ prdVersion: 1, feedback: 'Add the order age' }],
+      generatedBy: RULE_BASED_USAGE,
+      changeLog: [{ feedback: 1, added: ['FR-2'] }],
+    });
     const outbox = await h.outbox(story.taskId);
     expect(outbox.map((e) => [e.type, e.messageId])).toEqual([
       [PrdDrafted.type, deterministicId('prd-drafted', story.taskId, 1)],
@@ -137,7 +166,10 @@ describe('TaskPollingService', () => {
 
   it.each([
     ['the agent says trying again cannot help', () => Promise.reject(new NonRetryableError('the model refused the request'))],
-    ['the agent writes a PRD that breaks a rule of the domain', (): Assessment => ({ kind: 'prd', prd: aPrdDocument({ title: '' }) })],
+    [
+      'the agent writes a PRD that breaks a rule of the domain',
+      (): Assessment => ({ kind: 'prd', prd: anAuthoredPrd({ title: '' }), usage: RULE_BASED_USAGE }),
+    ],
   ])('fails the task at once, without another attempt, when %s', async (_case, script) => {
     const story = await awaitingValidation();
     const agent = new ScriptedAgent(script);
@@ -232,5 +264,85 @@ describe('TaskPollingService', () => {
     await poller.loop.stop();
 
     for (const story of stories) expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
+  });
+  describe('holds every agent to the grounding check', () => {
+    const ungrounded = anAuthoredPrd({
+      goals: [{ text: 'Cut night-time complaints by 40%', sources: [{ kind: 'request', quote: 'too bright at night' }] }],
+    });
+
+    it('sends a refused draft back once with the findings, and stores the repaired one with both calls counted', async () => {
+      const story = await awaitingValidation();
+      const agent = new ScriptedAgent((input) => ({
+        kind: 'prd',
+        prd: input.repair ? anAuthoredPrd() : ungrounded,
+        usage: { ...RULE_BASED_USAGE, calls: 1, tokensIn: 100, tokensOut: 10, callMs: 5 },
+      }));
+
+      await h.poller(agent).pollOnce('poller-1');
+
+      expect(agent.calls).toHaveLength(2);
+      expect(agent.calls[1]?.repair).toEqual({
+        draft: ungrounded,
+        findings: [{ path: 'goals[0]', code: 'unsupported-number', message: 'states 40, which none of its sources contains' }],
+      });
+      const stored: Array<{ document: { generatedBy: unknown } }> = await h.db.dataSource.query(
+        `SELECT document FROM product_definition.prds WHERE task_id = $1`,
+        [story.taskId],
+      );
+      expect(stored.map((row) => row.document.generatedBy)).toEqual([{ ...RULE_BASED_USAGE, calls: 2, tokensIn: 200, tokensOut: 20, callMs: 10 }]);
+      expect((await h.outbox(story.taskId)).map((e) => e.type)).toEqual([PrdDrafted.type, SubmitPrd.type]);
+    });
+
+    it('stores nothing when the repair fails too: the attempt is retried like any failure, then the task fails naming the finding', async () => {
+      const story = await awaitingValidation();
+      const agent = new ScriptedAgent(() => ({ kind: 'prd', prd: ungrounded, usage: RULE_BASED_USAGE }));
+      const poller = h.poller(agent, { maxAttempts: 2 });
+
+      await poller.pollOnce('poller-1');
+      expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'pending', attempts: 1 })]);
+      expect(await h.outbox(story.taskId)).toEqual([]);
+      await poller.pollOnce('poller-1');
+
+      expect(agent.calls).toHaveLength(4);
+      expect(await h.outbox(story.taskId)).toEqual([
+        expect.objectContaining({
+          type: FailTask.type,
+          payload: expect.objectContaining({ reason: expect.stringContaining('goals[0]: states 40, which none of its sources contains') }),
+        }),
+      ]);
+    });
+
+    it('refuses questions past the round limit instead of sending them', async () => {
+      const story = await awaitingValidation();
+      const agent = new ScriptedAgent(() => questions);
+
+      await h.poller(agent, { maxClarificationRounds: 0, maxAttempts: 1 }).pollOnce('poller-1');
+
+      expect(await h.outbox(story.taskId)).toEqual([
+        expect.objectContaining({ type: FailTask.type, payload: expect.objectContaining({ reason: expect.stringContaining('after 0 round(s), the limit') }) }),
+      ]);
+    });
+  });
+
+  it('claims nothing while the agent is paused, and resumes when it is available again', async () => {
+    const story = await awaitingValidation();
+    const agent = new ScriptedAgent(() => questions);
+    agent.state = { state: 'paused', reason: 'provider failing' };
+    const poller = h.poller(agent, { pollIntervalMs: 600_000 });
+    poller.loop.start();
+
+    // Three passes asked the agent and found it paused (kicks make the passes, not time).
+    for (let pass = 1; pass <= 3; pass += 1) {
+      poller.kick();
+      await eventually(() => expect(agent.availabilityChecks).toBeGreaterThanOrEqual(pass));
+    }
+    expect(agent.calls).toHaveLength(0);
+    expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'pending', attempts: 0 })]);
+
+    agent.state = { state: 'available' };
+    poller.kick();
+    await eventually(async () => expect(await h.outbox(story.taskId)).toEqual([expect.objectContaining({ type: RequestClarification.type })]));
+    await poller.loop.stop();
+    expect(await h.workItems(story.taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
   });
 });
