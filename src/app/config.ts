@@ -166,6 +166,23 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
   RETENTION_DAYS: optionalInt(0),
   RETENTION_SWEEP_INTERVAL_MS: optionalInt(1_000),
+  /** Which product manager the pool runs: the deterministic rule-based one, or a model (README "LLM agent"). */
+  AGENT: z.enum(['rule-based', 'llm']).default('rule-based'),
+  /** The OpenAI-compatible API root (…/v1); required with AGENT=llm. */
+  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_MODEL: z.string().trim().min(1).optional(),
+  /** A secret: never logged, never in an error (endpoints without keys, like Ollama, need none). */
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: optionalInt(100),
+  LLM_MAX_CONCURRENCY: optionalInt(1),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
+  LLM_MAX_RETRIES: optionalInt(0),
+  LLM_STRICT_SCHEMA: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((value) => value === 'true' || value === '1')
+    .optional(),
+  LLM_BREAKER_FAILURES: optionalInt(1),
+  LLM_BREAKER_COOLDOWN_MS: optionalInt(100),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -190,7 +207,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }),
     );
   }
+  const agentProblems = agentConfigProblems(parsed.data);
+  if (agentProblems.length > 0) throw new ConfigError(agentProblems);
   return parsed.data;
+}
+
+/** AGENT=llm needs an endpoint and a model; nothing else is required (the key is optional, for local servers). */
+function agentConfigProblems(config: Config): string[] {
+  if (config.AGENT !== 'llm') return [];
+  return [
+    ...(config.LLM_BASE_URL
+      ? []
+      : ['LLM_BASE_URL: required when AGENT=llm (the OpenAI-compatible API root, e.g. https://api.openai.com/v1 or http://localhost:11434/v1)']),
+    ...(config.LLM_MODEL ? [] : ['LLM_MODEL: required when AGENT=llm (the model name the endpoint knows, e.g. gpt-4o-mini or llama3.1)']),
+  ];
 }
 
 /**

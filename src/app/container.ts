@@ -35,6 +35,8 @@ import { registerAdminRoutes } from './http/admin.routes';
 import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
+import { productManagerAgentFrom } from './product-manager-agent';
+import type { AgentAvailability, ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
 import { createTransport } from './transport';
 import {
   deliveryRetryPolicyFrom,
@@ -111,10 +113,19 @@ export class Application {
     private readonly logger: Logger,
     private readonly publicAddress: PublicAddress | undefined,
     private readonly retention: MessagingRetention,
+    /** The product manager of this process's pool (absent without the product-definition context). */
+    readonly agent: ProductManagerAgent | undefined,
   ) {
     this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops)];
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
-    registerHealthRoutes(http, { database, queue, isStarted: () => this.started, ...(broker ? { brokerConnected: () => broker.isConnected() } : {}) });
+    const availability = agent?.availability?.bind(agent);
+    registerHealthRoutes(http, {
+      database,
+      queue,
+      isStarted: () => this.started,
+      ...(broker ? { brokerConnected: () => broker.isConnected() } : {}),
+      ...(availability ? { agentAvailability: (): AgentAvailability => availability() } : {}),
+    });
   }
 
   static async create(options: ApplicationOptions): Promise<Application> {
@@ -156,6 +167,9 @@ export class Application {
     container.bind(SHARED.MessageQueue).toConstantValue(queue);
     container.bind(SHARED.Logger).toConstantValue(logger);
     container.bind(SHARED.Clock).toConstantValue(clock);
+    // The agent the config asks for (AGENT), bound before the module so it does not bind its default.
+    const agent = config.CONTEXTS.includes('product-definition') ? productManagerAgentFrom(config, logger, queue.metricsRegistry) : undefined;
+    if (agent) container.bind(PRODUCT_DEFINITION.ProductManagerAgent).toConstantValue(agent);
     await container.loadAsync(...modulesFor(config, options));
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
@@ -171,7 +185,7 @@ export class Application {
       container.get<{ register(app: FastifyInstance): void }>(HUMAN_INTERACTION.Web).register(http);
     }
     const publicAddress = humanInteraction ? container.get<PublicAddress>(HUMAN_INTERACTION.PublicAddress) : undefined;
-    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention);
+    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention, agent);
   }
 
   /** Subscribes every context, then starts every loop: scanners, pollers, workers, the outbox relay, the retention sweep. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { AgentAvailability } from '../../contexts/product-definition/domain/product-manager-agent';
 import type { MonitoredMessageQueue } from '../../shared/messaging/monitoring/monitored-message-queue';
 import type { Database } from '../../shared/persistence/data-source';
 
@@ -8,9 +9,25 @@ export interface HealthDeps {
   readonly isStarted: () => boolean;
   /** The broker connection, when the transport has one (RabbitMQ). */
   readonly brokerConnected?: () => boolean;
+  /** The product-manager agent's availability, when this process runs one that can pause (the LLM agent). */
+  readonly agentAvailability?: () => AgentAvailability;
 }
 
-/** Liveness, readiness (started, the database answers, the broker is connected) and Prometheus metrics. */
+/**
+ * `degraded` while the agent is paused (its circuit breaker is open, or the endpoint asked it to
+ * wait): the process stays ready, since work only queues until the agent is back.
+ */
+function agentStatus(deps: HealthDeps): Record<string, string> {
+  const availability = deps.agentAvailability?.() ?? { state: 'available' };
+  if (availability.state === 'available') return { agent: 'available' };
+  return {
+    agent: 'degraded',
+    ...(availability.reason ? { agentReason: availability.reason } : {}),
+    ...(availability.until ? { agentUntil: availability.until.toISOString() } : {}),
+  };
+}
+
+/** Liveness, readiness (started, the database answers, the broker is connected; the agent's state reported) and Prometheus metrics. */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
@@ -24,7 +41,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
     const ready = deps.isStarted() && database === 'up' && broker !== 'disconnected';
     return reply
       .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'unavailable', started: deps.isStarted(), database, databaseKind: deps.database.kind, broker });
+      .send({ status: ready ? 'ready' : 'unavailable', started: deps.isStarted(), database, databaseKind: deps.database.kind, broker, ...agentStatus(deps) });
   });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await deps.queue.metricsText()));
 }
