@@ -3,7 +3,13 @@ import { checkedAssessment } from '../src/contexts/product-definition/applicatio
 import { renderQuestion } from '../src/contexts/product-definition/domain/clarification';
 import { checkGrounding, type GroundingContext } from '../src/contexts/product-definition/domain/grounding';
 import { UngroundedPrdError } from '../src/contexts/product-definition/domain/prd.errors';
-import type { AgentUsage, Assessment, AssessmentInput, ClarificationField, ProductManagerAgent } from '../src/contexts/product-definition/domain/product-manager-agent';
+import type {
+  AgentUsage,
+  Assessment,
+  AssessmentInput,
+  ClarificationField,
+  ProductManagerAgent,
+} from '../src/contexts/product-definition/domain/product-manager-agent';
 import type { ClarificationEntry } from '../src/contexts/product-definition/domain/product-request';
 import type { Logger } from '../src/shared/logging/logger';
 import type { EvalCase } from './eval-case';
@@ -61,8 +67,7 @@ export interface CaseResult {
 }
 
 type RawCall = { readonly repair: boolean } & (
-  | { readonly kind: Assessment['kind']; readonly prd?: AuthoredPrd; readonly usage?: AgentUsage }
-  | { readonly kind: 'threw' }
+  { readonly kind: Assessment['kind']; readonly prd?: AuthoredPrd; readonly usage?: AgentUsage } | { readonly kind: 'threw' }
 );
 
 /** The agent as the service sees it, keeping a record of what each call returned before any check. */
