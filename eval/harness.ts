@@ -1,14 +1,16 @@
-import type { AuthoredPrd } from '../src/contexts/product-definition/contracts';
+import { type AuthoredPrd, authoredPrdSchema } from '../src/contexts/product-definition/contracts';
 import { checkedAssessment } from '../src/contexts/product-definition/application/task-polling/checked-assessment';
 import { renderQuestion } from '../src/contexts/product-definition/domain/clarification';
 import { checkGrounding, type GroundingContext } from '../src/contexts/product-definition/domain/grounding';
 import { UngroundedPrdError } from '../src/contexts/product-definition/domain/prd.errors';
-import type {
-  AgentUsage,
-  Assessment,
-  AssessmentInput,
-  ClarificationField,
-  ProductManagerAgent,
+import {
+  type AgentUsage,
+  type Assessment,
+  type AssessmentInput,
+  CLARIFICATION_FIELDS,
+  type ClarificationField,
+  type ClarifyingQuestion,
+  type ProductManagerAgent,
 } from '../src/contexts/product-definition/domain/product-manager-agent';
 import type { ClarificationEntry } from '../src/contexts/product-definition/domain/product-request';
 import type { Logger } from '../src/shared/logging/logger';
@@ -59,6 +61,8 @@ export interface CaseResult {
   /** Findings that remained when the repaired draft was refused (`UngroundedPrdError`). */
   readonly refusalFindings: FindingCounts;
   readonly repairs: number;
+  /** Drafts the agent returned outside the PRD schema. */
+  readonly malformedDrafts: number;
   /** Per follow-up field whose vague answer was given with a round to spare: was it asked again? */
   readonly followUps: readonly { readonly field: ClarificationField; readonly askedAgain: boolean }[];
   readonly detail?: string;
@@ -104,6 +108,12 @@ function decisionOf(call: RawCall | undefined): Decision {
   }
 }
 
+function isWellFormed(question: unknown): question is ClarifyingQuestion {
+  if (typeof question !== 'object' || question === null) return false;
+  const { field, question: text, why } = question as Record<string, unknown>;
+  return typeof field === 'string' && (CLARIFICATION_FIELDS as readonly string[]).includes(field) && typeof text === 'string' && typeof why === 'string';
+}
+
 /** The requester's n-th answer (from 0) about a field; past the last, the last again. */
 export function answerFor(evalCase: EvalCase, field: ClarificationField, times: number): string {
   const answer = evalCase.answers[field];
@@ -130,6 +140,7 @@ export async function runCase(agent: ProductManagerAgent, evalCase: EvalCase, op
   let draftFindings: FindingCounts = {};
   let refusalFindings: FindingCounts = {};
   let repairs = 0;
+  let malformedDrafts = 0;
   let decided: Decision | undefined;
   let rounds = 0;
   let end: CaseEnd = 'error';
@@ -160,7 +171,10 @@ export async function runCase(agent: ProductManagerAgent, evalCase: EvalCase, op
     decided ??= decisionOf(recorder.calls[0]);
     repairs += recorder.calls.filter((c) => c.repair).length;
     for (const call of recorder.calls) {
-      if (call.kind === 'prd' && call.prd) draftFindings = addFindingCounts(draftFindings, countFindings(checkGrounding(call.prd, context)));
+      if (call.kind !== 'prd' || !call.prd) continue;
+      // A draft outside the schema has no findings to count: it is counted as malformed.
+      if (authoredPrdSchema.safeParse(call.prd).success) draftFindings = addFindingCounts(draftFindings, countFindings(checkGrounding(call.prd, context)));
+      else malformedDrafts += 1;
     }
     // Every call counts, the refused and the repaired ones too.
     for (const call of recorder.calls) {
@@ -179,6 +193,15 @@ export async function runCase(agent: ProductManagerAgent, evalCase: EvalCase, op
       break;
     }
     if (assessment.kind === 'prd') {
+      const valid = authoredPrdSchema.safeParse(assessment.prd);
+      if (!valid.success) {
+        end = 'error';
+        detail = `malformed PRD: ${valid.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; ')}`;
+        break;
+      }
       end = 'prd';
       prd = assessment.prd;
       break;
@@ -186,6 +209,14 @@ export async function runCase(agent: ProductManagerAgent, evalCase: EvalCase, op
     if (assessment.kind === 'give-up') {
       end = 'give-up';
       detail = assessment.reason;
+      break;
+    }
+    // The port's types bind a compiled agent, not what it returns at run time: a malformed question ends the case, not the run.
+    const asked: readonly unknown[] = assessment.questions;
+    const malformed = asked.findIndex((x) => !isWellFormed(x));
+    if (malformed >= 0) {
+      end = 'error';
+      detail = `malformed question: ${JSON.stringify(asked[malformed])}`;
       break;
     }
     rounds += 1;
@@ -218,6 +249,7 @@ export async function runCase(agent: ProductManagerAgent, evalCase: EvalCase, op
     draftFindings,
     refusalFindings,
     repairs,
+    malformedDrafts,
     followUps,
     ...(detail !== undefined ? { detail } : {}),
     ...(prd ? { prd } : {}),
@@ -243,6 +275,7 @@ export interface EvalSummary {
     readonly refusals: number;
     readonly refusalFindings: FindingCounts;
     readonly repairs: number;
+    readonly malformedDrafts: number;
   };
   readonly ends: Readonly<Record<CaseEnd, number>>;
   readonly usage: { readonly calls: number; readonly tokensIn: number; readonly tokensOut: number; readonly callMs: number };
@@ -283,6 +316,7 @@ export function summarise(results: readonly CaseResult[], cases: readonly EvalCa
       refusals: ends.refused,
       refusalFindings: addFindingCounts(...results.map((r) => r.refusalFindings)),
       repairs: results.reduce((n, r) => n + r.repairs, 0),
+      malformedDrafts: results.reduce((n, r) => n + r.malformedDrafts, 0),
     },
     ends,
     usage: {
@@ -291,5 +325,27 @@ export function summarise(results: readonly CaseResult[], cases: readonly EvalCa
       tokensOut: results.reduce((n, r) => n + r.usage.tokensOut, 0),
       callMs: results.reduce((n, r) => n + r.usage.callMs, 0),
     },
+  };
+}
+
+/** A case the harness itself could not finish (a bug, or an agent too broken to score): an error, not a lost run. */
+export function failedCase(evalCase: EvalCase, error: unknown): CaseResult {
+  return {
+    id: evalCase.id,
+    domain: evalCase.domain,
+    expected: evalCase.expected,
+    decided: 'error',
+    end: 'error',
+    rounds: 0,
+    questions: [],
+    facts: null,
+    finalFindings: {},
+    draftFindings: {},
+    refusalFindings: {},
+    repairs: 0,
+    malformedDrafts: 0,
+    followUps: [],
+    detail: `harness: ${error instanceof Error ? error.message : String(error)}`,
+    usage: { calls: 0, tokensIn: 0, tokensOut: 0, callMs: 0 },
   };
 }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { createLogger, silentLogger } from '../src/shared/logging/logger';
 import { agentFor, AGENT_NAMES, isAgentName } from './agents';
 import { loadAgentSet } from './eval-case';
-import { type CaseResult, type EvalSummary, runCase, summarise } from './harness';
+import { type CaseResult, type EvalSummary, failedCase, runCase, summarise } from './harness';
 import type { FindingCounts, Share } from './metrics';
 
 /**
@@ -71,7 +71,7 @@ function summaryText(agent: string, maxRounds: number, s: EvalSummary): string {
       `(TP ${d.truePositives}, FP ${d.falsePositives}, FN ${d.falseNegatives}, TN ${d.trueNegatives})`,
     `specific questions: ${fraction(s.specificQuestions)}; lacking fields asked about: ${fraction(s.lackingFieldsAsked)}; vague answers followed up: ${fraction(s.followUps)}`,
     `fact recall: ${fraction(s.factRecall)} over ${s.factRecall.cases} case(s) with a PRD`,
-    `grounding: drafts ${counts(s.findings.drafts)}; repairs asked ${s.findings.repairs}; refused after repair ${s.findings.refusals} (${counts(s.findings.refusalFindings)}); final PRDs ${counts(s.findings.final)}`,
+    `grounding: drafts ${counts(s.findings.drafts)}; repairs asked ${s.findings.repairs}; malformed drafts ${s.findings.malformedDrafts}; refused after repair ${s.findings.refusals} (${counts(s.findings.refusalFindings)}); final PRDs ${counts(s.findings.final)}`,
     `ends: prd ${s.ends.prd}, give-up ${s.ends['give-up']}, refused ${s.ends.refused}, error ${s.ends.error}`,
     `usage: ${s.usage.calls} call(s), ${s.usage.tokensIn} tokens in, ${s.usage.tokensOut} out, ${(s.usage.callMs / 1000).toFixed(1)} s`,
   ].join('\n');
@@ -96,7 +96,11 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   for (const evalCase of cases) {
     process.stderr.write(`${evalCase.id}…\n`);
-    results.push(await runCase(agent, evalCase, { maxClarificationRounds: maxRounds, logger }));
+    try {
+      results.push(await runCase(agent, evalCase, { maxClarificationRounds: maxRounds, logger }));
+    } catch (error) {
+      results.push(failedCase(evalCase, error));
+    }
   }
   const summary = summarise(results, cases);
 

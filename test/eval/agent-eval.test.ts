@@ -187,6 +187,20 @@ describe('runCase', () => {
     expect(await runCase(agent, evalCase(), options)).toMatchObject({ decided: 'error', end: 'error', detail: 'Error: provider down' });
   });
 
+  it('ends the case, not the run, on a malformed question', async () => {
+    const agent = scripted(() => ({ kind: 'questions', questions: ['Who is it for?'], usage }) as unknown as Assessment);
+    const result = await runCase(agent, evalCase(), options);
+    expect(result).toMatchObject({ decided: 'clarify', end: 'error', rounds: 0, questions: [] });
+    expect(result.detail).toMatch(/^malformed question/);
+  });
+
+  it('ends the case on a PRD outside the schema, and counts the malformed draft', async () => {
+    const { goals: _goals, ...noGoals } = prd('Export reports as CSV', 'export reports as csv');
+    const agent = scripted(() => ({ kind: 'prd', prd: noGoals, usage }) as unknown as Assessment);
+    const result = await runCase(agent, evalCase(), options);
+    expect(result).toMatchObject({ decided: 'prd', end: 'error', facts: null, malformedDrafts: 1 });
+  });
+
   it('gives the vague answer first, the real one when asked again, and scores the follow-up', async () => {
     const c = evalCase({ expected: 'clarify', lacks: ['outcome'], answers: { outcome: ['Faster.', 'p95 under 1 s.'] }, followUp: ['outcome'] });
     const agent = scripted((input) =>
