@@ -61,9 +61,11 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
   const request = normalise(`${context.title}\n${context.description}`);
   const answers = context.clarificationLog.map((entry) => normalise(entry.answer));
   const feedback = context.feedback.map((entry) => normalise(entry.feedback));
-  const everything = [request, ...answers, ...feedback].join(' ');
+  const everything = [context.title, context.description, ...context.clarificationLog.map((e) => e.answer), ...context.feedback.map((e) => e.feedback)].join(
+    '\n',
+  );
 
-  /** The source's text, or a finding when it names nothing or misquotes. */
+  /** The quote, once found in the source it names; undefined (and a finding) when it names nothing or misquotes. */
   const verified = (path: string, source: PrdSource): string | undefined => {
     if (source.kind === 'assumption') return undefined;
     const texts = source.kind === 'request' ? [request] : source.kind === 'answer' ? answers : feedback;
@@ -82,7 +84,8 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
       findings.push({ path, code: 'quote-not-found', message: `quotes "${source.quote}", which ${label} does not contain` });
       return undefined;
     }
-    return quoted;
+    // Numbers are read from the quote as written: normalising turned "2.5" into "2 5".
+    return source.quote;
   };
 
   const checkItem = (path: string, text: string, sources: readonly PrdSource[], required = true): void => {

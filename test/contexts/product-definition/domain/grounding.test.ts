@@ -56,6 +56,17 @@ describe('the grounding check', () => {
     expect(codes(prd)).toEqual(['goals[0] quote-not-found', 'goals[1] no-such-source', 'goals[2] no-such-source']);
   });
 
+  it('supports decimal and thousands-separated numbers by the quotes that state them', () => {
+    const ctx = { ...context, description: `${DARK_MODE_REQUEST.description} Uptime must reach 99.9% for 1,000 tenants on SAML 2.0.` };
+    const quote = 'Uptime must reach 99.9% for 1,000 tenants on SAML 2.0';
+    const prd = anAuthoredPrd({ goals: [{ text: 'Reach 99.9% uptime for 1,000 tenants (SAML 2.0)', sources: [{ kind: 'request', quote }] }] });
+
+    expect(checkGrounding(prd, ctx)).toEqual([]);
+    expect(codes(anAuthoredPrd({ goals: [{ text: 'Reach 99.95% uptime', sources: [{ kind: 'request', quote }] }] }), ctx)).toEqual([
+      'goals[0] unsupported-number',
+    ]);
+  });
+
   it('matches quotes whatever their case and punctuation', () => {
     const prd = anAuthoredPrd({ goals: [{ text: 'Night work', sources: [{ kind: 'request', quote: 'TOO bright, at night!' }] }] });
 
