@@ -36,6 +36,11 @@ export function nextId(prefix: 'FR' | 'NFR', taken: readonly string[]): string {
   return `${prefix}-${Math.max(0, ...numbers) + 1}`;
 }
 
+/** The clause that states what is wanted: a purpose or reason clause ("so that the manager only has to…") sets no priority. */
+export function mainClause(sentence: string): string {
+  return sentence.split(/\b(?:so that|so (?:they|we|i|you|users?|customers?) can|in order to|because|since)\b/i)[0] ?? sentence;
+}
+
 export function requirement(id: string, sentence: string, sources: PrdSource[], fallback: Priority = 'P1'): PrdRequirement {
-  return { id, description: requirementText(sentence), priority: priorityOf(sentence) ?? fallback, sources };
+  return { id, description: requirementText(sentence), priority: priorityOf(mainClause(sentence)) ?? fallback, sources };
 }

@@ -2,7 +2,7 @@ import type { AuthoredPrd, PrdChange, PrdRequirement, PrdSource, SourcedItem } f
 import type { FeedbackEntry } from '../../domain/product-request';
 import { MEASURABLE_TARGET_QUESTION } from './drafting';
 import { isMeasurable, isQuestion } from './reading';
-import { isNonFunctional, nextId, priorityOf, requirement, requirementText } from './requirements';
+import { isNonFunctional, mainClause, nextId, priorityOf, requirement, requirementText } from './requirements';
 import { capitalise, clip, excerpt, meaningfulWords, normalised, sentences, sharedWords, withoutFinalStop } from './text';
 
 /*
@@ -135,7 +135,7 @@ export function applyFeedback(base: AuthoredPrd, feedback: readonly FeedbackEntr
         const updated: PrdRequirement = {
           id: match.id,
           description: requirementText(sentence),
-          priority: priorityOf(sentence) ?? match.priority,
+          priority: priorityOf(mainClause(sentence)) ?? match.priority,
           sources: [source(sentence)],
         };
         const replace = (list: PrdRequirement[]): PrdRequirement[] => list.map((r) => (r.id === match.id ? updated : r));
