@@ -82,7 +82,9 @@ const FIELD_SECTION: Readonly<Record<ClarificationField, Section | undefined>> =
 // ---- Cues: the words that make an unlabelled sentence state a section. ----
 
 export const PROBLEM_CUE =
-  /\b(?:problems?|pain|issues?|struggl\w*|frustrat\w*|complain\w*|currently|today|right now|at the moment|cannot|can't|can not|unable|hard to|difficult|too (?:slow|long|many|much)|slow|broken|errors?|fail\w*|time(?:s|d)? ?out|crash\w*|missing|miss(?:es|ed)?|los(?:e|es|t|ing)|wast\w*|manual(?:ly)?|by hand|no way to|there is no|don't know|do not know|confus\w*|stuck|delay\w*|late)\b/i;
+  /\b(?:problems?|pain|issues?|struggl\w*|frustrat\w*|complain\w*|currently|today|right now|at the moment|cannot|can't|can not|unable|hard to|difficult|too (?:slow|long|many|much)|slow|broken|errors?|fail\w*|time(?:s|d)? ?out|crash\w*|missing|miss(?:es|ed)?|los(?:e|es|t|ing)|wast\w*|manual(?:ly)?|by hand|no way to|there is no|don't know|do not know|confus\w*|stuck|delay\w*|late|one (?:\w+ )?at a time|spend\w* (?:\w+ )?(?:hours|days|minutes|time|ages|too long)|takes? (?:hours|days|ages|too long|forever))\b/i;
+/** A sentence about how things are now describes the problem, never a requirement or a target. */
+const PRESENT_STATE = /\b(?:today|currently|right now|at the moment|at present|these days|so far)\b/i;
 /** A purpose stated as such: "so that", "so they can", "in order to", "the goal is". */
 const PURPOSE_CUE = /\b(?:so that|so (?:they|we|i|you|he|she|it|users?|customers?) can|in order to|the goal|our goal|the aim|aim is|outcome)\b/i;
 /** A change for the better; it states an outcome unless the sentence describes today's pain. */
@@ -94,6 +96,8 @@ const NON_GOAL_CUE =
 const RISK_CUE = /\b(?:risks?|risky|concern(?:ed|s)?|worr(?:y|ied)|danger\w*|might break|could break|may break|side effects?)\b/i;
 const MODAL =
   /\b(?:must|shall|should|could|may|might|needs?|has to|have to|required|requires?|nice to have|nice-to-have|ideally|optional(?:ly)?|be able to|would like)\b/i;
+/** A target rather than a quantity: a comparison with a number, a change from one number to another, a percentage. */
+const TARGET = /\b(?:under|below|within|at least|at most|no more than|less than|fewer than|more than|from \S+(?: \w+)? to|by)\s+\d|\d+\s*(?:%|percent)/i;
 /** A target a reviewer can measure: a number with a unit or a comparison. */
 const MEASURE =
   /(?:\d+(?:[.,]\d+)?\s*(?:%|percent|ms|milliseconds?|s\b|sec\w*|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|times|x\b|per\b|clicks?|steps?|tickets?|errors?|users?|rows?|records?|requests?|calls?))|\b(?:under|below|within|at least|at most|no more than|less than|fewer than|more than|from \S+ to|by)\s+\d/i;
@@ -114,12 +118,16 @@ const ROLE_NOUNS =
   'technicians?|mechanics?|pharmacists?|cashiers?|clerks?|officers?|auditors?|volunteers?|coaches?|players?|parents?|' +
   'riders?|couriers?|partners?|resellers?|moderators?|support|finance|sales|ops|hr|users?|people|everyone';
 /** Who alone is no audience: "users", "people" need a qualifier ("mobile users"). */
-const GENERIC_ROLE = /^(?:users?|people|everyone|customers?|support|finance|sales|ops|hr|teams?|members?|leads?|owners?|staff)$/i;
-const ROLE = new RegExp(`\\b((?:[a-z][\\w-]*\\s+){0,2}?(?:${ROLE_NOUNS}))\\b`, 'gi');
+const GENERIC_ROLE = /^(?:users?|people|everyone|support|finance|sales|ops|hr|teams?|members?|leads?|owners?|partners?)$/i;
+const ROLE = new RegExp(`\\b((?:[a-z][\\w-]*\\s+){0,2}(?:${ROLE_NOUNS}))\\b`, 'gi');
+/** Words before a role noun that do not qualify it: articles, pronouns, verbs that take a person, adverbs of time. */
 const NOT_A_QUALIFIER = new Set(
-  'for the a an all our their your my to of by as and or with many some most every each per any other these those when if that who which it its we they i large small big new existing'.split(
-    ' ',
-  ),
+  (
+    'for the a an all our their your my to of by as and or with many some most every each per any other these those when if that who which it its we they i ' +
+    'large small big new so only often also today currently now then but because from where while even just still ' +
+    'let lets allow allows help helps give gives show shows send sends notify notifies tell tells ask asks email emails call calls make makes get gets ' +
+    'want wants need needs see sees lets enable enables remind reminds alert alerts invite invites assign assigns contact contacts is are be'
+  ).split(' '),
 );
 
 /** The role phrases a sentence names: "account managers", "night-shift operators", "support agents". */
@@ -127,12 +135,13 @@ export function rolesIn(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(ROLE)) {
     const words = (match[1] ?? '').split(/\s+/);
-    while (words.length > 1 && NOT_A_QUALIFIER.has((words[0] ?? '').toLowerCase())) words.shift();
+    // "IT admin" keeps its acronym; "it", "we", "let" are not qualifiers.
+    while (words.length > 1 && !/^[A-Z]{2,}$/.test(words[0] ?? '') && NOT_A_QUALIFIER.has((words[0] ?? '').toLowerCase())) words.shift();
     // A qualifier must not be a verb or a word like "large" that describes the object instead.
     const phrase = words.join(' ');
     const head = words[words.length - 1] ?? '';
     if (words.length === 1 && GENERIC_ROLE.test(head)) continue;
-    if (words.length > 1 && /(?:ed|ing|ly)$/i.test(words[0] ?? '') && GENERIC_ROLE.test(head)) continue;
+    if (words.length > 1 && /(?:ly)$/i.test(words[0] ?? '') && GENERIC_ROLE.test(head)) continue;
     found.push(decapitalise(phrase));
   }
   return found;
@@ -186,10 +195,17 @@ export function read(input: AssessmentInput): Reading {
 
 const describing = (s: Statement): boolean => !s.fromTitle && !isQuestion(s.text);
 
+/** "so that I do not have to manage separate passwords": a purpose that names what goes wrong without it. */
+const NEGATED_PURPOSE =
+  /\b(?:so that|so (?:they|we|i|you|users?|customers?) can|in order to)\b.*\b(?:not|don't|doesn't|no longer|never|without|stop|avoid|instead of)\b/i;
+
 export function problemStatements(reading: Reading): Statement[] {
-  return reading.statements.filter(
-    (s) => describing(s) && (s.stated === 'problem' || (s.stated === undefined && PROBLEM_CUE.test(s.text) && !isNonGoal(s) && !isRisk(s))),
+  const stated = reading.statements.filter(
+    (s) =>
+      describing(s) &&
+      (s.stated === 'problem' || (s.stated === undefined && (PROBLEM_CUE.test(s.text) || PRESENT_STATE.test(s.text)) && !isNonGoal(s) && !isRisk(s))),
   );
+  return stated.length > 0 ? stated : reading.statements.filter((s) => describing(s) && s.stated !== 'nonGoals' && NEGATED_PURPOSE.test(s.text));
 }
 
 export function outcomeStatements(reading: Reading): Statement[] {
@@ -210,7 +226,8 @@ export function audienceOf(reading: Reading): { role: string; statement: Stateme
     const role = text.split(/\s+/).length <= 8 ? text.replace(/^(?:for|as an?)\s+/i, '') : (rolesIn(text)[0] ?? text);
     return { role: decapitalise(role), statement: stated, quote: role };
   }
-  for (const statement of reading.statements) {
+  // A role the description or an answer names wins over one the title names.
+  for (const statement of [...reading.statements.filter((s) => !s.fromTitle), ...reading.statements.filter((s) => s.fromTitle)]) {
     const role = rolesIn(statement.text)[0];
     if (role) return { role, statement, quote: role };
   }
@@ -224,28 +241,32 @@ export function audienceOf(reading: Reading): { role: string; statement: Stateme
  */
 export function requirementStatements(reading: Reading): Statement[] {
   return reading.statements.filter((s) => {
-    if (!describing(s) || isNonGoal(s) || isRisk(s)) return false;
+    if (!describing(s) || isNonGoal(s) || isRisk(s) || PRESENT_STATE.test(s.text)) return false;
     if (s.stated === 'problem' || s.stated === 'audience') return false;
     if (s.stated === 'acceptanceCriteria') return true;
     if (s.stated === 'constraints') return !/^\s*(?:none|n\/a|nothing|no constraints?)\b/i.test(s.text);
     if (s.answering === 'scope') return meaningfulWords(s.text).length >= 2;
+    if (IMPERATIVE.test(s.text)) return true;
     if (!MODAL.test(s.text)) return false;
     const strongModal = /\b(?:must|shall|should|could|may|nice to have|nice-to-have|ideally|optional(?:ly)?|be able to)\b/i.test(s.text);
     return strongModal || !PROBLEM_CUE.test(s.text);
   });
 }
 
-/** Sentences with a measurable target the requester gave. */
+/**
+ * Sentences with a measurable target the requester gave: a number with a unit in an outcome, or a
+ * comparison ("within 2 minutes", "from 2 hours to 10 minutes", "by 50%"). A quantity alone ("up
+ * to 100 rows", "30 minutes before") is a requirement's detail, not a target.
+ */
 export function targetStatements(reading: Reading): Statement[] {
   return reading.statements.filter(
     (s) =>
       describing(s) &&
       isMeasurable(s.text) &&
       !isNonGoal(s) &&
-      (s.stated === 'outcome' ||
-        s.answering === 'outcome' ||
-        OUTCOME_CUE.test(s.text) ||
-        (s.stated !== 'problem' && (MODAL.test(s.text) || !PROBLEM_CUE.test(s.text)))),
+      !PRESENT_STATE.test(s.text) &&
+      (s.stated === 'outcome' || s.answering === 'outcome' || TARGET.test(s.text)) &&
+      (s.stated !== 'problem' || OUTCOME_CUE.test(s.text)),
   );
 }
 
@@ -256,6 +277,9 @@ const LET = /\b(?:let|lets|allow|allows|enable|enables)\s+(?:\w+\s+){1,3}?(?:to\
 const CLAUSE_END = /\s*(?:,|\bso that\b|\bso (?:they|we|i|you|users?|customers?) can\b|\bin order to\b|\bbecause\b|\bwhich\b|\bwhen\b|\binstead of\b|\bbut\b)/i;
 const TITLE_VERB =
   /^(?:please\s+)?(add|build|create|implement|introduce|support|enable|provide|offer|allow|show|display|let|export|import|send|notify|track|search|filter|sort|sync|schedule|share|download|upload|archive|delete|edit|view|see|generate|automate|integrate|migrate|connect|remind|alert|log|record|approve|assign|invite|book|pay|refund|print)\b\s*(.*)$/i;
+/** A description sentence that starts with a verb asks for something: "Send an alert to the team lead…". */
+const IMPERATIVE =
+  /^(?:please\s+)?(?:add|build|create|implement|introduce|enable|provide|offer|allow|show|display|let|export|import|send|notify|track|search|filter|sort|sync|schedule|share|download|upload|archive|delete|edit|view|generate|automate|integrate|migrate|connect|remind|approve|assign|invite|print|hide|highlight|require|block|warn|include|exclude|keep|store|save)\s/i;
 const HAVE_VERBS = /^(?:add|build|create|implement|introduce|support|enable|provide|offer|allow|show|display|let|automate)$/i;
 const MAKE = /^(?:make|get)\s+(.+?)\s+(faster|quicker|better|easier|simpler|clearer|cleaner|safer|cheaper|nicer|more \w+|less \w+|work)$/i;
 

@@ -90,8 +90,12 @@ export function applyFeedback(base: AuthoredPrd, feedback: readonly FeedbackEntr
       if (REMOVAL.test(sentence)) {
         const target = sentence.replace(REMOVAL_WORDS, ' ');
         const matches = bestMatches(target, [...draft.functionalRequirements, ...draft.nonFunctionalRequirements], meaningfulWords(target).length <= 2 ? 1 : 2);
-        const removable = matches.filter(
-          (r) => !(r.id.startsWith('FR-') && draft.functionalRequirements.length <= matches.filter((m) => m.id.startsWith('FR-')).length),
+        // A requirement listing more than the reviewer dropped ("Slack and email") stays; the non-goal says what went.
+        const partly = (r: PrdRequirement): boolean =>
+          /\b(?:and|or)\b|,/.test(r.description) && sharedWords(target, r.description) < meaningfulWords(r.description).length - 1;
+        const whole = matches.filter((r) => !partly(r));
+        const removable = whole.filter(
+          (r) => !(r.id.startsWith('FR-') && draft.functionalRequirements.length <= whole.filter((m) => m.id.startsWith('FR-')).length),
         );
         for (const r of removable) {
           draft.functionalRequirements = draft.functionalRequirements.filter((x) => x.id !== r.id);
