@@ -40,9 +40,10 @@ const MIN_CONTENT_WORDS = 3;
  * - It never asks again about a field already answered, except once when the answer was too vague
  *   to use (no number and fewer than two meaningful words: "faster", "idk", "yes"); a vague answer
  *   never becomes PRD content.
- * - Labelled or not, a request that states the problem, the audience, the outcome and a capability
- *   gets its PRD at once. At `maxClarificationRounds` it writes the PRD with each remaining gap as
- *   an open question; once a reviewer has given feedback it only revises.
+ * - Labelled or not, a request that states the problem, the audience, the outcome and something
+ *   to check (a must/should/could or imperative sentence, a listed criterion, or a measurable
+ *   target) gets its PRD at once. At `maxClarificationRounds` it writes the PRD with each
+ *   remaining gap as an open question; once a reviewer has given feedback it only revises.
  * - The PRD quotes the words every statement rests on. Requirement priorities follow the wording
  *   (must/shall/need to → P0, should → P1, could/may/nice to have → P2, unmarked → P1). Success
  *   metrics are only the measurable targets the requester gave; without one, "What measurable
