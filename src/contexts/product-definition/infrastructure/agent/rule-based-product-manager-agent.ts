@@ -1,43 +1,196 @@
-import { injectable, inject } from 'inversify';
-import type { Assessment, AssessmentInput, ProductManagerAgent } from '../../domain/product-manager-agent';
-import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
+import { performance } from 'node:perf_hooks';
+import { inject, injectable } from 'inversify';
+import type { AuthoredPrd, PrdChange, PrdDocument, PrdRequirement } from '../../contracts';
+import {
+  type AgentUsage,
+  type Assessment,
+  type AssessmentInput,
+  type ClarifyingQuestion,
+  MAX_QUESTIONS_PER_ROUND,
+  type ProductManagerAgent,
+} from '../../domain/product-manager-agent';
 import type { ProductDefinitionOptions } from '../../product-definition.options';
-import { ELEMENTS, questionFor } from './clarifying-questions';
-import { analyseRequest } from './request-analysis';
-import { writePrd } from './prd-writer';
+import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
+import { draftPrd } from './drafting';
+import { gapsOf } from './questions';
+import { capabilityOf, read } from './reading';
+import { applyFeedback } from './revision';
+import { normalised } from './text';
 
-/** Below this many distinct meaningful words in description + answers, there is nothing to write about. */
-const MIN_MEANINGFUL_WORDS = 3;
+/** An assessment before its usage is measured. */
+type Decision =
+  | { readonly kind: 'questions'; readonly questions: readonly ClarifyingQuestion[] }
+  | { readonly kind: 'prd'; readonly prd: AuthoredPrd }
+  | { readonly kind: 'give-up'; readonly reason: string };
+
+/** Below this many distinct meaningful words in the request and the usable answers, there is nothing to write about. */
+const MIN_CONTENT_WORDS = 3;
 
 /**
- * The default product manager: no network, deterministic, explainable (see request-analysis.ts for
- * how it reads a request). Policy:
- * - it asks one specific question per missing element, never again about an element the requester
- *   already answered, and only while fewer than `maxClarificationRounds` rounds were asked;
- * - once a reviewer rejected a PRD it writes the next version (the feedback is the new input);
- * - otherwise it writes the PRD, listing what is still missing as open questions;
- * - it gives up only when the request has no usable content and it may not (or has nothing left
- *   to) ask.
- * Each version is written afresh from the request, the answers and all feedback (so `previousPrd`
- * is not needed); every feedback item lands in a section and in feedbackAddressed, which is what
- * makes the next version visibly different.
+ * The default product manager: no network, deterministic, explainable. It does not understand
+ * language: it reads cues (labels such as "Problem:", role nouns, "so that", modal verbs, numbers
+ * with units, question marks) and quotes the sentences they occur in. A request that says what it
+ * needs in words it has no cue for is read as saying less than it does; one that uses a cue word in
+ * another sense is read as saying more.
+ *
+ * Policy:
+ * - It asks only about what blocks a useful PRD and has no source yet: the problem, who it is for,
+ *   the outcome, and what would be checked to accept it (constraints and scope never block). At
+ *   most three questions a round; each quotes the request's own words and names what is missing.
+ * - It never asks again about a field already answered, except once when the answer was too vague
+ *   to use (no number and fewer than two meaningful words: "faster", "idk", "yes"); a vague answer
+ *   never becomes PRD content.
+ * - Labelled or not, a request that states the problem, the audience, the outcome and something
+ *   to check (a must/should/could or imperative sentence, a listed criterion, or a measurable
+ *   target) gets its PRD at once. At `maxClarificationRounds` it writes the PRD with each
+ *   remaining gap as an open question; once a reviewer has given feedback it only revises.
+ * - The PRD quotes the words every statement rests on. Requirement priorities follow the wording
+ *   (must/shall/need to → P0, should → P1, could/may/nice to have → P2, unmarked → P1). Success
+ *   metrics are only the measurable targets the requester gave; without one, "What measurable
+ *   target…?" is an open question. Non-goals and risks are only what the request says; an
+ *   assumption appears only where the agent assumed something (no audience or no outcome named).
+ * - A revision starts from the previous version (requirement ids kept) and applies each new
+ *   feedback item: a question becomes an open question, a removal removes the matching
+ *   requirements and adds a non-goal, anything else changes the matching requirement or adds one
+ *   (see revision.ts); each gets one change-log entry. A previous version with unsourced
+ *   statements (written before sources existed) is rewritten from the request, the change logged.
+ * - It gives up only when the request and the answers hold no usable content and it may ask no more.
+ * - It has no use for a repair: its drafts pass the grounding check by construction, so a repair
+ *   call returns the same draft again.
  */
 @injectable()
 export class RuleBasedProductManagerAgent implements ProductManagerAgent {
+  readonly kind = 'rule-based';
+
+  /** `maxClarificationRounds` here is a ceiling; the input's own limit applies when lower. */
   constructor(@inject(PRODUCT_DEFINITION.Options) private readonly options: Pick<ProductDefinitionOptions, 'maxClarificationRounds'>) {}
 
-  async assess(input: AssessmentInput): Promise<Assessment> {
-    const analysis = analyseRequest(input);
-    const missing = ELEMENTS.filter((element) => !analysis.present.has(element));
-    const mayAsk = input.feedback.length === 0 && input.clarificationRounds < this.options.maxClarificationRounds;
-    const toAsk = mayAsk ? missing.filter((element) => !analysis.asked.has(element)) : [];
-    if (toAsk.length > 0) return { kind: 'questions', questions: toAsk.map((element) => questionFor(element, analysis.subject)) };
-    if (analysis.meaningfulWordCount < MIN_MEANINGFUL_WORDS && input.feedback.length === 0) {
+  assess(input: AssessmentInput): Promise<Assessment> {
+    const started = performance.now();
+    const usage = (): AgentUsage => ({
+      agent: 'rule-based',
+      model: null,
+      promptVersion: 'rule-based/2',
+      tokensIn: 0,
+      tokensOut: 0,
+      calls: 0,
+      callMs: performance.now() - started,
+    });
+    const decision = this.decide(input);
+    const measured = usage();
+    const assessment: Assessment =
+      decision.kind === 'questions'
+        ? { ...decision, usage: measured }
+        : decision.kind === 'prd'
+          ? { ...decision, usage: measured }
+          : { ...decision, usage: measured };
+    return Promise.resolve(assessment);
+  }
+
+  private decide(input: AssessmentInput): Decision {
+    const reading = read(input);
+    if (input.previousPrd && sourced(input.previousPrd)) {
+      return { kind: 'prd', prd: applyFeedback(authoredPart(input.previousPrd), input.feedback, input.previousPrd.feedback.length + 1) };
+    }
+    const gaps = gapsOf(reading);
+    const limit = Math.min(input.maxClarificationRounds, this.options.maxClarificationRounds);
+    const mayAsk = input.feedback.length === 0 && input.clarificationRounds < limit;
+    const toAsk = [...gaps.filter((g) => g.state === 'follow-up'), ...gaps.filter((g) => g.state === 'ask')].slice(0, MAX_QUESTIONS_PER_ROUND);
+    if (mayAsk && toAsk.length > 0) return { kind: 'questions', questions: toAsk.map((g) => g.question) };
+    const capability = capabilityOf(reading);
+    if (!capability || (reading.contentWords < MIN_CONTENT_WORDS && input.feedback.length === 0)) {
       return {
         kind: 'give-up',
-        reason: `The request "${input.title}" has too little content to write a PRD from (${analysis.meaningfulWordCount} meaningful words after ${input.clarificationRounds} clarification round(s)).`,
+        reason: `The request "${input.title}" has too little content to write a PRD from (${reading.contentWords} meaningful words after ${input.clarificationRounds} clarification round(s)), and no more questions may be asked.`,
       };
     }
-    return { kind: 'prd', prd: writePrd(input, analysis, missing) };
+    const draft = draftPrd(input.title, reading, capability, gaps);
+    if (input.feedback.length === 0) return { kind: 'prd', prd: draft };
+    // Feedback without a usable previous version: the fresh draft with all feedback applied,
+    // and whatever differs from the previous version (if any) logged as regenerated.
+    const revised = applyFeedback(draft, input.feedback, input.previousPrd ? input.previousPrd.feedback.length + 1 : 1);
+    return { kind: 'prd', prd: input.previousPrd ? withRegenerationLogged(revised, input.previousPrd) : revised };
   }
+}
+
+function authoredPart(document: PrdDocument): AuthoredPrd {
+  const { originalRequest: _request, clarificationLog: _log, feedback: _feedback, generatedBy: _by, ...authored } = document;
+  return { ...authored, changeLog: [] };
+}
+
+/** Whether every statement of a stored version names a source (legacy versions do not). */
+function sourced(prd: PrdDocument): boolean {
+  const items = [
+    ...prd.goals,
+    ...prd.nonGoals,
+    ...prd.assumptions,
+    ...prd.risks,
+    ...prd.successMetrics,
+    ...prd.userStories.flatMap((s) => s.acceptanceCriteria),
+  ];
+  const requirements = [...prd.functionalRequirements, ...prd.nonFunctionalRequirements];
+  return [...items, ...requirements, ...prd.userStories].every((entry) => entry.sources.length > 0);
+}
+
+const SECTIONS = ['problem', 'goals', 'nonGoals', 'userStories', 'assumptions', 'risks', 'successMetrics', 'openQuestions'] as const;
+
+function sectionKey(prd: AuthoredPrd, section: (typeof SECTIONS)[number]): string {
+  if (section === 'problem') return normalised(prd.problem);
+  if (section === 'userStories')
+    return prd.userStories.map((s) => normalised(`${s.asA} ${s.iWant} ${s.soThat} ${s.acceptanceCriteria.map((c) => c.text).join(' ')}`)).join('|');
+  return prd[section].map((entry) => normalised(entry.text)).join('|');
+}
+
+/**
+ * A version rewritten from the request: requirements keep the id of the previous version's
+ * requirement with the same wording, and one change-log entry (`feedback: null`) accounts for
+ * everything the feedback entries do not.
+ */
+function withRegenerationLogged(prd: AuthoredPrd, previous: PrdDocument): AuthoredPrd {
+  const before = [...previous.functionalRequirements, ...previous.nonFunctionalRequirements];
+  const byWording = new Map(before.map((r) => [`${r.id.split('-')[0] ?? ''}:${normalised(r.description)}`, r.id]));
+  const used = new Set<string>();
+  const taken = before.map((r) => r.id);
+  const renamed = new Map<string, string>();
+  const rename = (list: PrdRequirement[], prefix: 'FR' | 'NFR'): PrdRequirement[] =>
+    list.map((r) => {
+      const kept = byWording.get(`${prefix}:${normalised(r.description)}`);
+      let id = kept && !used.has(kept) ? kept : undefined;
+      if (!id) {
+        const numbers = [...taken, ...used].filter((t) => t.startsWith(`${prefix}-`)).map((t) => Number(t.slice(prefix.length + 1)));
+        id = `${prefix}-${Math.max(0, ...numbers) + 1}`;
+      }
+      used.add(id);
+      renamed.set(r.id, id);
+      return { ...r, id };
+    });
+  const functionalRequirements = rename(prd.functionalRequirements, 'FR');
+  const nonFunctionalRequirements = rename(prd.nonFunctionalRequirements, 'NFR');
+  const mapIds = (ids: readonly string[]): string[] => ids.map((id) => renamed.get(id) ?? id);
+  const changeLog = prd.changeLog.map((c) => ({ ...c, added: mapIds(c.added), changed: mapIds(c.changed) }));
+  const next: AuthoredPrd = { ...prd, functionalRequirements, nonFunctionalRequirements, changeLog };
+
+  const claimed = new Set(changeLog.flatMap((c) => [...c.added, ...c.changed, ...c.removed]));
+  const claimedSections = new Set(changeLog.flatMap((c) => c.sections));
+  const after = new Map([...functionalRequirements, ...nonFunctionalRequirements].map((r) => [r.id, r]));
+  const old = new Map(before.map((r) => [r.id, r]));
+  const extra: PrdChange = {
+    feedback: null,
+    summary: 'Rewritten from the request and the answers: the previous version had statements without sources.',
+    added: [],
+    changed: [],
+    removed: [],
+    sections: [],
+  };
+  for (const [id, r] of after) {
+    const was = old.get(id);
+    if (claimed.has(id)) continue;
+    if (!was) extra.added.push(id);
+    else if (normalised(was.description) !== normalised(r.description) || was.priority !== r.priority) extra.changed.push(id);
+  }
+  for (const id of old.keys()) if (!after.has(id) && !claimed.has(id)) extra.removed.push(id);
+  for (const section of SECTIONS)
+    if (sectionKey(next, section) !== sectionKey(previous, section) && !claimedSections.has(section)) extra.sections.push(section);
+  const changedSomething = extra.added.length + extra.changed.length + extra.removed.length + extra.sections.length > 0;
+  return changedSomething ? { ...next, changeLog: [...changeLog, extra] } : next;
 }

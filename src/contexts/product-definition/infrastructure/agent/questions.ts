@@ -1,0 +1,136 @@
+import type { PrdSource } from '../../contracts';
+import type { ClarificationField, ClarifyingQuestion } from '../../domain/product-manager-agent';
+import {
+  audienceOf,
+  capabilityOf,
+  cite,
+  criterionStatements,
+  outcomeStatements,
+  problemStatements,
+  type Reading,
+  requirementStatements,
+  targetStatements,
+} from './reading';
+import { excerpt, meaningfulWords } from './text';
+
+/** The fields whose absence blocks a useful PRD, in the order they are asked. Constraints and scope never block. */
+export const BLOCKING_FIELDS = ['problem', 'audience', 'outcome', 'acceptanceCriteria'] as const satisfies readonly ClarificationField[];
+export type BlockingField = (typeof BLOCKING_FIELDS)[number];
+
+/**
+ * What the PRD still lacks for one field: `ask` (never asked), `follow-up` (asked once, the answer
+ * was too vague to use) or `open` (asked as often as we ask; it becomes an open question).
+ */
+export interface Gap {
+  readonly field: BlockingField;
+  readonly state: 'ask' | 'follow-up' | 'open';
+  readonly question: ClarifyingQuestion;
+  /** The words of the request or the answers the question quotes (its sources as an open question). */
+  readonly quoted: readonly PrdSource[];
+}
+
+const COMPARATIVE = /\b(faster|quicker|slower|better|easier|simpler|clearer|cleaner|safer|cheaper|nicer|more reliable|more \w+)\b/i;
+
+/** What is wrong today, as a comparative implies it ("faster" → "too slow"). */
+function painOf(comparative: string): string {
+  if (/faster|quicker/i.test(comparative)) return 'too slow';
+  if (/easier|simpler|clearer/i.test(comparative)) return 'hard to do or to understand';
+  if (/safer|reliable/i.test(comparative)) return 'unsafe or failing';
+  if (/cheaper/i.test(comparative)) return 'too expensive';
+  return 'not good enough';
+}
+
+const FOLLOW_UP: Readonly<Record<BlockingField, { about: string; ask: string; section: string }>> = {
+  problem: { about: 'the problem', ask: 'What exactly goes wrong today: which action, what happens instead, and how often?', section: 'the problem statement' },
+  audience: { about: 'who it is for', ask: 'Which people do this: name a role or team (for example the ones who asked for it)?', section: 'the user stories' },
+  outcome: {
+    about: 'the outcome',
+    ask: 'What should be measurably different once it ships: a time, a count or a rate, and from what to what?',
+    section: 'the goals and success metrics',
+  },
+  acceptanceCriteria: {
+    about: 'when it is done',
+    ask: 'What would you check to accept it: one or two things a user can do or see when it works?',
+    section: 'the acceptance criteria',
+  },
+};
+
+/** The gaps of the blocking fields, with the question each would ask for this request. */
+export function gapsOf(reading: Reading): Gap[] {
+  const requestText = reading.statements
+    .filter((s) => s.origin.kind === 'request')
+    .map((s) => s.text)
+    .join(' ');
+  const title = reading.statements.find((s) => s.fromTitle)?.text ?? requestText;
+  const capability = capabilityOf(reading);
+  const problems = problemStatements(reading);
+  const audience = audienceOf(reading);
+  const comparative = COMPARATIVE.exec(requestText)?.[1];
+  const titleStatement = reading.statements.find((s) => s.fromTitle);
+  const titleSource: PrdSource[] = titleStatement ? [cite(titleStatement)] : [];
+  const capabilitySource = capability ? [cite(capability.statement, capability.quote)] : titleSource;
+  const vagueReferent = meaningfulWords(requestText.replace(COMPARATIVE, '')).length === 0;
+  const saysWhat = capability && !vagueReferent ? `You ask for "${excerpt(capability.quote)}".` : `You wrote "${excerpt(title)}".`;
+  const firstProblem = problems[0];
+  const lead = firstProblem ? `You say "${excerpt(firstProblem.text)}".` : saysWhat;
+  const leadSource = firstProblem ? [cite(firstProblem)] : capabilitySource;
+  const quoted: Readonly<Record<BlockingField, PrdSource[]>> = {
+    problem: comparative ? titleSource : capabilitySource,
+    audience: leadSource,
+    outcome: comparative ? titleSource : [...leadSource, ...(audience ? [cite(audience.statement, audience.quote)] : [])],
+    acceptanceCriteria: capabilitySource,
+  };
+
+  const present: Readonly<Record<BlockingField, boolean>> = {
+    problem: problems.length > 0,
+    audience: audience !== undefined,
+    outcome: outcomeStatements(reading).length > 0 || targetStatements(reading).length > 0,
+    acceptanceCriteria: criterionStatements(reading).length > 0 || requirementStatements(reading).length > 0 || targetStatements(reading).length > 0,
+  };
+
+  const first: Readonly<Record<BlockingField, () => ClarifyingQuestion>> = {
+    problem: () => ({
+      field: 'problem',
+      question: comparative
+        ? `You wrote "${excerpt(title)}". What is ${painOf(comparative)} today${vagueReferent ? ', and which screen, report or task do you mean' : ''}: what happens that should not?`
+        : `${saysWhat} What goes wrong today without it: what do people do instead, and what does that cost them?`,
+      why: 'The problem statement and the requirements rest on what goes wrong today; without it the PRD would have to invent one.',
+    }),
+    audience: () => ({
+      field: 'audience',
+      question: `${lead} Who ${firstProblem ? 'runs into this' : 'would use it'}: which role or team (for example customers, support staff or admins), and in what situation?`,
+      why: 'The user stories and acceptance criteria depend on who does it.',
+    }),
+    outcome: () => ({
+      field: 'outcome',
+      question: comparative
+        ? `You want it ${comparative.toLowerCase()}. ${comparative.charAt(0).toUpperCase()}${comparative.slice(1).toLowerCase()} than what, measured how: what time, count or rate would tell you it worked?`
+        : `${lead} What should be different once this ships${audience ? ` for ${audience.role}` : ''}: what will they be able to do, or how much time or error will it save?`,
+      why: 'Goals and success metrics come from the outcome you expect; without one nobody can tell whether it worked.',
+    }),
+    acceptanceCriteria: () => ({
+      field: 'acceptanceCriteria',
+      question: `${saysWhat} What must it do for you to accept it: the cases it has to handle and what a user sees when it works?`,
+      why: 'The requirements and acceptance criteria come from what you would check; the PRD should not guess them.',
+    }),
+  };
+
+  const gaps: Gap[] = [];
+  for (const field of BLOCKING_FIELDS) {
+    if (present[field]) continue;
+    const answers = reading.answers.get(field) ?? [];
+    const last = answers[answers.length - 1];
+    if (!last) gaps.push({ field, state: 'ask', question: first[field](), quoted: quoted[field] });
+    else {
+      const { about, ask, section } = FOLLOW_UP[field];
+      const question: ClarifyingQuestion = {
+        field,
+        question: `You answered "${excerpt(last.text, 10)}" about ${about}. ${ask}`,
+        why: `"${excerpt(last.text, 10)}" is too short to write ${section} from; one more sentence keeps the PRD from guessing.`,
+      };
+      const answerSource: PrdSource = { kind: 'answer', index: last.index, quote: last.text };
+      gaps.push({ field, state: answers.length === 1 && last.vague ? 'follow-up' : 'open', question, quoted: [answerSource] });
+    }
+  }
+  return gaps;
+}
