@@ -441,9 +441,7 @@ describe('RuleBasedProductManagerAgent: reading prose', () => {
     expect(prd.nonGoals.map((g) => g.text)).toEqual(['Email alerts are out of scope']);
   });
 
-  // Known limitation of domain/grounding.ts (not this agent's code): numbers are checked against the
-  // normalised quote, where "2.0" and "1,000" have become "2 0" and "1 000", so no quote supports them.
-  it.failing('grounds a requirement with a decimal number (fails until grounding reads numbers from the raw quotes)', async () => {
+  it('grounds a requirement with a decimal number', async () => {
     await prdFor(
       request('Add SSO', 'As an IT admin, I want to sign in with our Okta account so that I do not manage separate passwords. Must support SAML 2.0.'),
     );
