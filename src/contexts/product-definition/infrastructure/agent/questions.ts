@@ -5,6 +5,7 @@ import {
   capabilityOf,
   cite,
   criterionStatements,
+  isNonGoal,
   outcomeStatements,
   problemStatements,
   type Reading,
@@ -19,7 +20,8 @@ export type BlockingField = (typeof BLOCKING_FIELDS)[number];
 
 /**
  * What the PRD still lacks for one field: `ask` (never asked), `follow-up` (asked once, the answer
- * was too vague to use) or `open` (asked as often as we ask; it becomes an open question).
+ * was too vague to use) or `open` (asked as often as we ask, or the requester said they do not
+ * know; it becomes an open question).
  */
 export interface Gap {
   readonly field: BlockingField;
@@ -55,6 +57,11 @@ const FOLLOW_UP: Readonly<Record<BlockingField, { about: string; ask: string; se
   },
 };
 
+/** Requirement sentences with enough substance to check: three meaningful words besides vague comparatives. */
+function checkableRequirements(reading: Reading): number {
+  return requirementStatements(reading).filter((s) => meaningfulWords(s.text.replace(new RegExp(COMPARATIVE.source, 'gi'), ' ')).length >= 3).length;
+}
+
 /** The gaps of the blocking fields, with the question each would ask for this request. */
 export function gapsOf(reading: Reading): Gap[] {
   const requestText = reading.statements
@@ -85,7 +92,9 @@ export function gapsOf(reading: Reading): Gap[] {
     problem: problems.length > 0,
     audience: audience !== undefined,
     outcome: outcomeStatements(reading).length > 0 || targetStatements(reading).length > 0,
-    acceptanceCriteria: criterionStatements(reading).length > 0 || requirementStatements(reading).length > 0 || targetStatements(reading).length > 0,
+    // One requirement sentence is the request restated ("we should send reminders"), not something
+    // a reviewer can check; listed criteria, a target, or two requirements with substance are.
+    acceptanceCriteria: criterionStatements(reading).length > 0 || targetStatements(reading).length > 0 || checkableRequirements(reading) >= 2,
   };
 
   const first: Readonly<Record<BlockingField, () => ClarifyingQuestion>> = {
@@ -129,8 +138,42 @@ export function gapsOf(reading: Reading): Gap[] {
         why: `"${excerpt(last.text, 10)}" is too short to write ${section} from; one more sentence keeps the PRD from guessing.`,
       };
       const answerSource: PrdSource = { kind: 'answer', index: last.index, quote: last.text };
-      gaps.push({ field, state: answers.length === 1 && last.vague ? 'follow-up' : 'open', question, quoted: [answerSource] });
+      // One follow-up for a vague answer; none for "I don't know" (asking again would not help).
+      gaps.push({ field, state: answers.length === 1 && last.vague && !last.declined ? 'follow-up' : 'open', question, quoted: [answerSource] });
     }
   }
   return gaps;
+}
+
+const CONSTRAINT_CUE =
+  /\b(?:deadline|by (?:q[1-4]|end of|the end)|budget|must not|mustn't|without (?:changing|breaking)|compatib\w*|complian\w*|gdpr|hipaa|pci|soc ?2|regulat\w*|legal|browsers?|ios|android|platforms?|offline|accessib\w*|wcag|latency|within \d+|under \d+|at most|no more than|formats?)\b/i;
+const SCOPE_CUE = /\b(?:only|first version|v1|phase|including|includes?|excluding|except|out of scope|not in scope|later)\b/i;
+
+/**
+ * Questions that do not block a PRD but make it better, asked only in a round that asks anyway
+ * and has room: the constraints (platforms, deadlines, compliance, limits) and the scope (what is
+ * in and out), each only when nothing in the request or the answers touches it. Never asked twice.
+ */
+export function extrasOf(reading: Reading): ClarifyingQuestion[] {
+  const text = reading.statements.map((s) => s.text).join(' ');
+  const capability = capabilityOf(reading);
+  const subject = capability ? `"${excerpt(capability.quote)}"` : 'this';
+  const extras: ClarifyingQuestion[] = [];
+  const hasConstraints = reading.statements.some((s) => s.stated === 'constraints') || CONSTRAINT_CUE.test(text);
+  if (!hasConstraints && !reading.answers.has('constraints')) {
+    extras.push({
+      field: 'constraints',
+      question: `Does anything limit how ${subject} may be built: platforms or formats it must support, a deadline, compliance rules, or limits of size or time? Answer "none" if nothing does.`,
+      why: 'The non-functional requirements come from these; a limit found after review means rework.',
+    });
+  }
+  const hasScope = reading.statements.some((s) => isNonGoal(s) || s.stated === 'nonGoals') || SCOPE_CUE.test(text);
+  if (!hasScope && !reading.answers.has('scope')) {
+    extras.push({
+      field: 'scope',
+      question: `What belongs to ${subject} in its first version, and what can wait or is out of scope?`,
+      why: 'The requirements and non-goals mark where the work ends; without them the scope grows in review.',
+    });
+  }
+  return extras;
 }

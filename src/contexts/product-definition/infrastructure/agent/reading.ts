@@ -82,7 +82,7 @@ const FIELD_SECTION: Readonly<Record<ClarificationField, Section | undefined>> =
 // ---- Cues: the words that make an unlabelled sentence state a section. ----
 
 export const PROBLEM_CUE =
-  /\b(?:problems?|pain|issues?|struggl\w*|frustrat\w*|complain\w*|currently|today|right now|at the moment|cannot|can't|can not|unable|hard to|difficult|too (?:slow|long|many|much)|slow|broken|errors?|fail\w*|time(?:s|d)? ?out|crash\w*|missing|miss(?:es|ed)?|los(?:e|es|t|ing)|wast\w*|manual(?:ly)?|by hand|no way to|there is no|don't know|do not know|confus\w*|stuck|delay\w*|late|one (?:\w+ )?at a time|spend\w* (?:\w+ )?(?:hours|days|minutes|time|ages|too long)|takes? (?:hours|days|ages|too long|forever))\b/i;
+  /\b(?:problems?|pain|issues?|struggl\w*|frustrat\w*|complain\w*|currently|today|right now|at the moment|cannot|can't|can not|unable|hard to|difficult|too (?:slow|long|many|much)|slow|broken|errors?|fail\w*|time(?:s|d)? ?out|crash\w*|missing|miss(?:es|ed)?|los(?:e|es|t|ing)|wast\w*|manual(?:ly)?|by hand|no way to|there is no|don't know|do not know|confus\w*|stuck|delay\w*|late|one (?:\w+ )?at a time|spend\w* (?:\w+ )?(?:hours|days|minutes|time|ages|too long)|takes? (?:hours|days|ages|too long|forever)|usually|always|every time|out of date|outdated|stale|(?:stays?|remains?) (?:empty|open|unread|unused|unanswered)|(?:have|has) asked for|most requested|keeps? \w+ing|by post|on paper|by phone|spreadsheets?)\b/i;
 /** A sentence about how things are now describes the problem, never a requirement or a target. */
 const PRESENT_STATE = /\b(?:today|currently|right now|at the moment|at present|these days|so far)\b/i;
 /** A purpose stated as such: "so that", "so they can", "in order to", "the goal is". */
@@ -152,9 +152,24 @@ export function rolesIn(text: string): string[] {
 export interface Reading {
   readonly statements: readonly Statement[];
   /** For each field asked about, the answers given, oldest first (with their index from 1). */
-  readonly answers: ReadonlyMap<ClarificationField, ReadonlyArray<{ readonly index: number; readonly text: string; readonly vague: boolean }>>;
+  readonly answers: ReadonlyMap<ClarificationField, ReadonlyArray<Answer>>;
   /** Distinct meaningful words in the request and the usable answers. */
   readonly contentWords: number;
+}
+
+export interface Answer {
+  readonly index: number;
+  readonly text: string;
+  readonly vague: boolean;
+  /** The requester said they do not know: asking again would not help. */
+  readonly declined: boolean;
+}
+
+const DECLINED = /\b(?:i )?(?:don'?t|do not) know\b|\bnot sure\b|\bno idea\b|\bidk\b|\bdunno\b|\bunsure\b|\bwhatever you think\b|\byou decide\b|\bup to you\b/i;
+
+/** "I don't know", "not sure, whatever you think": the requester cannot say more about this. */
+export function isDeclined(text: string): boolean {
+  return DECLINED.test(text) && meaningfulWords(text.replace(DECLINED, ' ')).length < 4;
 }
 
 /**
@@ -180,11 +195,12 @@ export function read(input: AssessmentInput): Reading {
   };
   add(input.title, { kind: 'request' }, undefined, undefined, true);
   add(input.description, { kind: 'request' }, undefined, undefined, false);
-  const answers = new Map<ClarificationField, Array<{ index: number; text: string; vague: boolean }>>();
+  const answers = new Map<ClarificationField, Answer[]>();
   input.clarificationLog.forEach((entry, i) => {
     const field = fieldOfQuestion(entry.question);
-    const vague = isVague(entry.answer, field);
-    if (field) answers.set(field, [...(answers.get(field) ?? []), { index: i + 1, text: entry.answer, vague }]);
+    const declined = isDeclined(entry.answer);
+    const vague = declined || isVague(entry.answer, field);
+    if (field) answers.set(field, [...(answers.get(field) ?? []), { index: i + 1, text: entry.answer, vague, declined }]);
     if (!vague) add(entry.answer, { kind: 'answer', index: i + 1 }, field ? FIELD_SECTION[field] : undefined, field, false);
   });
   const content = statements.map((s) => s.text).join(' ');

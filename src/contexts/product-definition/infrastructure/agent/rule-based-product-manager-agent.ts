@@ -12,7 +12,7 @@ import {
 import type { ProductDefinitionOptions } from '../../product-definition.options';
 import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
 import { draftPrd } from './drafting';
-import { gapsOf } from './questions';
+import { extrasOf, gapsOf } from './questions';
 import { capabilityOf, read } from './reading';
 import { applyFeedback } from './revision';
 import { normalised } from './text';
@@ -35,11 +35,13 @@ const MIN_CONTENT_WORDS = 3;
  *
  * Policy:
  * - It asks only about what blocks a useful PRD and has no source yet: the problem, who it is for,
- *   the outcome, and what would be checked to accept it (constraints and scope never block). At
- *   most three questions a round; each quotes the request's own words and names what is missing.
+ *   the outcome, and what would be checked to accept it (one requirement sentence restating the
+ *   request is not something to check). Constraints and scope never block: they are asked only in
+ *   a round that asks anyway and has room, when nothing touches them. At most three questions a
+ *   round; each quotes the request's own words and names what is missing.
  * - It never asks again about a field already answered, except once when the answer was too vague
- *   to use (no number and fewer than two meaningful words: "faster", "idk", "yes"); a vague answer
- *   never becomes PRD content.
+ *   to use (no number and fewer than two meaningful words: "faster", "yes"); a vague answer never
+ *   becomes PRD content. "I don't know" / "not sure" gets no follow-up: it becomes an open question.
  * - Labelled or not, a request that states the problem, the audience, the outcome and something
  *   to check (a must/should/could or imperative sentence, a listed criterion, or a measurable
  *   target) gets its PRD at once. At `maxClarificationRounds` it writes the PRD with each
@@ -96,7 +98,10 @@ export class RuleBasedProductManagerAgent implements ProductManagerAgent {
     const limit = Math.min(input.maxClarificationRounds, this.options.maxClarificationRounds);
     const mayAsk = input.feedback.length === 0 && input.clarificationRounds < limit;
     const toAsk = [...gaps.filter((g) => g.state === 'follow-up'), ...gaps.filter((g) => g.state === 'ask')].slice(0, MAX_QUESTIONS_PER_ROUND);
-    if (mayAsk && toAsk.length > 0) return { kind: 'questions', questions: toAsk.map((g) => g.question) };
+    if (mayAsk && toAsk.length > 0) {
+      const questions = [...toAsk.map((g) => g.question), ...extrasOf(reading)].slice(0, MAX_QUESTIONS_PER_ROUND);
+      return { kind: 'questions', questions };
+    }
     const capability = capabilityOf(reading);
     if (!capability || (reading.contentWords < MIN_CONTENT_WORDS && input.feedback.length === 0)) {
       return {

@@ -3,6 +3,7 @@ import { fieldOfQuestion, renderQuestion } from '../../../../../src/contexts/pro
 import { checkGrounding } from '../../../../../src/contexts/product-definition/domain/grounding';
 import type { Assessment, AssessmentInput, ClarifyingQuestion } from '../../../../../src/contexts/product-definition/domain/product-manager-agent';
 import type { ClarificationEntry, FeedbackEntry } from '../../../../../src/contexts/product-definition/domain/product-request';
+import { BLOCKING_FIELDS } from '../../../../../src/contexts/product-definition/infrastructure/agent/questions';
 import { RuleBasedProductManagerAgent } from '../../../../../src/contexts/product-definition/infrastructure/agent/rule-based-product-manager-agent';
 
 const agent = new RuleBasedProductManagerAgent({ maxClarificationRounds: 10 });
@@ -97,11 +98,15 @@ const SHIFT_SWAPS = request(
   ].join(' '),
 );
 
+/** The fields of the questions that block a PRD; constraints and scope may fill a round's spare room. */
+const blocking = (questions: readonly ClarifyingQuestion[]): string[] =>
+  questions.map((q) => q.field).filter((field) => (BLOCKING_FIELDS as readonly string[]).includes(field));
+
 describe('RuleBasedProductManagerAgent: clarifying questions', () => {
   it('asks a vague request what is missing, quoting its words sensibly', async () => {
     const questions = questionsOf(await agent.assess(request('Make it faster', 'Make it faster')));
 
-    expect(questions.map((q) => q.field)).toEqual(['problem', 'audience', 'outcome']);
+    expect(blocking(questions)).toEqual(['problem', 'audience', 'outcome']);
     for (const q of questions) {
       expect(q.question).toMatch(/faster/i);
       expect(q.question).not.toMatch(/'it faster'/);
@@ -116,7 +121,7 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
       await agent.assess(request('Export invoices as CSV', 'Accountants currently copy invoices by hand into spreadsheets, which is slow.')),
     );
 
-    expect(questions.map((q) => q.field)).toEqual(['outcome', 'acceptanceCriteria']);
+    expect(blocking(questions)).toEqual(['outcome', 'acceptanceCriteria']);
     expect(questions[0]?.question).toMatch(/^You say "Accountants currently copy invoices by hand into spreadsheets, which is slow"\./);
     expect(questions[0]?.question).toMatch(/for accountants/);
     expect(questions[1]?.question).toMatch(/^You ask for "Export invoices as CSV"\./);
@@ -129,7 +134,7 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
     expect(audience?.question).toMatch(/^You say "Exports time out for large accounts, so the report never arrives"\. Who runs into this/);
     expect(audience?.why).toBe('The user stories and acceptance criteria depend on who does it.');
     // The problem is stated; "so the report never arrives" is a consequence, not an outcome.
-    expect(questions.map((q) => q.field)).toEqual(['audience', 'outcome', 'acceptanceCriteria']);
+    expect(blocking(questions)).toEqual(['audience', 'outcome', 'acceptanceCriteria']);
   });
 
   it('renders questions so that their field is recovered from the log', async () => {
@@ -148,7 +153,7 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
       outcome: 'Late shipments are spotted before the customer notices.',
     });
     const round2 = questionsOf(await agent.assess({ ...first, clarificationLog: log, clarificationRounds: 1 }));
-    expect(round2.map((q) => q.field)).toEqual(['acceptanceCriteria']);
+    expect(blocking(round2)).toEqual(['acceptanceCriteria']);
   });
 
   it('follows up once on a vague one-word answer instead of turning it into a requirement', async () => {
@@ -170,20 +175,56 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
     expect(prd.openQuestions.map((q) => q.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^You answered "faster" about the outcome/)]));
   });
 
-  it('treats "it is fast", "idk" and "yes" as vague too, and never asks a third time', async () => {
+  it('treats "it is fast" and "yes" as vague too, and never asks a third time', async () => {
     const first = request('Make it faster', 'Make it faster');
     const round1 = questionsOf(await agent.assess(first));
-    const log1 = answered(round1, { problem: 'idk', audience: 'yes', outcome: 'it is fast' });
+    const log1 = answered(round1, { problem: 'it is bad', audience: 'yes', outcome: 'it is fast' });
     const round2 = questionsOf(await agent.assess({ ...first, clarificationLog: log1, clarificationRounds: 1 }));
-    expect(round2.map((q) => q.field)).toEqual(['problem', 'audience', 'outcome']);
+    expect(blocking(round2)).toEqual(['problem', 'audience', 'outcome']);
     expect(round2.every((q) => q.question.startsWith('You answered'))).toBe(true);
 
-    const log2 = [...log1, ...answered(round2, { problem: 'idk', audience: 'yes', outcome: 'it is fast' })];
+    const log2 = [...log1, ...answered(round2, { problem: 'it is bad', audience: 'yes', outcome: 'it is fast' })];
     // The three fields are not asked a third time; only the one never asked remains.
     const round3 = questionsOf(await agent.assess({ ...first, clarificationLog: log2, clarificationRounds: 2, maxClarificationRounds: 5 }));
-    expect(round3.map((q) => q.field)).toEqual(['acceptanceCriteria']);
+    expect(blocking(round3)).toEqual(['acceptanceCriteria']);
     // At the limit, with nothing usable in the request or the answers, it gives up.
     expect((await agent.assess({ ...first, clarificationLog: log2, clarificationRounds: 2 })).kind).toBe('give-up');
+  });
+
+  it('does not ask again when the requester says they do not know, and uses the round for what is still missing', async () => {
+    const first = request('Make it faster', 'Make it faster');
+    const round1 = questionsOf(await agent.assess(first));
+    expect(blocking(round1)).toEqual(['problem', 'audience', 'outcome']);
+    const log1 = answered(round1, { problem: "I don't know, it just feels slow", audience: 'Not sure, whatever you think', outcome: 'it is fast' });
+
+    const round2 = questionsOf(await agent.assess({ ...first, clarificationLog: log1, clarificationRounds: 1 }));
+
+    expect(blocking(round2)).toEqual(['outcome', 'acceptanceCriteria']);
+  });
+
+  it('uses spare room in a round for constraints and scope, never more than three questions, never twice', async () => {
+    const first = request('Shift swaps', 'Nurses swap shifts by phone today and the ward manager often never hears about it.');
+    const round1 = questionsOf(await agent.assess(first));
+    expect(round1.length).toBeLessThanOrEqual(3);
+    const extras = round1.filter((q) => q.field === 'constraints' || q.field === 'scope');
+    expect(extras.length).toBe(3 - blocking(round1).length);
+    for (const q of extras) expect(q.question).toContain('"');
+
+    const log = answered(round1, {
+      constraints: 'It has to work on the ward tablets, and swaps must respect minimum staffing.',
+      scope: 'Only swaps within one ward for now.',
+    });
+    // The other answers were "idk": nothing is left to ask, and the constraints answer is in the PRD.
+    const prd = await prdFor({ ...first, clarificationLog: log, clarificationRounds: 1 });
+    const fromConstraints = requirements(prd).filter((r) => r.sources.some((src) => src.kind === 'answer' && /ward tablets/.test(src.quote)));
+    expect(fromConstraints.map((r) => r.priority)).toEqual(['P0']);
+
+    // A complete request is not asked about constraints or scope: they never block.
+    const complete = request(
+      'Bulk refunds',
+      'Support agents refund each order one at a time when a shipment is lost, which takes an hour per incident. Agents must be able to select all orders of a lost shipment and refund them in one step. Each refund must be logged with the agent who made it. The goal is to cut refund time from an hour to 5 minutes per incident.',
+    );
+    expect((await agent.assess(complete)).kind).toBe('prd');
   });
 
   it('never asks again about an answered field', async () => {
@@ -197,7 +238,7 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
     expect(round2.some((q) => q.field === 'problem')).toBe(false);
     // The problem answer named the audience (support agents), so that is not asked either.
     expect(round2.some((q) => q.field === 'audience')).toBe(false);
-    for (const q of round2) expect(askedBefore.has(q.field) || q.field === 'acceptanceCriteria').toBe(true);
+    for (const q of round2) expect(askedBefore.has(q.field) || ['acceptanceCriteria', 'constraints', 'scope'].includes(q.field)).toBe(true);
   });
 
   it('writes the PRD with the gaps as open questions at the round limit', async () => {
@@ -351,7 +392,7 @@ describe('RuleBasedProductManagerAgent: the first PRD', () => {
       outcome: 'Halve the number of where-is-my-parcel calls within three months.',
     });
     const round2 = questionsOf(await agent.assess({ ...first, clarificationLog: log, clarificationRounds: 1 }));
-    expect(round2.map((q) => q.field)).toEqual(['acceptanceCriteria']);
+    expect(blocking(round2)).toEqual(['acceptanceCriteria']);
     const log2 = [
       ...log,
       ...answered(round2, {
@@ -443,7 +484,10 @@ describe('RuleBasedProductManagerAgent: reading prose', () => {
 
   it('grounds a requirement with a decimal number', async () => {
     await prdFor(
-      request('Add SSO', 'As an IT admin, I want to sign in with our Okta account so that I do not manage separate passwords. Must support SAML 2.0.'),
+      request(
+        'Add SSO',
+        'As an IT admin, I want to sign in with our Okta account so that I do not manage separate passwords. Must support SAML 2.0. Admins must be able to enforce single sign-on for every workspace member.',
+      ),
     );
   });
 });
