@@ -14,7 +14,8 @@ const FEEDBACK = 'Add a CSV export of the backlog chart for the weekly report.';
 /**
  * The web inbox in Debian's Chromium, as two people use it: Alice answers the agent's questions
  * from her notification's link; Bob rejects PRD version 1 with feedback from his, then approves
- * version 2, while his open task page follows the workflow live, without a reload.
+ * version 2, while his open task page follows the workflow live, without a reload. The
+ * screenshot shows version 2 with every source opened and its changes from version 1.
  */
 describe('the web inbox in a real browser', () => {
   let app: Application;
@@ -107,6 +108,21 @@ describe('the web inbox in a real browser', () => {
     expect(Number(await taskPage.locator('body').getAttribute('data-live-updates'))).toBeGreaterThan(0);
     await expect(taskPage.locator('ol.timeline > li').count()).resolves.toBe(8);
     await expect(taskPage.locator('#live').textContent()).resolves.toContain(FEEDBACK);
+
+    // Version 2 came with its diff from version 1, and its change log answers feedback 1.
+    const changes = taskPage.locator('#prd-diff[data-from="1"][data-to="2"]');
+    await expect(changes.locator('h3').textContent()).resolves.toContain('Changes from v1');
+    expect(await changes.locator('tr[data-requirement]').count()).toBeGreaterThan(0);
+    await expect(taskPage.locator('ul.change-log').textContent()).resolves.toContain('For feedback 1');
+    await expect(taskPage.locator('dl.generated-by').textContent()).resolves.toContain('Prompt version');
+    // Every statement's sources, opened for the screenshot.
+    const sources = taskPage.locator('article.prd details.sources');
+    expect(await sources.count()).toBeGreaterThan(0);
+    await sources.evaluateAll((all) => {
+      // No DOM types in this project's TypeScript: the elements as far as this line uses them.
+      for (const details of all as unknown as Array<{ setAttribute(name: string, value: string): void }>) details.setAttribute('open', '');
+    });
+    await expect(taskPage.locator('article.prd details.sources[open] li').first().isVisible()).resolves.toBe(true);
 
     await mkdir(ARTIFACTS, { recursive: true });
     await taskPage.screenshot({ path: SCREENSHOT, fullPage: true });

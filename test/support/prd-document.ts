@@ -56,3 +56,28 @@ export function anAuthoredPrd(overrides: Partial<AuthoredPrd> = {}): AuthoredPrd
     ...overrides,
   };
 }
+
+/** The rejection feedback `aRevisedPrdDocument` answers (feedback 1, on version 1). */
+export const REVISION_FEEDBACK = 'Also offer a high-contrast theme, and remember the choice.';
+
+/**
+ * Version 2 of `aPrdDocument`, written by the LLM agent after `REVISION_FEEDBACK`: FR-1 reworded
+ * and lowered to P1, FR-2 added, one goal added; everything else as in version 1.
+ */
+export function aRevisedPrdDocument(overrides: Partial<PrdDocument> = {}): PrdDocument {
+  const v1 = aPrdDocument();
+  const feedback = (quote: string) => [{ kind: 'feedback' as const, index: 1, quote }];
+  return aPrdDocument({
+    goals: [...v1.goals, { text: 'Operators with low vision can read the dashboard', sources: feedback('high-contrast theme') }],
+    functionalRequirements: [
+      { id: 'FR-1', description: 'Offer a dark theme and a high-contrast theme', priority: 'P1', sources: feedback('high-contrast theme') },
+      { id: 'FR-2', description: 'Remember the chosen theme per user', priority: 'P1', sources: feedback('remember the choice') },
+    ],
+    changeLog: [
+      { feedback: 1, summary: 'Added a high-contrast theme and remembering the choice', added: ['FR-2'], changed: ['FR-1'], removed: [], sections: ['goals'] },
+    ],
+    feedback: [{ prdVersion: 1, feedback: REVISION_FEEDBACK }],
+    generatedBy: { agent: 'llm', model: 'qwen2.5-7b-instruct', promptVersion: 'prd/3', tokensIn: 1840, tokensOut: 612, calls: 2, callMs: 4210 },
+    ...overrides,
+  });
+}

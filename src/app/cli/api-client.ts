@@ -32,19 +32,50 @@ export const taskSummary = z.object({
 });
 export type TaskSummaryView = z.infer<typeof taskSummary>;
 
-const requirement = z.object({ id: z.string(), description: z.string(), priority: z.string() });
+const source = z.union([
+  z.object({ kind: z.enum(['request']), quote: z.string() }),
+  z.object({ kind: z.enum(['answer', 'feedback']), index: z.number(), quote: z.string() }),
+  z.object({ kind: z.enum(['assumption']), reason: z.string() }),
+]);
+export type SourceView = z.infer<typeof source>;
+const sources = z.array(source);
+const item = z.object({ text: z.string(), sources });
+export type ItemView = z.infer<typeof item>;
+const requirement = z.object({ id: z.string(), description: z.string(), priority: z.string(), sources });
 const prdDocument = z.object({
   title: z.string(),
   problem: z.string(),
-  goals: z.array(z.string()),
-  nonGoals: z.array(z.string()),
-  userStories: z.array(z.object({ asA: z.string(), iWant: z.string(), soThat: z.string(), acceptanceCriteria: z.array(z.string()) })),
+  goals: z.array(item),
+  nonGoals: z.array(item),
+  userStories: z.array(z.object({ asA: z.string(), iWant: z.string(), soThat: z.string(), sources, acceptanceCriteria: z.array(item) })),
   functionalRequirements: z.array(requirement),
   nonFunctionalRequirements: z.array(requirement),
-  successMetrics: z.array(z.string()),
-  openQuestions: z.array(z.string()),
-  feedbackAddressed: z.array(z.string()),
+  assumptions: z.array(item),
+  risks: z.array(item),
+  successMetrics: z.array(item),
+  openQuestions: z.array(item),
+  changeLog: z.array(
+    z.object({
+      feedback: z.number().nullable(),
+      summary: z.string(),
+      added: z.array(z.string()),
+      changed: z.array(z.string()),
+      removed: z.array(z.string()),
+      sections: z.array(z.string()),
+    }),
+  ),
+  feedback: z.array(z.object({ prdVersion: z.number(), feedback: z.string() })),
+  generatedBy: z.object({
+    agent: z.string(),
+    model: z.string().nullable(),
+    promptVersion: z.string(),
+    tokensIn: z.number(),
+    tokensOut: z.number(),
+    calls: z.number(),
+    callMs: z.number(),
+  }),
 });
+export type PrdDocumentView = z.infer<typeof prdDocument>;
 
 export const taskDetails = z.object({
   task: taskSummary,

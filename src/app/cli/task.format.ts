@@ -1,4 +1,4 @@
-import type { TaskDetailsView, TaskSummaryView, TransitionView } from './api-client';
+import type { ItemView, PrdDocumentView, SourceView, TaskDetailsView, TaskSummaryView, TransitionView } from './api-client';
 import { indent, instant, printable, table } from './terminal-text';
 
 const TITLE_WIDTH = 48;
@@ -38,22 +38,74 @@ function clarificationsOf(details: TaskDetailsView): string {
     .join('\n');
 }
 
-const bullets = (items: readonly string[]) => items.map((item) => `    - ${printable(item)}`).join('\n');
+function sourceText(source: SourceView): string {
+  switch (source.kind) {
+    case 'request':
+      return `request: “${printable(source.quote)}”`;
+    case 'answer':
+    case 'feedback':
+      return `${source.kind} ${source.index}: “${printable(source.quote)}”`;
+    case 'assumption':
+      return `assumption: ${printable(source.reason)}`;
+  }
+}
+
+/** What a statement rests on, on one line under it. */
+const sourcesLine = (sources: readonly SourceView[], by: string) => `${by}↳ ${sources.length === 0 ? '(no source)' : sources.map(sourceText).join('; ')}`;
+
+const bullets = (items: readonly ItemView[]) => items.map((item) => `    - ${printable(item.text)}\n${sourcesLine(item.sources, '        ')}`).join('\n');
+
+function generatedBy(g: PrdDocumentView['generatedBy']): string {
+  const who = g.model === null ? printable(g.agent) : `${printable(g.agent)} (${printable(g.model)})`;
+  return `    ${who}, prompt ${printable(g.promptVersion)}; ${g.tokensIn} tokens in, ${g.tokensOut} out; ${g.calls} call${g.calls === 1 ? '' : 's'}, ${(g.callMs / 1000).toFixed(1)} s`;
+}
+
+function changeLog(d: PrdDocumentView): string {
+  return d.changeLog
+    .map((c) => {
+      const about = c.feedback === null ? 'unrequested' : `feedback ${c.feedback}`;
+      const quoted = c.feedback === null ? undefined : d.feedback[c.feedback - 1]?.feedback;
+      const ids = [
+        c.added.length ? `added ${c.added.join(', ')}` : '',
+        c.changed.length ? `changed ${c.changed.join(', ')}` : '',
+        c.removed.length ? `removed ${c.removed.join(', ')}` : '',
+        c.sections.length ? `sections ${c.sections.join(', ')}` : '',
+      ].filter(Boolean);
+      const lines = [`    - ${about}: ${printable(c.summary)}`];
+      if (quoted !== undefined) lines.push(`        (“${printable(quoted)}”)`);
+      if (ids.length) lines.push(`        ${printable(ids.join('; '))}`);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
 
 function prdOf(details: TaskDetailsView): string {
   if (!details.prd) return 'PRD\n  (none yet)';
   const { version, document: d } = details.prd;
   const versions = details.prdVersions.length > 1 ? ` (versions ${details.prdVersions.join(', ')})` : '';
   const requirements = [...d.functionalRequirements, ...d.nonFunctionalRequirements].map(
-    (r) => `    ${printable(r.id)} [${printable(r.priority)}] ${printable(r.description)}`,
+    (r) => `    ${printable(r.id)} [${printable(r.priority)}] ${printable(r.description)}\n${sourcesLine(r.sources, '        ')}`,
   );
+  const stories = d.userStories.map((s) =>
+    [
+      `    - As ${printable(s.asA)}, I want ${printable(s.iWant)}, so that ${printable(s.soThat)}.`,
+      sourcesLine(s.sources, '        '),
+      ...s.acceptanceCriteria.map((c) => `        accepted when: ${printable(c.text)}\n${sourcesLine(c.sources, '          ')}`),
+    ].join('\n'),
+  );
+  const optional = (name: string, items: readonly ItemView[]): Array<[string, string]> => (items.length ? [[name, bullets(items)]] : []);
   const sections: Array<[string, string]> = [
+    ['Written by', generatedBy(d.generatedBy)],
+    ...(d.changeLog.length ? ([['Changes in this version', changeLog(d)]] as Array<[string, string]>) : []),
     ['Problem', `    ${printable(d.problem)}`],
     ['Goals', bullets(d.goals)],
+    ...optional('Non-goals', d.nonGoals),
+    ['User stories', stories.join('\n')],
     ['Requirements', requirements.join('\n')],
-    ['Success metrics', bullets(d.successMetrics)],
-    ...(d.openQuestions.length ? ([['Open questions', bullets(d.openQuestions)]] as Array<[string, string]>) : []),
-    ...(d.feedbackAddressed.length ? ([['Feedback addressed', bullets(d.feedbackAddressed)]] as Array<[string, string]>) : []),
+    ['Success metrics', d.successMetrics.length ? bullets(d.successMetrics) : '    (none)'],
+    ...optional('Assumptions', d.assumptions),
+    ...optional('Risks', d.risks),
+    ...optional('Open questions', d.openQuestions),
   ];
   return [`PRD v${version}${versions}: ${printable(d.title)}`, ...sections.map(([name, body]) => `  ${name}\n${body}`)].join('\n');
 }

@@ -7,6 +7,16 @@ export class TaskNotFoundError extends DomainError {
   }
 }
 
+export class PrdVersionNotFoundError extends DomainError {
+  readonly code = 'not_found';
+  constructor(
+    readonly taskId: string,
+    readonly prdVersion: number,
+  ) {
+    super(`PRD version ${prdVersion} of task ${taskId} not found`);
+  }
+}
+
 export class NotificationNotFoundError extends DomainError {
   readonly code = 'not_found';
   constructor(readonly notificationId: string) {

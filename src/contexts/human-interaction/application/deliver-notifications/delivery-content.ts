@@ -1,6 +1,7 @@
 import type { NotificationKind } from '../../contracts';
 import type { PrdDocument } from '../../../product-definition/contracts';
 import type { LinkAction } from '../../domain/action-link';
+import { changeText, generationText } from '../prd-text';
 
 /** The part of a PRD a reviewer reads in a notification; the whole document is on the task page. */
 export interface PrdSummary {
@@ -8,9 +9,14 @@ export interface PrdSummary {
   readonly title: string;
   readonly problem: string;
   readonly goals: readonly string[];
+  /** Functional, then non-functional. */
   readonly requirements: ReadonlyArray<{ readonly id: string; readonly description: string; readonly priority: string }>;
   readonly successMetrics: readonly string[];
-  readonly feedbackAddressed: readonly string[];
+  readonly openQuestions: readonly string[];
+  /** The version's change log, one line an entry (empty for version 1). */
+  readonly changes: readonly string[];
+  /** Who wrote the version (agent, model, prompt version) and what it cost. */
+  readonly generatedBy: string;
 }
 
 export interface DeliveryLink {
@@ -60,9 +66,15 @@ export function summarisePrd(version: number, document: PrdDocument): PrdSummary
     version,
     title: document.title,
     problem: document.problem,
-    goals: document.goals,
-    requirements: document.functionalRequirements.map((r) => ({ id: r.id, description: r.description, priority: r.priority })),
-    successMetrics: document.successMetrics,
-    feedbackAddressed: document.feedbackAddressed,
+    goals: document.goals.map((g) => g.text),
+    requirements: [...document.functionalRequirements, ...document.nonFunctionalRequirements].map((r) => ({
+      id: r.id,
+      description: r.description,
+      priority: r.priority,
+    })),
+    successMetrics: document.successMetrics.map((m) => m.text),
+    openQuestions: document.openQuestions.map((q) => q.text),
+    changes: document.changeLog.map((change) => changeText(change, document.feedback)),
+    generatedBy: generationText(document.generatedBy),
   };
 }

@@ -4,9 +4,10 @@ import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { TaskPriority, TaskStatus, Transition } from '../../../task-management/contracts';
 import type { PrdDocument } from '../../../product-definition/contracts';
 import { type Clarification, clarificationsOf } from '../../domain/clarifications';
-import { TaskNotFoundError } from '../../domain/human-interaction.errors';
+import { PrdVersionNotFoundError, TaskNotFoundError } from '../../domain/human-interaction.errors';
 import { assertCanSee, type TaskView } from '../../domain/task-view';
 import type { User } from '../../domain/user';
+import { diffPrdVersions, type PrdDiff } from '../prd-diff/prd-diff';
 import type { PrdView } from '../prd-view.repository';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
@@ -31,6 +32,13 @@ export interface TaskDetails {
   readonly clarifications: readonly Clarification[];
   readonly prd: { readonly version: number; readonly document: PrdDocument } | null;
   readonly prdVersions: readonly number[];
+}
+
+/** A task as its page shows it: the details and what the shown PRD version changed from the one before it. */
+export interface TaskPageDetails {
+  readonly details: TaskDetails;
+  /** Null while fewer than two versions exist (or the shown one is the first). */
+  readonly changes: PrdDiff | null;
 }
 
 const LIST_LIMIT = 200;
@@ -59,13 +67,39 @@ export class TaskQueries {
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
   ) {}
 
-  getTask(user: User, taskId: string): Promise<TaskDetails> {
+  async getTask(user: User, taskId: string): Promise<TaskDetails> {
+    return (await this.getTaskPage(user, taskId)).details;
+  }
+
+  /** The task and, read in the same transaction, the diff of its shown PRD version from the previous one. */
+  getTaskPage(user: User, taskId: string): Promise<TaskPageDetails> {
     return this.unitOfWork.read(async (session) => {
       const { taskViews, prdViews } = this.repositories(session);
       const view = await taskViews.find(taskId);
       if (!view) throw new TaskNotFoundError(taskId);
       assertCanSee(view, user);
-      return detailsOf(view, await prdViews.list(taskId));
+      const prds = await prdViews.list(taskId);
+      const details = detailsOf(view, prds);
+      const shownAt = prds.findIndex((p) => p.prdVersion === details.prd?.version);
+      const previous = shownAt > 0 ? prds[shownAt - 1] : undefined;
+      const shown = prds[shownAt];
+      const changes = previous && shown ? diffPrdVersions(versionOf(previous), versionOf(shown)) : null;
+      return { details, changes };
+    });
+  }
+
+  /** What changed between two stored PRD versions of a task (`from` < `to`, checked by the caller). */
+  diffPrd(user: User, taskId: string, from: number, to: number): Promise<PrdDiff> {
+    return this.unitOfWork.read(async (session) => {
+      const { taskViews, prdViews } = this.repositories(session);
+      const view = await taskViews.find(taskId);
+      if (!view) throw new TaskNotFoundError(taskId);
+      assertCanSee(view, user);
+      const older = await prdViews.find(taskId, from);
+      if (!older) throw new PrdVersionNotFoundError(taskId, from);
+      const newer = await prdViews.find(taskId, to);
+      if (!newer) throw new PrdVersionNotFoundError(taskId, to);
+      return diffPrdVersions(versionOf(older), versionOf(newer));
     });
   }
 
@@ -74,6 +108,8 @@ export class TaskQueries {
     return views.map(summaryOf);
   }
 }
+
+const versionOf = (p: PrdView) => ({ version: p.prdVersion, document: p.document });
 
 function detailsOf(view: TaskView, prds: readonly PrdView[]): TaskDetails {
   const history = view.snapshot?.history ?? [];

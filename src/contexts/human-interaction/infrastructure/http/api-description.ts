@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import { channelPreferencesBody, channelPreferencesView } from './channel-schemas';
 import { deliveryListQuery, deliveryListView, deliveryRetryBody, deliveryRetryView } from './delivery-admin.schemas';
-import { answersBody, approveBody, cancelBody, notificationParams, rejectBody, submitRequestBody, taskParams } from './request-schemas';
+import { answersBody, approveBody, cancelBody, notificationParams, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 import {
   acceptedView,
   apiTokenListView,
@@ -15,6 +15,7 @@ import {
   notificationListView,
   oneApiTokenView,
   oneNotificationView,
+  prdDiffView,
   submittedView,
   taskDetailsView,
   taskListView,
@@ -82,6 +83,15 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
       { 200: response('The task', taskDetailsView) },
       [403, 404],
       taskPath,
+    ),
+  },
+  '/api/tasks/{taskId}/prd/diff': {
+    get: operation(
+      "What changed between two stored PRD versions: each requirement by id (added, removed, changed with a word diff, unchanged), the other sections, and the newer version's change log",
+      'tasks',
+      { 200: response('The diff', prdDiffView) },
+      [400, 403, 404],
+      { requestParams: { path: taskParams, query: prdDiffQuery } },
     ),
   },
   '/api/tasks/{taskId}/answers': {

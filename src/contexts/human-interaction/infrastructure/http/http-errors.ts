@@ -6,6 +6,7 @@ import {
   InvalidRequestError,
   NotAllowedError,
   NotificationNotFoundError,
+  PrdVersionNotFoundError,
   type RequestIssue,
   TaskNotFoundError,
 } from '../../domain/human-interaction.errors';
@@ -34,7 +35,7 @@ function statusOf(error: unknown): number | undefined {
 export function errorHandler(logger: Logger) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (error instanceof InvalidRequestError) return reply.code(400).send({ error: 'invalid_request', issues: error.issues });
-    if (error instanceof TaskNotFoundError || error instanceof NotificationNotFoundError) {
+    if (error instanceof TaskNotFoundError || error instanceof PrdVersionNotFoundError || error instanceof NotificationNotFoundError) {
       return reply.code(404).send({ error: 'not_found', message: error.message });
     }
     if (error instanceof NotAllowedError) return reply.code(403).send({ error: 'forbidden', message: error.message });

@@ -30,3 +30,19 @@ export const cancelBody = z.strictObject({ reason: z.string().trim().max(2_000).
 
 export const taskParams = z.object({ taskId: z.string().min(1).max(200) });
 export const notificationParams = z.object({ notificationId: z.string().min(1).max(200) });
+
+/** A PRD version in a query string: digits only, from 1. */
+const prdVersionParam = (description: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a positive integer') })
+    .regex(/^[1-9]\d{0,8}$/, { message: 'must be a positive integer', abort: true })
+    .transform(Number)
+    .meta({ description });
+
+/** GET /api/tasks/:taskId/prd/diff?from=1&to=2: two stored versions, the older first. */
+export const prdDiffQuery = z
+  .object({
+    from: prdVersionParam('The older PRD version'),
+    to: prdVersionParam('The newer PRD version (greater than from)'),
+  })
+  .refine((q) => q.from < q.to, { path: ['from'], message: 'must be lower than to' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { prdDocumentSchema } from '../../../product-definition/contracts';
+import { prdChangeSchema, prdDocumentSchema, requirementPrioritySchema } from '../../../product-definition/contracts';
+import { PRD_DIFF_SECTIONS } from '../../application/prd-diff/prd-diff';
 import { notificationKindSchema } from '../../contracts';
 import { taskPrioritySchema, taskStatusSchema, transitionSchema } from '../../../task-management/contracts';
 
@@ -41,6 +42,33 @@ export const taskDetailsView = z
     prdVersions: z.array(z.number().int()),
   })
   .meta({ id: 'TaskDetails' });
+
+const wordChangeView = z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() });
+const requirementDiffView = z
+  .discriminatedUnion('status', [
+    z.object({ id: z.string(), status: z.enum(['added', 'removed', 'unchanged']), description: z.string(), priority: requirementPrioritySchema }),
+    z.object({
+      id: z.string(),
+      status: z.literal('changed'),
+      description: z
+        .object({ from: z.string(), to: z.string(), words: z.array(wordChangeView) })
+        .meta({ description: 'The old and new text, and the word-level diff from one to the other (runs of same, added and removed words, in order)' }),
+      priority: z.object({ from: requirementPrioritySchema, to: requirementPrioritySchema }),
+    }),
+  ])
+  .meta({ id: 'RequirementDiff', description: 'One requirement id (FR-n, NFR-n; ids are kept across versions) and what happened to it' });
+
+export const prdDiffView = z
+  .object({
+    from: z.number().int(),
+    to: z.number().int(),
+    requirements: z.array(requirementDiffView).meta({ description: 'Every requirement of either version, functional first, in id order' }),
+    sections: z
+      .array(z.object({ section: z.enum(PRD_DIFF_SECTIONS), added: z.array(z.string()), removed: z.array(z.string()) }))
+      .meta({ description: 'The other sections that changed, with the item texts only the newer (added) or the older (removed) version has' }),
+    changeLog: z.array(prdChangeSchema).meta({ description: "The newer version's change log, as its agent wrote it" }),
+  })
+  .meta({ id: 'PrdDiff' });
 
 export const submittedView = z
   .object({ taskId: z.string(), status: z.literal('NEW'), links })

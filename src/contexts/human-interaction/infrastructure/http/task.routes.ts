@@ -10,7 +10,7 @@ import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
-import { answersBody, approveBody, cancelBody, rejectBody, submitRequestBody, taskParams } from './request-schemas';
+import { answersBody, approveBody, cancelBody, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 
 export const taskLink = (taskId: string): string => `/api/tasks/${encodeURIComponent(taskId)}`;
 
@@ -51,6 +51,12 @@ export class TaskRoutes implements ApiRoutes {
     app.get('/tasks', async (request) => ({ tasks: (await this.queries.listTasks(users.of(request))).map(withLinks) }));
 
     app.get('/tasks/:taskId', async (request) => this.queries.getTask(users.of(request), taskIdOf(request.params)));
+
+    app.get('/tasks/:taskId/prd/diff', async (request) => {
+      const taskId = taskIdOf(request.params);
+      const { from, to } = parseInput(prdDiffQuery, request.query, 'query');
+      return this.queries.diffPrd(users.of(request), taskId, from, to);
+    });
 
     app.post('/tasks/:taskId/answers', async (request, reply) => {
       const { answers } = parseInput(answersBody, request.body);

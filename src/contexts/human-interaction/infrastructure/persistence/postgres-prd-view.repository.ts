@@ -1,10 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { execute } from '../../../../shared/persistence/sql';
-import { prdDocumentSchema } from '../../../product-definition/contracts';
+import { storedPrdDocumentSchema } from '../../../product-definition/contracts';
 import type { PrdView, PrdViewRepository } from '../../application/prd-view.repository';
 
-const prdRow = z.object({ task_id: z.string(), prd_version: z.number().int(), document: prdDocumentSchema, drafted_at: z.coerce.date() });
+const prdRow = z.object({
+  task_id: z.string(),
+  prd_version: z.number().int(), // Documents stored before issue #9 (plain-string items, feedbackAddressed) are read in today's shape.
+  document: storedPrdDocumentSchema,
+  drafted_at: z.coerce.date(),
+});
 
 function toPrdView(row: unknown): PrdView {
   const r = prdRow.parse(row);

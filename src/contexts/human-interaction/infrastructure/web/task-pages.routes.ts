@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { AnswerClarification } from '../../application/answer-clarification/answer-clarification.service';
 import type { DecidePrd } from '../../application/decide-prd/decide-prd.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
-import type { TaskDetails, TaskQueries } from '../../application/queries/task-queries.service';
+import type { TaskPageDetails, TaskQueries } from '../../application/queries/task-queries.service';
 import { ActionConflictError, TaskNotFoundError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
@@ -46,20 +46,21 @@ export class TaskPages implements WebPages {
 
     app.get('/tasks/:taskId', guarded, async (request, reply) => {
       const user = auth.of(request);
-      const details = await this.queries.getTask(user, taskIdOf(request));
+      const shown = await this.queries.getTaskPage(user, taskIdOf(request));
+      const { details } = shown;
       // Opening the task is seeing what its notifications announced.
       await this.inbox.markTaskRead(user.id, details.task.taskId);
       const done = (request.query as { done?: unknown } | undefined)?.done;
       // Own keys only: `?done=constructor` must not show Object's constructor as a confirmation.
       const flash = typeof done === 'string' && Object.hasOwn(CONFIRMATIONS, done) ? CONFIRMATIONS[done] : undefined;
-      return sendPage(reply, 200, taskPage(await this.model(user, details, flash)));
+      return sendPage(reply, 200, taskPage(await this.model(user, shown, flash)));
     });
 
     // The live section alone, for the page's script to swap in.
     app.get('/tasks/:taskId/live', guarded, async (request, reply) => {
       const user = auth.of(request);
-      const details = await this.queries.getTask(user, taskIdOf(request));
-      return sendPage(reply, 200, liveSection(await this.model(user, details)).toString());
+      const shown = await this.queries.getTaskPage(user, taskIdOf(request));
+      return sendPage(reply, 200, liveSection(await this.model(user, shown)).toString());
     });
 
     app.post('/tasks/:taskId/answer', guarded, async (request, reply) => {
@@ -99,10 +100,10 @@ export class TaskPages implements WebPages {
     });
   }
 
-  private async model(viewer: User, details: TaskDetails, flash?: string): Promise<TaskPageModel> {
+  private async model(viewer: User, { details, changes }: TaskPageDetails, flash?: string): Promise<TaskPageModel> {
     const ids = [details.task.requesterId, details.task.approverId, ...details.history.flatMap((t) => (t.actor.startsWith('user:') ? [t.actor.slice(5)] : []))];
     const names = new Map(await Promise.all([...new Set(ids)].map(async (id) => [id, await this.nameOf(id)] as const)));
-    return { details, viewer, nameOf: (id) => names.get(id) ?? id, ...(flash ? { flash } : {}) };
+    return { details, changes, viewer, nameOf: (id) => names.get(id) ?? id, ...(flash ? { flash } : {}) };
   }
 
   private async nameOf(userId: string): Promise<string> {

@@ -1,6 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../../shared/logging/logger';
-import { ActionConflictError, InvalidRequestError, NotAllowedError, NotificationNotFoundError, TaskNotFoundError } from '../../domain/human-interaction.errors';
+import {
+  ActionConflictError,
+  InvalidRequestError,
+  NotAllowedError,
+  NotificationNotFoundError,
+  PrdVersionNotFoundError,
+  TaskNotFoundError,
+} from '../../domain/human-interaction.errors';
 import { html, type SafeHtml } from './html';
 import { messagePage } from './views/layout';
 
@@ -31,7 +38,8 @@ export function webErrorHandler(logger: Logger) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const show = (status: number, heading: string, message: SafeHtml) =>
       sendPage(reply, status, messagePage({ title: heading, user: null, heading }, message, backLink(request)));
-    if (error instanceof TaskNotFoundError || error instanceof NotificationNotFoundError) return show(404, 'Not found', html`<p>${error.message}.</p>`);
+    if (error instanceof TaskNotFoundError || error instanceof PrdVersionNotFoundError || error instanceof NotificationNotFoundError)
+      return show(404, 'Not found', html`<p>${error.message}.</p>`);
     if (error instanceof NotAllowedError) return show(403, 'Not yours to see or do', html`<p>${error.message}.</p>`);
     if (error instanceof ActionConflictError)
       return show(409, 'That can no longer be done', html`<p>${error.message}.</p><p>The task has moved on; open it to see where it stands.</p>`);

@@ -25,7 +25,9 @@ const review: DeliveryContent = {
       { id: 'FR-2', description: 'CSV export of the chart', priority: 'P1' },
     ],
     successMetrics: ['No retyping'],
-    feedbackAddressed: ['v1: "Add CSV" → FR-2'],
+    openQuestions: ['Which months?'],
+    changes: ['For feedback 1 (“Add CSV”): Added a CSV export [added FR-2]'],
+    generatedBy: 'LLM agent (model qwen-small), prompt prd/3; 1200 tokens in, 400 out; 1 model call, 2.5 s',
   },
   links: [
     { action: 'approve', url: 'https://refinery.example.com/inbox/links/aaa.bbb' },
@@ -42,6 +44,10 @@ describe('notification rendering', () => {
       expect(part).toContain('PRD version 2');
       expect(part).toContain('FR-2');
       expect(part).toContain('CSV export of the chart');
+      expect(part).toContain('Changes in this version');
+      expect(part).toContain('Added a CSV export [added FR-2]');
+      expect(part).toContain('Which months?');
+      expect(part).toContain('model qwen-small');
       expect(part).toContain('https://refinery.example.com/inbox/links/aaa.bbb');
       expect(part).toContain('https://refinery.example.com/inbox/links/ccc.ddd');
       expect(part).toContain(review.taskUrl);
@@ -66,6 +72,7 @@ describe('notification rendering', () => {
     expect(mrkdwn).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; "quotes" &lt;https://evil.example|click me&gt;');
     expect(mrkdwn).toContain('<https://refinery.example.com/inbox/links/aaa.bbb|Approve PRD v2>');
     expect(mrkdwn).toContain('<https://refinery.example.com/inbox/tasks/t-1|Open the task>');
+    expect(mrkdwn).toContain('*Changes in this version:*\n• For feedback 1 (“Add CSV”): Added a CSV export [added FR-2]');
     // The data part is raw (JSON is not markup): receivers that act on it get the facts as typed.
     expect(body.refinery).toEqual({
       notificationId: review.notificationId,

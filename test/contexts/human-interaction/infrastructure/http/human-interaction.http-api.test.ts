@@ -4,16 +4,17 @@ import { createEnvelope, deterministicId } from '../../../../../src/shared/messa
 import { message } from '../../../../../src/shared/messaging/contract-registry';
 import type { Database } from '../../../../../src/shared/persistence/data-source';
 import { type z } from 'zod';
-import type {
-  conflictError,
-  invalidRequestError,
-  submittedView,
-  taskDetailsView,
-  taskListView,
+import {
+  type conflictError,
+  type invalidRequestError,
+  prdDiffView,
+  type submittedView,
+  type taskDetailsView,
+  type taskListView,
 } from '../../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
 import { openTestDatabase } from '../../../../support/database';
 import { auth, buildHumanInteraction, deliverSnapshot, httpClient, type HumanInteractionHarness, outboxFor } from '../../support/human-interaction.harness';
-import { aPrdDocument } from '../../../../support/prd-document';
+import { aPrdDocument, aRevisedPrdDocument, REVISION_FEEDBACK } from '../../../../support/prd-document';
 import { QUESTIONS, TaskStory } from '../../../../support/task-story';
 
 type Details = z.infer<typeof taskDetailsView>;
@@ -216,6 +217,78 @@ describe('Human Interaction HTTP API', () => {
       const notReady = await post(`/api/tasks/${asking.taskId}/reject`, 'bob', { feedback: 'No' });
       expect([notReady.statusCode, (notReady.json() as Conflict).message]).toEqual([409, 'task is CLARIFICATION_NEEDED, not PRD_VALIDATION']);
       expect(await outboxFor(db, deciding.taskId)).toEqual([]);
+    });
+  });
+
+  describe('the diff between two PRD versions', () => {
+    let taskId: string;
+    beforeAll(async () => {
+      const revised = TaskStory.created().startValidation().submitPrd(1).reject(REVISION_FEEDBACK).submitPrd(2);
+      taskId = revised.taskId;
+      await deliverSnapshot(h, revised.snapshot());
+      const drafted = (prdVersion: number, prd: ReturnType<typeof aPrdDocument>) =>
+        createEnvelope(message(PrdDrafted, taskId, { taskId, prdVersion, basedOnTaskVersion: prdVersion * 2, prd, draftedAt: '2026-01-05T09:30:00.000Z' }));
+      await h.recordPrd.handle(drafted(1, aPrdDocument()));
+      await h.recordPrd.handle(drafted(2, aRevisedPrdDocument()));
+    });
+    const diff = (query: string, user: Parameters<typeof auth>[0] = 'bob') => get(`/api/tasks/${taskId}/prd/diff${query}`, user);
+
+    it('answers requirement by requirement with a word diff, the other sections that changed and the newer change log', async () => {
+      const response = await diff('?from=1&to=2', 'alice');
+      expect(response.statusCode).toBe(200);
+      const body = prdDiffView.parse(response.json());
+      expect(body).toEqual({
+        from: 1,
+        to: 2,
+        requirements: [
+          {
+            id: 'FR-1',
+            status: 'changed',
+            description: {
+              from: 'Offer a dark theme',
+              to: 'Offer a dark theme and a high-contrast theme',
+              words: [
+                { kind: 'same', text: 'Offer a dark theme ' },
+                { kind: 'added', text: 'and a high-contrast theme' },
+              ],
+            },
+            priority: { from: 'P0', to: 'P1' },
+          },
+          { id: 'FR-2', status: 'added', description: 'Remember the chosen theme per user', priority: 'P1' },
+        ],
+        sections: [{ section: 'goals', added: ['Operators with low vision can read the dashboard'], removed: [] }],
+        changeLog: aRevisedPrdDocument().changeLog,
+      });
+    });
+
+    it('refuses a missing or malformed version, or from not below to, naming the field', async () => {
+      const issues = async (query: string) => {
+        const response = await diff(query);
+        expect(response.statusCode).toBe(400);
+        return (response.json() as Invalid).issues;
+      };
+      expect(await issues('?to=2')).toEqual([{ field: 'from', message: 'is required' }]);
+      expect(await issues('')).toEqual([
+        { field: 'from', message: 'is required' },
+        { field: 'to', message: 'is required' },
+      ]);
+      expect(await issues('?from=one&to=2')).toEqual([{ field: 'from', message: 'must be a positive integer' }]);
+      expect(await issues('?from=0&to=2')).toEqual([{ field: 'from', message: 'must be a positive integer' }]);
+      expect(await issues('?from=1&to=2.5')).toEqual([{ field: 'to', message: 'must be a positive integer' }]);
+      expect(await issues('?from=1&from=2&to=3')).toEqual([{ field: 'from', message: 'must be a positive integer' }]);
+      expect(await issues('?from=2&to=2')).toEqual([{ field: 'from', message: 'must be lower than to' }]);
+      expect(await issues('?from=2&to=1')).toEqual([{ field: 'from', message: 'must be lower than to' }]);
+    });
+
+    it('answers 404 naming the unknown task or PRD version, 403 to someone not on the task, 401 without a token', async () => {
+      const unknownTask = await get('/api/tasks/no-such-task/prd/diff?from=1&to=2', 'bob');
+      expect([unknownTask.statusCode, unknownTask.json()]).toEqual([404, { error: 'not_found', message: 'task no-such-task not found' }]);
+      const unknownVersion = await diff('?from=1&to=3');
+      expect([unknownVersion.statusCode, unknownVersion.json()]).toEqual([404, { error: 'not_found', message: `PRD version 3 of task ${taskId} not found` }]);
+      const unknownOlder = await diff('?from=4&to=5');
+      expect(unknownOlder.json()).toEqual({ error: 'not_found', message: `PRD version 4 of task ${taskId} not found` });
+      expect((await diff('?from=1&to=2', 'carol')).statusCode).toBe(403);
+      expect((await h.http({ method: 'GET', url: `/api/tasks/${taskId}/prd/diff?from=1&to=2` })).statusCode).toBe(401);
     });
   });
 

@@ -32,7 +32,9 @@ function textBody(c: DeliveryContent): string {
     const p = c.prd;
     const lines = [`PRD version ${p.version}: ${p.title}`, `Problem: ${p.problem}`, 'Goals:', ...p.goals.map((g) => `  - ${g}`), 'Requirements:'];
     lines.push(...p.requirements.map((r) => `  - ${r.id} (${r.priority}) ${r.description}`), 'Success metrics:', ...p.successMetrics.map((m) => `  - ${m}`));
-    if (p.feedbackAddressed.length > 0) lines.push('Feedback addressed:', ...p.feedbackAddressed.map((f) => `  - ${f}`));
+    if (p.openQuestions.length > 0) lines.push('Open questions:', ...p.openQuestions.map((q) => `  - ${q}`));
+    if (p.changes.length > 0) lines.push('Changes in this version:', ...p.changes.map((c) => `  - ${c}`));
+    lines.push(`Written by: ${p.generatedBy}`);
     parts.push(lines.join('\n'));
   }
   if (c.links.length > 0) {
@@ -52,7 +54,9 @@ function prdHtml(c: DeliveryContent): SafeHtml | null {
 <p><strong>Goals</strong></p>${list(p.goals)}
 <p><strong>Requirements</strong></p><ul>${p.requirements.map((r) => html`<li>${r.id} (${r.priority}) ${r.description}</li>`)}</ul>
 <p><strong>Success metrics</strong></p>${list(p.successMetrics)}
-${p.feedbackAddressed.length > 0 ? html`<p><strong>Feedback addressed</strong></p>${list(p.feedbackAddressed)}` : null}`;
+${p.openQuestions.length > 0 ? html`<p><strong>Open questions</strong></p>${list(p.openQuestions)}` : null}
+${p.changes.length > 0 ? html`<p><strong>Changes in this version</strong></p>${list(p.changes)}` : null}
+<p style="color:#666">Written by: ${p.generatedBy}</p>`;
 }
 
 function htmlBody(c: DeliveryContent): string {

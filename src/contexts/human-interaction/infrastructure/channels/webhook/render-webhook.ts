@@ -55,6 +55,7 @@ export function renderWebhookBody(c: DeliveryContent): WebhookBody {
     const p = c.prd;
     const requirements = p.requirements.map((r) => `• ${escapeMrkdwn(r.id)} (${r.priority}) ${escapeMrkdwn(r.description)}`).join('\n');
     blocks.push(section(`*PRD version ${p.version}: ${escapeMrkdwn(p.title)}*\n*Problem:* ${escapeMrkdwn(p.problem)}\n*Requirements:*\n${requirements}`));
+    if (p.changes.length > 0) blocks.push(section(`*Changes in this version:*\n${p.changes.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`));
   }
   blocks.push(section(linkLine));
   const links: Record<string, string> = { task: c.taskUrl };

@@ -44,4 +44,13 @@ ol.timeline { list-style: none; padding: 0; margin: 0; border-left: 2px solid va
 ol.timeline > li { position: relative; padding: .25rem 0 .75rem 1.25rem; }
 ol.timeline > li::before { content: ""; position: absolute; left: -7px; top: .6rem; width: 12px; height: 12px; border-radius: 50%; background: var(--accent); }
 dl.qa dt { font-weight: 600; margin-top: .5rem; } dl.qa dd { margin: .1rem 0 0 1rem; }
+details.sources { display: inline-block; margin-left: .5rem; font-size: .85rem; color: var(--muted); vertical-align: top; }
+details.sources[open] { display: block; margin-left: 0; }
+details.sources summary { cursor: pointer; }
+details.sources ul { margin: .25rem 0 .25rem 1rem; padding: 0; }
+.no-sources { font-size: .85rem; }
+ins { background: #dff3e6; color: var(--ok); text-decoration: none; }
+del { background: #fde7e5; color: var(--bad); }
+.prd-diff h5 { margin: .5rem 0 .1rem; font-size: .95rem; }
+dl.generated-by { font-size: .9rem; }
 `;

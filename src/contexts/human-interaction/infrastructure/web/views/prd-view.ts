@@ -1,8 +1,19 @@
-import type { PrdDocument } from '../../../../product-definition/contracts';
+import type { PrdDocument, PrdSource, SourcedItem } from '../../../../product-definition/contracts';
+import type { PrdDiff, PrdDiffSection, RequirementDiff, WordChange } from '../../../application/prd-diff/prd-diff';
+import { changeText, generationText, sourceText } from '../../../application/prd-text';
 import { html, type SafeHtml } from '../html';
 
-const list = (items: readonly string[], empty = 'None.'): SafeHtml =>
-  items.length === 0 ? html`<p class="muted">${empty}</p>` : html`<ul>${items.map((item) => html`<li class="text">${item}</li>`)}</ul>`;
+/** What a statement rests on, folded: one line a source, or a warning that it has none. */
+function sourcesView(sources: readonly PrdSource[]): SafeHtml {
+  if (sources.length === 0) return html` <span class="no-sources muted">(no source)</span>`;
+  const label = `${sources.length} source${sources.length === 1 ? '' : 's'}`;
+  return html`<details class="sources"><summary>${label}</summary><ul>${sources.map((s) => html`<li class="text source-${s.kind}">${sourceText(s)}</li>`)}</ul></details>`;
+}
+
+const list = (items: readonly SourcedItem[], empty = 'None.'): SafeHtml =>
+  items.length === 0
+    ? html`<p class="muted">${empty}</p>`
+    : html`<ul>${items.map((item) => html`<li><span class="text">${item.text}</span>${sourcesView(item.sources)}</li>`)}</ul>`;
 
 type Requirement = PrdDocument['functionalRequirements'][number];
 
@@ -10,20 +21,43 @@ const requirements = (items: readonly Requirement[]): SafeHtml =>
   items.length === 0
     ? html`<p class="muted">None.</p>`
     : html`<table><thead><tr><th>ID</th><th>Priority</th><th>Requirement</th></tr></thead><tbody>${items.map(
-        (r) => html`<tr><td>${r.id}</td><td>${r.priority}</td><td class="text">${r.description}</td></tr>`,
+        (r) =>
+          html`<tr data-requirement="${r.id}"><td>${r.id}</td><td>${r.priority}</td><td><span class="text">${r.description}</span>${sourcesView(r.sources)}</td></tr>`,
       )}</tbody></table>`;
 
-/** The whole PRD, section by section, from its fields (every field is text someone or the agent wrote). */
+function generatedByView(g: PrdDocument['generatedBy']): SafeHtml {
+  return html`<dl class="meta generated-by">
+<dt>Agent</dt><dd>${g.agent}</dd>
+<dt>Model</dt><dd>${g.model ?? 'none'}</dd>
+<dt>Prompt version</dt><dd>${g.promptVersion}</dd>
+<dt>Tokens in</dt><dd>${g.tokensIn}</dd>
+<dt>Tokens out</dt><dd>${g.tokensOut}</dd>
+<dt>Model calls</dt><dd>${g.calls}</dd>
+<dt>Call time</dt><dd>${(g.callMs / 1000).toFixed(1)} s</dd>
+</dl>`;
+}
+
+function changeLogView(prd: PrdDocument): SafeHtml {
+  if (prd.changeLog.length === 0) return html`<p class="muted">No changes recorded (a first version).</p>`;
+  return html`<ul class="change-log">${prd.changeLog.map((c) => html`<li class="text">${changeText(c, prd.feedback)}</li>`)}</ul>`;
+}
+
+/**
+ * The whole PRD, section by section, from its fields (every field is text someone or the agent
+ * wrote). Each statement carries its sources, folded in a `<details>`.
+ */
 export function prdDocumentView(version: number, prd: PrdDocument): SafeHtml {
   return html`<article class="prd" data-prd-version="${version}">
 <h3>${prd.title} <span class="muted">(version ${version})</span></h3>
+<h4>Written by</h4>${generatedByView(prd.generatedBy)}
+<h4>Change log</h4>${changeLogView(prd)}
 <h4>Problem</h4><p class="text">${prd.problem}</p>
 <h4>Goals</h4>${list(prd.goals)}
 <h4>Non-goals</h4>${list(prd.nonGoals)}
 <h4>User stories</h4>
 ${prd.userStories.map(
   (s) =>
-    html`<div class="story"><p class="text">As ${s.asA}, I want ${s.iWant}, so that ${s.soThat}.</p><p class="muted">Acceptance criteria</p>${list(s.acceptanceCriteria)}</div>`,
+    html`<div class="story"><div class="story-text"><span class="text">As ${s.asA}, I want ${s.iWant}, so that ${s.soThat}.</span>${sourcesView(s.sources)}</div><p class="muted">Acceptance criteria</p>${list(s.acceptanceCriteria)}</div>`,
 )}
 <h4>Functional requirements</h4>${requirements(prd.functionalRequirements)}
 <h4>Non-functional requirements</h4>${requirements(prd.nonFunctionalRequirements)}
@@ -31,20 +65,74 @@ ${prd.userStories.map(
 <h4>Assumptions</h4>${list(prd.assumptions)}
 <h4>Risks</h4>${list(prd.risks)}
 <h4>Open questions</h4>${list(prd.openQuestions)}
-<h4>Feedback addressed</h4>${list(prd.feedbackAddressed, 'No feedback yet.')}
+${prd.feedback.length > 0 && html`<h4>Feedback so far</h4><ol class="feedback">${prd.feedback.map((f) => html`<li class="text">On version ${f.prdVersion}: ${f.feedback}</li>`)}</ol>`}
 <h4>Clarifications used</h4>
-${prd.clarificationLog.length === 0 ? html`<p class="muted">None.</p>` : html`<dl class="qa">${prd.clarificationLog.map((c) => html`<dt class="text">${c.question}</dt><dd class="text">${c.answer}</dd>`)}</dl>`}
+${prd.clarificationLog.length === 0 ? html`<p class="muted">None.</p>` : html`<dl class="qa">${prd.clarificationLog.map((c, i) => html`<dt class="text">${i + 1}. ${c.question}</dt><dd class="text">${c.answer}</dd>`)}</dl>`}
 <h4>Original request</h4><p class="text">${prd.originalRequest}</p>
 </article>`;
 }
 
-/** What a decision is about, short enough for a link page: problem, goals, requirements. */
+/** What a decision is about, short enough for a link page: problem, goals, requirements, what changed. */
 export function prdSummaryView(version: number, prd: PrdDocument): SafeHtml {
   return html`<article class="prd" data-prd-version="${version}">
 <h3>${prd.title} <span class="muted">(PRD version ${version})</span></h3>
 <h4>Problem</h4><p class="text">${prd.problem}</p>
 <h4>Goals</h4>${list(prd.goals)}
 <h4>Functional requirements</h4>${requirements(prd.functionalRequirements)}
-${prd.feedbackAddressed.length > 0 && html`<h4>Feedback addressed</h4>${list(prd.feedbackAddressed)}`}
+${prd.changeLog.length > 0 && html`<h4>Change log</h4>${changeLogView(prd)}`}
+<p class="muted">Written by ${generationText(prd.generatedBy)}</p>
 </article>`;
+}
+
+const SECTION_NAMES: Record<PrdDiffSection, string> = {
+  title: 'Title',
+  problem: 'Problem',
+  goals: 'Goals',
+  nonGoals: 'Non-goals',
+  userStories: 'User stories',
+  acceptanceCriteria: 'Acceptance criteria',
+  successMetrics: 'Success metrics',
+  assumptions: 'Assumptions',
+  risks: 'Risks',
+  openQuestions: 'Open questions',
+};
+
+const words = (changes: readonly WordChange[]): SafeHtml =>
+  html`${changes.map((w) => (w.kind === 'added' ? html`<ins>${w.text}</ins>` : w.kind === 'removed' ? html`<del>${w.text}</del>` : w.text))}`;
+
+function requirementRow(r: RequirementDiff): SafeHtml {
+  switch (r.status) {
+    case 'changed': {
+      const priority = r.priority.from === r.priority.to ? html`${r.priority.to}` : html`<del>${r.priority.from}</del> → <ins>${r.priority.to}</ins>`;
+      return html`<tr class="diff-changed" data-requirement="${r.id}"><td>${r.id}</td><td>changed</td><td>${priority}</td><td class="text">${words(r.description.words)}</td></tr>`;
+    }
+    case 'added':
+      return html`<tr class="diff-added" data-requirement="${r.id}"><td>${r.id}</td><td>added</td><td>${r.priority}</td><td class="text"><ins>${r.description}</ins></td></tr>`;
+    case 'removed':
+      return html`<tr class="diff-removed" data-requirement="${r.id}"><td>${r.id}</td><td>removed</td><td>${r.priority}</td><td class="text"><del>${r.description}</del></td></tr>`;
+    case 'unchanged':
+      return html`<tr class="diff-unchanged muted" data-requirement="${r.id}"><td>${r.id}</td><td>unchanged</td><td>${r.priority}</td><td class="text">${r.description}</td></tr>`;
+  }
+}
+
+/** What a version changed from an earlier one: requirement by requirement (word changes marked), then the other sections. */
+export function prdDiffView(diff: PrdDiff): SafeHtml {
+  return html`<section class="card prd-diff" id="prd-diff" data-from="${diff.from}" data-to="${diff.to}">
+<h3>Changes from v${diff.from} <span class="muted">(to version ${diff.to})</span></h3>
+<h4>Requirements</h4>
+${
+  diff.requirements.length === 0
+    ? html`<p class="muted">None in either version.</p>`
+    : html`<table><thead><tr><th>ID</th><th>Change</th><th>Priority</th><th>Requirement</th></tr></thead><tbody>${diff.requirements.map(requirementRow)}</tbody></table>`
+}
+<h4>Other sections</h4>
+${
+  diff.sections.length === 0
+    ? html`<p class="muted">No other section changed.</p>`
+    : diff.sections.map(
+        (s) =>
+          html`<div class="section-diff" data-section="${s.section}"><h5>${SECTION_NAMES[s.section]}</h5><ul>${s.removed.map((t) => html`<li class="text"><del>${t}</del></li>`)}${s.added.map((t) => html`<li class="text"><ins>${t}</ins></li>`)}</ul></div>`,
+      )
+}
+</section>`;
 }

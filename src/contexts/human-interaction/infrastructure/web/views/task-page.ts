@@ -1,12 +1,15 @@
 import type { Transition } from '../../../../task-management/contracts';
+import type { PrdDiff } from '../../../application/prd-diff/prd-diff';
 import type { TaskDetails } from '../../../application/queries/task-queries.service';
 import type { User } from '../../../domain/user';
 import { html, type SafeHtml } from '../html';
 import { page } from './layout';
-import { prdDocumentView } from './prd-view';
+import { prdDiffView, prdDocumentView } from './prd-view';
 
 export interface TaskPageModel {
   readonly details: TaskDetails;
+  /** What the shown PRD version changed from the one before it; null for a first version. */
+  readonly changes: PrdDiff | null;
   readonly viewer: User;
   /** Display names of the people involved, by id. */
   readonly nameOf: (userId: string) => string;
@@ -104,6 +107,7 @@ ${
     : html`<dl class="qa">${details.clarifications.map((c) => html`<dt class="text">${c.question}</dt><dd class="text">${c.answer ?? html`<span class="muted">not answered yet</span>`}</dd>`)}</dl>`
 }
 <h2>PRD</h2>
+${model.changes && prdDiffView(model.changes)}
 ${details.prd ? prdDocumentView(details.prd.version, details.prd.document) : html`<p class="muted">No PRD yet.</p>`}
 ${details.prdVersions.length > 0 && html`<p class="muted">Versions: ${details.prdVersions.join(', ')}${details.prd && html` (showing ${details.prd.version})`}</p>`}
 <h2>History</h2>
