@@ -1,3 +1,4 @@
+import type { PrdDocument } from '../../src/contexts/product-definition/contracts';
 import type { Application } from '../../src/app/container';
 import { bearer } from './app';
 
@@ -39,7 +40,7 @@ export interface TaskView {
   clarifications: Array<{ question: string; answer?: string }>;
   prd: {
     version: number;
-    document: { feedbackAddressed: string[]; functionalRequirements: Array<{ description: string }>; clarificationLog: unknown[] };
+    document: PrdDocument;
   } | null;
   prdVersions: number[];
 }

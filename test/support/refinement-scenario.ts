@@ -55,7 +55,8 @@ export async function refineVagueRequestToApproval(api: Api): Promise<string> {
     return view;
   });
   expect(v2.prdVersions).toEqual([1, 2]);
-  expect(v2.prd?.document.feedbackAddressed).toEqual([expect.stringContaining(feedback)]);
+  expect(v2.prd?.document.feedback).toEqual([{ prdVersion: 1, feedback }]);
+  expect(v2.prd?.document.changeLog).toEqual([expect.objectContaining({ feedback: 1, added: [expect.stringMatching(/^FR-\d+$/)] })]);
   expect(v2.prd?.document.functionalRequirements.map((r) => r.description)).toContainEqual(expect.stringContaining('CSV export'));
   expect(v1.prd?.document.functionalRequirements.map((r) => r.description)).not.toContainEqual(expect.stringContaining('CSV export'));
 
