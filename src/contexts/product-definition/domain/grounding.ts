@@ -29,7 +29,7 @@ export interface GroundingContext {
 }
 
 /** Lower case, punctuation as spaces: a quote matches whatever the quoting changed in case or commas. */
-function normalise(text: string): string {
+export function normalise(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^\p{L}\p{N}%]+/gu, ' ')
@@ -48,7 +48,7 @@ export function numbersIn(text: string): string[] {
 type SectionKey = 'goals' | 'nonGoals' | 'assumptions' | 'risks' | 'successMetrics';
 const SOURCED_SECTIONS: readonly SectionKey[] = ['goals', 'nonGoals', 'assumptions', 'risks', 'successMetrics'];
 /** Sections compared between versions (requirements are compared by id). */
-const COMPARED_SECTIONS = ['problem', 'goals', 'nonGoals', 'userStories', 'assumptions', 'risks', 'successMetrics', 'openQuestions'] as const;
+export const COMPARED_SECTIONS = ['problem', 'goals', 'nonGoals', 'userStories', 'assumptions', 'risks', 'successMetrics', 'openQuestions'] as const;
 
 /**
  * The one grounding check, for every agent: a draft passes only when each statement names where
@@ -151,7 +151,8 @@ function requirementsById(prd: AuthoredPrd): Map<string, PrdRequirement> {
 const sameRequirement = (a: PrdRequirement, b: PrdRequirement): boolean =>
   normalise(a.description) === normalise(b.description) && a.priority === b.priority && a.id.startsWith('NFR') === b.id.startsWith('NFR');
 
-function sectionText(prd: AuthoredPrd, section: (typeof COMPARED_SECTIONS)[number]): string {
+/** A section as the revision check compares it: its statements' normalised text, in order. */
+export function sectionText(prd: AuthoredPrd, section: (typeof COMPARED_SECTIONS)[number]): string {
   if (section === 'problem') return normalise(prd.problem);
   if (section === 'userStories') {
     return prd.userStories.map((s) => normalise(`${s.asA} ${s.iWant} ${s.soThat} ${s.acceptanceCriteria.map((c) => c.text).join(' ')}`)).join('|');

@@ -15,6 +15,7 @@ import { draftPrd } from './drafting';
 import { extrasOf, gapsOf } from './questions';
 import { capabilityOf, read } from './reading';
 import { applyFeedback } from './revision';
+import { COMPARED_SECTIONS, sectionText } from '../../domain/grounding';
 import { normalised } from './text';
 
 /** An assessment before its usage is measured. */
@@ -137,15 +138,6 @@ function sourced(prd: PrdDocument): boolean {
   return [...items, ...requirements, ...prd.userStories].every((entry) => entry.sources.length > 0);
 }
 
-const SECTIONS = ['problem', 'goals', 'nonGoals', 'userStories', 'assumptions', 'risks', 'successMetrics', 'openQuestions'] as const;
-
-function sectionKey(prd: AuthoredPrd, section: (typeof SECTIONS)[number]): string {
-  if (section === 'problem') return normalised(prd.problem);
-  if (section === 'userStories')
-    return prd.userStories.map((s) => normalised(`${s.asA} ${s.iWant} ${s.soThat} ${s.acceptanceCriteria.map((c) => c.text).join(' ')}`)).join('|');
-  return prd[section].map((entry) => normalised(entry.text)).join('|');
-}
-
 /**
  * A version rewritten from the request: requirements keep the id of the previous version's
  * requirement with the same wording, and one change-log entry (`feedback: null`) accounts for
@@ -194,8 +186,8 @@ function withRegenerationLogged(prd: AuthoredPrd, previous: PrdDocument): Author
     else if (normalised(was.description) !== normalised(r.description) || was.priority !== r.priority) extra.changed.push(id);
   }
   for (const id of old.keys()) if (!after.has(id) && !claimed.has(id)) extra.removed.push(id);
-  for (const section of SECTIONS)
-    if (sectionKey(next, section) !== sectionKey(previous, section) && !claimedSections.has(section)) extra.sections.push(section);
+  for (const section of COMPARED_SECTIONS)
+    if (sectionText(next, section) !== sectionText(previous, section) && !claimedSections.has(section)) extra.sections.push(section);
   const changedSomething = extra.added.length + extra.changed.length + extra.removed.length + extra.sections.length > 0;
   return changedSomething ? { ...next, changeLog: [...changeLog, extra] } : next;
 }

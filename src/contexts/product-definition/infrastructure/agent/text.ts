@@ -1,5 +1,7 @@
 /** Small text helpers of the rule-based agent: deterministic, no language model involved. */
 
+import { normalise } from '../../domain/grounding';
+
 /**
  * Words that carry no requirement on their own: English function words plus the filler of vague
  * requests and answers ("make it better", "it is fast", "idk"). A text made only of these has no
@@ -60,12 +62,7 @@ export function withoutFinalStop(text: string): string {
 }
 
 /** The comparison key of a text: lower case, punctuation as spaces (as the grounding check compares quotes). */
-export function normalised(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}%]+/gu, ' ')
-    .trim();
-}
+export const normalised = normalise;
 
 export function unique(items: readonly string[]): string[] {
   const seen = new Set<string>();
