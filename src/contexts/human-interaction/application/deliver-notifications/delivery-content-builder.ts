@@ -2,11 +2,18 @@ import { inject, injectable } from 'inversify';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { Notification } from '../../domain/notification';
+import type { TaskView } from '../../domain/task-view';
 import type { UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
 import { type DeliveryContent, headlineFor, summarisePrd } from './delivery-content';
 import type { PublicLinks } from './public-links';
+
+/** Why the task ended at `taskVersion` (FAILED or CANCELLED), from the view's history. */
+function endReason(view: TaskView, taskVersion: number): string | undefined {
+  const entry = view.snapshot?.history.find((t) => t.version === taskVersion);
+  return entry && (entry.to === 'FAILED' || entry.to === 'CANCELLED') ? entry.reason : undefined;
+}
 
 /**
  * Gathers what a notification says from the read side (task view, PRD view) and signs its
@@ -39,7 +46,7 @@ export class DeliveryContentBuilder {
       notificationId: n.id,
       kind: n.kind,
       subject: n.subject,
-      headline: headlineFor(n.kind, n.prdVersion),
+      headline: headlineFor(n.kind, n.prdVersion, endReason(view, n.taskVersion)),
       recipientName: this.users.findById(n.recipientId)?.name ?? n.recipientId,
       task: { taskId: view.taskId, title: view.title, description: view.description },
       taskVersion: n.taskVersion,

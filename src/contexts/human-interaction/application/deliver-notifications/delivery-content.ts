@@ -46,7 +46,9 @@ export interface DeliveryContent {
   readonly taskUrl: string;
 }
 
-export function headlineFor(kind: NotificationKind, prdVersion: number | null): string {
+/** `reason`: why the task ended, as its last transition says (a failure's cause, a cancellation's note). */
+export function headlineFor(kind: NotificationKind, prdVersion: number | null, reason?: string): string {
+  const because = reason ? ` Reason: ${reason}` : '';
   switch (kind) {
     case 'clarification-requested':
       return 'The product manager agent needs answers to these questions before it can write the PRD.';
@@ -55,9 +57,9 @@ export function headlineFor(kind: NotificationKind, prdVersion: number | null): 
     case 'task-approved':
       return 'The PRD was approved: the request is done.';
     case 'task-cancelled':
-      return 'The request was cancelled.';
+      return `The request was cancelled.${because}`;
     case 'task-failed':
-      return 'The product manager agent could not finish this request; it has stopped.';
+      return `The product manager agent could not finish this request; it has stopped.${because}`;
   }
 }
 
