@@ -12,6 +12,7 @@ import {
   purposeOf,
   type Reading,
   requirementStatements,
+  rolesIn,
   type Statement,
   targetStatements,
 } from './reading';
@@ -51,6 +52,20 @@ export const MEASURABLE_TARGET_QUESTION = /^What measurable target should /;
  * The first version: every statement is a sentence (or the words) of the request or an answer,
  * cited; sections the request says nothing about stay empty; what is still missing is an open question.
  */
+/** At most two more roles named in the audience's own statement, each with the words that name it. */
+function otherRoles(audience: ReturnType<typeof audienceOf>): Array<{ role: string; source: PrdSource }> {
+  if (!audience) return [];
+  const seen = new Set([normalised(audience.role)]);
+  const others: Array<{ role: string; source: PrdSource }> = [];
+  for (const role of rolesIn(audience.statement.text)) {
+    const key = normalised(role);
+    if ([...seen].some((known) => known.includes(key) || key.includes(known))) continue;
+    seen.add(key);
+    others.push({ role, source: cite(audience.statement, role) });
+  }
+  return others.slice(0, 2);
+}
+
 export function draftPrd(title: string, reading: Reading, capability: Capability, open: readonly Gap[]): AuthoredPrd {
   const audience = audienceOf(reading);
   const problems = distinct(problemStatements(reading));
@@ -140,7 +155,17 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
         : `Not stated in the request ("${excerpt(title)}") or the answers.`,
     goals: outcomes.length > 0 ? outcomes.map(fromStatement) : targets.length > 0 ? successMetrics : [item(wanted, capabilitySources)],
     nonGoals: distinct(reading.statements.filter((s) => !s.fromTitle && isNonGoal(s))).map(fromStatement),
-    userStories: [{ asA: clip(asA, 200), iWant: clip(capability.iWant, 500), soThat: clip(soThat, 500), sources: storySources, acceptanceCriteria }],
+    userStories: [
+      { asA: clip(asA, 200), iWant: clip(capability.iWant, 500), soThat: clip(soThat, 500), sources: storySources, acceptanceCriteria },
+      // Other roles the statement naming the audience lists ("owners, and their accountants") get their own story.
+      ...otherRoles(audience).map((role) => ({
+        asA: clip(role.role, 200),
+        iWant: clip(capability.iWant, 500),
+        soThat: clip(soThat, 500),
+        sources: [role.source, ...storySources.filter((source) => source !== audienceSource[0])],
+        acceptanceCriteria,
+      })),
+    ],
     functionalRequirements: functional,
     nonFunctionalRequirements: requirements.filter((r) => r.id.startsWith('NFR-')),
     assumptions,

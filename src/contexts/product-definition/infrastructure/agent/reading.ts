@@ -126,7 +126,7 @@ const NOT_A_QUALIFIER = new Set(
     'for the a an all our their your my to of by as and or with many some most every each per any other these those when if that who which it its we they i ' +
     'large small big new so only often also today currently now then but because from where while even just still ' +
     'let lets allow allows help helps give gives show shows send sends notify notifies tell tells ask asks email emails call calls make makes get gets ' +
-    'want wants need needs see sees lets enable enables remind reminds alert alerts invite invites assign assigns contact contacts is are be'
+    'want wants need needs see sees lets enable enables remind reminds alert alerts invite invites assign assigns contact contacts is are be into in on at onto about over under after before via through across within without'
   ).split(' '),
 );
 
@@ -142,7 +142,12 @@ export function rolesIn(text: string): string[] {
     const head = words[words.length - 1] ?? '';
     if (words.length === 1 && GENERIC_ROLE.test(head)) continue;
     if (words.length > 1 && /(?:ly)$/i.test(words[0] ?? '') && GENERIC_ROLE.test(head)) continue;
-    found.push(decapitalise(phrase));
+    // Adjacent role words are one role: "customer" + "success managers" is "customer success managers".
+    const last = found.at(-1);
+    const compound =
+      last !== undefined && !last.includes(' ') && words.length <= 2 && text.toLowerCase().includes(`${last.toLowerCase()} ${phrase.toLowerCase()}`);
+    if (compound) found[found.length - 1] = `${last} ${phrase}`;
+    else found.push(decapitalise(phrase));
   }
   return found;
 }
@@ -239,7 +244,9 @@ export function audienceOf(reading: Reading): { role: string; statement: Stateme
   const stated = reading.statements.find((s) => s.stated === 'audience' && meaningfulWords(s.text).length > 0);
   if (stated) {
     const text = withoutFinalStop(stated.text);
-    const role = text.split(/\s+/).length <= 8 ? text.replace(/^(?:for|as an?)\s+/i, '') : (rolesIn(text)[0] ?? text);
+    // A short statement is the role as written, unless it lists several ("dispatchers, and the drivers they send").
+    const named = rolesIn(text);
+    const role = text.split(/\s+/).length <= 8 && named.length < 2 ? text.replace(/^(?:for|as an?)\s+/i, '') : (named[0] ?? text);
     return { role: decapitalise(role), statement: stated, quote: role };
   }
   // A role the description or an answer names wins over one the title names.

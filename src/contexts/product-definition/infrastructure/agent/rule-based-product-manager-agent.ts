@@ -52,6 +52,7 @@ const MIN_CONTENT_WORDS = 3;
  *   metrics are only the measurable targets the requester gave; without one, "What measurable
  *   target…?" is an open question. Non-goals and risks are only what the request says; an
  *   assumption appears only where the agent assumed something (no audience or no outcome named).
+ *   Each role the statement naming the audience lists gets its own user story (at most three).
  * - A revision starts from the previous version (requirement ids kept) and applies each new
  *   feedback item: a question becomes an open question, a removal removes the matching
  *   requirements and adds a non-goal, anything else changes the matching requirement or adds one

@@ -270,6 +270,18 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
 });
 
 describe('RuleBasedProductManagerAgent: the first PRD', () => {
+  it('writes one user story for each role the audience names, each citing the words that name it', async () => {
+    const prd = await prdFor(
+      request(
+        'Route changes on the road',
+        'Dispatchers re-plan routes by phone when a road closes, which takes 20 minutes per driver. For: dispatchers, and the delivery drivers they send out. Drivers must see a changed route on their phone within a minute. Dispatchers should be able to move one stop to another driver. The goal is to cut re-planning from 20 minutes to 2 minutes per driver.',
+      ),
+    );
+
+    expect(prd.userStories.map((s) => s.asA)).toEqual(['dispatchers', 'delivery drivers']);
+    expect(prd.userStories[1]?.sources).toContainEqual({ kind: 'request', quote: 'delivery drivers' });
+  });
+
   it('writes a complete prose request at once, with its own capability as "I want"', async () => {
     const prd = await prdFor(EXPORTS);
 
