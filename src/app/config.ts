@@ -169,7 +169,14 @@ export const configSchema = z.object({
   /** Which product manager the pool runs: the deterministic rule-based one, or a model (README "LLM agent"). */
   AGENT: z.enum(['rule-based', 'llm']).default('rule-based'),
   /** The OpenAI-compatible API root (…/v1); required with AGENT=llm. */
-  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    // The URL appears in logs, /ready and failure reasons: credentials belong in LLM_API_KEY.
+    .refine((value) => {
+      const url = new URL(value);
+      return url.username === '' && url.password === '' && url.search === '';
+    }, 'must not carry credentials or a query string (put the key in LLM_API_KEY)')
+    .optional(),
   LLM_MODEL: z.string().trim().min(1).optional(),
   /** A secret: never logged, never in an error (endpoints without keys, like Ollama, need none). */
   LLM_API_KEY: z.string().min(1).optional(),

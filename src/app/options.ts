@@ -2,6 +2,7 @@ import type { HumanInteractionOptionsInput } from '../contexts/human-interaction
 import type { OrchestrationOptionsInput } from '../contexts/orchestration/orchestration.module';
 import { productDefinitionOptions, type ProductDefinitionOptionsInput } from '../contexts/product-definition/product-definition.options';
 import { orchestrationOptions } from '../contexts/orchestration/orchestration.options';
+import { DEFAULT_LLM_AGENT_OPTIONS, slowestAssessmentMs } from '../contexts/product-definition/infrastructure/agent/llm/llm-agent.options';
 import type { TaskManagementOptionsInput } from '../contexts/task-management/task-management.options';
 import { retryPolicy, type RetryPolicy } from '../shared/kernel/retry';
 import { DEFAULT_RABBITMQ_OPTIONS } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
@@ -56,11 +57,25 @@ export function orchestrationOptionsFrom(config: Config): OrchestrationOptionsIn
   };
 }
 
+/**
+ * With AGENT=llm and no LEASE_MS, the lease outlasts the slowest assessment the LLM settings allow
+ * (at the defaults 480 s), so no item is taken over while its poller still waits on the model.
+ */
+function defaultLeaseMs(config: Config): number | undefined {
+  if (config.AGENT !== 'llm') return undefined;
+  return slowestAssessmentMs({
+    maxRetries: config.LLM_MAX_RETRIES ?? DEFAULT_LLM_AGENT_OPTIONS.maxRetries,
+    timeoutMs: config.LLM_TIMEOUT_MS ?? DEFAULT_LLM_AGENT_OPTIONS.timeoutMs,
+    retryMaxDelayMs: DEFAULT_LLM_AGENT_OPTIONS.retryMaxDelayMs,
+    maxRetryAfterWaitMs: DEFAULT_LLM_AGENT_OPTIONS.maxRetryAfterWaitMs,
+  });
+}
+
 export function productDefinitionOptionsFrom(config: Config): ProductDefinitionOptionsInput {
   return {
     pollerCount: config.POLLERS,
     pollIntervalMs: config.POLL_INTERVAL_MS,
-    leaseMs: config.LEASE_MS,
+    leaseMs: config.LEASE_MS ?? defaultLeaseMs(config),
     maxAttempts: config.AGENT_MAX_ATTEMPTS,
     maxClarificationRounds: config.MAX_CLARIFICATION_ROUNDS,
   };

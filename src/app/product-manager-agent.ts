@@ -1,6 +1,10 @@
 import type { Registry } from 'prom-client';
 import type { ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
-import { DEFAULT_LLM_AGENT_OPTIONS, type LlmAgentOptions } from '../contexts/product-definition/infrastructure/agent/llm/llm-agent.options';
+import {
+  DEFAULT_LLM_AGENT_OPTIONS,
+  type LlmAgentOptions,
+  slowestAssessmentMs,
+} from '../contexts/product-definition/infrastructure/agent/llm/llm-agent.options';
 import { LlmProductManagerAgent } from '../contexts/product-definition/infrastructure/agent/llm/llm-product-manager-agent';
 import { RuleBasedProductManagerAgent } from '../contexts/product-definition/infrastructure/agent/rule-based-product-manager-agent';
 import { productDefinitionOptions } from '../contexts/product-definition/product-definition.options';
@@ -42,8 +46,7 @@ export function productManagerAgentFrom(config: Config, logger: Logger, metricsR
     return { kind: 'rule-based', assess: (input) => ruleBased.assess(input) };
   }
   const options = llmAgentOptionsFrom(config);
-  // One assessment may take a draft and a repair, each up to (retries + 1) calls: all within one lease.
-  const worstCaseMs = 2 * (options.maxRetries + 1) * options.timeoutMs;
+  const worstCaseMs = slowestAssessmentMs(options);
   const summary = {
     baseUrl: options.baseUrl,
     model: options.model,
@@ -55,7 +58,7 @@ export function productManagerAgentFrom(config: Config, logger: Logger, metricsR
   if (worstCaseMs >= pd.leaseMs) {
     logger.warn(
       { leaseMs: pd.leaseMs, worstCaseMs },
-      'LEASE_MS is shorter than the slowest assessment (2 × (LLM_MAX_RETRIES + 1) × LLM_TIMEOUT_MS): a slow item may be taken over by another poller and its result discarded',
+      'LEASE_MS is shorter than the slowest assessment (a draft and a repair, each with LLM_MAX_RETRIES retries of LLM_TIMEOUT_MS, backoff and a Retry-After): a slow item may be taken over by another poller and its result discarded; leave LEASE_MS unset for a lease that fits',
     );
   }
   return new LlmProductManagerAgent(options, { logger, ...(metricsRegistry ? { metricsRegistry } : {}), ...(clock ? { clock } : {}) });

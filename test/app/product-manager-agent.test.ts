@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/app/config';
 import type { Application } from '../../src/app/container';
+import { productDefinitionOptionsFrom } from '../../src/app/options';
 import { productManagerAgentFrom } from '../../src/app/product-manager-agent';
 import { startTestApp } from '../support/app';
 import { FakeLlmServer } from '../support/fake-llm-server';
@@ -19,6 +20,22 @@ function configProblems(env: Record<string, string>): string {
 }
 
 describe('AGENT / LLM_* configuration', () => {
+  it('refuses an LLM_BASE_URL carrying credentials or a query string, naming the variable and not echoing it', () => {
+    for (const url of ['https://user:sk-in-url@api.example.com/v1', 'https://api.example.com/v1?api-key=sk-in-url']) {
+      const message = configProblems({ ...LLM, LLM_BASE_URL: url });
+      expect(message).toContain('LLM_BASE_URL');
+      expect(message).toContain('must not carry credentials or a query string');
+      expect(message).not.toContain('sk-in-url');
+    }
+  });
+
+  it('gives the LLM agent a lease that outlasts its slowest assessment unless LEASE_MS is set', () => {
+    expect(productDefinitionOptionsFrom(loadConfig(LLM)).leaseMs).toBe(480_000);
+    expect(productDefinitionOptionsFrom(loadConfig({ ...LLM, LLM_TIMEOUT_MS: '10000', LLM_MAX_RETRIES: '0' })).leaseMs).toBe(2 * (10_000 + 30_000));
+    expect(productDefinitionOptionsFrom(loadConfig({ ...LLM, LEASE_MS: '90000' })).leaseMs).toBe(90_000);
+    expect(productDefinitionOptionsFrom(loadConfig({})).leaseMs).toBeUndefined();
+  });
+
   it('defaults to the rule-based agent', () => {
     const config = loadConfig({});
     expect(config.AGENT).toBe('rule-based');

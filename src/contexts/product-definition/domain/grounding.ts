@@ -65,13 +65,24 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
     '\n',
   );
 
-  /** The quote, once found in the source it names; undefined (and a finding) when it names nothing or misquotes. */
-  const verified = (path: string, source: PrdSource): string | undefined => {
+  const raw = {
+    request: `${context.title}\n${context.description}`,
+    answers: context.clarificationLog.map((entry) => entry.answer),
+    feedback: context.feedback.map((entry) => entry.feedback),
+  };
+
+  /**
+   * The numbers a source backs: those its quote states that the source itself states as whole
+   * numbers (a quote "500" in "1,500" matches as words, but backs no 500). Undefined, with a
+   * finding, when the source does not exist or does not contain the quote as whole words.
+   */
+  const verified = (path: string, source: PrdSource): string[] | undefined => {
     if (source.kind === 'assumption') return undefined;
     const texts = source.kind === 'request' ? [request] : source.kind === 'answer' ? answers : feedback;
     const text = source.kind === 'request' ? request : texts[source.index - 1];
+    const rawText = source.kind === 'request' ? raw.request : (source.kind === 'answer' ? raw.answers : raw.feedback)[source.index - 1];
     const label = source.kind === 'request' ? 'the request' : `${source.kind} ${source.index}`;
-    if (text === undefined) {
+    if (text === undefined || rawText === undefined) {
       findings.push({
         path,
         code: 'no-such-source',
@@ -80,12 +91,13 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
       return undefined;
     }
     const quoted = normalise(source.quote);
-    if (quoted === '' || !text.includes(quoted)) {
+    // Whole words only: "500" is not in "1 500", "art" is not in "start".
+    if (quoted === '' || !` ${text} `.includes(` ${quoted} `)) {
       findings.push({ path, code: 'quote-not-found', message: `quotes "${source.quote}", which ${label} does not contain` });
       return undefined;
     }
-    // Numbers are read from the quote as written: normalising turned "2.5" into "2 5".
-    return source.quote;
+    const stated = new Set(numbersIn(rawText));
+    return numbersIn(source.quote).filter((n) => stated.has(n));
   };
 
   const checkItem = (path: string, text: string, sources: readonly PrdSource[], required = true): void => {
@@ -99,12 +111,14 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
       else checkNumbers(path, text, everything);
       return;
     }
-    const quotes = sources.map((source) => verified(path, source)).filter((q): q is string => q !== undefined);
-    checkNumbers(path, text, quotes.join(' '));
+    const backed = sources.flatMap((source) => verified(path, source) ?? []);
+    checkNumbersAgainst(path, text, new Set(backed));
   };
 
   const checkNumbers = (path: string, text: string, support: string): void => {
-    const supported = new Set(numbersIn(support));
+    checkNumbersAgainst(path, text, new Set(numbersIn(support)));
+  };
+  const checkNumbersAgainst = (path: string, text: string, supported: ReadonlySet<string>): void => {
     for (const number of numbersIn(text)) {
       if (!supported.has(number)) findings.push({ path, code: 'unsupported-number', message: `states ${number}, which none of its sources contains` });
     }

@@ -67,6 +67,25 @@ describe('the grounding check', () => {
     ]);
   });
 
+  it('backs a number only with what the source itself states: a quote cut out of "1,500" or "2, 5" backs neither 500 nor 2.5', () => {
+    const ctx = { ...context, description: `${DARK_MODE_REQUEST.description} We have 1,500 operators; uptime 99.9%. Versions 2, 5.` };
+    const prd = anAuthoredPrd({
+      goals: [
+        { text: 'Serve 500 operators', sources: [{ kind: 'request', quote: '500 operators' }] },
+        { text: 'Support version 2.5', sources: [{ kind: 'request', quote: 'Versions 2. 5' }] },
+        { text: 'Serve 1,500 operators', sources: [{ kind: 'request', quote: '1,500 operators' }] },
+      ],
+    });
+
+    expect(codes(prd, ctx)).toEqual(['goals[0] unsupported-number', 'goals[1] unsupported-number']);
+  });
+
+  it('matches quotes as whole words only', () => {
+    expect(codes(anAuthoredPrd({ goals: [{ text: 'Night work', sources: [{ kind: 'request', quote: 'ight-shift' }] }] }))).toEqual([
+      'goals[0] quote-not-found',
+    ]);
+  });
+
   it('matches quotes whatever their case and punctuation', () => {
     const prd = anAuthoredPrd({ goals: [{ text: 'Night work', sources: [{ kind: 'request', quote: 'TOO bright, at night!' }] }] });
 

@@ -37,3 +37,13 @@ export const DEFAULT_LLM_AGENT_OPTIONS = {
   breakerFailures: 5,
   breakerCooldownMs: 30_000,
 } as const satisfies Partial<LlmAgentOptions>;
+
+/**
+ * The longest one assessment can take: a draft and a repair, each up to (retries + 1) timed-out
+ * calls, the backoff between them at its cap, and a Retry-After waited out in full. A work item's
+ * lease must outlast it, or another poller takes the item over and pays for the calls again.
+ */
+export function slowestAssessmentMs(options: Pick<LlmAgentOptions, 'maxRetries' | 'timeoutMs' | 'retryMaxDelayMs' | 'maxRetryAfterWaitMs'>): number {
+  const oneCall = (options.maxRetries + 1) * options.timeoutMs + options.maxRetries * options.retryMaxDelayMs + options.maxRetryAfterWaitMs;
+  return 2 * oneCall;
+}

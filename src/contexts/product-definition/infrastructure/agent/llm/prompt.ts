@@ -1,11 +1,12 @@
 import { fieldOfQuestion } from '../../../domain/clarification';
+import { COMPARED_SECTIONS } from '../../../domain/grounding';
 import { MAX_QUESTIONS_PER_ROUND, type AssessmentInput } from '../../../domain/product-manager-agent';
 
 /**
  * Recorded on every PRD version the LLM agent writes (`generatedBy.promptVersion`): change it
  * whenever the instructions below change meaning, so a version can be traced to its prompt.
  */
-export const PROMPT_VERSION = 'llm/1';
+export const PROMPT_VERSION = 'llm/2';
 
 const SYSTEM = `You are the product manager of a team. You read one feature request and either ask the requester a few clarifying questions or write the product requirements document (PRD). You reply with one JSON object that matches the given schema, and nothing else.
 
@@ -25,9 +26,8 @@ PROVENANCE (every item of the PRD: goals, nonGoals, user stories and their accep
 
 REVISIONS (when a previous PRD and feedback are given)
 - Revise the previous PRD; do not start over. Keep the ids (FR-n, NFR-n) of requirements you keep; new requirements get new ids; never reuse a removed id.
-- Add one "changeLog" entry for each feedback item not handled by an earlier version: "feedback" is its number, "summary" says what you did, "added"/"changed"/"removed" list requirement ids, "sections" lists other sections you touched. A change nobody asked for gets an entry with "feedback": null saying why.
-- A reviewer's question you cannot answer from the sources becomes an open question (sourced to that feedback), not an invented answer.
-- Keep the earlier change log entries as they are.`;
+- "changeLog" lists this version's changes only, relative to the previous PRD; do not copy earlier entries. Add one entry for each new feedback item (listed with the previous PRD): "feedback" is its number, "summary" says what you did, "added"/"changed"/"removed" list requirement ids, "sections" lists the other sections you changed, by these names: ${COMPARED_SECTIONS.join(', ')}. A change nobody asked for gets an entry with "feedback": null saying why.
+- A reviewer's question you cannot answer from the sources becomes an open question (sourced to that feedback), not an invented answer.`;
 
 function numbered(label: string, items: readonly string[]): string {
   return items.length === 0 ? `(no ${label}s)` : items.map((text, i) => `${label} ${i + 1}: ${text}`).join('\n');
@@ -56,13 +56,12 @@ export function promptFor(input: AssessmentInput): { readonly system: string; re
           : 'The limit is reached: write the PRD with open questions, do not ask.'
     }`,
   ];
-  if (input.previousPrd) {
-    const { generatedBy: _generatedBy, originalRequest: _originalRequest, clarificationLog: _log, feedback: _feedback, ...authored } = input.previousPrd;
-    const handled = new Set(input.previousPrd.changeLog.flatMap((change) => (change.feedback === null ? [] : [change.feedback])));
-    const open = input.feedback.map((_, i) => i + 1).filter((n) => !handled.has(n));
-    sections.push(
-      `PREVIOUS PRD (revise it; feedback not yet handled: ${open.length ? open.map((n) => `feedback ${n}`).join(', ') : 'none'})\n${JSON.stringify(authored)}`,
-    );
+  const previous = input.previousPrd;
+  if (previous) {
+    const { generatedBy: _generatedBy, originalRequest: _originalRequest, clarificationLog: _log, feedback: _feedback, ...authored } = previous;
+    // New feedback is what came after the previous version was written, as the grounding check counts it.
+    const open = input.feedback.map((_, i) => i + 1).filter((n) => n > previous.feedback.length);
+    sections.push(`PREVIOUS PRD (revise it; new feedback: ${open.length ? open.map((n) => `feedback ${n}`).join(', ') : 'none'})\n${JSON.stringify(authored)}`);
   }
   if (input.repair) {
     sections.push(

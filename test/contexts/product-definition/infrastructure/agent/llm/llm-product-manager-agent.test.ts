@@ -77,7 +77,7 @@ describe('LlmProductManagerAgent against a fake OpenAI-compatible server', () =>
     expect(text).toContain('A: Night-shift operators in the control room');
     expect(text).toContain('answer 2: [outcome]');
     expect(text).toContain('feedback 1: (on PRD version 1) Say how the theme is chosen');
-    expect(text).toContain('PREVIOUS PRD (revise it; feedback not yet handled: feedback 1)');
+    expect(text).toContain('PREVIOUS PRD (revise it; new feedback: feedback 1)');
     expect(text).toContain('goals[0] (quote-not-found): the quote is not in the request');
     expect(text).toContain('do not ask');
   });
