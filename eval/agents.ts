@@ -19,7 +19,7 @@ type AgentFactory = (config: Config, logger: Logger) => ProductManagerAgent | Pr
 export async function agentFor(name: AgentName, options: { readonly maxClarificationRounds: number; readonly logger: Logger }): Promise<ProductManagerAgent> {
   if (name === 'rule-based') {
     const { RuleBasedProductManagerAgent } = await import('../src/contexts/product-definition/infrastructure/agent/rule-based-product-manager-agent.js');
-    return new RuleBasedProductManagerAgent({ maxClarificationRounds: options.maxClarificationRounds });
+    return new RuleBasedProductManagerAgent();
   }
   // Dynamic imports name the compiled file (.js), as Node resolves them at run time.
   // The LLM agent reads its provider, model and key from the environment, as the service does.

@@ -36,7 +36,7 @@ import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
 import { productManagerAgentFrom } from './product-manager-agent';
-import type { AgentAvailability, ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
+import type { ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
 import { createTransport } from './transport';
 import {
   deliveryRetryPolicyFrom,
@@ -118,13 +118,12 @@ export class Application {
   ) {
     this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops)];
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
-    const availability = agent?.availability?.bind(agent);
     registerHealthRoutes(http, {
       database,
       queue,
       isStarted: () => this.started,
       ...(broker ? { brokerConnected: () => broker.isConnected() } : {}),
-      ...(availability ? { agentAvailability: (): AgentAvailability => availability() } : {}),
+      ...(agent?.availability ? { agentAvailability: agent.availability.bind(agent) } : {}),
     });
   }
 

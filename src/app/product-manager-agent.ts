@@ -40,11 +40,8 @@ export function llmAgentOptionsFrom(config: Config): LlmAgentOptions {
  * metrics on `metricsRegistry` (the one /metrics serves). Logs what it chose, never the key.
  */
 export function productManagerAgentFrom(config: Config, logger: Logger, metricsRegistry?: Registry, clock?: Clock): ProductManagerAgent {
+  if (config.AGENT !== 'llm') return new RuleBasedProductManagerAgent();
   const pd = productDefinitionOptions(productDefinitionOptionsFrom(config));
-  if (config.AGENT !== 'llm') {
-    const ruleBased = new RuleBasedProductManagerAgent({ maxClarificationRounds: pd.maxClarificationRounds });
-    return { kind: 'rule-based', assess: (input) => ruleBased.assess(input) };
-  }
   const options = llmAgentOptionsFrom(config);
   const worstCaseMs = slowestAssessmentMs(options);
   const summary = {

@@ -58,18 +58,14 @@ export const COMPARED_SECTIONS = ['problem', 'goals', 'nonGoals', 'userStories',
  */
 export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): GroundingFinding[] {
   const findings: GroundingFinding[] = [];
-  const request = normalise(`${context.title}\n${context.description}`);
-  const answers = context.clarificationLog.map((entry) => normalise(entry.answer));
-  const feedback = context.feedback.map((entry) => normalise(entry.feedback));
-  const everything = [context.title, context.description, ...context.clarificationLog.map((e) => e.answer), ...context.feedback.map((e) => e.feedback)].join(
-    '\n',
-  );
-
-  const raw = {
-    request: `${context.title}\n${context.description}`,
-    answers: context.clarificationLog.map((entry) => entry.answer),
+  /** Each kind of source as written, and as quotes are matched against it (normalised). */
+  const written = {
+    request: [`${context.title}\n${context.description}`],
+    answer: context.clarificationLog.map((entry) => entry.answer),
     feedback: context.feedback.map((entry) => entry.feedback),
   };
+  const matched = { request: written.request.map(normalise), answer: written.answer.map(normalise), feedback: written.feedback.map(normalise) };
+  const statedAnywhere = new Set(numbersIn([...written.request, ...written.answer, ...written.feedback].join('\n')));
 
   /**
    * The numbers a source backs: those its quote states that the source itself states as whole
@@ -78,16 +74,12 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
    */
   const verified = (path: string, source: PrdSource): string[] | undefined => {
     if (source.kind === 'assumption') return undefined;
-    const texts = source.kind === 'request' ? [request] : source.kind === 'answer' ? answers : feedback;
-    const text = source.kind === 'request' ? request : texts[source.index - 1];
-    const rawText = source.kind === 'request' ? raw.request : (source.kind === 'answer' ? raw.answers : raw.feedback)[source.index - 1];
+    const at = source.kind === 'request' ? 0 : source.index - 1;
+    const [rawText, text] = [written[source.kind][at], matched[source.kind][at]];
     const label = source.kind === 'request' ? 'the request' : `${source.kind} ${source.index}`;
-    if (text === undefined || rawText === undefined) {
-      findings.push({
-        path,
-        code: 'no-such-source',
-        message: `cites ${label}, but there are only ${texts.length} ${source.kind === 'answer' ? 'answers' : 'feedback items'}`,
-      });
+    if (rawText === undefined || text === undefined) {
+      const count = `${written[source.kind].length} ${source.kind === 'answer' ? 'answers' : 'feedback items'}`;
+      findings.push({ path, code: 'no-such-source', message: `cites ${label}, but there are only ${count}` });
       return undefined;
     }
     const quoted = normalise(source.quote);
@@ -100,32 +92,27 @@ export function checkGrounding(prd: AuthoredPrd, context: GroundingContext): Gro
     return numbersIn(source.quote).filter((n) => stated.has(n));
   };
 
-  const checkItem = (path: string, text: string, sources: readonly PrdSource[], required = true): void => {
-    if (sources.length === 0) {
-      if (required)
-        findings.push({
-          path,
-          code: 'no-source',
-          message: `"${text}" names no source (the request, an answer, a feedback item, or an assumption stated as such)`,
-        });
-      else checkNumbers(path, text, everything);
-      return;
-    }
-    const backed = sources.flatMap((source) => verified(path, source) ?? []);
-    checkNumbersAgainst(path, text, new Set(backed));
-  };
-
-  const checkNumbers = (path: string, text: string, support: string): void => {
-    checkNumbersAgainst(path, text, new Set(numbersIn(support)));
-  };
-  const checkNumbersAgainst = (path: string, text: string, supported: ReadonlySet<string>): void => {
+  const checkNumbers = (path: string, text: string, supported: ReadonlySet<string>): void => {
     for (const number of numbersIn(text)) {
       if (!supported.has(number)) findings.push({ path, code: 'unsupported-number', message: `states ${number}, which none of its sources contains` });
     }
   };
 
-  checkNumbers('title', prd.title, everything);
-  checkNumbers('problem', prd.problem, everything);
+  const checkItem = (path: string, text: string, sources: readonly PrdSource[], required = true): void => {
+    if (sources.length === 0 && required) {
+      findings.push({
+        path,
+        code: 'no-source',
+        message: `"${text}" names no source (the request, an answer, a feedback item, or an assumption stated as such)`,
+      });
+      return;
+    }
+    // An open question needs no source; its numbers must still be stated somewhere.
+    checkNumbers(path, text, sources.length === 0 ? statedAnywhere : new Set(sources.flatMap((source) => verified(path, source) ?? [])));
+  };
+
+  checkNumbers('title', prd.title, statedAnywhere);
+  checkNumbers('problem', prd.problem, statedAnywhere);
   for (const section of SOURCED_SECTIONS) {
     prd[section].forEach((item: SourcedItem, i) => {
       checkItem(`${section}[${i}]`, item.text, item.sources);
@@ -162,8 +149,7 @@ function requirementsById(prd: AuthoredPrd): Map<string, PrdRequirement> {
   return new Map([...prd.functionalRequirements, ...prd.nonFunctionalRequirements].map((r) => [r.id, r]));
 }
 
-const sameRequirement = (a: PrdRequirement, b: PrdRequirement): boolean =>
-  normalise(a.description) === normalise(b.description) && a.priority === b.priority && a.id.startsWith('NFR') === b.id.startsWith('NFR');
+const sameRequirement = (a: PrdRequirement, b: PrdRequirement): boolean => normalise(a.description) === normalise(b.description) && a.priority === b.priority;
 
 /** A section as the revision check compares it: its statements' normalised text, in order. */
 export function sectionText(prd: AuthoredPrd, section: (typeof COMPARED_SECTIONS)[number]): string {

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { SHARED } from '../../../../shared/kernel/tokens';
-import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import type { Session, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { TaskPriority, TaskStatus, Transition } from '../../../task-management/contracts';
 import type { PrdDocument } from '../../../product-definition/contracts';
 import { type Clarification, clarificationsOf } from '../../domain/clarifications';
@@ -67,25 +67,28 @@ export class TaskQueries {
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
   ) {}
 
-  async getTask(user: User, taskId: string): Promise<TaskDetails> {
-    return (await this.getTaskPage(user, taskId)).details;
+  getTask(user: User, taskId: string): Promise<TaskDetails> {
+    return this.unitOfWork.read(async (session) => (await this.load(session, user, taskId)).details);
   }
 
   /** The task and, read in the same transaction, the diff of its shown PRD version from the previous one. */
   getTaskPage(user: User, taskId: string): Promise<TaskPageDetails> {
     return this.unitOfWork.read(async (session) => {
-      const { taskViews, prdViews } = this.repositories(session);
-      const view = await taskViews.find(taskId);
-      if (!view) throw new TaskNotFoundError(taskId);
-      assertCanSee(view, user);
-      const prds = await prdViews.list(taskId);
-      const details = detailsOf(view, prds);
+      const { details, prds } = await this.load(session, user, taskId);
       const shownAt = prds.findIndex((p) => p.prdVersion === details.prd?.version);
       const previous = shownAt > 0 ? prds[shownAt - 1] : undefined;
       const shown = prds[shownAt];
-      const changes = previous && shown ? diffPrdVersions(versionOf(previous), versionOf(shown)) : null;
-      return { details, changes };
+      return { details, changes: previous && shown ? diffPrdVersions(versionOf(previous), versionOf(shown)) : null };
     });
+  }
+
+  private async load(session: Session, user: User, taskId: string): Promise<{ details: TaskDetails; prds: PrdView[] }> {
+    const { taskViews, prdViews } = this.repositories(session);
+    const view = await taskViews.find(taskId);
+    if (!view) throw new TaskNotFoundError(taskId);
+    assertCanSee(view, user);
+    const prds = await prdViews.list(taskId);
+    return { details: detailsOf(view, prds), prds };
   }
 
   /** What changed between two stored PRD versions of a task (`from` < `to`, checked by the caller). */

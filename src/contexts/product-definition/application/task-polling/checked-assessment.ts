@@ -50,8 +50,10 @@ export async function checkedAssessment(agent: ProductManagerAgent, input: Asses
   );
   const second = await agent.assess({ ...input, repair: { draft: first.prd, findings } });
   checkPolicy(input, second);
-  if (second.kind !== 'prd') return second.kind === 'questions' ? { ...second, usage: addUsage(first.usage, second.usage) } : second;
-  const remaining = checkGrounding(second.prd, context);
-  if (remaining.length > 0) throw new UngroundedPrdError(input.taskId, remaining);
-  return { ...second, usage: addUsage(first.usage, second.usage) };
+  const usage = second.usage ? addUsage(first.usage, second.usage) : first.usage;
+  if (second.kind === 'prd') {
+    const remaining = checkGrounding(second.prd, context);
+    if (remaining.length > 0) throw new UngroundedPrdError(input.taskId, remaining);
+  }
+  return { ...second, usage };
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { inject, injectable } from 'inversify';
+import { injectable } from 'inversify';
 import type { AuthoredPrd, PrdChange, PrdDocument, PrdRequirement } from '../../contracts';
 import {
   type AgentUsage,
@@ -9,8 +9,6 @@ import {
   MAX_QUESTIONS_PER_ROUND,
   type ProductManagerAgent,
 } from '../../domain/product-manager-agent';
-import type { ProductDefinitionOptions } from '../../product-definition.options';
-import { PRODUCT_DEFINITION } from '../../product-definition.tokens';
 import { draftPrd } from './drafting';
 import { extrasOf, gapsOf } from './questions';
 import { capabilityOf, read } from './reading';
@@ -66,12 +64,10 @@ const MIN_CONTENT_WORDS = 3;
 export class RuleBasedProductManagerAgent implements ProductManagerAgent {
   readonly kind = 'rule-based';
 
-  /** `maxClarificationRounds` here is a ceiling; the input's own limit applies when lower. */
-  constructor(@inject(PRODUCT_DEFINITION.Options) private readonly options: Pick<ProductDefinitionOptions, 'maxClarificationRounds'>) {}
-
   assess(input: AssessmentInput): Promise<Assessment> {
     const started = performance.now();
-    const usage = (): AgentUsage => ({
+    const decision = this.decide(input);
+    const usage: AgentUsage = {
       agent: 'rule-based',
       model: null,
       promptVersion: 'rule-based/2',
@@ -79,16 +75,8 @@ export class RuleBasedProductManagerAgent implements ProductManagerAgent {
       tokensOut: 0,
       calls: 0,
       callMs: performance.now() - started,
-    });
-    const decision = this.decide(input);
-    const measured = usage();
-    const assessment: Assessment =
-      decision.kind === 'questions'
-        ? { ...decision, usage: measured }
-        : decision.kind === 'prd'
-          ? { ...decision, usage: measured }
-          : { ...decision, usage: measured };
-    return Promise.resolve(assessment);
+    };
+    return Promise.resolve({ ...decision, usage });
   }
 
   private decide(input: AssessmentInput): Decision {
@@ -97,8 +85,7 @@ export class RuleBasedProductManagerAgent implements ProductManagerAgent {
       return { kind: 'prd', prd: applyFeedback(authoredPart(input.previousPrd), input.feedback, input.previousPrd.feedback.length + 1) };
     }
     const gaps = gapsOf(reading);
-    const limit = Math.min(input.maxClarificationRounds, this.options.maxClarificationRounds);
-    const mayAsk = input.feedback.length === 0 && input.clarificationRounds < limit;
+    const mayAsk = input.feedback.length === 0 && input.clarificationRounds < input.maxClarificationRounds;
     const toAsk = [...gaps.filter((g) => g.state === 'follow-up'), ...gaps.filter((g) => g.state === 'ask')].slice(0, MAX_QUESTIONS_PER_ROUND);
     if (mayAsk && toAsk.length > 0) {
       const questions = [...toAsk.map((g) => g.question), ...extrasOf(reading)].slice(0, MAX_QUESTIONS_PER_ROUND);

@@ -14,7 +14,7 @@ const codes = (prd: AuthoredPrd, context: GroundingContext) => checkGrounding(pr
 /** What each agent really writes, held to the one grounding check the service applies. */
 describe('the grounding check on what each agent writes', () => {
   describe('the rule-based agent', () => {
-    const agent = new RuleBasedProductManagerAgent({ maxClarificationRounds: 2 });
+    const agent = new RuleBasedProductManagerAgent();
     // At the round limit, so it writes the PRD whatever it would still ask.
     const input: AssessmentInput = {
       ...anInput({ clarificationRounds: 2 }),

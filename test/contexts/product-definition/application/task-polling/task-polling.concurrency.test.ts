@@ -27,7 +27,7 @@ describe('TaskPollingService under concurrency', () => {
           .snapshot(),
       );
     }
-    const realAgent = new RuleBasedProductManagerAgent({ maxClarificationRounds: 2 });
+    const realAgent = new RuleBasedProductManagerAgent();
     // Yielding inside the agent lets the other pollers claim while one is "thinking".
     const agent = new ScriptedAgent(async (input: AssessmentInput) => {
       await new Promise((resolve) => setImmediate(resolve));

@@ -6,7 +6,7 @@ import type { ClarificationEntry, FeedbackEntry } from '../../../../../src/conte
 import { BLOCKING_FIELDS } from '../../../../../src/contexts/product-definition/infrastructure/agent/questions';
 import { RuleBasedProductManagerAgent } from '../../../../../src/contexts/product-definition/infrastructure/agent/rule-based-product-manager-agent';
 
-const agent = new RuleBasedProductManagerAgent({ maxClarificationRounds: 10 });
+const agent = new RuleBasedProductManagerAgent();
 
 function request(title: string, description: string, overrides: Partial<AssessmentInput> = {}): AssessmentInput {
   return {

@@ -39,10 +39,8 @@ export function parseReply(raw: unknown): ParsedReply | { readonly problems: str
     if (!questions || questions.length === 0) return { problems: 'decision "questions" without any question' };
     return { kind: 'questions', questions };
   }
-  if (decision === 'prd') {
-    const parsed = authoredPrdSchema.safeParse(prd);
-    return parsed.success ? { kind: 'prd', prd: parsed.data } : { problems: `decision "prd": ${summarise(parsed.error)}` };
-  }
+  // The reply schema already parsed `prd` with the domain's authoredPrdSchema.
+  if (decision === 'prd') return prd ? { kind: 'prd', prd } : { problems: 'decision "prd" without a prd' };
   return reason ? { kind: 'give-up', reason } : { problems: 'decision "give-up" without a reason' };
 }
 
