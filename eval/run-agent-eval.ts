@@ -92,7 +92,7 @@ async function main(): Promise<void> {
 
   // The checks' own warnings (a refused draft) are counted in the results, not logged.
   const logger = process.env.EVAL_LOG_LEVEL ? createLogger(process.env.EVAL_LOG_LEVEL, 'eval') : silentLogger();
-  const agent = await agentFor(agentName, { maxClarificationRounds: maxRounds, logger });
+  const agent = agentFor(agentName, logger);
   const results: CaseResult[] = [];
   for (const evalCase of cases) {
     process.stderr.write(`${evalCase.id}…\n`);
