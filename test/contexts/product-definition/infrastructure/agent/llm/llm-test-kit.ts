@@ -5,7 +5,8 @@ import { DEFAULT_LLM_AGENT_OPTIONS, type LlmAgentOptions } from '../../../../../
 import { LlmProductManagerAgent } from '../../../../../../src/contexts/product-definition/infrastructure/agent/llm/llm-product-manager-agent';
 import type { Logger } from '../../../../../../src/shared/logging/logger';
 import type { FakeLlmServer } from '../../../../../support/fake-llm-server';
-import { anAuthoredPrd } from '../../../../../support/prd-document';
+import { anAuthoredPrd, DARK_MODE_REQUEST } from '../../../../../support/prd-document';
+import { anAssessment } from '../../../support/requests.mother';
 
 export const API_KEY = 'sk-test-SECRET-0123456789abcdef';
 
@@ -50,19 +51,11 @@ export function agentFor(
   return { agent, time, registry };
 }
 
-export const DARK_MODE = { title: 'Add dark mode', description: 'The dashboard is too bright at night for night-shift operators.' };
+/** The request `anAuthoredPrd` is grounded in. */
+export const DARK_MODE = DARK_MODE_REQUEST;
 
 export function anInput(overrides: Partial<AssessmentInput> = {}): AssessmentInput {
-  return {
-    taskId: 'task-1',
-    ...DARK_MODE,
-    priority: 'normal',
-    clarificationLog: [],
-    feedback: [],
-    clarificationRounds: 0,
-    maxClarificationRounds: 2,
-    ...overrides,
-  };
+  return anAssessment({ ...DARK_MODE, ...overrides });
 }
 
 export function prdReply(): unknown {
