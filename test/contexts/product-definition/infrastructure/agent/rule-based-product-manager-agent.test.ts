@@ -427,6 +427,7 @@ describe('RuleBasedProductManagerAgent: the first PRD', () => {
   it('answers the same input the same way, with its usage', async () => {
     const a = await agent.assess(EXPORTS);
     const b = await agent.assess(EXPORTS);
+    expect(a.kind).toBe('prd');
     expect(a.kind === 'prd' && b.kind === 'prd' && a.prd).toEqual(b.kind === 'prd' && b.prd);
     expect(a.usage).toEqual({
       agent: 'rule-based',

@@ -34,7 +34,6 @@ describe('LlmProductManagerAgent against a fake OpenAI-compatible server', () =>
     expect(assessment.usage).toEqual(
       expect.objectContaining({ agent: 'llm', model: 'test-model', promptVersion: PROMPT_VERSION, tokensIn: 123, tokensOut: 45, calls: 1 }),
     );
-    expect(assessment.usage?.callMs).toBeGreaterThanOrEqual(0);
     const [request] = server.requests;
     expect(request?.path).toBe('/v1/chat/completions');
     expect(request?.headers.authorization).toBe(`Bearer ${API_KEY}`);
