@@ -5,7 +5,10 @@ import {
   type Capability,
   cite,
   criterionStatements,
+  describing,
+  ESTIMATE,
   isNonGoal,
+  isQuestion,
   isRisk,
   outcomeStatements,
   problemStatements,
@@ -17,7 +20,7 @@ import {
   targetStatements,
 } from './reading';
 import { isNonFunctional, nextId, requirement } from './requirements';
-import { capitalise, clip, excerpt, normalised, withoutFinalStop } from './text';
+import { capitalise, clip, excerpt, meaningfulWords, normalised, withoutFinalStop } from './text';
 
 const item = (text: string, sources: PrdSource[]): SourcedItem => ({ text: capitalise(clip(withoutFinalStop(text))), sources });
 const fromStatement = (s: Statement): SourcedItem => item(s.text, [cite(s, clip(s.text, 2_000))]);
@@ -37,6 +40,27 @@ function capabilityStatement(capability: Capability, role: string | undefined, p
   if (capability.iWant.startsWith('to ')) return `${capitalise(role ?? 'users')} can ${capability.iWant.slice(3)}`;
   const about = problem ? `: ${withoutFinalStop(problem.text).charAt(0).toLowerCase()}${withoutFinalStop(problem.text).slice(1)}` : '';
   return `${capitalise(capability.quote)}${about}`;
+}
+
+/**
+ * The sentences of the description and the usable answers that no section drew on: the PRD places
+ * each of them (an estimate of today in the problem, a question as an open question, anything else
+ * as a requirement) instead of dropping what the requester wrote. The audience's own statement,
+ * and a sentence with fewer than two meaningful words besides the title's ("Parcel tracking page"
+ * under "Parcel tracking"), are not left over.
+ */
+function leftoverStatements(reading: Reading, used: readonly Statement[]): Statement[] {
+  const taken = new Set(used.map((s) => normalised(s.text)));
+  const titleWords = new Set(reading.statements.filter((s) => s.fromTitle).flatMap((s) => meaningfulWords(s.text)));
+  return reading.statements.filter(
+    (s) =>
+      !s.fromTitle &&
+      s.stated !== 'audience' &&
+      !taken.has(normalised(s.text)) &&
+      (isQuestion(s.text) || describing(s)) &&
+      // Two meaningful words besides the title's: "Parcel tracking page" under "Parcel tracking" restates it.
+      meaningfulWords(s.text).filter((w) => !titleWords.has(w)).length >= 2,
+  );
 }
 
 /** The question asked whenever the requester gave no measurable target. */
@@ -73,19 +97,38 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
   const targets = distinct(targetStatements(reading));
   const assumptions: SourcedItem[] = [];
 
+  const nonGoals = distinct(reading.statements.filter((s) => !s.fromTitle && isNonGoal(s)));
+  const risks = distinct(reading.statements.filter((s) => !s.fromTitle && isRisk(s)));
+  const criteriaStatements = distinct(criterionStatements(reading));
+  const leftover = leftoverStatements(reading, [
+    ...problems,
+    ...outcomes,
+    ...targets,
+    ...requirementStatements(reading),
+    ...criteriaStatements,
+    ...nonGoals,
+    ...risks,
+    // A statement that only mentions the role ("Developers on the Starter plan get 100,000 calls")
+    // still says more than who it is for.
+    ...(audience?.statement.stated === 'audience' ? [audience.statement] : []),
+  ]);
+  const context = leftover.filter((s) => ESTIMATE.test(s.text));
+  const asked = leftover.filter((s) => isQuestion(s.text));
+
   const requirements: PrdRequirement[] = [];
-  for (const statement of distinct(requirementStatements(reading))) {
+  const inOrder = (list: readonly Statement[]): Statement[] => [...list].sort((a, b) => reading.statements.indexOf(a) - reading.statements.indexOf(b));
+  // What the request asks for in so many words, then every other sentence it states about the
+  // product ("A 'Notify me' button takes an email address"): nothing the requester wrote is dropped.
+  const described = leftover.filter((s) => !context.includes(s) && !asked.includes(s));
+  for (const statement of inOrder(distinct([...requirementStatements(reading), ...described]))) {
     const prefix = isNonFunctional(statement.text) ? 'NFR' : 'FR';
-    requirements.push(
-      requirement(
-        nextId(
-          prefix,
-          requirements.map((r) => r.id),
-        ),
-        statement.text,
-        [cite(statement, clip(statement.text, 2_000))],
-      ),
+    const id = nextId(
+      prefix,
+      requirements.map((r) => r.id),
     );
+    const written = requirement(id, statement.text, [cite(statement, clip(statement.text, 2_000))]);
+    // A "Must:"/"Should:"/"Could:" label is the requester's priority, whatever the sentence's own words.
+    requirements.push(statement.priority ? { ...written, priority: statement.priority } : written);
   }
   const problem = problems[0];
   const capabilitySource = cite(capability.statement, capability.quote);
@@ -135,7 +178,7 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
     storySources.push({ kind: 'assumption', reason: 'The request states neither a problem nor an outcome.' });
   }
 
-  const criteria = distinct(criterionStatements(reading)).map(fromStatement);
+  const criteria = criteriaStatements.map(fromStatement);
   const acceptanceCriteria =
     criteria.length > 0
       ? criteria
@@ -144,17 +187,25 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
         : [item(wanted, capabilitySources)];
 
   const successMetrics = targets.map(fromStatement);
-  const openQuestions: SourcedItem[] = open.map((gap) => ({ text: gap.question.question, sources: [...gap.quoted] }));
+  const openQuestions: SourcedItem[] = [
+    ...asked.map(fromStatement).map((q) => ({ ...q, text: `${q.text}?` })),
+    ...open.map((gap) => ({ text: gap.question.question, sources: [...gap.quoted] })),
+  ];
   if (successMetrics.length === 0) openQuestions.push(measurableTargetQuestion(capability));
 
   return {
     title: clip(title, 200),
     problem:
       problems.length > 0
-        ? clip(problems.map((s) => `${capitalise(withoutFinalStop(s.text))}.`).join(' '), 5_000)
-        : `Not stated in the request ("${excerpt(title)}") or the answers.`,
+        ? clip(
+            inOrder([...problems, ...context])
+              .map((s) => `${capitalise(withoutFinalStop(s.text))}.`)
+              .join(' '),
+            5_000,
+          )
+        : `Not stated in the request ("${excerpt(title)}") or the answers.${context.length > 0 ? ` ${context.map((s) => `${capitalise(withoutFinalStop(s.text))}.`).join(' ')}` : ''}`,
     goals: outcomes.length > 0 ? outcomes.map(fromStatement) : targets.length > 0 ? successMetrics : [item(wanted, capabilitySources)],
-    nonGoals: distinct(reading.statements.filter((s) => !s.fromTitle && isNonGoal(s))).map(fromStatement),
+    nonGoals: nonGoals.map(fromStatement),
     userStories: [
       { asA: clip(asA, 200), iWant: clip(capability.iWant, 500), soThat: clip(soThat, 500), sources: storySources, acceptanceCriteria },
       // Other roles the statement naming the audience lists ("owners, and their accountants") get their own story.
@@ -169,7 +220,7 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
     functionalRequirements: functional,
     nonFunctionalRequirements: requirements.filter((r) => r.id.startsWith('NFR-')),
     assumptions,
-    risks: distinct(reading.statements.filter((s) => !s.fromTitle && isRisk(s))).map(fromStatement),
+    risks: risks.map(fromStatement),
     successMetrics,
     openQuestions,
     changeLog: [],

@@ -9,6 +9,7 @@ import {
   outcomeStatements,
   problemStatements,
   type Reading,
+  rolesIn,
   requirementStatements,
   targetStatements,
 } from './reading';
@@ -26,6 +27,12 @@ export type BlockingField = (typeof BLOCKING_FIELDS)[number];
 export interface Gap {
   readonly field: BlockingField;
   readonly state: 'ask' | 'follow-up' | 'open';
+  /**
+   * Whether this gap alone is worth a round. A missing outcome is not, once the problem and what
+   * to check are known: the PRD can take "the problem goes away" as its outcome (stated as an
+   * assumption) and ask for a target as an open question. It is still asked in a round that asks anyway.
+   */
+  readonly blocking: boolean;
   readonly question: ClarifyingQuestion;
   /** The words of the request or the answers the question quotes (its sources as an open question). */
   readonly quoted: readonly PrdSource[];
@@ -56,6 +63,26 @@ const FOLLOW_UP: Readonly<Record<BlockingField, { about: string; ask: string; se
     section: 'the acceptance criteria',
   },
 };
+
+/**
+ * Words that only say that something is wrong, or how often someone said so, and words for the
+ * product in general: none of them says what goes wrong.
+ */
+const NOT_THE_PROBLEM =
+  /\b(?:problems?|issues?|complain\w*|broken|bad|poor|slow|too slow|frustrat\w*|struggl\w*|annoy\w*|terrible|awful|hate|please|fix|a lot|lately|recently|sometimes|often|again|keeps?|apps?|application|site|website|system|tool|product|feature|page|screen|platform|portal)\b/gi;
+
+/**
+ * A problem statement that only says something is wrong ("The app is too slow", "Search is
+ * broken, please fix", "Customers keep complaining about it"): without its pain words, vague
+ * comparatives, roles and words for the product in general, fewer than two meaningful words
+ * remain, and it has no number. The PRD could not say what to change from it.
+ */
+function namesNoProblem(text: string): boolean {
+  if (/\d/.test(text)) return false;
+  const rest = text.replace(new RegExp(COMPARATIVE.source, 'gi'), ' ').replace(NOT_THE_PROBLEM, ' ');
+  const roles = new Set(rolesIn(text).flatMap((r) => meaningfulWords(r)));
+  return meaningfulWords(rest).filter((w) => !roles.has(w)).length < 2;
+}
 
 /** Requirement sentences with enough substance to check: three meaningful words besides vague comparatives. */
 function checkableRequirements(reading: Reading): number {
@@ -88,8 +115,9 @@ export function gapsOf(reading: Reading): Gap[] {
     acceptanceCriteria: capabilitySource,
   };
 
+  const vagueProblem = firstProblem !== undefined && problems.every((p) => namesNoProblem(p.text));
   const present: Readonly<Record<BlockingField, boolean>> = {
-    problem: problems.length > 0,
+    problem: problems.length > 0 && !vagueProblem,
     audience: audience !== undefined,
     outcome: outcomeStatements(reading).length > 0 || targetStatements(reading).length > 0,
     // One requirement sentence is the request restated ("we should send reminders"), not something
@@ -100,9 +128,11 @@ export function gapsOf(reading: Reading): Gap[] {
   const first: Readonly<Record<BlockingField, () => ClarifyingQuestion>> = {
     problem: () => ({
       field: 'problem',
-      question: comparative
-        ? `You wrote "${excerpt(title)}". What is ${painOf(comparative)} today${vagueReferent ? ', and which screen, report or task do you mean' : ''}: what happens that should not?`
-        : `${saysWhat} What goes wrong today without it: what do people do instead, and what does that cost them?`,
+      question: vagueProblem
+        ? `${lead} What exactly goes wrong: which screen, task or step, what happens instead of what should, and how often?`
+        : comparative
+          ? `You wrote "${excerpt(title)}". What is ${painOf(comparative)} today${vagueReferent ? ', and which screen, report or task do you mean' : ''}: what happens that should not?`
+          : `${saysWhat} What goes wrong today without it: what do people do instead, and what does that cost them?`,
       why: 'The problem statement and the requirements rest on what goes wrong today; without it the PRD would have to invent one.',
     }),
     audience: () => ({
@@ -124,12 +154,13 @@ export function gapsOf(reading: Reading): Gap[] {
     }),
   };
 
+  const blocking = (field: BlockingField): boolean => field !== 'outcome' || !present.problem || !present.acceptanceCriteria;
   const gaps: Gap[] = [];
   for (const field of BLOCKING_FIELDS) {
     if (present[field]) continue;
     const answers = reading.answers.get(field) ?? [];
     const last = answers[answers.length - 1];
-    if (!last) gaps.push({ field, state: 'ask', question: first[field](), quoted: quoted[field] });
+    if (!last) gaps.push({ field, state: 'ask', blocking: blocking(field), question: first[field](), quoted: quoted[field] });
     else {
       const { about, ask, section } = FOLLOW_UP[field];
       const question: ClarifyingQuestion = {
@@ -139,40 +170,45 @@ export function gapsOf(reading: Reading): Gap[] {
       };
       const answerSource: PrdSource = { kind: 'answer', index: last.index, quote: last.text };
       // One follow-up for a vague answer; none for "I don't know" (asking again would not help).
-      gaps.push({ field, state: answers.length === 1 && last.vague && !last.declined ? 'follow-up' : 'open', question, quoted: [answerSource] });
+      const state = answers.length === 1 && last.vague && !last.declined ? 'follow-up' : 'open';
+      // A vague answer to a question asked is always followed up: it was asked for a reason.
+      gaps.push({ field, state, blocking: state === 'follow-up' || blocking(field), question, quoted: [answerSource] });
     }
   }
   return gaps;
 }
 
 const CONSTRAINT_CUE =
-  /\b(?:deadline|by (?:q[1-4]|end of|the end)|budget|must not|mustn't|without (?:changing|breaking)|compatib\w*|complian\w*|gdpr|hipaa|pci|soc ?2|regulat\w*|legal|browsers?|ios|android|platforms?|offline|accessib\w*|wcag|latency|within \d+|under \d+|at most|no more than|formats?)\b/i;
-const SCOPE_CUE = /\b(?:only|first version|v1|phase|including|includes?|excluding|except|out of scope|not in scope|later)\b/i;
+  /\b(?:deadline|by (?:q[1-4]|end of|the end)|budget|must not|mustn't|without (?:changing|breaking)|compatib\w*|complian\w*|gdpr|hipaa|pci|soc ?2|regulat\w*|legal|browsers?|ios|android|platforms?|accessib\w*|wcag|latency|within \d+|under \d+|at most|no more than|formats?)\b/i;
+/** Words that draw the scope's line; "later" or "including" in passing ("retype everything later") do not. */
+const SCOPE_CUE = /\b(?:only|first version|first release|v1|mvp|phase \d|excluding|except|out of scope|not in scope|can wait|(?:do|does|is) not include)\b/i;
 
 /**
  * Questions that do not block a PRD but make it better, asked only in a round that asks anyway
  * and has room: the constraints (platforms, deadlines, compliance, limits) and the scope (what is
- * in and out), each only when nothing in the request or the answers touches it. Never asked twice.
+ * in and out), each only when nothing in the request or the answers touches it, the scope first.
+ * Never asked twice.
  */
 export function extrasOf(reading: Reading): ClarifyingQuestion[] {
   const text = reading.statements.map((s) => s.text).join(' ');
   const capability = capabilityOf(reading);
   const subject = capability ? `"${excerpt(capability.quote)}"` : 'this';
   const extras: ClarifyingQuestion[] = [];
-  const hasConstraints = reading.statements.some((s) => s.stated === 'constraints') || CONSTRAINT_CUE.test(text);
-  if (!hasConstraints && !reading.answers.has('constraints')) {
-    extras.push({
-      field: 'constraints',
-      question: `Does anything limit how ${subject} may be built: platforms or formats it must support, a deadline, compliance rules, or limits of size or time? Answer "none" if nothing does.`,
-      why: 'The non-functional requirements come from these; a limit found after review means rework.',
-    });
-  }
+  // Scope first: where the work ends shapes the requirements more than a limit on how it is built.
   const hasScope = reading.statements.some((s) => isNonGoal(s) || s.stated === 'nonGoals') || SCOPE_CUE.test(text);
   if (!hasScope && !reading.answers.has('scope')) {
     extras.push({
       field: 'scope',
       question: `What belongs to ${subject} in its first version, and what can wait or is out of scope?`,
       why: 'The requirements and non-goals mark where the work ends; without them the scope grows in review.',
+    });
+  }
+  const hasConstraints = reading.statements.some((s) => s.stated === 'constraints') || CONSTRAINT_CUE.test(text);
+  if (!hasConstraints && !reading.answers.has('constraints')) {
+    extras.push({
+      field: 'constraints',
+      question: `Does anything limit how ${subject} may be built: platforms or formats it must support, a deadline, compliance rules, or limits of size or time? Answer "none" if nothing does.`,
+      why: 'The non-functional requirements come from these; a limit found after review means rework.',
     });
   }
   return extras;

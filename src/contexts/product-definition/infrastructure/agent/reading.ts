@@ -4,7 +4,10 @@ import type { AssessmentInput, ClarificationField } from '../../domain/product-m
 import { decapitalise, meaningfulWords, sentences, withoutFinalStop } from './text';
 
 /** A section of the request a sentence can state, by label or by cue. */
-export type Section = 'problem' | 'audience' | 'outcome' | 'acceptanceCriteria' | 'constraints' | 'nonGoals' | 'risks';
+export type Section = 'problem' | 'audience' | 'outcome' | 'acceptanceCriteria' | 'requirements' | 'constraints' | 'nonGoals' | 'risks';
+
+/** The priority a MoSCoW label ("Must:", "Should:", "Could:") gives the requirements under it. */
+export type StatedPriority = 'P0' | 'P1' | 'P2';
 
 /** Where a sentence was read: the request (title and description) or the n-th answer (from 1). */
 export type Origin = { readonly kind: 'request' } | { readonly kind: 'answer'; readonly index: number };
@@ -17,6 +20,8 @@ export interface Statement {
   readonly stated?: Section;
   /** The field of the question this sentence answers. */
   readonly answering?: ClarificationField;
+  /** The priority of its "Must:"/"Should:"/"Could:" label. */
+  readonly priority?: StatedPriority;
   readonly fromTitle: boolean;
 }
 
@@ -27,27 +32,46 @@ export function cite(statement: Statement, quote: string = statement.text): PrdS
 
 /*
  * Labels: "Problem:", "Users:"/"For:"/"Who:", "Outcome:"/"Goal:", "Acceptance criteria:"/"Done
- * when:", "Constraints:", "Non-goals:"/"Out of scope:", "Risks:" at a line or sentence start put
- * what follows (to the next label, over following bullet lines) into that section.
+ * when:", "Constraints:", "Non-goals:"/"Out of scope:", "Risks:", and the MoSCoW labels "Must:",
+ * "Should:", "Could:" (requirements at P0, P1, P2) and "Won't:" (non-goals), at a line or sentence
+ * start, with an optional remark before the colon ("Won't (this release):"), put what follows (to
+ * the next label, over following bullet lines) into that section.
  */
-const LABELS: ReadonlyArray<readonly [Section, string]> = [
+const LABELS: ReadonlyArray<readonly [Section, string, StatedPriority?]> = [
   ['problem', 'problem|pain points?|background|context|why'],
   ['audience', 'for|who|users?|audience|personas?|target users|customers|roles?'],
-  ['outcome', 'desired outcome|outcomes?|goals?|objectives?|expected results?|success'],
-  ['acceptanceCriteria', 'acceptance criteria|acceptance|done when|definition of done|requirements?'],
+  ['outcome', 'desired outcome|outcomes?|goals?|objectives?|expected results?|success(?: metrics?)?'],
+  ['acceptanceCriteria', 'acceptance criteria|acceptance|done when|definition of done'],
+  ['requirements', 'requirements?'],
+  ['requirements', 'must(?: have)?', 'P0'],
+  ['requirements', 'should(?: have)?', 'P1'],
+  ['requirements', 'could(?: have)?|nice to have|nice-to-have|optional', 'P2'],
   ['constraints', 'constraints?|limitations?|limits'],
-  ['nonGoals', 'non-goals?|out of scope|not in scope'],
+  ['nonGoals', "non-goals?|out of scope|not in scope|won['’]?t(?: have)?|will not"],
   ['risks', 'risks?|concerns?'],
 ];
-const LABEL_PATTERN = new RegExp(`(?:^|(?<=[\\n.;!?]))[ \\t]*(?:[-*•][ \\t]*)?(${LABELS.map(([, l]) => l).join('|')})[ \\t]*:`, 'gi');
+const LABEL_PATTERN = new RegExp(
+  `(?:^|(?<=[\\n.;!?]))[ \\t]*(?:[-*•][ \\t]*)?(${LABELS.map(([, l]) => l).join('|')})(?:[ \\t]*\\([^()\\n]{0,40}\\))?[ \\t]*:`,
+  'gi',
+);
 const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+/;
 
-function sectionOfLabel(label: string): Section {
-  return LABELS.find(([, alternatives]) => new RegExp(`^(?:${alternatives})$`, 'i').test(label.trim()))?.[0] ?? 'problem';
+function labelled(label: string): { section: Section; priority?: StatedPriority } {
+  const found = LABELS.find(([, alternatives]) => new RegExp(`^(?:${alternatives})$`, 'i').test(label.trim()));
+  if (!found) return { section: 'problem' };
+  const [section, , priority] = found;
+  return priority ? { section, priority } : { section };
 }
 
-function splitByLabels(text: string): Array<{ section: Section | undefined; text: string }> {
-  const parts: Array<{ section: Section | undefined; lines: string[]; takesPlainLines: boolean }> = [];
+interface LabelledPart {
+  section: Section | undefined;
+  priority?: StatedPriority;
+  lines: string[];
+  takesPlainLines: boolean;
+}
+
+function splitByLabels(text: string): Array<{ section: Section | undefined; priority?: StatedPriority; text: string }> {
+  const parts: LabelledPart[] = [];
   let current: (typeof parts)[number] | undefined;
   for (const line of text.split('\n')) {
     const matches = [...line.matchAll(LABEL_PATTERN)];
@@ -63,11 +87,26 @@ function splitByLabels(text: string): Array<{ section: Section | undefined; text
     parts.push({ section: undefined, lines: [line.slice(0, first.index)], takesPlainLines: false });
     matches.forEach((match, i) => {
       const content = line.slice(match.index + match[0].length, matches[i + 1]?.index ?? line.length);
-      current = { section: sectionOfLabel(match[1] ?? ''), lines: [content], takesPlainLines: content.trim() === '' };
+      current = { ...labelled(match[1] ?? ''), lines: [content], takesPlainLines: content.trim() === '' };
       parts.push(current);
     });
   }
-  return parts.map(({ section, lines }) => ({ section, text: lines.join('\n') }));
+  return parts.map(({ section, priority, lines }) => ({ section, ...(priority ? { priority } : {}), text: lines.join('\n') }));
+}
+
+/*
+ * A sentence that says by itself where it belongs overrides the label it sits under: "SMS is out
+ * of scope" after "Goal: …" on the same line is a non-goal, "Mobile isn't required" is not a
+ * requirement, and "Done when …" states acceptance criteria without a colon.
+ */
+const EXCLUDED =
+  /\b(?:out of scope|not in scope|non-goals?|not part of (?:this|the)\b|(?:is|are)(?:n't| not) (?:required|needed|necessary|planned|included|part of)|not required|stays? outside|outside (?:the |this )?(?:scope|project|release))/i;
+const DONE_WHEN = /^(?:it(?:'s| is) )?(?:done when|definition of done\b|acceptance criteria\b)/i;
+
+function ownSection(sentence: string, section: Section | undefined): Section | undefined {
+  if (DONE_WHEN.test(sentence)) return 'acceptanceCriteria';
+  if (section !== 'nonGoals' && section !== 'problem' && EXCLUDED.test(sentence)) return 'nonGoals';
+  return section;
 }
 
 const FIELD_SECTION: Readonly<Record<ClarificationField, Section | undefined>> = {
@@ -83,27 +122,33 @@ const FIELD_SECTION: Readonly<Record<ClarificationField, Section | undefined>> =
 
 export const PROBLEM_CUE =
   /\b(?:problems?|pain|issues?|struggl\w*|frustrat\w*|complain\w*|currently|today|right now|at the moment|cannot|can't|can not|unable|hard to|difficult|too (?:slow|long|many|much)|slow|broken|errors?|fail\w*|time(?:s|d)? ?out|crash\w*|missing|miss(?:es|ed)?|los(?:e|es|t|ing)|wast\w*|manual(?:ly)?|by hand|no way to|there is no|don't know|do not know|confus\w*|stuck|delay\w*|late|one (?:\w+ )?at a time|spend\w* (?:\w+ )?(?:hours|days|minutes|time|ages|too long)|takes? (?:hours|days|ages|too long|forever)|usually|always|every time|out of date|outdated|stale|(?:stays?|remains?) (?:empty|open|unread|unused|unanswered)|(?:have|has) asked for|most requested|keeps? \w+ing|by post|on paper|by phone|spreadsheets?)\b/i;
-/** A sentence about how things are now describes the problem, never a requirement or a target. */
-const PRESENT_STATE = /\b(?:today|currently|right now|at the moment|at present|these days|so far)\b/i;
+/** A sentence about how things are now (or were lately) describes the problem, never a requirement or a target. */
+const PRESENT_STATE =
+  /\b(?:today|currently|right now|at the moment|at present|these days|so far|last (?:quarter|year|month|week|cycle|sprint|season|release))\b/i;
 /** A purpose stated as such: "so that", "so they can", "in order to", "the goal is". */
-const PURPOSE_CUE = /\b(?:so that|so (?:they|we|i|you|he|she|it|users?|customers?) can|in order to|the goal|our goal|the aim|aim is|outcome)\b/i;
+/** A sentence that says what success is states the outcome, even when it names today's pain ("fewer late reviews"). */
+const SUCCESS_CUE = /\b(?:the goal|our goal|the aim|aim is|success (?:is|means|will be|would be|if)|(?:call|consider) it a success)\b/i;
+const PURPOSE_CUE = new RegExp(`\\b(?:so that|so (?:they|we|i|you|he|she|it|users?|customers?) can|in order to|outcome)\\b|${SUCCESS_CUE.source}`, 'i');
 /** A change for the better; it states an outcome unless the sentence describes today's pain. */
 const CHANGE_CUE =
-  /\b(?:reduc\w*|increas\w*|cut|halve|double|fewer|sav(?:e|es|ing)|less time|instead of|no longer|without (?:waiting|having to|calling|asking))\b|\d+\s*%/i;
+  /\b(?:reduc\w*|increas\w*|cut|halve|double|fewer|sav(?:e|es|ing)|less time|instead of|no longer|without (?:waiting|having to|calling|asking))\b/i;
 const OUTCOME_CUE = { test: (text: string): boolean => PURPOSE_CUE.test(text) || (CHANGE_CUE.test(text) && !PROBLEM_CUE.test(text)) };
 const NON_GOAL_CUE =
   /\b(?:out of scope|not in scope|non-goals?|not part of|no need to|don't need|do not need|not needed|won't|will not|is not about|excluding|later phase|not (?:now|yet))\b/i;
 const RISK_CUE = /\b(?:risks?|risky|concern(?:ed|s)?|worr(?:y|ied)|danger\w*|might break|could break|may break|side effects?)\b/i;
 const MODAL =
-  /\b(?:must|shall|should|could|may|might|needs?|has to|have to|required|requires?|nice to have|nice-to-have|ideally|optional(?:ly)?|be able to|would like)\b/i;
+  /\b(?:must|shall|should|could|may|might|needs?|has to|have to|required|requires?|nice to have|nice-to-have|ideally|optional(?:ly)?|be able to|would like|wants?)\b/i;
 /** A target rather than a quantity: a comparison with a number, a change from one number to another, a percentage. */
-const TARGET = /\b(?:under|below|within|at least|at most|no more than|less than|fewer than|more than|from \S+(?: \w+)? to|by)\s+\d|\d+\s*(?:%|percent)/i;
+const TARGET = /\b(?:under|below|within|at least|at most|no more than|less than|fewer than|more than|from \S+(?: \w+)? to|by|down(?: by| to)?|up by)\s+\d/i;
+/** A count given as an estimate ("around 4,000 letters a month") describes today, not a requirement. */
+export const ESTIMATE = /\b(?:about|around|roughly|approximately|nearly|almost|some)\s+(?:\d|one in|1 in)/i;
 /** A target a reviewer can measure: a number with a unit or a comparison. */
 const MEASURE =
   /(?:\d+(?:[.,]\d+)?\s*(?:%|percent|ms|milliseconds?|s\b|sec\w*|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|times|x\b|per\b|clicks?|steps?|tickets?|errors?|users?|rows?|records?|requests?|calls?))|\b(?:under|below|within|at least|at most|no more than|less than|fewer than|more than|from \S+ to|by)\s+\d/i;
 const QUESTION_START = /^(?:what|how|why|who|whom|whose|when|where|which|is|are|do|does|did|can|could|should|would|will|shall)\b/i;
 
-export const isQuestion = (text: string): boolean => text.trim().endsWith('?') || QUESTION_START.test(text.trim());
+/** Ends with "?", or starts like a question and does not end as a statement ("When someone cancels, the slot stays empty." is none). */
+export const isQuestion = (text: string): boolean => text.trim().endsWith('?') || (QUESTION_START.test(text.trim()) && !/[.!]$/.test(text.trim()));
 export const isMeasurable = (text: string): boolean => /\d/.test(text) && MEASURE.test(text);
 export const isNonGoal = (s: Statement): boolean => s.stated === 'nonGoals' || (s.stated === undefined && NON_GOAL_CUE.test(s.text));
 export const isRisk = (s: Statement): boolean => s.stated === 'risks' || (s.stated === undefined && RISK_CUE.test(s.text));
@@ -116,7 +161,8 @@ const ROLE_NOUNS =
   'recruiters?|leads?|staff|employees?|members?|visitors?|buyers?|sellers?|merchants?|vendors?|suppliers?|students?|teachers?|' +
   'patients?|requesters?|approvers?|reviewers?|teams?|owners?|shoppers?|subscribers?|guests?|tenants?|landlords?|' +
   'technicians?|mechanics?|pharmacists?|cashiers?|clerks?|officers?|auditors?|volunteers?|coaches?|players?|parents?|' +
-  'riders?|couriers?|partners?|resellers?|moderators?|support|finance|sales|ops|hr|users?|people|everyone';
+  'riders?|couriers?|partners?|resellers?|moderators?|executives?|directors?|leadership|management|' +
+  'support|finance|sales|ops|hr|users?|people|everyone';
 /** Who alone is no audience: "users", "people" need a qualifier ("mobile users"). */
 const GENERIC_ROLE = /^(?:users?|people|everyone|support|finance|sales|ops|hr|teams?|members?|leads?|owners?|partners?)$/i;
 const ROLE = new RegExp(`\\b((?:[a-z][\\w-]*\\s+){0,2}(?:${ROLE_NOUNS}))\\b`, 'gi');
@@ -130,11 +176,20 @@ const NOT_A_QUALIFIER = new Set(
   ).split(' '),
 );
 
+/** "users of the insurance app", "people on our web store": a generic role qualified by the product it uses. */
+const USERS_OF =
+  /\b((?:users?|people|customers?) (?:of|on|in) (?:the |our |their )?(?:[\w-]+\s+){0,2}?(?:apps?|application|site|website|web store|store|portal|product|platform|tool|service))\b/i;
+
 /** The role phrases a sentence names: "account managers", "night-shift operators", "support agents". */
 export function rolesIn(text: string): string[] {
   const found: string[] = [];
+  const usersOf = USERS_OF.exec(text)?.[1];
+  if (usersOf) found.push(decapitalise(usersOf));
   for (const match of text.matchAll(ROLE)) {
-    const words = (match[1] ?? '').split(/\s+/);
+    // "forever and people": a qualifier never reaches over a conjunction.
+    const all = (match[1] ?? '').split(/\s+/);
+    const joined = all.map((w) => /^(?:and|or|nor|but)$/i.test(w)).lastIndexOf(true);
+    const words = all.slice(joined + 1);
     // "IT admin" keeps its acronym; "it", "we", "let" are not qualifiers.
     while (words.length > 1 && !/^[A-Z]{2,}$/.test(words[0] ?? '') && NOT_A_QUALIFIER.has((words[0] ?? '').toLowerCase())) words.shift();
     // A qualifier must not be a verb or a word like "large" that describes the object instead.
@@ -193,8 +248,16 @@ export function read(input: AssessmentInput): Reading {
   const add = (text: string, origin: Origin, stated: Section | undefined, answering: ClarificationField | undefined, fromTitle: boolean): void => {
     for (const part of splitByLabels(text)) {
       for (const sentence of sentences(part.text)) {
-        const section = part.section ?? stated;
-        statements.push({ text: sentence, origin, fromTitle, ...(section ? { stated: section } : {}), ...(answering ? { answering } : {}) });
+        const section = ownSection(sentence, part.section ?? stated);
+        const priority = section === 'requirements' ? part.priority : undefined;
+        statements.push({
+          text: sentence,
+          origin,
+          fromTitle,
+          ...(section ? { stated: section } : {}),
+          ...(answering ? { answering } : {}),
+          ...(priority ? { priority } : {}),
+        });
       }
     }
   };
@@ -214,7 +277,7 @@ export function read(input: AssessmentInput): Reading {
 
 // ---- What each section holds. ----
 
-const describing = (s: Statement): boolean => !s.fromTitle && !isQuestion(s.text);
+export const describing = (s: Statement): boolean => !s.fromTitle && !isQuestion(s.text);
 
 /** "so that I do not have to manage separate passwords": a purpose that names what goes wrong without it. */
 const NEGATED_PURPOSE =
@@ -224,7 +287,8 @@ export function problemStatements(reading: Reading): Statement[] {
   const stated = reading.statements.filter(
     (s) =>
       describing(s) &&
-      (s.stated === 'problem' || (s.stated === undefined && (PROBLEM_CUE.test(s.text) || PRESENT_STATE.test(s.text)) && !isNonGoal(s) && !isRisk(s))),
+      (s.stated === 'problem' ||
+        (s.stated === undefined && (PROBLEM_CUE.test(s.text) || PRESENT_STATE.test(s.text)) && !SUCCESS_CUE.test(s.text) && !isNonGoal(s) && !isRisk(s))),
   );
   return stated.length > 0 ? stated : reading.statements.filter((s) => describing(s) && s.stated !== 'nonGoals' && NEGATED_PURPOSE.test(s.text));
 }
@@ -266,7 +330,7 @@ export function requirementStatements(reading: Reading): Statement[] {
   return reading.statements.filter((s) => {
     if (!describing(s) || isNonGoal(s) || isRisk(s) || PRESENT_STATE.test(s.text)) return false;
     if (s.stated === 'problem' || s.stated === 'audience') return false;
-    if (s.stated === 'acceptanceCriteria') return true;
+    if (s.stated === 'acceptanceCriteria' || s.stated === 'requirements') return true;
     if (s.stated === 'constraints') return !/^\s*(?:none|n\/a|nothing|no constraints?)\b/i.test(s.text);
     if (s.answering === 'scope') return meaningfulWords(s.text).length >= 2;
     if (IMPERATIVE.test(s.text)) return true;
@@ -289,7 +353,9 @@ export function targetStatements(reading: Reading): Statement[] {
       !isNonGoal(s) &&
       !PRESENT_STATE.test(s.text) &&
       (s.stated === 'outcome' || s.answering === 'outcome' || TARGET.test(s.text)) &&
-      (s.stated !== 'problem' || OUTCOME_CUE.test(s.text)),
+      (s.stated !== 'problem' || OUTCOME_CUE.test(s.text)) &&
+      // A number in a sentence about what goes wrong ("22% of reviews were late") is the baseline.
+      (s.stated === 'outcome' || s.answering === 'outcome' || PURPOSE_CUE.test(s.text) || !PROBLEM_CUE.test(s.text)),
   );
 }
 

@@ -22,7 +22,7 @@ export function priorityOf(text: string): Priority | undefined {
 
 /** Sentences about speed, security, privacy, accessibility, compatibility and the like are non-functional. */
 const NON_FUNCTIONAL =
-  /\b(?:performance|latency|response times?|p9[059]|uptime|availab\w*|secur\w*|encrypt\w*|privacy|gdpr|hipaa|pci|soc ?2|complian\w*|accessib\w*|wcag|contrast|scal\w*|reliab\w*|audit\w*|browsers?|offline|compatib\w*|concurren\w*|load|throughput|(?:within|under|below|in less than) \d+(?:[.,]\d+)? ?(?:ms|milliseconds?|s|sec\w*|seconds?|minutes?|mins?))\b/i;
+  /\b(?:performance|latency|response times?|p9[059]|uptime|availab\w*|secur\w*|encrypt\w*|privacy|gdpr|hipaa|pci|soc ?2|complian\w*|accessib\w*|wcag|contrast|scalab\w*|scaling|scale (?:to|up)|reliab\w*|audit\w*|browsers?|offline|compatib\w*|concurren\w*|load|throughput|(?:within|under|below|in less than) \d+(?:[.,]\d+)? ?(?:ms|milliseconds?|s|sec\w*|seconds?|minutes?|mins?))\b/i;
 
 export const isNonFunctional = (text: string): boolean => NON_FUNCTIONAL.test(text);
 

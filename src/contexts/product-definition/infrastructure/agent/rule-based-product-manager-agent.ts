@@ -35,9 +35,11 @@ const MIN_CONTENT_WORDS = 3;
  * Policy:
  * - It asks only about what blocks a useful PRD and has no source yet: the problem, who it is for,
  *   the outcome, and what would be checked to accept it (one requirement sentence restating the
- *   request is not something to check). Constraints and scope never block: they are asked only in
- *   a round that asks anyway and has room, when nothing touches them. At most three questions a
- *   round; each quotes the request's own words and names what is missing.
+ *   request is not something to check; a problem that only says something is wrong, "the app is
+ *   too slow", is no problem statement). A missing outcome alone does not block once the problem
+ *   and what to check are known. Scope and constraints never block: they are asked only in a round
+ *   that asks anyway and has room, when nothing touches them, the scope first. At most three
+ *   questions a round; each quotes the request's own words and names what is missing.
  * - It never asks again about a field already answered, except once when the answer was too vague
  *   to use (no number and fewer than two meaningful words: "faster", "yes"); a vague answer never
  *   becomes PRD content. "I don't know" / "not sure" gets no follow-up: it becomes an open question.
@@ -45,7 +47,9 @@ const MIN_CONTENT_WORDS = 3;
  *   to check (a must/should/could or imperative sentence, a listed criterion, or a measurable
  *   target) gets its PRD at once. At `maxClarificationRounds` it writes the PRD with each
  *   remaining gap as an open question; once a reviewer has given feedback it only revises.
- * - The PRD quotes the words every statement rests on. Requirement priorities follow the wording
+ * - The PRD quotes the words every statement rests on, and every sentence of the request and the
+ *   usable answers lands in it (see drafting.ts: a sentence no section takes is a requirement, an
+ *   estimate of today in the problem, or an open question when it asks one). Requirement priorities follow the wording
  *   (must/shall/need to → P0, should → P1, could/may/nice to have → P2, unmarked → P1). Success
  *   metrics are only the measurable targets the requester gave; without one, "What measurable
  *   target…?" is an open question. Non-goals and risks are only what the request says; an
@@ -87,7 +91,7 @@ export class RuleBasedProductManagerAgent implements ProductManagerAgent {
     const gaps = gapsOf(reading);
     const mayAsk = input.feedback.length === 0 && input.clarificationRounds < input.maxClarificationRounds;
     const toAsk = [...gaps.filter((g) => g.state === 'follow-up'), ...gaps.filter((g) => g.state === 'ask')].slice(0, MAX_QUESTIONS_PER_ROUND);
-    if (mayAsk && toAsk.length > 0) {
+    if (mayAsk && toAsk.some((g) => g.blocking)) {
       const questions = [...toAsk.map((g) => g.question), ...extrasOf(reading)].slice(0, MAX_QUESTIONS_PER_ROUND);
       return { kind: 'questions', questions };
     }

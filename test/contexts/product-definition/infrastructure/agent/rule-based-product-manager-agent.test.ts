@@ -207,17 +207,29 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
     const round1 = questionsOf(await agent.assess(first));
     expect(round1.length).toBeLessThanOrEqual(3);
     const extras = round1.filter((q) => q.field === 'constraints' || q.field === 'scope');
-    expect(extras.length).toBe(3 - blocking(round1).length);
+    // Scope comes first when there is room for only one of them.
+    expect(extras.map((q) => q.field)).toEqual(['scope', 'constraints'].slice(0, 3 - blocking(round1).length));
     for (const q of extras) expect(q.question).toContain('"');
 
     const log = answered(round1, {
       constraints: 'It has to work on the ward tablets, and swaps must respect minimum staffing.',
       scope: 'Only swaps within one ward for now.',
     });
-    // The other answers were "idk": nothing is left to ask, and the constraints answer is in the PRD.
-    const prd = await prdFor({ ...first, clarificationLog: log, clarificationRounds: 1 });
+    // The other answers were "idk": nothing blocking is left to ask, and the scope answer is in the PRD.
+    const round2 = await agent.assess({ ...first, clarificationLog: log, clarificationRounds: 1 });
+    const asked2 = round2.kind === 'questions' ? round2.questions.map((q) => q.field) : [];
+    expect(asked2).not.toContain('scope');
+    const log2 = [
+      ...log,
+      ...(round2.kind === 'questions'
+        ? answered(round2.questions, { constraints: 'It has to work on the ward tablets, and swaps must respect minimum staffing.' })
+        : []),
+    ];
+    const prd = await prdFor({ ...first, clarificationLog: log2, clarificationRounds: 2 });
+    const fromScope = requirements(prd).filter((r) => r.sources.some((src) => src.kind === 'answer' && /within one ward/.test(src.quote)));
+    expect(fromScope).toHaveLength(1);
     const fromConstraints = requirements(prd).filter((r) => r.sources.some((src) => src.kind === 'answer' && /ward tablets/.test(src.quote)));
-    expect(fromConstraints.map((r) => r.priority)).toEqual(['P0']);
+    expect(fromConstraints.map((r) => r.priority)).toEqual(asked2.includes('constraints') || extras.some((q) => q.field === 'constraints') ? ['P0'] : []);
 
     // A complete request is not asked about constraints or scope: they never block.
     const complete = request(
@@ -474,7 +486,11 @@ describe('RuleBasedProductManagerAgent: reading prose', () => {
     );
     expect(prd.successMetrics.map((m) => m.text)).toEqual(['The goal is to cut price update time from 2 hours to 10 minutes']);
     expect(prd.userStories[0]).toMatchObject({ asA: 'merchants', iWant: 'to select many products and change prices by a percentage' });
-    expect(prd.functionalRequirements.map((r) => [r.description, r.priority])).toEqual([['Users may export up to 100 rows', 'P2']]);
+    // "Up to 100 rows" is a cap, not a target; what they want is a requirement as well as the story.
+    expect(prd.functionalRequirements.map((r) => [r.description, r.priority])).toEqual([
+      ['They want to select many products and change prices by a percentage', 'P1'],
+      ['Users may export up to 100 rows', 'P2'],
+    ]);
   });
 
   it('keeps a requirement that lists more than a reviewer dropped, and says what went', async () => {
@@ -502,6 +518,94 @@ describe('RuleBasedProductManagerAgent: reading prose', () => {
         'As an IT admin, I want to sign in with our Okta account so that I do not manage separate passwords. Must support SAML 2.0. Admins must be able to enforce single sign-on for every workspace member.',
       ),
     );
+  });
+});
+
+describe('RuleBasedProductManagerAgent: nothing the requester wrote is dropped', () => {
+  it("reads MoSCoW labels: every item of a Must list at P0, Should at P1, Could at P2, Won't as a non-goal", async () => {
+    const prd = await prdFor(
+      request(
+        'Bulk user import',
+        [
+          'Problem: workspace admins add users one at a time, which takes up to two days per customer.',
+          'Users: workspace admins.',
+          'Outcome: a new customer is onboarded in under 15 minutes.',
+          'Must: upload a CSV with email and role; validate every row before anything is created; invite each imported user.',
+          'Should: let admins download a template CSV.',
+          'Could: map columns from other HR exports.',
+          "Won't (this release): syncing with HR systems.",
+        ].join('\n'),
+      ),
+    );
+    expect(requirements(prd).map((r) => [r.description, r.priority])).toEqual([
+      ['Upload a CSV with email and role', 'P0'],
+      ['Validate every row before anything is created', 'P0'],
+      ['Invite each imported user', 'P0'],
+      ['Let admins download a template CSV', 'P1'],
+      ['Map columns from other HR exports', 'P2'],
+    ]);
+    expect(prd.nonGoals.map((g) => g.text)).toEqual(['Syncing with HR systems']);
+    expect(prd.risks).toEqual([]);
+  });
+
+  it('places every sentence of a prose request: what it describes as requirements, estimates in the problem, exclusions as non-goals', async () => {
+    const input = request(
+      'Digital payslips',
+      [
+        'Employees should download their payslips as PDF from the HR portal instead of receiving them by post.',
+        'Payroll sends around 4,000 letters a month.',
+        'Last quarter 22% of payslips arrived late.',
+        'Employees get an email when a new payslip is published.',
+        "Mobile isn't required.",
+        'Success: paper payslips stop for 95% of employees within two payroll cycles. Other countries are out of scope.',
+      ].join(' '),
+    );
+    const prd = await prdFor(input);
+    expect(prd.problem).toContain('Payroll sends around 4,000 letters a month.');
+    expect(prd.problem).toContain('Last quarter 22% of payslips arrived late.');
+    expect(requirements(prd).map((r) => r.description)).toEqual([
+      'Employees should download their payslips as PDF from the HR portal instead of receiving them by post',
+      'Employees get an email when a new payslip is published',
+    ]);
+    expect(prd.nonGoals.map((g) => g.text)).toEqual(["Mobile isn't required", 'Other countries are out of scope']);
+    // The baseline is not a target; the stated success is.
+    expect(prd.successMetrics.map((m) => m.text)).toEqual(['Paper payslips stop for 95% of employees within two payroll cycles']);
+  });
+
+  it('reads "Done when" as acceptance criteria even on a line another label started', async () => {
+    const prd = await prdFor(
+      request(
+        'Usage on the billing page',
+        "Problem: account owners cannot see their API usage until the invoice arrives. Users: account owners. Goal: usage questions to support drop by 50%. Out of scope: the Enterprise plan. Done when a test account's usage on the billing page matches its invoice.",
+      ),
+    );
+    expect(prd.userStories[0]?.acceptanceCriteria.map((c) => c.text)).toEqual(["Done when a test account's usage on the billing page matches its invoice"]);
+    expect(prd.nonGoals.map((g) => g.text)).toEqual(['The Enterprise plan']);
+  });
+});
+
+describe('RuleBasedProductManagerAgent: what a question is worth', () => {
+  it('asks what exactly goes wrong when the problem only says that something is wrong', async () => {
+    for (const description of ['The app is too slow.', 'Search is broken, please fix.', 'Customers keep complaining about it.']) {
+      const problem = questionsOf(await agent.assess(request('Improve it', description))).find((q) => q.field === 'problem');
+      expect(problem?.question).toContain('What exactly goes wrong');
+    }
+    // A problem that says what goes wrong is not asked about again.
+    const clear = questionsOf(await agent.assess(request('Appointment reminders', 'Patients keep missing their appointments. We should send them reminders.')));
+    expect(clear.map((q) => q.field)).not.toContain('problem');
+  });
+
+  it('does not hold a PRD back for an outcome alone once the problem and what to check are known', async () => {
+    const input = request(
+      'Biometric sign-in',
+      'Let users of the insurance app sign in with Face ID. Today 18% of our support calls are password resets. Done when a user who opted in signs in with Face ID and falls back to the password after 3 failed attempts.',
+    );
+    const assessment = await agent.assess(input);
+    expect(assessment.kind).toBe('prd');
+    const prd = groundedPrd(assessment, input);
+    expect(prd.userStories[0]?.asA).toBe('users of the insurance app');
+    expect(prd.assumptions.map((a) => a.text)).toContain('The intended outcome is that the stated problem goes away; no other outcome was named');
+    expect(prd.openQuestions.some((q) => /measurable target/.test(q.text))).toBe(true);
   });
 });
 
