@@ -5,7 +5,6 @@ import {
   type Capability,
   cite,
   criterionStatements,
-  describing,
   ESTIMATE,
   isNonGoal,
   isQuestion,
@@ -57,11 +56,13 @@ function leftoverStatements(reading: Reading, used: readonly Statement[]): State
       !s.fromTitle &&
       s.stated !== 'audience' &&
       !taken.has(normalised(s.text)) &&
-      (isQuestion(s.text) || describing(s)) &&
       // Two meaningful words besides the title's: "Parcel tracking page" under "Parcel tracking" restates it.
       meaningfulWords(s.text).filter((w) => !titleWords.has(w)).length >= 2,
   );
 }
+
+/** Statements as the problem section writes them: each a sentence of its own. */
+const asSentences = (statements: readonly Statement[]): string => statements.map((s) => `${capitalise(withoutFinalStop(s.text))}.`).join(' ');
 
 /** The question asked whenever the requester gave no measurable target. */
 export function measurableTargetQuestion(capability: Capability): SourcedItem {
@@ -100,11 +101,12 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
   const nonGoals = distinct(reading.statements.filter((s) => !s.fromTitle && isNonGoal(s)));
   const risks = distinct(reading.statements.filter((s) => !s.fromTitle && isRisk(s)));
   const criteriaStatements = distinct(criterionStatements(reading));
+  const asRequirements = requirementStatements(reading);
   const leftover = leftoverStatements(reading, [
     ...problems,
     ...outcomes,
     ...targets,
-    ...requirementStatements(reading),
+    ...asRequirements,
     ...criteriaStatements,
     ...nonGoals,
     ...risks,
@@ -112,23 +114,26 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
     // still says more than who it is for.
     ...(audience?.statement.stated === 'audience' ? [audience.statement] : []),
   ]);
-  const context = leftover.filter((s) => ESTIMATE.test(s.text));
   const asked = leftover.filter((s) => isQuestion(s.text));
+  const context = leftover.filter((s) => !isQuestion(s.text) && ESTIMATE.test(s.text));
+  // What the request asks for in so many words, and every other sentence it states about the
+  // product ("A 'Notify me' button takes an email address"), in the request's order.
+  const described = new Set([...asRequirements, ...leftover.filter((s) => !asked.includes(s) && !context.includes(s))]);
 
   const requirements: PrdRequirement[] = [];
-  const inOrder = (list: readonly Statement[]): Statement[] => [...list].sort((a, b) => reading.statements.indexOf(a) - reading.statements.indexOf(b));
-  // What the request asks for in so many words, then every other sentence it states about the
-  // product ("A 'Notify me' button takes an email address"): nothing the requester wrote is dropped.
-  const described = leftover.filter((s) => !context.includes(s) && !asked.includes(s));
-  for (const statement of inOrder(distinct([...requirementStatements(reading), ...described]))) {
+  for (const statement of distinct(reading.statements.filter((s) => described.has(s)))) {
     const prefix = isNonFunctional(statement.text) ? 'NFR' : 'FR';
-    const id = nextId(
-      prefix,
-      requirements.map((r) => r.id),
+    requirements.push(
+      requirement(
+        nextId(
+          prefix,
+          requirements.map((r) => r.id),
+        ),
+        statement.text,
+        [cite(statement, clip(statement.text, 2_000))],
+        statement.priority,
+      ),
     );
-    const written = requirement(id, statement.text, [cite(statement, clip(statement.text, 2_000))]);
-    // A "Must:"/"Should:"/"Could:" label is the requester's priority, whatever the sentence's own words.
-    requirements.push(statement.priority ? { ...written, priority: statement.priority } : written);
   }
   const problem = problems[0];
   const capabilitySource = cite(capability.statement, capability.quote);
@@ -195,15 +200,12 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
 
   return {
     title: clip(title, 200),
-    problem:
+    problem: clip(
       problems.length > 0
-        ? clip(
-            inOrder([...problems, ...context])
-              .map((s) => `${capitalise(withoutFinalStop(s.text))}.`)
-              .join(' '),
-            5_000,
-          )
-        : `Not stated in the request ("${excerpt(title)}") or the answers.${context.length > 0 ? ` ${context.map((s) => `${capitalise(withoutFinalStop(s.text))}.`).join(' ')}` : ''}`,
+        ? asSentences(reading.statements.filter((s) => problems.includes(s) || context.includes(s)))
+        : [`Not stated in the request ("${excerpt(title)}") or the answers.`, asSentences(context)].filter(Boolean).join(' '),
+      5_000,
+    ),
     goals: outcomes.length > 0 ? outcomes.map(fromStatement) : targets.length > 0 ? successMetrics : [item(wanted, capabilitySources)],
     nonGoals: nonGoals.map(fromStatement),
     userStories: [

@@ -39,6 +39,8 @@ export interface Gap {
 }
 
 const COMPARATIVE = /\b(faster|quicker|slower|better|easier|simpler|clearer|cleaner|safer|cheaper|nicer|more reliable|more \w+)\b/i;
+/** Every vague comparative of a text, to take them out. */
+const COMPARATIVES = new RegExp(COMPARATIVE.source, 'gi');
 
 /** What is wrong today, as a comparative implies it ("faster" → "too slow"). */
 function painOf(comparative: string): string {
@@ -69,7 +71,7 @@ const FOLLOW_UP: Readonly<Record<BlockingField, { about: string; ask: string; se
  * product in general: none of them says what goes wrong.
  */
 const NOT_THE_PROBLEM =
-  /\b(?:problems?|issues?|complain\w*|broken|bad|poor|slow|too slow|frustrat\w*|struggl\w*|annoy\w*|terrible|awful|hate|please|fix|a lot|lately|recently|sometimes|often|again|keeps?|apps?|application|site|website|system|tool|product|feature|page|screen|platform|portal)\b/gi;
+  /\b(?:problems?|issues?|complain\w*|broken|bad|poor|slow|frustrat\w*|struggl\w*|annoy\w*|terrible|awful|hate|please|fix|a lot|lately|recently|sometimes|often|again|keeps?|apps?|application|site|website|system|tool|product|feature|page|screen|platform|portal)\b/gi;
 
 /**
  * A problem statement that only says something is wrong ("The app is too slow", "Search is
@@ -79,14 +81,14 @@ const NOT_THE_PROBLEM =
  */
 function namesNoProblem(text: string): boolean {
   if (/\d/.test(text)) return false;
-  const rest = text.replace(new RegExp(COMPARATIVE.source, 'gi'), ' ').replace(NOT_THE_PROBLEM, ' ');
+  const rest = text.replace(COMPARATIVES, ' ').replace(NOT_THE_PROBLEM, ' ');
   const roles = new Set(rolesIn(text).flatMap((r) => meaningfulWords(r)));
   return meaningfulWords(rest).filter((w) => !roles.has(w)).length < 2;
 }
 
 /** Requirement sentences with enough substance to check: three meaningful words besides vague comparatives. */
 function checkableRequirements(reading: Reading): number {
-  return requirementStatements(reading).filter((s) => meaningfulWords(s.text.replace(new RegExp(COMPARATIVE.source, 'gi'), ' ')).length >= 3).length;
+  return requirementStatements(reading).filter((s) => meaningfulWords(s.text.replace(COMPARATIVES, ' ')).length >= 3).length;
 }
 
 /** The gaps of the blocking fields, with the question each would ask for this request. */
@@ -115,9 +117,10 @@ export function gapsOf(reading: Reading): Gap[] {
     acceptanceCriteria: capabilitySource,
   };
 
-  const vagueProblem = firstProblem !== undefined && problems.every((p) => namesNoProblem(p.text));
+  const problemNamed = problems.some((p) => !namesNoProblem(p.text));
+  const vagueProblem = problems.length > 0 && !problemNamed;
   const present: Readonly<Record<BlockingField, boolean>> = {
-    problem: problems.length > 0 && !vagueProblem,
+    problem: problemNamed,
     audience: audience !== undefined,
     outcome: outcomeStatements(reading).length > 0 || targetStatements(reading).length > 0,
     // One requirement sentence is the request restated ("we should send reminders"), not something

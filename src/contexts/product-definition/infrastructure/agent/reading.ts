@@ -125,20 +125,20 @@ export const PROBLEM_CUE =
 /** A sentence about how things are now (or were lately) describes the problem, never a requirement or a target. */
 const PRESENT_STATE =
   /\b(?:today|currently|right now|at the moment|at present|these days|so far|last (?:quarter|year|month|week|cycle|sprint|season|release))\b/i;
-/** A purpose stated as such: "so that", "so they can", "in order to", "the goal is". */
 /** A sentence that says what success is states the outcome, even when it names today's pain ("fewer late reviews"). */
 const SUCCESS_CUE = /\b(?:the goal|our goal|the aim|aim is|success (?:is|means|will be|would be|if)|(?:call|consider) it a success)\b/i;
+/** A purpose stated as such: "so that", "so they can", "in order to", "the goal is", "success is". */
 const PURPOSE_CUE = new RegExp(`\\b(?:so that|so (?:they|we|i|you|he|she|it|users?|customers?) can|in order to|outcome)\\b|${SUCCESS_CUE.source}`, 'i');
 /** A change for the better; it states an outcome unless the sentence describes today's pain. */
 const CHANGE_CUE =
   /\b(?:reduc\w*|increas\w*|cut|halve|double|fewer|sav(?:e|es|ing)|less time|instead of|no longer|without (?:waiting|having to|calling|asking))\b/i;
 const OUTCOME_CUE = { test: (text: string): boolean => PURPOSE_CUE.test(text) || (CHANGE_CUE.test(text) && !PROBLEM_CUE.test(text)) };
-const NON_GOAL_CUE =
-  /\b(?:out of scope|not in scope|non-goals?|not part of|no need to|don't need|do not need|not needed|won't|will not|is not about|excluding|later phase|not (?:now|yet))\b/i;
+/** Weaker exclusion cues for an unlabelled sentence; the explicit ones (EXCLUDED, above) have already made it a non-goal. */
+const NON_GOAL_CUE = /\b(?:not part of|no need to|don't need|do not need|not needed|won't|will not|is not about|excluding|later phase|not (?:now|yet))\b/i;
 const RISK_CUE = /\b(?:risks?|risky|concern(?:ed|s)?|worr(?:y|ied)|danger\w*|might break|could break|may break|side effects?)\b/i;
 const MODAL =
   /\b(?:must|shall|should|could|may|might|needs?|has to|have to|required|requires?|nice to have|nice-to-have|ideally|optional(?:ly)?|be able to|would like|wants?)\b/i;
-/** A target rather than a quantity: a comparison with a number, a change from one number to another, a percentage. */
+/** A target rather than a quantity: a comparison with a number, or a change from one number to another; "up to 100" is a cap, a bare percentage a detail. */
 const TARGET = /\b(?:under|below|within|at least|at most|no more than|less than|fewer than|more than|from \S+(?: \w+)? to|by|down(?: by| to)?|up by)\s+\d/i;
 /** A count given as an estimate ("around 4,000 letters a month") describes today, not a requirement. */
 export const ESTIMATE = /\b(?:about|around|roughly|approximately|nearly|almost|some)\s+(?:\d|one in|1 in)/i;

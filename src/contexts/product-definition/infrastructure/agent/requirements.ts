@@ -41,6 +41,7 @@ export function mainClause(sentence: string): string {
   return sentence.split(/\b(?:so that|so (?:they|we|i|you|users?|customers?) can|in order to|because|since)\b/i)[0] ?? sentence;
 }
 
-export function requirement(id: string, sentence: string, sources: PrdSource[], fallback: Priority = 'P1'): PrdRequirement {
-  return { id, description: requirementText(sentence), priority: priorityOf(mainClause(sentence)) ?? fallback, sources };
+/** `stated`: the priority of a "Must:"/"Should:"/"Could:" label, which wins over the sentence's own words. */
+export function requirement(id: string, sentence: string, sources: PrdSource[], stated?: Priority): PrdRequirement {
+  return { id, description: requirementText(sentence), priority: stated ?? priorityOf(mainClause(sentence)) ?? 'P1', sources };
 }

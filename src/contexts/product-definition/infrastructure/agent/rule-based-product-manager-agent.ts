@@ -49,8 +49,9 @@ const MIN_CONTENT_WORDS = 3;
  *   remaining gap as an open question; once a reviewer has given feedback it only revises.
  * - The PRD quotes the words every statement rests on, and every sentence of the request and the
  *   usable answers lands in it (see drafting.ts: a sentence no section takes is a requirement, an
- *   estimate of today in the problem, or an open question when it asks one). Requirement priorities follow the wording
- *   (must/shall/need to → P0, should → P1, could/may/nice to have → P2, unmarked → P1). Success
+ *   estimate of today in the problem, or an open question when it asks one). Requirement
+ *   priorities follow the label (Must:/Should:/Could:) or else the wording (must/shall/need to →
+ *   P0, should → P1, could/may/nice to have → P2, unmarked → P1). Success
  *   metrics are only the measurable targets the requester gave; without one, "What measurable
  *   target…?" is an open question. Non-goals and risks are only what the request says; an
  *   assumption appears only where the agent assumed something (no audience or no outcome named).
@@ -91,7 +92,7 @@ export class RuleBasedProductManagerAgent implements ProductManagerAgent {
     const gaps = gapsOf(reading);
     const mayAsk = input.feedback.length === 0 && input.clarificationRounds < input.maxClarificationRounds;
     const toAsk = [...gaps.filter((g) => g.state === 'follow-up'), ...gaps.filter((g) => g.state === 'ask')].slice(0, MAX_QUESTIONS_PER_ROUND);
-    if (mayAsk && toAsk.some((g) => g.blocking)) {
+    if (mayAsk && gaps.some((g) => g.state !== 'open' && g.blocking)) {
       const questions = [...toAsk.map((g) => g.question), ...extrasOf(reading)].slice(0, MAX_QUESTIONS_PER_ROUND);
       return { kind: 'questions', questions };
     }

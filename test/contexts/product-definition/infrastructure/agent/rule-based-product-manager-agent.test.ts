@@ -206,30 +206,32 @@ describe('RuleBasedProductManagerAgent: clarifying questions', () => {
     const first = request('Shift swaps', 'Nurses swap shifts by phone today and the ward manager often never hears about it.');
     const round1 = questionsOf(await agent.assess(first));
     expect(round1.length).toBeLessThanOrEqual(3);
-    const extras = round1.filter((q) => q.field === 'constraints' || q.field === 'scope');
-    // Scope comes first when there is room for only one of them.
-    expect(extras.map((q) => q.field)).toEqual(['scope', 'constraints'].slice(0, 3 - blocking(round1).length));
-    for (const q of extras) expect(q.question).toContain('"');
+    // Two blocking gaps leave room for one extra: the scope, which comes before the constraints.
+    expect(round1.map((q) => q.field)).toEqual(['outcome', 'acceptanceCriteria', 'scope']);
+    expect(round1[2]?.question).toContain('"');
 
-    const log = answered(round1, {
-      constraints: 'It has to work on the ward tablets, and swaps must respect minimum staffing.',
-      scope: 'Only swaps within one ward for now.',
-    });
-    // The other answers were "idk": nothing blocking is left to ask, and the scope answer is in the PRD.
+    const log = answered(round1, { scope: 'Only swaps within one ward for now.' });
+    // The other answers were "idk": nothing blocking is left, so the PRD comes with the scope answer in it.
     const round2 = await agent.assess({ ...first, clarificationLog: log, clarificationRounds: 1 });
-    const asked2 = round2.kind === 'questions' ? round2.questions.map((q) => q.field) : [];
-    expect(asked2).not.toContain('scope');
-    const log2 = [
-      ...log,
-      ...(round2.kind === 'questions'
-        ? answered(round2.questions, { constraints: 'It has to work on the ward tablets, and swaps must respect minimum staffing.' })
-        : []),
-    ];
-    const prd = await prdFor({ ...first, clarificationLog: log2, clarificationRounds: 2 });
-    const fromScope = requirements(prd).filter((r) => r.sources.some((src) => src.kind === 'answer' && /within one ward/.test(src.quote)));
+    expect(round2.kind).toBe('prd');
+    const fromScope = requirements(groundedPrd(round2, { ...first, clarificationLog: log, clarificationRounds: 1 })).filter((r) =>
+      r.sources.some((src) => src.kind === 'answer' && /within one ward/.test(src.quote)),
+    );
     expect(fromScope).toHaveLength(1);
+
+    // A constraints answer (asked in a round with more room) is a requirement with its own priority.
+    const constraintsQuestion: ClarifyingQuestion = {
+      field: 'constraints',
+      question: 'Does anything limit how it may be built?',
+      why: 'Limits found late mean rework.',
+    };
+    const withConstraints = [
+      ...log,
+      ...answered([constraintsQuestion], { constraints: 'It has to work on the ward tablets, and swaps must respect minimum staffing.' }),
+    ];
+    const prd = await prdFor({ ...first, clarificationLog: withConstraints, clarificationRounds: 2 });
     const fromConstraints = requirements(prd).filter((r) => r.sources.some((src) => src.kind === 'answer' && /ward tablets/.test(src.quote)));
-    expect(fromConstraints.map((r) => r.priority)).toEqual(asked2.includes('constraints') || extras.some((q) => q.field === 'constraints') ? ['P0'] : []);
+    expect(fromConstraints.map((r) => r.priority)).toEqual(['P0']);
 
     // A complete request is not asked about constraints or scope: they never block.
     const complete = request(
