@@ -21,6 +21,8 @@ import {
 import { isNonFunctional, nextId, requirement } from './requirements';
 import { capitalise, clip, excerpt, meaningfulWords, normalised, withoutFinalStop } from './text';
 
+/** A problem that is somebody's request: met when the PRD ships, not something to stop. */
+const DEMAND = /\b(?:asked for|asking for|most requested|requested|keeps? asking)\b/i;
 const item = (text: string, sources: PrdSource[]): SourcedItem => ({ text: capitalise(clip(withoutFinalStop(text))), sources });
 const fromStatement = (s: Statement): SourcedItem => item(s.text, [cite(s, clip(s.text, 2_000))]);
 
@@ -171,7 +173,9 @@ export function draftPrd(title: string, reading: Reading, capability: Capability
     soThat = purposeOf(outcome);
     storySources.push(cite(outcome));
   } else if (problem) {
-    soThat = `this no longer happens: ${withoutFinalStop(problem.text).charAt(0).toLowerCase()}${withoutFinalStop(problem.text).slice(1)}`;
+    const why = `${withoutFinalStop(problem.text).charAt(0).toLowerCase()}${withoutFinalStop(problem.text).slice(1)}`;
+    // A request someone made is met, not made to stop ("our biggest customer asked for an audit log").
+    soThat = DEMAND.test(problem.text) ? `the request is met: ${why}` : `this no longer happens: ${why}`;
     const reason = 'The request states a problem but no outcome, so the story assumes the outcome is that the problem goes away.';
     storySources.push(cite(problem), { kind: 'assumption', reason });
     assumptions.push({

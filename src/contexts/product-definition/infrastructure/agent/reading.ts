@@ -121,7 +121,7 @@ const FIELD_SECTION: Readonly<Record<ClarificationField, Section | undefined>> =
 // ---- Cues: the words that make an unlabelled sentence state a section. ----
 
 export const PROBLEM_CUE =
-  /\b(?:problems?|pain|issues?|struggl\w*|frustrat\w*|complain\w*|currently|today|right now|at the moment|cannot|can't|can not|unable|hard to|difficult|too (?:slow|long|many|much)|slow|broken|errors?|fail\w*|time(?:s|d)? ?out|crash\w*|missing|miss(?:es|ed)?|los(?:e|es|t|ing)|wast\w*|manual(?:ly)?|by hand|no way to|there is no|don't know|do not know|confus\w*|stuck|delay\w*|late|one (?:\w+ )?at a time|spend\w* (?:\w+ )?(?:hours|days|minutes|time|ages|too long)|takes? (?:hours|days|ages|too long|forever)|usually|always|every time|out of date|outdated|stale|(?:stays?|remains?) (?:empty|open|unread|unused|unanswered)|(?:have|has) asked for|most requested|keeps? \w+ing|by post|on paper|by phone|spreadsheets?)\b/i;
+  /\b(?:problems?|pain|issues?|struggl\w*|frustrat\w*|complain\w*|currently|today|right now|at the moment|cannot|can't|can not|unable|hard to|difficult|too (?:slow|long|many|much)|slow|broken|errors?|fail\w*|time(?:s|d)? ?out|crash\w*|missing|miss(?:es|ed)?|los(?:e|es|t|ing)|wast\w*|manual(?:ly)?|by hand|no way to|there is no|don't know|do not know|confus\w*|stuck|delay\w*|late|one (?:\w+ )?at a time|spend\w* (?:\w+ )?(?:hours|days|minutes|time|ages|too long)|takes? (?:hours|days|ages|too long|forever)|usually|always|every time|out of date|outdated|stale|(?:stays?|remains?) (?:empty|open|unread|unused|unanswered)|(?:have |has )?asked for|most requested|keeps? \w+ing|by post|on paper|by phone|spreadsheets?)\b/i;
 /** A sentence about how things are now (or were lately) describes the problem, never a requirement or a target. */
 const PRESENT_STATE =
   /\b(?:today|currently|right now|at the moment|at present|these days|so far|last (?:quarter|year|month|week|cycle|sprint|season|release))\b/i;
@@ -191,7 +191,9 @@ export function rolesIn(text: string): string[] {
     const joined = all.map((w) => /^(?:and|or|nor|but)$/i.test(w)).lastIndexOf(true);
     const words = all.slice(joined + 1);
     // "IT admin" keeps its acronym; "it", "we", "let" are not qualifiers.
-    while (words.length > 1 && !/^[A-Z]{2,}$/.test(words[0] ?? '') && NOT_A_QUALIFIER.has((words[0] ?? '').toLowerCase())) words.shift();
+    let ours = false;
+    while (words.length > 1 && !/^[A-Z]{2,}$/.test(words[0] ?? '') && NOT_A_QUALIFIER.has((words[0] ?? '').toLowerCase()))
+      ours = /^our$/i.test(words.shift() ?? '');
     // A qualifier must not be a verb or a word like "large" that describes the object instead.
     const phrase = words.join(' ');
     const head = words[words.length - 1] ?? '';
@@ -202,7 +204,8 @@ export function rolesIn(text: string): string[] {
     const compound =
       last !== undefined && !last.includes(' ') && words.length <= 2 && text.toLowerCase().includes(`${last.toLowerCase()} ${phrase.toLowerCase()}`);
     if (compound) found[found.length - 1] = `${last} ${phrase}`;
-    else found.push(decapitalise(phrase));
+    // "our biggest customer" keeps its "our": one customer, not a kind of user.
+    else found.push(ours && words.length > 1 && !/s$/i.test(head) ? `our ${decapitalise(phrase)}` : decapitalise(phrase));
   }
   return found;
 }
@@ -317,6 +320,26 @@ export function audienceOf(reading: Reading): { role: string; statement: Stateme
   for (const statement of [...reading.statements.filter((s) => !s.fromTitle), ...reading.statements.filter((s) => s.fromTitle)]) {
     const role = rolesIn(statement.text)[0];
     if (role) return { role, statement, quote: role };
+  }
+  return everyoneOfProduct(reading);
+}
+
+/** The product a request names as its own: "our iOS and Android banking app" → "banking app", "Our CI pipeline" → "CI pipeline". */
+const OWN_PRODUCT = /\bour\s+(?:[\w-]+\s+)*?((?:[\w-]+\s+)?(?:apps?|application|site|website|web store|portal|platform|tool|service|pipeline|system))\b/i;
+const EVERYONE = /\b(users|everybody|everyone)\b/i;
+
+/**
+ * "Users can override it in Settings" in a request about "our banking app", "everybody hits rerun"
+ * about "our CI pipeline": alone "users" and "everybody" are no audience, but the product the
+ * request names says whose they are (the users of that product).
+ */
+function everyoneOfProduct(reading: Reading): { role: string; statement: Statement; quote: string } | undefined {
+  const request = reading.statements.filter((s) => s.origin.kind === 'request');
+  const product = request.map((s) => OWN_PRODUCT.exec(s.text)?.[1]).find((p) => p !== undefined);
+  if (!product) return undefined;
+  for (const statement of request.filter((s) => describing(s))) {
+    const who = EVERYONE.exec(statement.text)?.[1];
+    if (who) return { role: /^users$/i.test(who) ? `users of our ${product}` : `people who use our ${product}`, statement, quote: who };
   }
   return undefined;
 }

@@ -609,6 +609,34 @@ describe('RuleBasedProductManagerAgent: what a question is worth', () => {
     expect(prd.assumptions.map((a) => a.text)).toContain('The intended outcome is that the stated problem goes away; no other outcome was named');
     expect(prd.openQuestions.some((q) => /measurable target/.test(q.text))).toBe(true);
   });
+
+  it('reads "users" or "everybody" as the people of the product the request names, not as a missing audience', async () => {
+    const input = request(
+      'Dark mode',
+      'Add dark mode to our iOS and Android banking app. Users can override it in Settings. It is the most requested feature in app store reviews. Done when every screen passes our contrast checker in both themes.',
+    );
+    const assessment = await agent.assess(input);
+    expect(assessment.kind).toBe('prd');
+    const story = groundedPrd(assessment, input).userStories[0];
+    expect(story?.asA).toBe('users of our banking app');
+    // A feature people asked for is met by shipping it, not made to stop.
+    expect(story?.soThat).toMatch(/^the request is met: it is the most requested feature/);
+
+    // Without a product of its own, "everybody" still names nobody.
+    const nobody = questionsOf(await agent.assess(request('Flaky tests', 'Tests keep failing randomly and everybody hits rerun until green.')));
+    expect(nobody.map((q) => q.field)).toContain('audience');
+    const ours = questionsOf(await agent.assess(request('CI is flaky', 'Our CI pipeline keeps failing randomly and everybody hits rerun until green.')));
+    expect(ours.map((q) => q.field)).not.toContain('audience');
+    expect(ours.find((q) => q.field === 'outcome')?.question).toContain('for people who use our CI pipeline');
+  });
+
+  it('takes a request somebody made, with its reason, as the problem, and keeps "our" before one customer', async () => {
+    const questions = questionsOf(
+      await agent.assess(request('Audit log', 'Our biggest customer asked for an audit log before their security review next month. Can we add one?')),
+    );
+    expect(questions.map((q) => q.field)).not.toContain('problem');
+    expect(questions.find((q) => q.field === 'outcome')?.question).toContain('for our biggest customer:');
+  });
 });
 
 describe('RuleBasedProductManagerAgent: revisions', () => {
