@@ -31,7 +31,8 @@ import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
 import { MessagingRetention } from '../shared/persistence/retention/messaging-retention';
 import { UnitOfWork } from '../shared/persistence/unit-of-work';
 import type { Config, ConfiguredUser, ContextName } from './config';
-import { registerAdminRoutes } from './http/admin.routes';
+import { type AdminAudit, registerAdminRoutes } from './http/admin.routes';
+import type { OpsConsole } from '../contexts/human-interaction/application/ops/ops-console.service';
 import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
@@ -177,7 +178,12 @@ export class Application {
     // Human interaction knows issued tokens too; a process without it knows configured ones only.
     const directory = humanInteraction ? container.get<HumanInteractionAuthenticator>(HUMAN_INTERACTION.UserDirectory) : undefined;
     const authenticate: BearerAuthenticator = directory ? (token) => directory.authenticate(token) : configuredTokensAuthenticator(options.users);
-    registerAdminRoutes(http, { deadLetters: queue, authenticate });
+    // Admin actions go to human interaction's audit log when it runs here.
+    const ops = humanInteraction ? container.get<OpsConsole>(HUMAN_INTERACTION.OpsConsole) : undefined;
+    const audit: AdminAudit | undefined = ops
+      ? (caller, action, target, work) => ops.audited({ id: caller.id, name: caller.id, roles: caller.roles }, action, target, null, work)
+      : undefined;
+    registerAdminRoutes(http, { deadLetters: queue, authenticate, ...(audit ? { audit } : {}) });
     registerDocsRoutes(http, { humanInteraction });
     if (humanInteraction) {
       container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);

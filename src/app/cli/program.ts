@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './audit.commands';
 import { registerChannelCommands } from './channel.commands';
 import type { CliIo } from './cli-io';
 import { registerDeadLetterCommands } from './dead-letters.commands';
@@ -47,6 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerTokenCommands(program, io, run);
   registerDeadLetterCommands(program, io, run);
   registerDeliveryCommands(program, io, run);
+  registerAuditCommands(program, io, run);
   registerMigrateCommand(program, io, run);
 
   try {

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RetryableError } from '../../shared/kernel/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
-import { type BearerAuthenticator, bearerTokenOf } from './bearer-authenticator';
+import { type BearerAuthenticator, bearerTokenOf, type Caller } from './bearer-authenticator';
 
 // Strict: a misspelt selector (`?typ=`) must not silently widen a replay or a purge to everything.
 export const deadLetterSelector = z.object({ id: z.string().min(1).optional(), type: z.string().min(1).optional() }).strict();
@@ -10,8 +10,20 @@ export const deadLetterListQuery = z.object({ consumer: z.string().min(1).option
 const consumerParams = z.object({ consumer: z.string().min(1) });
 const deadLetterParams = z.object({ consumer: z.string().min(1), id: z.string().min(1) });
 
+/**
+ * Writes one admin action to the audit log, whichever way it ends (`work` says what it did).
+ * Human interaction keeps the log; a process without it has none and runs the work unrecorded.
+ */
+export type AdminAudit = (
+  caller: Caller,
+  action: string,
+  target: string,
+  work: () => Promise<{ readonly result: number; readonly detail: string }>,
+) => Promise<number>;
+
 export interface AdminDeps {
   readonly deadLetters: DeadLetterAdmin;
+  readonly audit?: AdminAudit;
   /** Any admin's valid token: configured, or issued at run time when human interaction runs here. */
   readonly authenticate: BearerAuthenticator;
 }
@@ -38,6 +50,12 @@ function statusOf(error: unknown): number {
   return error instanceof RetryableError ? 503 : 500;
 }
 
+/** "task-management.commands (type x)": what an action selected, for the audit log. */
+function selectionText(consumer: string, filter: { readonly id?: string; readonly type?: string }): string {
+  const parts = [filter.id && `id ${filter.id}`, filter.type && `type ${filter.type}`].filter(Boolean);
+  return parts.length === 0 ? `${consumer}: every dead letter` : `${consumer}: ${parts.join(', ')}`;
+}
+
 function errorBody(error: unknown): { error: string; message: string } {
   const status = statusOf(error);
   const message = error instanceof Error ? error.message : String(error);
@@ -46,6 +64,7 @@ function errorBody(error: unknown): { error: string; message: string } {
 
 /** Dead-letter tooling for operators: list, show, replay, purge. Needs the token of a person with role admin. */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  const callers = new WeakMap<FastifyRequest, Caller>();
   void app.register(
     async (scope) => {
       // 401: nobody we know (no token, or one nobody has); 403: known, but not an admin.
@@ -54,6 +73,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         const caller = token === undefined ? undefined : await deps.authenticate(token);
         if (!caller) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
         if (!caller.roles.includes('admin')) return reply.code(403).send({ error: 'forbidden' });
+        callers.set(request, caller);
         return undefined;
       });
       scope.setErrorHandler(async (error, _request, reply) => reply.code(statusOf(error)).send(errorBody(error)));
@@ -69,17 +89,39 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         if (!deadLetter) return reply.code(404).send({ error: 'not_found', message: `no dead letter ${id} for consumer ${consumer}` });
         return { deadLetter };
       });
+      const audited = (request: FastifyRequest, action: string, target: string, work: () => Promise<number>, verb: string): Promise<number> => {
+        const caller = callers.get(request);
+        if (!deps.audit || !caller) return work();
+        return deps.audit(caller, action, target, async () => {
+          const n = await work();
+          return { result: n, detail: `${verb} ${n}` };
+        });
+      };
       scope.post('/dead-letters/:consumer/replay', async (request, reply) => {
         const filter = parseOr400(deadLetterSelector, request.body, reply);
         if (!filter) return reply;
         const { consumer } = consumerParams.parse(request.params);
-        return { replayed: await deps.deadLetters.replayDeadLetters(consumer, filter) };
+        const replayed = await audited(
+          request,
+          'dead-letters.replay',
+          selectionText(consumer, filter),
+          () => deps.deadLetters.replayDeadLetters(consumer, filter),
+          'replayed',
+        );
+        return { replayed };
       });
       scope.delete('/dead-letters/:consumer', async (request, reply) => {
         const filter = parseOr400(deadLetterSelector, request.query, reply);
         if (!filter) return reply;
         const { consumer } = consumerParams.parse(request.params);
-        return { purged: await deps.deadLetters.purgeDeadLetters(consumer, filter) };
+        const purged = await audited(
+          request,
+          'dead-letters.purge',
+          selectionText(consumer, filter),
+          () => deps.deadLetters.purgeDeadLetters(consumer, filter),
+          'purged',
+        );
+        return { purged };
       });
     },
     { prefix: '/admin' },

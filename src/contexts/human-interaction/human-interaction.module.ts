@@ -1,6 +1,11 @@
 import { ContainerModule } from 'inversify';
 import type { Clock } from '../../shared/kernel/clock';
 import { SHARED } from '../../shared/kernel/tokens';
+import { type DeadLetterAdmin, isDeadLetterAdmin, type MessageQueue } from '../../shared/messaging/message-queue';
+import { OpsConsole } from './application/ops/ops-console.service';
+import type { OpsRepositoryFactory } from './application/ops/ops.repository';
+import { OpsPages } from './infrastructure/web/ops-pages.routes';
+import { postgresOpsRepositories } from './infrastructure/persistence/postgres-ops.repository';
 import { ChannelPreferences } from './application/channel-preferences/channel-preferences.service';
 import { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import { DeliveryContentBuilder } from './application/deliver-notifications/delivery-content-builder';
@@ -25,6 +30,7 @@ import { HUMAN_INTERACTION } from './human-interaction.tokens';
 import { ConfiguredUserDirectory } from './infrastructure/auth/configured-user-directory';
 import { ChannelRoutes } from './infrastructure/http/channel.routes';
 import { DeliveryAdminRoutes } from './infrastructure/http/delivery-admin.routes';
+import { OpsApiRoutes } from './infrastructure/http/ops-api.routes';
 import { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
 import { NotificationRoutes } from './infrastructure/http/notification.routes';
 import { TaskRoutes } from './infrastructure/http/task.routes';
@@ -53,9 +59,9 @@ export { PublicAddress } from './infrastructure/links/public-address';
 export { HumanInteractionWeb } from './infrastructure/web/human-interaction.web';
 
 /** The /api route groups, in registration order. */
-const API_ROUTES = [TaskRoutes, NotificationRoutes, TokenRoutes, ChannelRoutes, DeliveryAdminRoutes] as const;
+const API_ROUTES = [TaskRoutes, NotificationRoutes, TokenRoutes, ChannelRoutes, DeliveryAdminRoutes, OpsApiRoutes] as const;
 /** The /inbox page groups, in registration order. */
-const WEB_PAGES = [LoginPages, InboxPage, TaskPages, LiveEventRoutes, LinkPages, RequestPages, SettingsPages] as const;
+const WEB_PAGES = [LoginPages, InboxPage, TaskPages, LiveEventRoutes, LinkPages, RequestPages, SettingsPages, OpsPages] as const;
 
 /**
  * Binds the human-interaction context, its options parsed once (a bad option, such as an invalid
@@ -103,6 +109,15 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
     bind(HUMAN_INTERACTION.DeliveryContent).to(DeliveryContentBuilder).inSingletonScope();
     bind(HUMAN_INTERACTION.DeliverNotifications).to(DeliverNotifications).inSingletonScope();
     bind(HUMAN_INTERACTION.DeliveryAdmin).to(DeliveryAdmin).inSingletonScope();
+    bind<OpsRepositoryFactory>(HUMAN_INTERACTION.OpsRepositories).toConstantValue(postgresOpsRepositories);
+    bind<DeadLetterAdmin>(HUMAN_INTERACTION.DeadLetters)
+      .toDynamicValue((ctx) => {
+        const queue = ctx.get<MessageQueue>(SHARED.MessageQueue);
+        if (!isDeadLetterAdmin(queue)) throw new Error('the message queue has no dead-letter tooling: the /ops console needs a DeadLetterAdmin transport');
+        return queue;
+      })
+      .inSingletonScope();
+    bind(HUMAN_INTERACTION.OpsConsole).to(OpsConsole).inSingletonScope();
     bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
   });
 }

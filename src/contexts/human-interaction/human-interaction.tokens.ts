@@ -47,4 +47,10 @@ export const HUMAN_INTERACTION = {
   DeliveryOutcomes: Symbol.for('human-interaction.DeliveryOutcomes'),
   /** Admin: list deliveries, retry failed ones (DeliveryAdmin). */
   DeliveryAdmin: Symbol.for('human-interaction.DeliveryAdmin'),
+  /** The operators' tables and the shared message trail (OpsRepositoryFactory: postgresOpsRepositories). */
+  OpsRepositories: Symbol.for('human-interaction.OpsRepositories'),
+  /** The transport's dead-letter tooling (DeadLetterAdmin: the SHARED.MessageQueue). */
+  DeadLetters: Symbol.for('human-interaction.DeadLetters'),
+  /** The /ops console's service: overview, search, trails, operator actions and their audit log (OpsConsole). */
+  OpsConsole: Symbol.for('human-interaction.OpsConsole'),
 } as const;

@@ -4,6 +4,8 @@ import type { BoundedContext } from '../../../src/shared/kernel/bounded-context'
 import { systemClock } from '../../../src/shared/kernel/clock';
 import { SHARED } from '../../../src/shared/kernel/tokens';
 import { silentLogger } from '../../../src/shared/logging/logger';
+import { InMemoryMessageQueue } from '../../../src/shared/messaging/in-memory/in-memory-message-queue';
+import { createContractRegistry } from '../../../src/app/container';
 import { TEST_LINK_SECRET } from '../../support/app';
 import { USERS } from './support/human-interaction.harness';
 
@@ -13,6 +15,7 @@ describe('humanInteractionModule', () => {
     container.bind(SHARED.UnitOfWork).toConstantValue({});
     container.bind(SHARED.Logger).toConstantValue(silentLogger());
     container.bind(SHARED.Clock).toConstantValue(systemClock);
+    container.bind(SHARED.MessageQueue).toConstantValue(new InMemoryMessageQueue({ registry: createContractRegistry() }));
     await container.loadAsync(humanInteractionModule({ users: USERS, linkSecret: TEST_LINK_SECRET }));
     expect(container.get<BoundedContext>(HUMAN_INTERACTION.Context).name).toBe('human-interaction');
     expect(container.get(HUMAN_INTERACTION.HttpApi)).toBeInstanceOf(HumanInteractionHttpApi);

@@ -27,6 +27,10 @@ import { ConfiguredUserDirectory } from '../../../../src/contexts/human-interact
 import { DeliveryAdmin } from '../../../../src/contexts/human-interaction/application/deliveries-admin/delivery-admin.service';
 import { ChannelRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/channel.routes';
 import { DeliveryAdminRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/delivery-admin.routes';
+import { OpsApiRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/ops-api.routes';
+import { OpsConsole } from '../../../../src/contexts/human-interaction/application/ops/ops-console.service';
+import { postgresOpsRepositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-ops.repository';
+import { InMemoryMessageQueue } from '../../../../src/shared/messaging/in-memory/in-memory-message-queue';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
 import { NotificationRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/notification.routes';
 import { TaskRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/task.routes';
@@ -77,6 +81,9 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
   const publicAddress = new PublicAddress(options);
   const notificationLinks = new NotificationActionLinks(new ActionLinkSigner(TEST_LINK_SECRET), publicAddress, options);
   const taskViewChanges = new TaskViewChanges();
+  const deliveryAdmin = new DeliveryAdmin(unitOfWork, repositories, clock, { kick: () => undefined });
+  // The audit log of admin actions; nothing here dead-letters, so its in-memory queue stays empty.
+  const opsConsole = new OpsConsole(unitOfWork, repositories, postgresOpsRepositories, new InMemoryMessageQueue({ registry }), deliveryAdmin, clock);
   const api = new HumanInteractionHttpApi(directory, silentLogger(), [
     new TaskRoutes(
       new SubmitRequest(unitOfWork, repositories, directory),
@@ -89,7 +96,8 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
     new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options)),
     // No channel configured here: a retry has no worker to wake.
-    new DeliveryAdminRoutes(new DeliveryAdmin(unitOfWork, repositories, clock, { kick: () => undefined })),
+    new DeliveryAdminRoutes(deliveryAdmin, opsConsole),
+    new OpsApiRoutes(opsConsole),
   ]);
   const app: FastifyInstance = Fastify();
   api.register(app);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import { channelPreferencesBody, channelPreferencesView } from './channel-schemas';
 import { deliveryListQuery, deliveryListView, deliveryRetryBody, deliveryRetryView } from './delivery-admin.schemas';
+import { auditListQuery, auditListView } from './ops-api.schemas';
 import { answersBody, approveBody, cancelBody, notificationParams, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 import {
   acceptedView,
@@ -200,6 +201,15 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
       { 200: response('How many are pending again', deliveryRetryView) },
       [...BODY_ERRORS, 403, 404, 409],
       withBody(deliveryRetryBody),
+    ),
+  },
+  '/api/admin/audit': {
+    get: operation(
+      'The audit log: every operator action of the /ops console and the admin API (who, what, on what, when, how it ended), newest first (admin)',
+      'admin',
+      { 200: response('Operator actions', auditListView) },
+      [400, 403],
+      { requestParams: { query: auditListQuery } },
     ),
   },
   '/api/me/channels': {

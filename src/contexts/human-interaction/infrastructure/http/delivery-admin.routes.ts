@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { inject, injectable } from 'inversify';
 import type { DeliveryAdmin, DeliverySummary } from '../../application/deliveries-admin/delivery-admin.service';
+import type { OpsConsole } from '../../application/ops/ops-console.service';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
@@ -26,7 +27,10 @@ function present(d: DeliverySummary) {
 /** Admin: email and webhook deliveries (`/api/admin/deliveries`). The service refuses non-admins (403). */
 @injectable()
 export class DeliveryAdminRoutes implements ApiRoutes {
-  constructor(@inject(HUMAN_INTERACTION.DeliveryAdmin) private readonly deliveries: DeliveryAdmin) {}
+  constructor(
+    @inject(HUMAN_INTERACTION.DeliveryAdmin) private readonly deliveries: DeliveryAdmin,
+    @inject(HUMAN_INTERACTION.OpsConsole) private readonly ops: OpsConsole,
+  ) {}
 
   register(app: FastifyInstance, users: RequestUsers): void {
     const { deliveries } = this;
@@ -41,7 +45,13 @@ export class DeliveryAdminRoutes implements ApiRoutes {
       const { notificationId, channel } = body;
       // The schema let through exactly one form: both names, or allFailed alone.
       const selection = notificationId !== undefined && channel !== undefined ? { notificationId, channel } : { allFailed: true as const };
-      const outcome = await deliveries.retry(users.of(request), selection);
+      const admin = users.of(request);
+      const target = 'allFailed' in selection ? 'every failed delivery' : `${selection.channel}:${selection.notificationId}`;
+      // Written to the audit log whichever way it ends, as the console's retries are.
+      const outcome = await this.ops.audited(admin, 'deliveries.retry', target, null, async () => {
+        const result = await deliveries.retry(admin, selection);
+        return { result, detail: result.kind === 'retried' ? `retried ${result.retried}` : 'no such delivery' };
+      });
       if (outcome.kind === 'not_found')
         return reply.code(404).send({ error: 'not_found', message: `notification ${notificationId} has no ${channel} delivery` });
       return { retried: outcome.retried };

@@ -36,7 +36,7 @@ const deliveryRow = z.object({
   sent_at: z.coerce.date().nullable(),
 });
 
-function toDeliveryRecord(row: unknown): DeliveryRecord {
+export function toDeliveryRecord(row: unknown): DeliveryRecord {
   const r = deliveryRow.parse(row);
   return {
     notificationId: r.notification_id,

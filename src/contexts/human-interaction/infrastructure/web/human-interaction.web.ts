@@ -42,6 +42,8 @@ export class HumanInteractionWeb {
   }
 
   register(app: FastifyInstance): void {
+    // The operations console lives with the inbox (its session, CSP and form checks); /ops is its short address.
+    app.get('/ops', async (_request, reply) => reply.code(303).header('location', '/inbox/ops').send());
     void app.register(
       async (scope) => {
         await scope.register(fastifyCookie);

@@ -53,4 +53,12 @@ ins { background: #dff3e6; color: var(--ok); text-decoration: none; }
 del { background: #fde7e5; color: var(--bad); }
 .prd-diff h5 { margin: .5rem 0 .1rem; font-size: .95rem; }
 dl.generated-by { font-size: .9rem; }
+nav.ops-nav { display: flex; gap: 1rem; margin: .5rem 0 1rem; }
+form.search { display: flex; gap: .5rem; align-items: end; } form.search label { flex: 1; margin: 0; } form.search input { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
+a.button { display: inline-block; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; }
+a.button.secondary { background: #fff; color: var(--accent); }
+td.count { text-align: right; font-variant-numeric: tabular-nums; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dl.facts dd { margin: 0; }
+.outcome-ok { color: var(--ok); font-weight: 600; } .outcome-failed { color: var(--bad); font-weight: 600; }
+pre.text { white-space: pre-wrap; word-break: break-word; background: #f6f7f9; padding: .75rem; border-radius: 6px; }
 `;

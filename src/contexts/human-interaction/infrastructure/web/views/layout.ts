@@ -24,7 +24,7 @@ ${live && html`<script src="/inbox/assets/live.js" defer></script>`}
 <body>
 <header class="top">
 <a class="brand" href="/inbox">Refinery inbox</a>
-${user && html`<nav class="top-nav">${hasRole(user, 'requester') && html`<a href="/inbox/requests/new">New request</a>`}<a href="/inbox/settings">Settings</a></nav>`}
+${user && html`<nav class="top-nav">${hasRole(user, 'requester') && html`<a href="/inbox/requests/new">New request</a>`}<a href="/inbox/settings">Settings</a>${hasRole(user, 'admin') && html`<a href="/inbox/ops">Ops</a>`}</nav>`}
 ${user && html`<span class="muted">Signed in as ${user.name}</span><form method="post" action="/inbox/logout"><button class="secondary" type="submit">Sign out</button></form>`}
 </header>
 <main>

@@ -1,0 +1,240 @@
+import { inject, injectable } from 'inversify';
+import type { Clock } from '../../../../shared/kernel/clock';
+import { SHARED } from '../../../../shared/kernel/tokens';
+import { envelopeField } from '../../../../shared/messaging/envelope';
+import type { DeadLetter, DeadLetterAdmin } from '../../../../shared/messaging/message-queue';
+import type { OutboxBacklog, TrailMessage } from '../../../../shared/persistence/message-trail';
+import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import type { TaskStatus, Transition } from '../../../task-management/contracts';
+import type { PrdDocument } from '../../../product-definition/contracts';
+import { TaskNotFoundError } from '../../domain/human-interaction.errors';
+import type { TaskView } from '../../domain/task-view';
+import { assertIsAdmin, type User } from '../../domain/user';
+import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import type { DeliveryChannel } from '../channel-preferences/channel-choice';
+import type { DeliveryAdmin, DeliverySummary } from '../deliveries-admin/delivery-admin.service';
+import type { HumanInteractionRepositoryFactory } from '../repositories';
+import type { OperatorAction, OpsRepositoryFactory, TaskDelivery } from './ops.repository';
+
+/** A figure read from a part that may be down (the broker for dead letters): its value, or why there is none. */
+export type Reading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+export interface OpsOverview {
+  readonly tasksByStatus: ReadonlyArray<{ readonly status: TaskStatus; readonly count: number }>;
+  readonly deadLetters: Reading<ReadonlyArray<{ readonly consumer: string; readonly count: number }>>;
+  readonly failedDeliveries: number;
+  readonly outbox: OutboxBacklog;
+  readonly recentActions: readonly OperatorAction[];
+}
+
+/** Everything known about one task, in order: what an operator reads to tell what happened to it. */
+export interface TaskTrail {
+  readonly task: TaskView;
+  readonly transitions: readonly Transition[];
+  /** The correlation id of the request that started the task (its first transition's). */
+  readonly correlationId: string | null;
+  readonly messages: readonly TrailMessage[];
+  readonly deadLetters: Reading<readonly DeadLetter[]>;
+  readonly deliveries: readonly TaskDelivery[];
+  /** Each PRD version with who wrote it: the agent, model, prompt, tokens and calls (the agent calls). */
+  readonly prds: ReadonlyArray<{ readonly version: number; readonly draftedAt: Date; readonly generatedBy: PrdDocument['generatedBy'] }>;
+  readonly actions: readonly OperatorAction[];
+}
+
+/** What a bulk action did to what it was shown: `done` of `shown` (the rest were gone by then). */
+export interface BulkOutcome {
+  readonly done: number;
+  readonly shown: number;
+}
+
+export interface DeliveryKey {
+  readonly notificationId: string;
+  readonly channel: DeliveryChannel;
+}
+
+const TRAIL_MESSAGES = 500;
+const SEARCH_LIMIT = 50;
+const RECENT_ACTIONS = 20;
+/** At most this many items in one bulk action: the confirmation page lists each of them. */
+export const BULK_LIMIT = 200;
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+async function reading<T>(read: () => Promise<T>): Promise<Reading<T>> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (error) {
+    return { ok: false, reason: reasonOf(error) };
+  }
+}
+
+/**
+ * The /ops console's application service: what operators see (overview, search, a task's trail,
+ * dead letters, failed deliveries, the audit log) and what they do (replay or purge dead letters,
+ * retry deliveries). Every action touches exactly the items the operator was shown and confirmed,
+ * and is written to the audit log with how it ended, whether it worked or not. Admins only.
+ */
+@injectable()
+export class OpsConsole {
+  constructor(
+    @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
+    @inject(HUMAN_INTERACTION.OpsRepositories) private readonly opsRepositories: OpsRepositoryFactory,
+    @inject(HUMAN_INTERACTION.DeadLetters) private readonly deadLetterAdmin: DeadLetterAdmin,
+    @inject(HUMAN_INTERACTION.DeliveryAdmin) private readonly deliveryAdmin: DeliveryAdmin,
+    @inject(SHARED.Clock) private readonly clock: Clock,
+  ) {}
+
+  async overview(admin: User): Promise<OpsOverview> {
+    assertIsAdmin(admin);
+    const [database, deadLetters] = await Promise.all([
+      this.unitOfWork.read(async (session) => {
+        const { ops, messages } = this.opsRepositories(session);
+        return {
+          tasksByStatus: await ops.tasksByStatus(),
+          failedDeliveries: await ops.failedDeliveries(),
+          outbox: await messages.backlog(),
+          recentActions: await ops.listActions({ limit: RECENT_ACTIONS }),
+        };
+      }),
+      reading(async () => countByConsumer(await this.deadLetterAdmin.listDeadLetters())),
+    ]);
+    return { ...database, deadLetters };
+  }
+
+  /** Tasks whose id, requester, approver or correlation id is `text`, or whose title contains it. */
+  async search(admin: User, text: string): Promise<TaskView[]> {
+    assertIsAdmin(admin);
+    const query = text.trim();
+    if (query === '') return [];
+    return this.unitOfWork.read(async (session) => {
+      const { ops, messages } = this.opsRepositories(session);
+      const taskIds = await messages.keysWithCorrelation(query, SEARCH_LIMIT);
+      return ops.searchTasks({ text: query, taskIds }, SEARCH_LIMIT);
+    });
+  }
+
+  async trail(admin: User, taskId: string): Promise<TaskTrail> {
+    assertIsAdmin(admin);
+    const stored = await this.unitOfWork.read(async (session) => {
+      const { taskViews, prdViews } = this.repositories(session);
+      const { ops, messages } = this.opsRepositories(session);
+      const task = await taskViews.find(taskId);
+      if (!task) throw new TaskNotFoundError(taskId);
+      return {
+        task,
+        prds: await prdViews.list(taskId),
+        messages: await messages.messagesAbout(taskId, TRAIL_MESSAGES),
+        deliveries: await ops.deliveriesOfTask(taskId),
+        actions: await ops.listActions({ taskId, limit: TRAIL_MESSAGES }),
+      };
+    });
+    const deadLetters = await reading(async () => (await this.deadLetterAdmin.listDeadLetters()).filter((d) => envelopeField(d.message, 'key') === taskId));
+    const transitions = stored.task.snapshot?.history ?? [];
+    return {
+      task: stored.task,
+      transitions,
+      correlationId: transitions.find((t) => t.correlationId !== null)?.correlationId ?? stored.messages[0]?.correlationId ?? null,
+      messages: stored.messages,
+      deadLetters,
+      deliveries: stored.deliveries,
+      prds: stored.prds.map((p) => ({ version: p.prdVersion, draftedAt: p.draftedAt, generatedBy: p.document.generatedBy })),
+      actions: stored.actions,
+    };
+  }
+
+  /** Dead letters, of one consumer or of every consumer this process knows, optionally of one type. */
+  async deadLetters(admin: User, filter: { readonly consumer?: string; readonly type?: string } = {}): Promise<DeadLetter[]> {
+    assertIsAdmin(admin);
+    const all = await this.deadLetterAdmin.listDeadLetters(filter.consumer);
+    return all.filter((d) => filter.type === undefined || d.messageType === filter.type);
+  }
+
+  /** Puts back on their queue exactly the dead letters of `consumer` named by `ids` (those still there). */
+  replayDeadLetters(admin: User, consumer: string, ids: readonly string[]): Promise<BulkOutcome> {
+    return this.eachDeadLetter(admin, 'dead-letters.replay', consumer, ids, (id) => this.deadLetterAdmin.replayDeadLetters(consumer, { id }), 'replayed');
+  }
+
+  /** Deletes exactly the dead letters of `consumer` named by `ids`. */
+  purgeDeadLetters(admin: User, consumer: string, ids: readonly string[]): Promise<BulkOutcome> {
+    return this.eachDeadLetter(admin, 'dead-letters.purge', consumer, ids, (id) => this.deadLetterAdmin.purgeDeadLetters(consumer, { id }), 'purged');
+  }
+
+  async failedDeliveries(admin: User): Promise<DeliverySummary[]> {
+    return this.deliveryAdmin.list(admin, { status: 'failed', limit: BULK_LIMIT });
+  }
+
+  /** Sends exactly the named failed deliveries again, each with a fresh set of attempts. */
+  async retryDeliveries(admin: User, keys: readonly DeliveryKey[]): Promise<BulkOutcome> {
+    assertIsAdmin(admin);
+    const target = keys.map((k) => `${k.channel}:${k.notificationId}`).join(', ');
+    return this.audited(admin, 'deliveries.retry', target, null, async () => {
+      let done = 0;
+      for (const key of keys.slice(0, BULK_LIMIT)) {
+        const outcome = await this.deliveryAdmin.retry(admin, key).catch(() => ({ kind: 'not_found' as const }));
+        if (outcome.kind === 'retried') done += outcome.retried;
+      }
+      const result = { done, shown: keys.length };
+      return { result, detail: `retried ${done} of ${keys.length} shown` };
+    });
+  }
+
+  /** Newest first; only the actions on one task when `taskId` is given. */
+  async auditLog(admin: User, filter: { readonly taskId?: string; readonly limit: number } = { limit: BULK_LIMIT }): Promise<OperatorAction[]> {
+    assertIsAdmin(admin);
+    return this.unitOfWork.read((session) => this.opsRepositories(session).ops.listActions(filter));
+  }
+
+  /**
+   * Writes one operator action to the audit log, whichever way it ended: `work` says what it did;
+   * a failure is recorded with its message and thrown on. Actions of other parts of the service
+   * (the admin API) record theirs through here too.
+   */
+  async audited<T>(
+    admin: User,
+    action: string,
+    target: string,
+    taskId: string | null,
+    work: () => Promise<{ readonly result: T; readonly detail: string }>,
+  ): Promise<T> {
+    assertIsAdmin(admin);
+    let outcome: { readonly result: T; readonly detail: string };
+    try {
+      outcome = await work();
+    } catch (error) {
+      await this.record({ actorId: admin.id, action, target, taskId, outcome: 'failed', detail: reasonOf(error) });
+      throw error;
+    }
+    await this.record({ actorId: admin.id, action, target, taskId, outcome: 'ok', detail: outcome.detail });
+    return outcome.result;
+  }
+
+  private async record(action: Parameters<ReturnType<OpsRepositoryFactory>['ops']['recordAction']>[0]): Promise<void> {
+    await this.unitOfWork.read((session) =>
+      this.opsRepositories(session).ops.recordAction({ ...action, target: action.target.slice(0, 2_000) }, this.clock.now()),
+    );
+  }
+
+  private async eachDeadLetter(
+    admin: User,
+    action: string,
+    consumer: string,
+    ids: readonly string[],
+    one: (id: string) => Promise<number>,
+    verb: string,
+  ): Promise<BulkOutcome> {
+    assertIsAdmin(admin);
+    const chosen = ids.slice(0, BULK_LIMIT);
+    return this.audited(admin, action, `${consumer}: ${chosen.join(', ')}`, null, async () => {
+      let done = 0;
+      for (const id of chosen) done += await one(id);
+      return { result: { done, shown: chosen.length }, detail: `${verb} ${done} of ${chosen.length} shown` };
+    });
+  }
+}
+
+function countByConsumer(deadLetters: readonly DeadLetter[]): Array<{ consumer: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const d of deadLetters) counts.set(d.consumer, (counts.get(d.consumer) ?? 0) + 1);
+  return [...counts].map(([consumer, count]) => ({ consumer, count })).sort((a, b) => a.consumer.localeCompare(b.consumer));
+}
