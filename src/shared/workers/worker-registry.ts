@@ -97,9 +97,12 @@ export class WorkerRegistry {
     this.draining = true;
     if (!this.registered) return;
     try {
-      await execute(this.deps.dataSource.manager, `UPDATE ${TABLE} SET status = 'draining', last_heartbeat_at = now() WHERE id = $1 AND status = 'live'`, [
-        this.id,
-      ]);
+      const load = this.deps.load();
+      await execute(
+        this.deps.dataSource.manager,
+        `UPDATE ${TABLE} SET status = 'draining', last_heartbeat_at = now(), in_flight = $2, handled = $3 WHERE id = $1 AND status = 'live'`,
+        [this.id, load.inFlight, load.handled],
+      );
     } catch (error) {
       this.deps.logger.warn({ instance: this.id, err: describeError(error).errorMessage }, 'could not mark this worker draining');
     }
