@@ -197,7 +197,7 @@ export class Application {
     const publicAddress = humanInteraction ? container.get<PublicAddress>(HUMAN_INTERACTION.PublicAddress) : undefined;
     registerWorkersRoutes(http, { workers: () => listWorkers(database.dataSource), authenticate });
     const workCounter = new WorkCounter();
-    const loops = [relay.loop, ...contexts.flatMap((context) => context.loops)];
+    const loops = contexts.flatMap((context) => context.loops);
     const workers = new WorkerRegistry(
       { contexts: config.CONTEXTS, heartbeatMs: config.WORKER_HEARTBEAT_MS, leaseMs: config.WORKER_LEASE_MS },
       {
@@ -205,9 +205,11 @@ export class Application {
         logger,
         instance,
         load: () => workLoad(workCounter, loops),
-        releasers: contexts.flatMap((context): LeaseReleaser[] =>
-          context.releaseLeasesOf ? [{ context: context.name, releaseLeasesOf: (id) => context.releaseLeasesOf?.(id) ?? Promise.resolve(0) }] : [],
-        ),
+        // Each context that holds leases releases a gone instance's with its own SQL.
+        releasers: contexts.flatMap((context): LeaseReleaser[] => {
+          const release = context.releaseLeasesOf?.bind(context);
+          return release ? [{ context: context.name, releaseLeasesOf: release }] : [];
+        }),
         metrics: new WorkerMetrics(queue.metricsRegistry),
       },
     );
