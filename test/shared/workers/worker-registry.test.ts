@@ -1,9 +1,11 @@
 import { PostgresDeliveryRepository } from '../../../src/contexts/human-interaction/infrastructure/persistence/postgres-delivery.repository';
 import { PostgresWorkItemRepository } from '../../../src/contexts/product-definition/infrastructure/persistence/postgres-work-item.repository';
 import { silentLogger } from '../../../src/shared/logging/logger';
+import type { Envelope } from '../../../src/shared/messaging/envelope';
+import type { MessageQueue, Subscription } from '../../../src/shared/messaging/message-queue';
 import type { Database } from '../../../src/shared/persistence/data-source';
 import { execute } from '../../../src/shared/persistence/sql';
-import { WorkCounter } from '../../../src/shared/workers/work-counter';
+import { countingQueue, WorkCounter } from '../../../src/shared/workers/work-counter';
 import type { WorkerInstance } from '../../../src/shared/workers/worker-instance';
 import { type LeaseReleaser, listWorkers, WorkerRegistry } from '../../../src/shared/workers/worker-registry';
 import { openTestDatabase } from '../../support/database';
@@ -190,5 +192,32 @@ describe("the contexts' lease release", () => {
     expect(await deliveries.find('n-1', 'webhook')).toMatchObject({ status: 'sent' });
     expect((await deliveries.claimDue(releasedAt, leaseUntil, 10, 'host-b/11/bbbb0002')).map((d) => [d.notificationId, d.attempts])).toEqual([['n-2', 2]]);
     expect(await deliveries.releaseLeasesOf(gone, releasedAt)).toBe(0);
+  });
+});
+
+describe('the counting queue the contexts subscribe through', () => {
+  it('counts each handler call in flight, then handled, failures included, and passes failures on', async () => {
+    const subscribed: Subscription[] = [];
+    const inner: MessageQueue = {
+      publishEvent: async () => undefined,
+      publishCommand: async () => undefined,
+      subscribeToEvents: async (s) => (subscribed.push(s), async () => undefined),
+      subscribeToCommands: async (s) => (subscribed.push(s), async () => undefined),
+      close: async () => undefined,
+    };
+    const counter = new WorkCounter();
+    const queue = countingQueue(inner, counter);
+    let finish!: () => void;
+    await queue.subscribeToEvents({ consumer: 'test.events', types: ['t'], handler: () => new Promise<void>((resolve) => (finish = resolve)) });
+    await queue.subscribeToCommands({ consumer: 'test.commands', types: ['c'], handler: () => Promise.reject(new Error('refused')) });
+    const [events, commands] = subscribed;
+    const message = {} as Envelope;
+
+    const running = events?.handler(message);
+    expect({ inFlight: counter.inFlight, handled: counter.handled }).toEqual({ inFlight: 1, handled: 0 });
+    finish();
+    await running;
+    await expect(commands?.handler(message)).rejects.toThrow('refused');
+    expect({ inFlight: counter.inFlight, handled: counter.handled }).toEqual({ inFlight: 0, handled: 2 });
   });
 });
