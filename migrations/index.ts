@@ -6,6 +6,7 @@ import { HumanInteraction1732400000400 } from './1732400000400-human-interaction
 import { HumanInteractionChannels1732400000500 } from './1732400000500-human-interaction-channels';
 import { MessagingRetention1732400000600 } from './1732400000600-messaging-retention';
 import { TaskManagementFinishedIndex1732400000700 } from './1732400000700-task-management-finished-index';
+import { WorkerRegistry1732400000900 } from './1732400000900-worker-registry';
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
@@ -18,5 +19,6 @@ export const allMigrations = [
   HumanInteractionChannels1732400000500,
   MessagingRetention1732400000600,
   TaskManagementFinishedIndex1732400000700,
+  WorkerRegistry1732400000900,
   HumanInteractionOperatorActions1732400001200,
 ];

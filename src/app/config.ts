@@ -150,6 +150,10 @@ export const configSchema = z.object({
   AGENT_MAX_ATTEMPTS: optionalInt(1),
   MAX_CLARIFICATION_ROUNDS: optionalInt(0),
   SHUTDOWN_TIMEOUT_MS: int(15_000, 100),
+  /** How often this process heartbeats into the worker registry (README "Worker registry"). */
+  WORKER_HEARTBEAT_MS: int(5_000, 50),
+  /** A process whose last heartbeat is older than this is marked gone and its leases released; must exceed WORKER_HEARTBEAT_MS. */
+  WORKER_LEASE_MS: int(15_000, 100),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_MS: optionalInt(60_000),
@@ -216,7 +220,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const agentProblems = agentConfigProblems(parsed.data);
   if (agentProblems.length > 0) throw new ConfigError(agentProblems);
+  const workerProblems = workerConfigProblems(parsed.data);
+  if (workerProblems.length > 0) throw new ConfigError(workerProblems);
   return parsed.data;
+}
+
+/** A lease no longer than the heartbeat would mark a healthy process gone between two heartbeats. */
+export function workerConfigProblems(config: Pick<Config, 'WORKER_HEARTBEAT_MS' | 'WORKER_LEASE_MS'>): string[] {
+  if (config.WORKER_LEASE_MS > config.WORKER_HEARTBEAT_MS) return [];
+  return [`WORKER_LEASE_MS: must be greater than WORKER_HEARTBEAT_MS (${config.WORKER_HEARTBEAT_MS}); a few heartbeats long, e.g. 3 × WORKER_HEARTBEAT_MS`];
 }
 
 /** AGENT=llm needs an endpoint and a model; nothing else is required (the key is optional, for local servers). */

@@ -30,12 +30,18 @@ import { type Database, migrate, openDatabase, pendingMigrations } from '../shar
 import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
 import { MessagingRetention } from '../shared/persistence/retention/messaging-retention';
 import { UnitOfWork } from '../shared/persistence/unit-of-work';
+import { BackgroundLoop } from '../shared/kernel/background-loop';
+import { countingQueue, WorkCounter, type WorkLoad } from '../shared/workers/work-counter';
+import { newWorkerInstance } from '../shared/workers/worker-instance';
+import { WorkerMetrics } from '../shared/workers/worker-metrics';
+import { type LeaseReleaser, listWorkers, WorkerRegistry } from '../shared/workers/worker-registry';
 import type { Config, ConfiguredUser, ContextName } from './config';
 import { type AdminAudit, registerAdminRoutes } from './http/admin.routes';
 import type { OpsConsole } from '../contexts/human-interaction/application/ops/ops-console.service';
 import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
+import { registerWorkersRoutes } from './http/workers.routes';
 import { productManagerAgentFrom } from './product-manager-agent';
 import type { ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
 import { createTransport } from './transport';
@@ -116,6 +122,9 @@ export class Application {
     private readonly retention: MessagingRetention,
     /** The product manager of this process's pool (absent without the product-definition context). */
     readonly agent: ProductManagerAgent | undefined,
+    /** This process in the worker registry. */
+    readonly workers: WorkerRegistry,
+    private readonly workCounter: WorkCounter,
   ) {
     this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops)];
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
@@ -167,6 +176,8 @@ export class Application {
     container.bind(SHARED.MessageQueue).toConstantValue(queue);
     container.bind(SHARED.Logger).toConstantValue(logger);
     container.bind(SHARED.Clock).toConstantValue(clock);
+    const instance = newWorkerInstance();
+    container.bind(SHARED.InstanceId).toConstantValue(instance.id);
     // The agent the config asks for (AGENT), bound before the module so it does not bind its default.
     const agent = config.CONTEXTS.includes('product-definition') ? productManagerAgentFrom(config, logger, queue.metricsRegistry) : undefined;
     if (agent) container.bind(PRODUCT_DEFINITION.ProductManagerAgent).toConstantValue(agent);
@@ -190,12 +201,32 @@ export class Application {
       container.get<{ register(app: FastifyInstance): void }>(HUMAN_INTERACTION.Web).register(http);
     }
     const publicAddress = humanInteraction ? container.get<PublicAddress>(HUMAN_INTERACTION.PublicAddress) : undefined;
-    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention, agent);
+    registerWorkersRoutes(http, { workers: () => listWorkers(database.dataSource), authenticate });
+    const workCounter = new WorkCounter();
+    const loops = contexts.flatMap((context) => context.loops);
+    const workers = new WorkerRegistry(
+      { contexts: config.CONTEXTS, heartbeatMs: config.WORKER_HEARTBEAT_MS, leaseMs: config.WORKER_LEASE_MS },
+      {
+        dataSource: database.dataSource,
+        logger,
+        instance,
+        load: () => workLoad(workCounter, loops),
+        // Each context that holds leases releases a gone instance's with its own SQL.
+        releasers: contexts.flatMap((context): LeaseReleaser[] => {
+          const release = context.releaseLeasesOf?.bind(context);
+          return release ? [{ context: context.name, releaseLeasesOf: release }] : [];
+        }),
+        metrics: new WorkerMetrics(queue.metricsRegistry),
+      },
+    );
+    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention, agent, workers, workCounter);
   }
 
   /** Subscribes every context, then starts every loop: scanners, pollers, workers, the outbox relay, the retention sweep. */
   async start(): Promise<void> {
-    for (const context of this.contexts) this.subscriptions.push(...(await context.subscribe(this.queue)));
+    await this.workers.start();
+    const counted = countingQueue(this.queue, this.workCounter);
+    for (const context of this.contexts) this.subscriptions.push(...(await context.subscribe(counted)));
     for (const loop of this.loops) loop.start();
     this.started = true;
   }
@@ -213,14 +244,26 @@ export class Application {
    * first so nothing is marked sent into a transport that is about to close.
    */
   async stop(): Promise<void> {
+    // The registry shows this process draining while it finishes; a clean exit deletes its row.
+    await this.workers.markDraining();
     await this.http.close();
     if (this.started) {
       for (const loop of this.loops) await loop.stop();
       for (const context of this.contexts) await context.drain?.();
       for (const unsubscribe of this.subscriptions.splice(0)) await unsubscribe();
     }
+    await this.workers.deregister();
     await this.queue.close();
     await this.database.close();
     this.logger.info('stopped');
   }
+}
+
+/** Message handlers and claimed items in flight and finished, for the registry's heartbeat. */
+function workLoad(counter: WorkCounter, loops: readonly unknown[]): WorkLoad {
+  const claimLoops = loops.filter((loop): loop is BackgroundLoop<unknown> => loop instanceof BackgroundLoop);
+  return {
+    inFlight: counter.inFlight + claimLoops.reduce((n, loop) => n + loop.handling, 0),
+    handled: counter.handled + claimLoops.reduce((n, loop) => n + loop.handled, 0),
+  };
 }

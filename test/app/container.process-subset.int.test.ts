@@ -49,14 +49,16 @@ describe('a process without human interaction', () => {
     expect((await get('/admin/dead-letters', { authorization: 'Bearer rfy_issued-elsewhere' })).status).toBe(401);
   });
 
-  it('serves no /api, and its /docs describe the admin routes only', async () => {
+  it('serves no /api but the worker registry, and its /docs describe the admin routes only', async () => {
     expect((await get('/api/tasks', bearer('alice'))).status).toBe(404);
+    expect((await get('/api/admin/workers', bearer('root'))).status).toBe(200);
     const document = (await get('/docs/json')).body as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/dead-letters',
       '/admin/dead-letters/{consumer}',
       '/admin/dead-letters/{consumer}/replay',
       '/admin/dead-letters/{consumer}/{id}',
+      '/api/admin/workers',
     ]);
   });
 });

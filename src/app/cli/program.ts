@@ -8,6 +8,7 @@ import { CliError, EXIT } from './exit-codes';
 import { registerMigrateCommand } from './migrate.command';
 import { registerTaskCommands } from './task.commands';
 import { registerTokenCommands } from './token.commands';
+import { registerWorkersCommand } from './workers.commands';
 
 const EXIT_CODES_HELP = `
 Connection: --url or $REFINERY_URL (default http://127.0.0.1:3000), --token or $REFINERY_TOKEN.
@@ -49,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDeadLetterCommands(program, io, run);
   registerDeliveryCommands(program, io, run);
   registerAuditCommands(program, io, run);
+  registerWorkersCommand(program, io, run);
   registerMigrateCommand(program, io, run);
 
   try {

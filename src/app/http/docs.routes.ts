@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createDocument } from 'zod-openapi';
 import { humanInteractionApiPaths } from '../../contexts/human-interaction/human-interaction.module';
 import { adminApiPaths } from './admin.api-description';
+import { workersApiPaths } from './workers.routes';
 
 export interface DocsOptions {
   /** Whether this process serves /api (the human-interaction context runs here). */
@@ -30,9 +31,10 @@ export function openApiDocument(options: DocsOptions): ReturnType<typeof createD
       { name: 'channels', description: 'Where a person is notified besides the inbox: email, webhook' },
       { name: 'admin', description: 'API tokens (admin role)' },
       { name: 'dead letters (admin)', description: 'Messages a consumer could not handle (admin role)' },
+      { name: 'workers (admin)', description: 'The worker registry: every process, its heartbeat and status (admin role)' },
     ],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token' } } },
-    paths: { ...(options.humanInteraction ? humanInteractionApiPaths : {}), ...adminApiPaths },
+    paths: { ...(options.humanInteraction ? humanInteractionApiPaths : {}), ...adminApiPaths, ...workersApiPaths },
   });
 }
 

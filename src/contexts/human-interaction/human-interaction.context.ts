@@ -44,6 +44,11 @@ export class HumanInteractionContext implements BoundedContext {
     this.deliveries.closeChannels();
   }
 
+  /** Deliveries a gone worker instance was sending are due again at once. */
+  releaseLeasesOf(instanceId: string): Promise<number> {
+    return this.deliveries.releaseLeasesOf(instanceId);
+  }
+
   /** A new notification may have deliveries: the worker looks at once instead of at its next poll. */
   private async notify(command: Envelope): Promise<void> {
     await this.sendNotification.handle(command);

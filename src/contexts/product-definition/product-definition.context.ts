@@ -14,7 +14,7 @@ export class ProductDefinitionContext implements BoundedContext {
 
   constructor(
     @inject(PRODUCT_DEFINITION.SyncRequestOnTaskSnapshot) private readonly syncRequest: SyncRequestOnTaskSnapshot,
-    @inject(PRODUCT_DEFINITION.TaskPollingService) poller: TaskPollingService,
+    @inject(PRODUCT_DEFINITION.TaskPollingService) private readonly poller: TaskPollingService,
   ) {
     this.loops = [poller.loop];
   }
@@ -27,5 +27,10 @@ export class ProductDefinitionContext implements BoundedContext {
         handler: (message) => this.syncRequest.handle(message),
       }),
     ];
+  }
+
+  /** The pool's work items leased by a gone worker instance go back to pending. */
+  releaseLeasesOf(instanceId: string): Promise<number> {
+    return this.poller.releaseLeasesOf(instanceId);
   }
 }

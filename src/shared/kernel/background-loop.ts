@@ -90,6 +90,7 @@ export class BackgroundLoop<T = never> implements Loop {
   /** Slots freed while every one was taken (counted, so one freed during a pass is not missed). */
   private freed = 0;
   private failures = 0;
+  private finished = 0;
 
   constructor(
     private readonly spec: LoopSpec<T>,
@@ -118,6 +119,11 @@ export class BackgroundLoop<T = never> implements Loop {
   /** Claimed items being handled now (a pass loop: always 0). */
   get handling(): number {
     return this.inFlight.size;
+  }
+
+  /** Claimed items handled since construction, whatever their outcome (a pass loop: always 0). */
+  get handled(): number {
+    return this.finished;
   }
 
   start(): void {
@@ -192,6 +198,7 @@ export class BackgroundLoop<T = never> implements Loop {
       .finally(() => {
         const wasFull = this.inFlight.size >= spec.concurrency;
         this.inFlight.delete(work);
+        this.finished += 1;
         // The loop sleeps while every slot is taken: a freed slot is a reason to claim again.
         if (wasFull) {
           this.freed += 1;

@@ -13,4 +13,9 @@ export interface BoundedContext {
   subscribe(queue: MessageQueue): Promise<Unsubscribe[]>;
   readonly loops: readonly Loop[];
   drain?(): Promise<void>;
+  /**
+   * Makes what the given (gone) worker instance leased in this context claimable at once; returns
+   * how many. The worker registry calls it in a process that runs this context.
+   */
+  releaseLeasesOf?(instanceId: string): Promise<number>;
 }

@@ -4,4 +4,6 @@ export const SHARED = {
   UnitOfWork: Symbol.for('shared.UnitOfWork'),
   Logger: Symbol.for('shared.Logger'),
   Clock: Symbol.for('shared.Clock'),
+  /** This process's id in the worker registry (a string): the lease owner of what it claims. */
+  InstanceId: Symbol.for('shared.InstanceId'),
 } as const;

@@ -63,4 +63,10 @@ export interface WorkItemRepository {
   complete(lease: Lease, outcome: StoredOutcome): Promise<boolean>;
   /** Puts the item back for another attempt if the lease still holds. */
   release(lease: Lease): Promise<boolean>;
+  /**
+   * Puts back every item leased by a pool of the given worker instance (lease owners
+   * `<instanceId>/<poller>`), whatever its lease's expiry: the instance is gone. The attempt it
+   * spent still counts. Returns how many.
+   */
+  releaseLeasesOf(instanceId: string): Promise<number>;
 }

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { BackgroundLoop, type Loop } from '../../../../shared/kernel/background-loop';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
@@ -50,6 +50,8 @@ export class DeliverNotifications {
     @inject(HUMAN_INTERACTION.NotificationChannels) channels: readonly NotificationChannel[],
     @inject(HUMAN_INTERACTION.DeliveryContent) private readonly content: DeliveryContentBuilder,
     @inject(HUMAN_INTERACTION.DeliveryOutcomes) private readonly outcomes: DeliveryOutcomes,
+    /** The worker registry's id of this process: the lease owner of what it claims (none in some tests). */
+    @inject(SHARED.InstanceId) @optional() private readonly instanceId?: string,
   ) {
     const { delivery, webhookAllowedHosts } = options;
     this.webhookHosts = new WebhookHostPolicy(webhookAllowedHosts);
@@ -88,9 +90,19 @@ export class DeliverNotifications {
     return claimed.length;
   }
 
+  /** The worker registry found `instanceId` gone: what it was sending is due again now, and the worker looks at once. */
+  async releaseLeasesOf(instanceId: string): Promise<number> {
+    const released = await this.unitOfWork.read((s) => this.repositories(s).deliveries.releaseLeasesOf(instanceId, this.clock.now()));
+    if (released > 0) {
+      this.logger.warn({ instance: instanceId, released }, 'released the deliveries of a gone worker instance');
+      this.loop.kick();
+    }
+    return released;
+  }
+
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
-    return this.unitOfWork.read((s) => this.repositories(s).deliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit));
+    return this.unitOfWork.read((s) => this.repositories(s).deliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit, this.instanceId));
   }
 
   private async attempt(d: ClaimedDelivery): Promise<void> {

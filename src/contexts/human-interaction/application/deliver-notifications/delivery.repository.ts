@@ -44,10 +44,16 @@ export interface DeliveryRepository {
   ): Promise<number>;
   /**
    * Claims up to `limit` due deliveries in one statement: each counts an attempt and is leased
-   * until `leaseUntil` (a worker that dies mid-send leaves it due again then). Several processes
-   * claim side by side without taking the same row.
+   * until `leaseUntil` (a worker that dies mid-send leaves it due again then) by `owner` (the
+   * worker instance, null when none is given). Several processes claim side by side without
+   * taking the same row. Recording an outcome clears the owner.
    */
-  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]>;
+  claimDue(now: Date, leaseUntil: Date, limit: number, owner?: string): Promise<ClaimedDelivery[]>;
+  /**
+   * Deliveries claimed by `owner` (a worker instance the registry found gone) and not finished
+   * are due again at `now` instead of when their lease ends. The attempt still counts; returns how many.
+   */
+  releaseLeasesOf(owner: string, now: Date): Promise<number>;
   /** Each of these changes the row only while `attempt` is still its latest one (false otherwise). */
   markSent(attempt: DeliveryAttempt, at: Date): Promise<boolean>;
   scheduleRetry(attempt: DeliveryAttempt, nextAttemptAt: Date, error: string): Promise<boolean>;

@@ -76,11 +76,11 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   }
 
   /** One autocommit statement; SKIP LOCKED lets several processes claim side by side. */
-  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+  async claimDue(now: Date, leaseUntil: Date, limit: number, owner?: string): Promise<ClaimedDelivery[]> {
     const { rows } = await execute(
       this.manager,
       `WITH claimed AS (
-       UPDATE ${TABLE} SET attempts = attempts + 1, next_attempt_at = $2
+       UPDATE ${TABLE} SET attempts = attempts + 1, next_attempt_at = $2, lease_owner = $4
        WHERE (notification_id, channel) IN (
          SELECT notification_id, channel FROM ${TABLE}
          WHERE status = 'pending' AND next_attempt_at <= $1
@@ -89,7 +89,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
      SELECT c.channel, c.target, c.attempts, ${NOTIFICATION_COLUMNS.map((column) => `n.${column}`).join(', ')}
      FROM claimed c JOIN human_interaction.notifications n ON n.id = c.notification_id
      ORDER BY c.notification_id, c.channel`,
-      [now, leaseUntil, limit],
+      [now, leaseUntil, limit, owner ?? null],
     );
     return rows.map(toClaimed);
   }
@@ -97,7 +97,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   async markSent(attempt: DeliveryAttempt, at: Date): Promise<boolean> {
     const { rows } = await execute(
       this.manager,
-      `UPDATE ${TABLE} SET status = 'sent', sent_at = $4, last_error = NULL
+      `UPDATE ${TABLE} SET status = 'sent', sent_at = $4, last_error = NULL, lease_owner = NULL
      WHERE notification_id = $1 AND channel = $2 AND attempts = $3 AND status = 'pending' RETURNING notification_id`,
       [attempt.notificationId, attempt.channel, attempt.attempts, at],
     );
@@ -107,7 +107,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   async scheduleRetry(attempt: DeliveryAttempt, nextAttemptAt: Date, error: string): Promise<boolean> {
     const { rows } = await execute(
       this.manager,
-      `UPDATE ${TABLE} SET next_attempt_at = $4, last_error = $5
+      `UPDATE ${TABLE} SET next_attempt_at = $4, last_error = $5, lease_owner = NULL
      WHERE notification_id = $1 AND channel = $2 AND attempts = $3 AND status = 'pending' RETURNING notification_id`,
       [attempt.notificationId, attempt.channel, attempt.attempts, nextAttemptAt, error],
     );
@@ -117,11 +117,20 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   async markFailed(attempt: DeliveryAttempt, error: string): Promise<boolean> {
     const { rows } = await execute(
       this.manager,
-      `UPDATE ${TABLE} SET status = 'failed', last_error = $4
+      `UPDATE ${TABLE} SET status = 'failed', last_error = $4, lease_owner = NULL
      WHERE notification_id = $1 AND channel = $2 AND attempts = $3 AND status = 'pending' RETURNING notification_id`,
       [attempt.notificationId, attempt.channel, attempt.attempts, error],
     );
     return rows.length === 1;
+  }
+
+  async releaseLeasesOf(owner: string, now: Date): Promise<number> {
+    const { rows } = await execute(
+      this.manager,
+      `UPDATE ${TABLE} SET next_attempt_at = $2, lease_owner = NULL WHERE lease_owner = $1 AND status = 'pending' RETURNING notification_id`,
+      [owner, now],
+    );
+    return rows.length;
   }
 
   async list(status: DeliveryStatus, limit: number): Promise<DeliveryRecord[]> {
@@ -145,7 +154,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     const named = which === 'all' ? null : which;
     const { rows } = await execute(
       this.manager,
-      `UPDATE ${TABLE} SET status = 'pending', attempts = 0, next_attempt_at = $1
+      `UPDATE ${TABLE} SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL
      WHERE status = 'failed' AND ($2::text IS NULL OR (notification_id = $2 AND channel = $3)) RETURNING notification_id`,
       [now, named?.notificationId ?? null, named?.channel ?? null],
     );

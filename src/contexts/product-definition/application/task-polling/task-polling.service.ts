@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import type { Logger } from '../../../../shared/logging/logger';
 import { BackgroundLoop, type Loop } from '../../../../shared/kernel/background-loop';
 import { SHARED } from '../../../../shared/kernel/tokens';
@@ -39,8 +39,12 @@ interface PoolClaim extends Claim {
 export class TaskPollingService implements WorkSignal {
   /** Stopping it stops claiming and waits for the items in flight to be completed or released. */
   readonly loop: Loop;
-  /** Lease owners carry the process (the bench counts work items per process by it). */
-  private readonly instance = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  /**
+   * The worker instance (the registry's id, `<host>/<pid>/<8 hex>`, when the composition root
+   * binds one): lease owners are `${instance}/${poller}`, so the leases of a gone instance can be
+   * found, and the bench counts work items per process by them.
+   */
+  private readonly instance: string;
   /** Pollers not holding a claim: each claim in flight has its own lease owner, `${instance}/${n}`. */
   private readonly idlePollers: number[];
   /** Attempts per work item; the agent's errors say whether another can help. */
@@ -52,7 +56,9 @@ export class TaskPollingService implements WorkSignal {
     @inject(PRODUCT_DEFINITION.ProductManagerAgent) private readonly agent: ProductManagerAgent,
     @inject(PRODUCT_DEFINITION.Options) private readonly options: ProductDefinitionOptions,
     @inject(SHARED.Logger) private readonly logger: Logger,
+    @inject(SHARED.InstanceId) @optional() instanceId?: string,
   ) {
+    this.instance = instanceId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.idlePollers = Array.from({ length: options.pollerCount }, (_, i) => i + 1);
     this.retries = retryPolicy({ maxAttempts: options.maxAttempts });
     this.loop = new BackgroundLoop<PoolClaim>(
@@ -69,6 +75,16 @@ export class TaskPollingService implements WorkSignal {
 
   kick(): void {
     this.loop.kick();
+  }
+
+  /** The worker registry found `instanceId` gone: its items are claimable now, and the pool looks at once. */
+  async releaseLeasesOf(instanceId: string): Promise<number> {
+    const released = await this.unitOfWork.run((tx) => this.repositories(tx).workItems.releaseLeasesOf(instanceId));
+    if (released > 0) {
+      this.logger.warn({ instance: instanceId, released }, 'released the work items of a gone worker instance');
+      this.loop.kick();
+    }
+    return released;
   }
 
   /** Claims and handles at most one item; returns whether it claimed one. */

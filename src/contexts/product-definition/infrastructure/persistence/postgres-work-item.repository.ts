@@ -126,6 +126,18 @@ export class PostgresWorkItemRepository implements WorkItemRepository {
     return rows.length === 1;
   }
 
+  async releaseLeasesOf(instanceId: string): Promise<number> {
+    // starts_with, not LIKE: a host name may hold LIKE's wildcards.
+    const { rows } = await execute(
+      this.manager,
+      `UPDATE product_definition.work_items
+       SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, version = version + 1
+       WHERE status = 'leased' AND starts_with(lease_owner, $1 || '/') RETURNING id`,
+      [instanceId],
+    );
+    return rows.length;
+  }
+
   private async end(where: string, params: readonly unknown[], status: 'superseded' | 'cancelled'): Promise<number> {
     const { rows } = await execute(
       this.manager,
