@@ -5,6 +5,7 @@ import { envelopeField } from '../../../../shared/messaging/envelope';
 import type { DeadLetter, DeadLetterAdmin } from '../../../../shared/messaging/message-queue';
 import type { OutboxBacklog, TrailMessage } from '../../../../shared/persistence/message-trail';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import type { WorkerRecord } from '../../../../shared/workers/worker-record';
 import type { TaskStatus, Transition } from '../../../task-management/contracts';
 import type { PrdDocument } from '../../../product-definition/contracts';
 import { TaskNotFoundError } from '../../domain/human-interaction.errors';
@@ -25,6 +26,8 @@ export interface OpsOverview {
   readonly failedDeliveries: number;
   readonly outbox: OutboxBacklog;
   readonly recentActions: readonly OperatorAction[];
+  /** Every registered process: live first, then draining, then gone. */
+  readonly workers: readonly WorkerRecord[];
 }
 
 /** Everything known about one task, in order: what an operator reads to tell what happened to it. */
@@ -95,11 +98,18 @@ export class OpsConsole {
           failedDeliveries: await ops.failedDeliveries(),
           outbox: await messages.backlog(),
           recentActions: await ops.listActions({ limit: RECENT_ACTIONS }),
+          workers: await this.opsRepositories(session).workers.list(),
         };
       }),
       reading(async () => countByConsumer(await this.deadLetterAdmin.listDeadLetters())),
     ]);
     return { ...database, deadLetters };
+  }
+
+  /** Every registered process, as the worker registry has it now. */
+  async workers(admin: User): Promise<WorkerRecord[]> {
+    assertIsAdmin(admin);
+    return this.unitOfWork.read((session) => this.opsRepositories(session).workers.list());
   }
 
   /** Tasks whose id, requester, approver or correlation id is `text`, or whose title contains it. */

@@ -1,5 +1,6 @@
 import type { RepositoryFactory } from '../../../../shared/persistence/unit-of-work';
 import type { MessageTrail } from '../../../../shared/persistence/message-trail';
+import type { WorkerRecord } from '../../../../shared/workers/worker-record';
 import type { TaskStatus } from '../../../task-management/contracts';
 import type { TaskView } from '../../domain/task-view';
 import type { DeliveryRecord } from '../deliver-notifications/delivery.repository';
@@ -48,9 +49,15 @@ export interface OpsRepository {
   failedDeliveries(): Promise<number>;
 }
 
+/** The shared worker registry (`operations.workers`), read only. */
+export interface WorkerList {
+  list(): Promise<WorkerRecord[]>;
+}
+
 export interface OpsRepositories {
   readonly ops: OpsRepository;
   readonly messages: MessageTrail;
+  readonly workers: WorkerList;
 }
 
 export type OpsRepositoryFactory = RepositoryFactory<OpsRepositories>;

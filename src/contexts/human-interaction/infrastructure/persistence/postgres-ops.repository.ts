@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { PostgresMessageTrail } from '../../../../shared/persistence/message-trail';
 import { execute } from '../../../../shared/persistence/sql';
+import { listWorkers } from '../../../../shared/workers/worker-registry';
 import { TASK_STATUSES } from '../../../task-management/contracts';
 import {
   type NewOperatorAction,
@@ -97,4 +98,5 @@ export class PostgresOpsRepository implements OpsRepository {
 export const postgresOpsRepositories: OpsRepositoryFactory = ({ manager }) => ({
   ops: new PostgresOpsRepository(manager),
   messages: new PostgresMessageTrail(manager),
+  workers: { list: () => listWorkers(manager.dataSource) },
 });

@@ -22,6 +22,7 @@ import {
   overviewPage,
   searchPage,
   trailPage,
+  workersPage,
 } from './views/ops-pages';
 
 const name = z.string().trim().min(1).max(500);
@@ -150,6 +151,11 @@ export class OpsPages implements WebPages {
       const { delivery } = parse(deliveryForm, request.body);
       const outcome = await this.console.retryDeliveries(user, delivery.map(toDeliveryKey));
       return sendPage(reply, 200, bulkDonePage(user, 'Deliveries retried', outcome, { href: '/inbox/ops/deliveries', label: 'Back to the failed deliveries' }));
+    });
+
+    app.get('/ops/workers', options, async (request, reply) => {
+      const user = auth.of(request);
+      return sendPage(reply, 200, workersPage(user, await this.console.workers(user)));
     });
 
     app.get('/ops/audit', options, async (request, reply) => {

@@ -100,6 +100,21 @@ describe('the /ops console', () => {
     expect((await web.get('/inbox/ops/search?q=no-such-thing-anywhere')).body).toContain('id="no-results"');
   });
 
+  it('shows each registered process with its status, contexts and heartbeat, and the live count per context', async () => {
+    const web = await admin();
+    const page = await web.get('/inbox/ops/workers');
+    expect(page.status).toBe(200);
+    // This test's own process: every context, live.
+    const rows = [...page.body.matchAll(/<tr data-worker="([^"]+)" data-status="([a-z]+)">(.*?)<\/tr>/g)];
+    const live = rows.filter((r) => r[2] === 'live');
+    expect(live).toHaveLength(1);
+    for (const context of ['human-interaction', 'orchestration', 'product-definition', 'task-management']) expect(live[0]?.[3]).toContain(context);
+    const overview = await web.get('/inbox/ops');
+    for (const context of ['human-interaction', 'orchestration', 'product-definition', 'task-management']) {
+      expect(section(overview.body, 'workers')).toContain(`data-context="${context}" data-live="1"`);
+    }
+  });
+
   it("shows a task's trail: its transitions, every message about it with who handled it, its PRD and the agent that wrote it", async () => {
     const taskId = await submit('Export invoices');
     await notificationFor(api, 'bob', taskId, 'prd-ready-for-review');

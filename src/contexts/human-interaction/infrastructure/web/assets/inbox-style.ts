@@ -60,5 +60,6 @@ a.button.secondary { background: #fff; color: var(--accent); }
 td.count { text-align: right; font-variant-numeric: tabular-nums; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dl.facts dd { margin: 0; }
 .outcome-ok { color: var(--ok); font-weight: 600; } .outcome-failed { color: var(--bad); font-weight: 600; }
+.worker-live { color: var(--ok); font-weight: 600; } .worker-draining { color: var(--muted); font-weight: 600; } .worker-gone { color: var(--bad); font-weight: 600; }
 pre.text { white-space: pre-wrap; word-break: break-word; background: #f6f7f9; padding: .75rem; border-radius: 6px; }
 `;

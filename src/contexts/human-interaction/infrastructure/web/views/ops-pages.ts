@@ -1,4 +1,5 @@
 import type { DeadLetter } from '../../../../../shared/messaging/message-queue';
+import type { WorkerRecord } from '../../../../../shared/workers/worker-record';
 import { envelopeField } from '../../../../../shared/messaging/envelope';
 import type { DeliverySummary } from '../../../application/deliveries-admin/delivery-admin.service';
 import type { BulkOutcome, OpsOverview, Reading, TaskTrail } from '../../../application/ops/ops-console.service';
@@ -31,7 +32,7 @@ export function ageText(ms: number): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} days`;
 }
 
-const nav = html`<nav class="ops-nav"><a href="${OPS}">Overview</a><a href="${OPS}/dead-letters">Dead letters</a><a href="${OPS}/deliveries">Failed deliveries</a><a href="${OPS}/audit">Audit log</a></nav>`;
+const nav = html`<nav class="ops-nav"><a href="${OPS}">Overview</a><a href="${OPS}/workers">Workers</a><a href="${OPS}/dead-letters">Dead letters</a><a href="${OPS}/deliveries">Failed deliveries</a><a href="${OPS}/audit">Audit log</a></nav>`;
 
 function opsPage(user: User, title: string, body: SafeHtml): string {
   return page({ title: `${title} · ops`, user }, html`${nav}${body}`);
@@ -75,6 +76,7 @@ ${unavailable(overview.deadLetters, 'dead letters', (counts) =>
 )}</section>
 <section class="card" id="deliveries"><h2>Failed deliveries</h2><p><a href="${OPS}/deliveries" data-failed="${overview.failedDeliveries}">${overview.failedDeliveries} failed</a></p></section>
 <section class="card" id="outbox"><h2>Outbox</h2><p data-unsent="${overview.outbox.unsent}">${overview.outbox.unsent} unsent${oldest && html`, the oldest written ${ageText(now.getTime() - oldest.getTime())} ago`}</p></section>
+<section class="card" id="workers"><h2>Workers</h2>${workerCounts(overview.workers)}<p><a href="${OPS}/workers">Every instance</a></p></section>
 <section class="card" id="recent-actions"><h2>Recent operator actions</h2>${actionsTable(overview.recentActions)}<p><a href="${OPS}/audit">The whole audit log</a></p></section>`,
   );
 }
@@ -264,5 +266,33 @@ export function auditPage(user: User, actions: readonly OperatorAction[]): strin
     user,
     'Audit log',
     html`<h1>Audit log</h1><p class="muted">Every operator action, newest first: who, what, on what, when, and how it ended.</p>${actionsTable(actions)}`,
+  );
+}
+
+/** Live, draining and gone instances per context: a context with no live one is said plainly. */
+function workerCounts(workers: readonly WorkerRecord[]): SafeHtml {
+  const contexts = [...new Set(workers.flatMap((w) => w.contexts))].sort();
+  if (contexts.length === 0) return html`<p class="muted">No process has registered.</p>`;
+  const count = (context: string, status: WorkerRecord['status']) => workers.filter((w) => w.status === status && w.contexts.includes(context)).length;
+  return html`<table><thead><tr><th>Context</th><th>Live</th><th>Draining</th><th>Gone</th></tr></thead><tbody>${contexts.map((c) => {
+    const live = count(c, 'live');
+    return html`<tr data-context="${c}" data-live="${live}"><td>${c}${live === 0 ? html` <span class="error">no live worker</span>` : ''}</td><td class="count">${live}</td><td class="count">${count(c, 'draining')}</td><td class="count">${count(c, 'gone')}</td></tr>`;
+  })}</tbody></table>`;
+}
+
+export function workersPage(user: User, workers: readonly WorkerRecord[]): string {
+  return opsPage(
+    user,
+    'Workers',
+    html`<h1>Workers</h1>
+<p class="muted">Every process registers itself and heartbeats on the database clock; one that misses its lease is marked gone and the work it held is released at once.</p>
+${workerCounts(workers)}
+${
+  workers.length > 0 &&
+  html`<table id="worker-list"><thead><tr><th>Instance</th><th>Contexts</th><th>Status</th><th>Last heartbeat</th><th>In flight</th><th>Handled</th><th>Version</th><th>Started</th></tr></thead><tbody>${workers.map(
+    (w) =>
+      html`<tr data-worker="${w.id}" data-status="${w.status}"><td>${w.id}<div class="muted">${w.host} pid ${w.pid}</div></td><td>${w.contexts.join(', ')}</td><td><span class="worker-status worker-${w.status}">${w.status}</span>${w.goneAt && html` ${when(w.goneAt)}`}</td><td>${ageText(w.heartbeatAgeMs)} ago</td><td class="count">${w.inFlight}</td><td class="count">${w.handled}</td><td>${w.version}</td><td>${when(w.startedAt)}</td></tr>`,
+  )}</tbody></table>`
+}`,
   );
 }
