@@ -14,13 +14,14 @@ function traceFields(): { trace_id?: string; span_id?: string } {
  * JSON lines on stdout; every line about a message carries its correlationId and messageId, and
  * a line written while a span is active (tracing on) its `trace_id` and `span_id`.
  */
-export function createLogger(level: string = 'info', name = 'refinery'): Logger {
-  return pino({
+export function createLogger(level: string = 'info', name = 'refinery', destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     mixin: traceFields,
     redact: { paths: ['*.password', '*.token', '*.authorization', 'headers.authorization', 'databaseUrl', 'rabbitmqUrl'], censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export function silentLogger(): Logger {

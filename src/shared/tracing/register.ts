@@ -10,4 +10,14 @@ const contexts = (process.env['CONTEXTS'] ?? 'human-interaction,task-management,
   .map((name) => name.trim())
   .filter((name) => name.length > 0);
 
-export const tracing: Tracing = startTracing(process.env, contexts);
+function start(): Tracing {
+  try {
+    return startTracing(process.env, contexts);
+  } catch (error) {
+    // A bad OTEL_* value stops start-up naming the variable, like any other setting.
+    process.stderr.write(`Refinery failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+}
+
+export const tracing: Tracing = start();
