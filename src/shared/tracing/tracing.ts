@@ -80,7 +80,14 @@ export function startTracing(env: Environment, contexts: readonly string[]): Tra
       new UndiciInstrumentation(),
       // Only queries inside a traced unit of work: the relay's and the pollers' idle polls are noise.
       new PgInstrumentation({ requireParentSpan: true }),
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (options) => UNTRACED_PATHS.has(options.url) }),
+      // The request span (its route and status); no spans for the handler and each lifecycle hook,
+      // which this instrumentation names after the function's source text.
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        instrumentHooks: false,
+        instrumentHandler: false,
+        ignorePaths: (options) => UNTRACED_PATHS.has(options.url),
+      }),
     ],
   });
   let stopped: Promise<void> | undefined;
