@@ -56,6 +56,7 @@ export class OtlpReceiver {
   private readonly received: ReceivedSpan[] = [];
   private readonly server: Server;
   private counted = 0;
+  private bytes = 0;
   private requests = 0;
   private rejected = 0;
   private address = '';
@@ -86,8 +87,8 @@ export class OtlpReceiver {
     return this.received;
   }
 
-  stats(): { readonly spans: number; readonly requests: number; readonly rejected: number } {
-    return { spans: this.counted, requests: this.requests, rejected: this.rejected };
+  stats(): { readonly spans: number; readonly bytes: number; readonly requests: number; readonly rejected: number } {
+    return { spans: this.counted, bytes: this.bytes, requests: this.requests, rejected: this.rejected };
   }
 
   async close(): Promise<void> {
@@ -97,6 +98,7 @@ export class OtlpReceiver {
 
   private async handle(request: IncomingMessage): Promise<number> {
     const body = await bodyOf(request);
+    this.bytes += body.length;
     if (request.method !== 'POST' || request.url !== '/v1/traces') return 404;
     let parsed: ExportRequest;
     try {
