@@ -1,4 +1,5 @@
-import { startTracing, type Tracing } from './tracing';
+import type * as TracingSdk from './tracing';
+import { OFF, type Tracing, tracingRequested } from './tracing-settings';
 
 /**
  * Imported first by the service's entry point (src/app/main.ts), before any module that an
@@ -11,7 +12,11 @@ const contexts = (process.env['CONTEXTS'] ?? 'human-interaction,task-management,
   .filter((name) => name.length > 0);
 
 function start(): Tracing {
+  // Tracing off: the SDK is not even loaded (it costs ~145 ms of start-up and ~16 MB).
+  if (!tracingRequested(process.env)) return OFF;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on, synchronously, before the modules it patches
+    const { startTracing } = require('./tracing') as typeof TracingSdk;
     return startTracing(process.env, contexts);
   } catch (error) {
     // A bad OTEL_* value stops start-up naming the variable, like any other setting.

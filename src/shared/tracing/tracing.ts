@@ -19,25 +19,12 @@ import {
 } from '@opentelemetry/sdk-trace';
 import FastifyOtelInstrumentation from '@fastify/otel';
 
-type Environment = Readonly<Record<string, string | undefined>>;
+import { type Environment, OFF, type Tracing, tracingRequested } from './tracing-settings';
 
-export interface Tracing {
-  /** An SDK runs and exports spans (an OTLP endpoint is configured). */
-  readonly enabled: boolean;
-  /** Exports what is still buffered, then stops; safe to call more than once. */
-  shutdown(): Promise<void>;
-}
-
-const OFF: Tracing = { enabled: false, shutdown: async () => undefined };
+export { type Tracing, tracingRequested } from './tracing-settings';
 
 /** Requests nobody follows in a trace viewer: probes and scrapes, several a second. */
 const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
-
-/** Whether the standard variables ask for spans to be exported (`OTEL_SDK_DISABLED=true` wins). */
-export function tracingRequested(env: Environment): boolean {
-  if ((env['OTEL_SDK_DISABLED'] ?? '').trim().toLowerCase() === 'true') return false;
-  return Boolean(env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim() || env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim());
-}
 
 function positiveInteger(env: Environment, name: string): number | undefined {
   const raw = env[name]?.trim();
