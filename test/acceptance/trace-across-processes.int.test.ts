@@ -95,6 +95,37 @@ async function call<T = Record<string, unknown>>(
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
+async function notified(apiUrl: string, token: string, taskId: string, kind: string): Promise<Notification> {
+  return eventually(
+    async () => {
+      const { body } = await call<{ notifications: Notification[] }>(`${apiUrl}/api/notifications`, { token });
+      const found = body.notifications.find((n) => n.taskId === taskId && n.kind === kind);
+      if (!found) throw new Error(`no ${kind} notification for ${taskId} yet`);
+      return found;
+    },
+    { timeoutMs: 20_000, intervalMs: 50 },
+  );
+}
+
+/** Alice submits a complete request, bob approves the PRD he is notified about; resolves once it is APPROVED. */
+async function submitAndApprove(apiUrl: string, headers: Record<string, string>, title: string): Promise<string> {
+  const submitted = await call<{ taskId: string }>(`${apiUrl}/api/tasks`, {
+    method: 'POST',
+    token: TOKENS.alice,
+    headers,
+    body: { title, description: COMPLETE_ANSWER },
+  });
+  expect(submitted.status).toBe(202);
+  const { taskId } = submitted.body;
+  const review = await notified(apiUrl, TOKENS.bob, taskId, 'prd-ready-for-review');
+  const approved = await call(`${apiUrl}/api/tasks/${taskId}/approve`, { method: 'POST', token: TOKENS.bob, headers, body: { prdVersion: review.prdVersion } });
+  expect(approved.status).toBe(202);
+  await notified(apiUrl, TOKENS.alice, taskId, 'task-approved');
+  const task = await call<{ task: { status: string } }>(`${apiUrl}/api/tasks/${taskId}`, { token: TOKENS.alice });
+  expect(task.body.task.status).toBe('APPROVED');
+  return taskId;
+}
+
 interface Notification {
   readonly taskId: string;
   readonly kind: string;
@@ -177,41 +208,10 @@ describe('one request, three processes, one trace', () => {
     propagation.inject(trace.setSpan(context.active(), journey), traced);
     const { traceId, spanId: journeySpanId } = journey.spanContext();
 
-    const submitted = await call<{ taskId: string }>(`${api.url}/api/tasks`, {
-      method: 'POST',
-      token: TOKENS.alice,
-      headers: traced,
-      body: { title: 'Backlog trends', description: COMPLETE_ANSWER },
-    });
-    expect(submitted.status).toBe(202);
-    const { taskId } = submitted.body;
-    const review = await eventually(
-      async () => {
-        const { body } = await call<{ notifications: Notification[] }>(`${api.url}/api/notifications`, { token: TOKENS.bob });
-        const found = body.notifications.find((n) => n.taskId === taskId && n.kind === 'prd-ready-for-review');
-        if (!found) throw new Error('bob has no review notification yet');
-        return found;
-      },
-      { timeoutMs: 20_000, intervalMs: 50 },
-    );
-    const approved = await call(`${api.url}/api/tasks/${taskId}/approve`, {
-      method: 'POST',
-      token: TOKENS.bob,
-      headers: traced,
-      body: { prdVersion: review.prdVersion },
-    });
-    expect(approved.status).toBe(202);
-    await eventually(
-      async () => {
-        const { body } = await call<{ notifications: Notification[] }>(`${api.url}/api/notifications`, { token: TOKENS.alice });
-        if (!body.notifications.some((n) => n.taskId === taskId && n.kind === 'task-approved')) throw new Error('alice not told yet');
-        const task = await call<{ task: { status: string } }>(`${api.url}/api/tasks/${taskId}`, { token: TOKENS.alice });
-        expect(task.body.task.status).toBe('APPROVED');
-      },
-      { timeoutMs: 20_000, intervalMs: 50 },
-    );
-    // Both webhooks (bob's review, alice's approval) were delivered before the processes stop.
-    await eventually(() => expect(webhooks.received.length).toBeGreaterThanOrEqual(2), { timeoutMs: 10_000, intervalMs: 50 });
+    // The traced client's request, and the same done by a client that sends no trace context.
+    const [taskId, untracedTaskId] = await Promise.all([submitAndApprove(api.url, traced, 'Backlog trends'), submitAndApprove(api.url, {}, 'Export reports')]);
+    // The four webhooks (bob's reviews, alice's approvals) were delivered before the processes stop.
+    await eventually(() => expect(webhooks.received.length).toBeGreaterThanOrEqual(4), { timeoutMs: 10_000, intervalMs: 50 });
     journey.end();
 
     // SIGTERM: each process drains, exports what its batch processor still holds, and exits 0.
@@ -282,5 +282,25 @@ describe('one request, three processes, one trace', () => {
     expect(deliveries.length).toBeGreaterThanOrEqual(2);
     for (const delivery of deliveries)
       expect(inTrace.some((s) => s.parentSpanId === delivery.spanId && s.kind === 3 && s.attributes['http.request.method'] === 'POST')).toBe(true);
+
+    // A client that sends no trace context: the service starts one trace per request, each rooted
+    // at its HTTP server span and whole (submission to the approver's notification; approval to
+    // the requester's), both carrying the task id.
+    const untraced = all.filter(
+      (s) => s.attributes['messaging.message.conversation_id'] === untracedTaskId || s.attributes['refinery.task_id'] === untracedTaskId,
+    );
+    const untracedTraces = [...new Set(untraced.map((s) => s.traceId))];
+    expect(untracedTraces).toHaveLength(2);
+    const rootsOf = untracedTraces.map((id) => {
+      const spans = all.filter((s) => s.traceId === id);
+      const ids = new Set(spans.map((s) => s.spanId));
+      return { spans, roots: spans.filter((s) => s.parentSpanId === undefined || !ids.has(s.parentSpanId)) };
+    });
+    expect(rootsOf.map(({ roots }) => roots.map((r) => [r.name, r.kind, r.parentSpanId])).sort()).toEqual([
+      [['POST /api/tasks', 2, undefined]],
+      [['POST /api/tasks/:taskId/approve', 2, undefined]],
+    ]);
+    const submission = rootsOf.find(({ roots }) => roots[0]?.name === 'POST /api/tasks');
+    expect(new Set(submission?.spans.map((s) => String(s.resource['refinery.contexts'])))).toEqual(new Set(LAYOUT.map((l) => l.contexts)));
   });
 });
