@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { z } from 'zod';
 import { parseOptions, USAGE } from './workflow/options';
-import { summarise } from './workflow/report';
+import { summarise, summariseTracingComparison } from './workflow/report';
 import { BenchFailed, runBench } from './workflow/run-bench';
 
 /**
@@ -19,12 +19,19 @@ async function main(): Promise<number> {
     return 2;
   }
   // Clean-up has its own bounded steps; this only catches a hang nothing else would end.
-  setTimeout(() => {
-    process.stderr.write('workflow bench: still running long after its deadline; giving up\n');
-    process.exit(3);
-  }, options.timeoutMs + 90_000).unref();
+  setTimeout(
+    () => {
+      process.stderr.write('workflow bench: still running long after its deadline; giving up\n');
+      process.exit(3);
+    },
+    (options.tracing === 'compare' ? 2 : 1) * (options.timeoutMs + 90_000),
+  ).unref();
   try {
-    const summary = summarise(await runBench(options));
+    // Compare: tracing on first, so any warm-up the second run enjoys goes to the run without it.
+    const summary =
+      options.tracing === 'compare'
+        ? summariseTracingComparison(summarise(await runBench(options, true)), summarise(await runBench(options, false)))
+        : summarise(await runBench(options));
     for (const line of summary.lines) process.stdout.write(`${line}\n`);
     process.stdout.write(`${JSON.stringify(summary.json)}\n`);
     return summary.ok ? 0 : 1;

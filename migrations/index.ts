@@ -6,6 +6,7 @@ import { HumanInteraction1732400000400 } from './1732400000400-human-interaction
 import { HumanInteractionChannels1732400000500 } from './1732400000500-human-interaction-channels';
 import { MessagingRetention1732400000600 } from './1732400000600-messaging-retention';
 import { TaskManagementFinishedIndex1732400000700 } from './1732400000700-task-management-finished-index';
+import { TraceContext1732400000800 } from './1732400000800-trace-context';
 import { WorkerRegistry1732400000900 } from './1732400000900-worker-registry';
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
 
@@ -19,6 +20,7 @@ export const allMigrations = [
   HumanInteractionChannels1732400000500,
   MessagingRetention1732400000600,
   TaskManagementFinishedIndex1732400000700,
+  TraceContext1732400000800,
   WorkerRegistry1732400000900,
   HumanInteractionOperatorActions1732400001200,
 ];

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
 export type BenchMode = 'single' | 'split';
+/** `on`: the services export spans to a receiver in the bench; `compare`: a run with, then one without. */
+export type BenchTracing = 'off' | 'on' | 'compare';
 
 export interface BenchOptions {
   readonly mode: BenchMode;
@@ -19,6 +21,7 @@ export interface BenchOptions {
   readonly keepLogs: boolean;
   /** Extra service settings (KEY=VALUE), applied over the bench defaults. */
   readonly serviceEnv: Readonly<Record<string, string>>;
+  readonly tracing: BenchTracing;
 }
 
 const schema = z.object({
@@ -29,20 +32,25 @@ const schema = z.object({
   timeoutMs: z.coerce.number().int().min(10_000),
   databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }),
   rabbitmqUrl: z.url({ protocol: /^amqps?$/ }),
+  tracing: z.enum(['off', 'on', 'compare']),
 });
 
 export const USAGE = `usage: node dist/bench/workflow.bench.js [--mode single|split] [--workflows 200] [--concurrency 50]
        [--clarify 0] [--timeout-s 240] [--database-url postgres://…/test] [--rabbitmq-url amqp://…] [--set KEY=VALUE]… [--keep-logs]
+       [--tracing off|on|compare]
   --database-url names an existing database used only to CREATE/DROP the bench's own database.
   --set overrides a service setting (e.g. --set POLL_INTERVAL_MS=50); repeatable.
-  --keep-logs keeps split mode's service logs (otherwise kept only when they hold an error or the run failed).`;
+  --keep-logs keeps split mode's service logs (otherwise kept only when they hold an error or the run failed).
+  --tracing on exports every process's spans over OTLP/HTTP to a receiver inside the bench; compare runs the
+    workflows with tracing on, then off, and prints both throughputs and their ratio. Split mode only (the
+    default with --tracing): the SDK must start in the service's own process, before its modules load.`;
 
 /** Command-line options, with the environment's TEST_DATABASE_URL / TEST_RABBITMQ_URL as defaults. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      mode: { type: 'string', default: 'single' },
+      mode: { type: 'string' },
       workflows: { type: 'string', short: 'n', default: '200' },
       concurrency: { type: 'string', short: 'c', default: '50' },
       clarify: { type: 'string', default: '0' },
@@ -51,6 +59,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
       'rabbitmq-url': { type: 'string', default: env['TEST_RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672' },
       set: { type: 'string', multiple: true, default: [] },
       'keep-logs': { type: 'boolean', default: false },
+      tracing: { type: 'string', default: 'off' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -59,8 +68,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
+  const tracing = values.tracing;
+  const mode = values.mode ?? (tracing === 'off' ? 'single' : 'split');
+  if (mode === 'single' && tracing !== 'off') throw new Error('--tracing needs --mode split: tracing starts in each service process, before its modules load');
   const parsed = schema.parse({
-    mode: values.mode,
+    mode,
+    tracing,
     workflows: values.workflows,
     concurrency: values.concurrency,
     clarifyShare: values.clarify,

@@ -40,6 +40,9 @@ export function summarise(r: BenchResult): Summary {
     ...(deadLetters > 0 || r.run.deadLettered > 0 ? [`dead letters: ${JSON.stringify(r.deadLetters)} (counted during the run: ${r.run.deadLettered})`] : []),
     ...r.stops.filter((s) => s.exit !== 0 && s.exit !== 'in-process').map((s) => `${s.name} exited with ${s.exit}`),
     ...(leftOnBroker > 0 ? [`left on the broker: ${JSON.stringify(remaining)}`] : []),
+    ...(r.tracing && (r.tracing.spans === 0 || r.tracing.rejected > 0)
+      ? [`tracing on, but the receiver got ${r.tracing.spans} spans (${r.tracing.rejected} exports refused)`]
+      : []),
   ];
   const pidName = new Map(r.processes.map((p) => [String(p.pid), p.name]));
   const workItems = Object.fromEntries(Object.entries(r.workItemsByProcess).map(([pid, count]) => [pidName.get(pid) ?? `pid ${pid}`, count]));
@@ -82,6 +85,11 @@ export function summarise(r: BenchResult): Summary {
           )}`,
         ]
       : []),
+    ...(r.tracing
+      ? [
+          `tracing: on (OTEL_TRACES_SAMPLER ${r.options.serviceEnv['OTEL_TRACES_SAMPLER'] ?? 'parentbased_always_on'} ${r.options.serviceEnv['OTEL_TRACES_SAMPLER_ARG'] ?? ''}, instrumentations disabled: ${r.options.serviceEnv['OTEL_NODE_DISABLED_INSTRUMENTATIONS'] ?? 'none'}); the OTLP receiver got ${r.tracing.spans} spans (${round(r.tracing.spans / n, 1)} per workflow, ${round(r.tracing.bytes / 1024 / n, 1)} KiB of JSON per workflow) in ${r.tracing.exportRequests} exports`,
+        ]
+      : [`tracing: off`]),
     ...v.problems.slice(0, 10).map((p) => `problem: ${p}`),
     failures.length === 0 ? 'RESULT: ok' : `RESULT: FAILED: ${failures.join('; ')}`,
   ];
@@ -115,6 +123,33 @@ export function summarise(r: BenchResult): Summary {
     exits: Object.fromEntries(r.stops.map((s) => [s.name, s.exit])),
     ...(r.logProblems ? { logWarnings: Object.fromEntries(Object.entries(r.logProblems).map(([k, p]) => [k, p.byMessage])) } : {}),
     brokerObjectsLeft: typeof remaining === 'string' ? remaining : leftOnBroker,
+    tracing: r.tracing ?? 'off',
+    ok: failures.length === 0,
+  };
+  return { ok: failures.length === 0, failures, json, lines };
+}
+
+/** The target of issue #10: tracing on keeps at least this share of the throughput with it off. */
+export const TARGET_TRACING_RATIO = 0.9;
+
+/** Two runs of one invocation, tracing on and off: both throughputs and their ratio. */
+export function summariseTracingComparison(on: Summary, off: Summary): Summary {
+  const rate = (s: Summary) => Number(s.json['workflowsPerSecond']);
+  const ratio = rate(on) / rate(off);
+  const load = (s: Summary) => s.json['loadAverage'] as { start: number; end: number };
+  const failures = [...on.failures.map((f) => `tracing on: ${f}`), ...off.failures.map((f) => `tracing off: ${f}`)];
+  const lines = [
+    ...on.lines.map((line) => `[tracing on]  ${line}`),
+    ...off.lines.map((line) => `[tracing off] ${line}`),
+    `tracing comparison: on ${rate(on)} workflows/s (load ${round(load(on).start, 2)} -> ${round(load(on).end, 2)}), off ${rate(off)} workflows/s (load ${round(load(off).start, 2)} -> ${round(load(off).end, 2)}); ratio on/off ${round(ratio, 3)}; target >= ${TARGET_TRACING_RATIO}: ${ratio >= TARGET_TRACING_RATIO ? 'met' : 'NOT met'}`,
+    failures.length === 0 ? 'RESULT: ok' : `RESULT: FAILED: ${failures.join('; ')}`,
+  ];
+  const json = {
+    bench: 'workflow-tracing',
+    ratio: round(ratio, 3),
+    meetsTarget: ratio >= TARGET_TRACING_RATIO,
+    on: on.json,
+    off: off.json,
     ok: failures.length === 0,
   };
   return { ok: failures.length === 0, failures, json, lines };

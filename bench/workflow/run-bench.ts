@@ -7,6 +7,7 @@ import { type BrokerObjects, canListBrokerObjects, deleteBrokerObjects, remainin
 import { startInProcessService } from './in-process-service';
 import { beforeDeadline, deadLettersByProcess, type Deltas, deltas, snapshot } from './measure';
 import { NotificationWatcher } from './notification-watcher';
+import { OtlpReceiver } from './otlp-receiver';
 import type { BenchOptions } from './options';
 import { type LogProblems, logProblems, SPLIT_LAYOUT, startProcessFleet } from './process-fleet';
 import { RefineryClient } from './refinery-client';
@@ -35,6 +36,8 @@ export interface BenchResult {
   readonly stops: readonly StopOutcome[];
   readonly brokerCleanup: { deleted: BrokerObjects; remaining: BrokerObjects | 'not listed (no rabbitmqctl)' };
   readonly logProblems?: Record<string, LogProblems>;
+  /** With tracing on: what the bench's OTLP receiver got from every process, up to their exit. */
+  readonly tracing?: { readonly spans: number; readonly bytes: number; readonly exportRequests: number; readonly rejected: number };
 }
 
 /** A run that did not finish, with where it stood (for the failure message). */
@@ -51,18 +54,21 @@ export class BenchFailed extends Error {
  * One bench run: a fresh database and broker prefix, the service (single or split), the bot's
  * workflows, the checks, and the clean-up, which runs whatever happened before it.
  */
-export async function runBench(options: BenchOptions): Promise<BenchResult> {
+export async function runBench(options: BenchOptions, tracing: boolean = options.tracing === 'on'): Promise<BenchResult> {
   const deadline = Date.now() + options.timeoutMs;
   const prefix = `refinery-bench-${randomBytes(4).toString('hex')}`;
   const users = benchUsers();
   const database = await BenchDatabase.create(options.databaseUrl);
+  // Tracing on: every process exports to this receiver, as it would to a collector (batches at
+  // the SDK's default 5 s delay, the rest at shutdown). It counts spans and keeps none.
+  const receiver = tracing ? await OtlpReceiver.start({ keep: false }) : undefined;
   const env = serviceEnv({
     databaseUrl: database.url,
     rabbitmqUrl: options.rabbitmqUrl,
     prefix,
     users,
     linkSecret: randomBytes(32).toString('base64url'),
-    overrides: options.serviceEnv,
+    overrides: { ...(receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } : {}), ...options.serviceEnv },
   });
   const traces: WorkflowTrace[] = [];
   let target: ServiceTarget | undefined;
@@ -137,6 +143,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       stops,
       brokerCleanup: { deleted, remaining },
       ...(problems ? { logProblems: problems } : {}),
+      ...(receiver ? { tracing: { ...receiver.stats(), exportRequests: receiver.stats().requests } } : {}),
     };
   } finally {
     // Reached with `target` still set only on failure: stop, then tidy the broker and database.
@@ -147,6 +154,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         process.stderr.write(`broker clean-up failed (${String(e)}): delete the queues and exchanges named ${prefix}.* by hand\n`),
       );
     }
+    await receiver?.close();
     await database.drop();
   }
 }

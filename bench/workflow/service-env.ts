@@ -64,8 +64,13 @@ export function reportedSettings(env: Readonly<Record<string, string>>): Record<
   return effectiveSettings(loadConfig(env));
 }
 
-/** The parent's environment without any service setting, so none leaks into a child by accident. */
+/**
+ * The parent's environment without any service or OpenTelemetry setting, so none leaks into a
+ * child by accident (an OTEL_EXPORTER_OTLP_ENDPOINT in the shell would turn tracing on).
+ */
 export function environmentWithoutServiceSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const serviceKeys = new Set(Object.keys(configSchema.shape));
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !serviceKeys.has(entry[0])));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !serviceKeys.has(entry[0]) && !entry[0].startsWith('OTEL_')),
+  );
 }

@@ -1,4 +1,6 @@
 import './require-supported-node';
+// First: the instrumentations must be registered before fastify, pg and http are loaded.
+import { tracing } from '../shared/tracing/register';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { createLogger } from '../shared/logging/logger';
@@ -43,13 +45,17 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .stop()
+      // Spans still buffered are exported before the process ends (a no-op with tracing off).
+      .finally(() => tracing.shutdown().catch(() => undefined))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -4,6 +4,7 @@ import type { ContractRegistry } from '../messaging/contract-registry';
 import type { Envelope } from '../messaging/envelope';
 import { recordInInbox } from './inbox/inbox';
 import { OutboxWriter } from './outbox/outbox-writer';
+import { inChildSpan } from '../tracing/spans';
 
 /**
  * Where repositories run their statements: a transaction's connection, or, outside one (reads,
@@ -62,13 +63,18 @@ export class UnitOfWork {
   }
 
   private async transact<T>(cause: Envelope | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const { value, wrote } = await this.dataSource.transaction(async (manager) => {
-      const now = this.clock.now();
-      const outbox = new OutboxWriter(this.registry, cause, () => now);
-      const result = await work({ manager, outbox, now });
-      await outbox.flush(manager);
-      return { value: result, wrote: outbox.messages.length > 0 };
-    });
+    // Inside a trace (a request, a delivery, a work item), the transaction's span: its statements
+    // (pg instrumentation) and the outbox rows it writes (their `send` spans) are its children.
+    const attributes = { 'db.system.name': 'postgresql', ...(cause ? { 'refinery.cause.type': cause.type } : {}) };
+    const { value, wrote } = await inChildSpan('transaction', { attributes }, () =>
+      this.dataSource.transaction(async (manager) => {
+        const now = this.clock.now();
+        const outbox = new OutboxWriter(this.registry, cause, () => now);
+        const result = await work({ manager, outbox, now });
+        await outbox.flush(manager);
+        return { value: result, wrote: outbox.messages.length > 0 };
+      }),
+    );
     if (wrote) for (const listener of this.commitListeners) listener();
     return value;
   }

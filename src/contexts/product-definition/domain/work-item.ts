@@ -1,4 +1,5 @@
 import type { TaskPriority } from '../../task-management/contracts';
+import type { TraceCarrier } from '../../../shared/tracing/trace-context';
 
 export const WORK_ITEM_STATUSES = ['pending', 'leased', 'done', 'superseded', 'cancelled'] as const;
 export type WorkItemStatus = (typeof WORK_ITEM_STATUSES)[number];
@@ -33,6 +34,8 @@ export interface WorkItem {
   readonly outcome: StoredOutcome | null;
   /** Bumped by every change: a poller completes only if nothing changed since its claim. */
   readonly version: number;
+  /** The trace of the step that asked for this work: the agent's call continues it. */
+  readonly trace?: TraceCarrier | undefined;
 }
 
 /** Identifies a claim: completing or releasing must match all of it, or the lease was lost. */

@@ -4,6 +4,8 @@ import { decideRetry, type RetryPolicy } from '../../kernel/retry';
 import type { RetryScheduledEvent, Subscription } from '../message-queue';
 import type { PendingWork } from './pending-work';
 import type { QueuedMessage } from './queued-message';
+import { IN_MEMORY_SYSTEM, tracedMessage } from '../message-tracing';
+import { traceProcess } from '../../tracing/spans';
 
 export interface DeliveryDeps {
   readonly registry: ContractRegistry;
@@ -140,7 +142,11 @@ export class ConsumerQueue {
       return;
     }
     try {
-      await subscriber.subscription.handler(envelope, { consumer: this.name, attempt: message.attempts, redelivered: message.attempts > 1 });
+      const attempt = message.attempts;
+      const where = { system: IN_MEMORY_SYSTEM, destination: this.name, consumer: this.name, attempt };
+      await traceProcess(tracedMessage(envelope), message.trace, where, () =>
+        subscriber.subscription.handler(envelope, { consumer: this.name, attempt, redelivered: attempt > 1 }),
+      );
       this.finish(message);
     } catch (error) {
       this.failed(message, envelope, error);

@@ -13,6 +13,8 @@ import {
   type Unsubscribe,
 } from '../message-queue';
 import { checkPublish } from '../transport-rules';
+import { IN_MEMORY_SYSTEM, tracedMessage } from '../message-tracing';
+import { traceSend } from '../../tracing/spans';
 import { ConsumerQueue, type DeliveryDeps } from './consumer-queue';
 import { DeadLetterStore } from './dead-letter-store';
 import { DeliveryObservers } from '../delivery-observers';
@@ -131,10 +133,12 @@ export class InMemoryMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
   private async publish(kind: MessageKind, raw: unknown, options: PublishOptions | undefined, check: boolean): Promise<void> {
     this.assertOpen();
     if (check) checkPublish(this.options.registry, kind, raw);
-    const message = queuedMessage(++this.seq, toWire(raw));
-    const delayMs = options?.delayMs ?? 0;
-    if (delayMs > 0) this.work.schedule(() => this.route(kind, message), delayMs);
-    else this.route(kind, message);
+    await traceSend(tracedMessage(raw), { system: IN_MEMORY_SYSTEM, destination: `${kind}s` }, async (trace) => {
+      const message = queuedMessage(++this.seq, toWire(raw), trace);
+      const delayMs = options?.delayMs ?? 0;
+      if (delayMs > 0) this.work.schedule(() => this.route(kind, message), delayMs);
+      else this.route(kind, message);
+    });
   }
 
   private route(kind: MessageKind, message: QueuedMessage): void {

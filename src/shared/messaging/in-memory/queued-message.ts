@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '../../tracing/trace-context';
 import { envelopeField } from '../envelope';
 
 /** One consumer's copy of a message. The raw form is what travelled, as JSON would carry it. */
@@ -8,6 +9,8 @@ export interface QueuedMessage {
   /** Read from the raw message for routing; '' when it has none. */
   readonly type: string;
   readonly key: string | undefined;
+  /** The trace context the message travels with (the publish's `send` span), as a header would carry it. */
+  readonly trace: TraceCarrier | undefined;
   /** Deliveries made so far. */
   attempts: number;
   firstFailedAt: string | undefined;
@@ -20,8 +23,8 @@ export function toWire(raw: unknown): unknown {
   return json === undefined ? undefined : (JSON.parse(json) as unknown);
 }
 
-export function queuedMessage(seq: number, raw: unknown): QueuedMessage {
-  return { seq, raw, type: envelopeField(raw, 'type') ?? '', key: envelopeField(raw, 'key'), attempts: 0, firstFailedAt: undefined };
+export function queuedMessage(seq: number, raw: unknown, trace?: TraceCarrier): QueuedMessage {
+  return { seq, raw, type: envelopeField(raw, 'type') ?? '', key: envelopeField(raw, 'key'), trace, attempts: 0, firstFailedAt: undefined };
 }
 
 /** Another consumer's (or a duplicate's) independent copy: its own delivery count. */

@@ -9,7 +9,19 @@ import { decideRetry, type RetryPolicy } from '../../kernel/retry';
 import type { DeliveryObservers } from '../delivery-observers';
 import type { MessageHandler } from '../message-queue';
 import type { ConfirmedPublisher } from './confirmed-publisher';
-import { attemptOf, copyProperties, deadLetterHeaders, type FailureRecord, HEADER, headerText, parseBody, typeOf } from './message-headers';
+import {
+  attemptOf,
+  copyProperties,
+  deadLetterHeaders,
+  type FailureRecord,
+  HEADER,
+  headerText,
+  parseBody,
+  traceCarrierOfMessage,
+  typeOf,
+} from './message-headers';
+import { RABBITMQ_SYSTEM, tracedMessage } from '../message-tracing';
+import { traceProcess } from '../../tracing/spans';
 import type { ConsumerQueues } from './rabbitmq-topology';
 
 /** The channel a message came on: acks must go back on it, and fail quietly once it is closed. */
@@ -75,9 +87,13 @@ export class DeliveryProcessor {
       return;
     }
     let firstFailedAt = headerText(message, HEADER.firstFailedAt);
+    const trace = traceCarrierOfMessage(message);
+    const traced = tracedMessage(envelope);
     for (;;) {
       try {
-        await context.handler(envelope, { consumer: context.consumer, attempt, redelivered: attempt > 1 || message.fields.redelivered });
+        const where = { system: RABBITMQ_SYSTEM, destination: context.queues.work, consumer: context.consumer, attempt };
+        const delivery = { consumer: context.consumer, attempt, redelivered: attempt > 1 || message.fields.redelivered };
+        await traceProcess(traced, trace, where, () => context.handler(envelope, delivery));
         context.channel.ack(message);
         return;
       } catch (error) {

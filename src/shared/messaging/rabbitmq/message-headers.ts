@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Message, Options } from 'amqplib';
 import { z } from 'zod';
 import { envelopeField } from '../envelope';
+import { TRACEPARENT_HEADER, TRACESTATE_HEADER } from '../message-tracing';
+import { type TraceCarrier, traceCarrierFrom } from '../../tracing/trace-context';
 import type { DeadLetter } from '../message-queue';
 
 export const HEADER = {
@@ -159,4 +161,19 @@ export function envelopeProperties(raw: unknown): Options.Publish {
     // No headers table on a first publish: causationId and key are in the body already, and
     // amqplib's encoding of any headers table costs ~10 µs a message (bench/README.md).
   };
+}
+
+/**
+ * The headers table carrying a publish's trace context; none without one (tracing off), which
+ * keeps the first publish free of a headers table. Retry, dead-letter and replay copies keep it.
+ */
+export function traceHeaders(trace: TraceCarrier | undefined): Pick<Options.Publish, 'headers'> {
+  if (trace === undefined) return {};
+  return { headers: { [TRACEPARENT_HEADER]: trace.traceparent, ...(trace.tracestate ? { [TRACESTATE_HEADER]: trace.tracestate } : {}) } };
+}
+
+/** The trace context a delivery carries; undefined without one, or when it is malformed. */
+export function traceCarrierOfMessage(message: Message): TraceCarrier | undefined {
+  const headers = headersOf(message);
+  return traceCarrierFrom(headers[TRACEPARENT_HEADER], headers[TRACESTATE_HEADER]);
 }

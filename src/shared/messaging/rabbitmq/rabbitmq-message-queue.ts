@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../kernel/retry';
 import { silentLogger, type Logger } from '../../logging/logger';
 import type { ContractRegistry } from '../contract-registry';
-import type { Envelope, MessageKind } from '../envelope';
+import { type Envelope, envelopeField, type MessageKind } from '../envelope';
 import { DeliveryObservers } from '../delivery-observers';
 import {
   type DeadLetter,
@@ -15,9 +15,11 @@ import {
   type Unsubscribe,
 } from '../message-queue';
 import { checkPublish } from '../transport-rules';
+import { RABBITMQ_SYSTEM, tracedMessage } from '../message-tracing';
+import { traceSend } from '../../tracing/spans';
 import { ConfirmedPublisher } from './confirmed-publisher';
 import { DeliveryProcessor } from './delivery-processor';
-import { envelopeProperties } from './message-headers';
+import { envelopeProperties, traceHeaders } from './message-headers';
 import { RabbitMqConnection, type ReconnectOptions } from './rabbitmq-connection';
 import { RabbitMqDeadLetters } from './rabbitmq-dead-letters';
 import { RabbitMqSubscriptions } from './rabbitmq-subscriptions';
@@ -183,22 +185,16 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
     if (check) checkPublish(this.options.registry, kind, raw);
     // Only the very first publish waits for a connection; later ones fail fast while it is down.
     if (!this.connectedOnce) await this.start();
-    const properties = envelopeProperties(raw);
-    const routingKey = typeof properties.type === 'string' ? properties.type : '';
-    const content = Buffer.from((JSON.stringify(raw) as string | undefined) ?? 'null');
+    const routingKey = envelopeField(raw, 'type') ?? '';
     const delayMs = Math.round(options?.delayMs ?? 0);
-    if (delayMs > 0) {
-      // Waits in the kind's delay queue, then is routed as usual; an unroutable command is lost then.
-      await this.publisher.publish({
-        exchange: this.topology.delayExchange(kind),
-        routingKey,
-        content,
-        properties: { ...properties, expiration: String(delayMs) },
-      });
-      return;
-    }
-    // Mandatory for commands: a command nobody is bound for yet fails (and is sent again) rather than vanish.
-    await this.publisher.publish({ exchange: this.topology.exchange(kind), routingKey, content, properties, mandatory: kind === 'command' });
+    // Waits in the kind's delay queue, then is routed as usual; an unroutable command is lost then.
+    const exchange = delayMs > 0 ? this.topology.delayExchange(kind) : this.topology.exchange(kind);
+    await traceSend(tracedMessage(raw), { system: RABBITMQ_SYSTEM, destination: exchange, routingKey }, async (trace) => {
+      const properties = { ...envelopeProperties(raw), ...traceHeaders(trace), ...(delayMs > 0 ? { expiration: String(delayMs) } : {}) };
+      const content = Buffer.from((JSON.stringify(raw) as string | undefined) ?? 'null');
+      // Mandatory for commands: a command nobody is bound for yet fails (and is sent again) rather than vanish.
+      await this.publisher.publish({ exchange, routingKey, content, properties, mandatory: delayMs === 0 && kind === 'command' });
+    });
   }
 
   private async subscribe(kind: MessageKind, subscription: Subscription): Promise<Unsubscribe> {

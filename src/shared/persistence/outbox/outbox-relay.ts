@@ -6,8 +6,14 @@ import type { Envelope } from '../../messaging/envelope';
 import { describeError, isRetryable } from '../../kernel/errors';
 import type { MessageQueue } from '../../messaging/message-queue';
 import { execute } from '../sql';
+import { traceCarrierFrom, withTraceCarrier } from '../../tracing/trace-context';
 
-const outboxRow = z.object({ id: z.coerce.string(), envelope: z.record(z.string(), z.unknown()) });
+const outboxRow = z.object({
+  id: z.coerce.string(),
+  envelope: z.record(z.string(), z.unknown()),
+  traceparent: z.string().nullish(),
+  tracestate: z.string().nullish(),
+});
 
 export interface OutboxRelayOptions {
   readonly batchSize: number;
@@ -44,9 +50,11 @@ export class OutboxRelay {
   /** One batch; returns how many rows were published. */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const { rows } = await execute(manager, `SELECT id, envelope FROM messaging.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [
-        this.options.batchSize,
-      ]);
+      const { rows } = await execute(
+        manager,
+        `SELECT id, envelope, traceparent, tracestate FROM messaging.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize],
+      );
       if (rows.length === 0) {
         this.failing = false;
         return 0;
@@ -55,7 +63,10 @@ export class OutboxRelay {
       // Published together, awaited together: confirms come back as a batch. The transport keeps
       // publish order, except that a row that fails is sent again after later rows succeeded:
       // consumers order by task version, not by arrival.
-      const results = await Promise.allSettled(batch.map((row) => this.publish(row.envelope as unknown as Envelope)));
+      // Each publish continues the trace of the transaction that wrote its row (or starts one).
+      const results = await Promise.allSettled(
+        batch.map((row) => withTraceCarrier(traceCarrierFrom(row.traceparent, row.tracestate), () => this.publish(row.envelope as unknown as Envelope))),
+      );
       const sent = batch.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
       const retryableFailures = results.filter((r) => r.status === 'rejected' && isRetryable(r.reason)).length;
       this.failing = sent.length === 0 && retryableFailures > 0;

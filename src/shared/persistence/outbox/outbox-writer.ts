@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ContractRegistry } from '../../messaging/contract-registry';
 import { createEnvelope, type Envelope, type OutgoingMessage } from '../../messaging/envelope';
 import { execute } from '../sql';
+import { type TraceCarrier, traceCarrierOf } from '../../tracing/trace-context';
 
 /**
  * Collects the messages a unit of work causes; they are inserted in the same transaction as the
@@ -9,6 +10,8 @@ import { execute } from '../sql';
  */
 export class OutboxWriter {
   private readonly pending: Envelope[] = [];
+  /** Per pending message, the trace context active when it was added: the relay's `send` span continues it. */
+  private readonly traces: Array<TraceCarrier | undefined> = [];
 
   constructor(
     private readonly registry: ContractRegistry,
@@ -26,6 +29,7 @@ export class OutboxWriter {
       const envelope = createEnvelope(message, { ...(this.cause ? { causedBy: this.cause } : {}), correlationId, now: this.now() });
       // Validating here makes a contract violation fail the transaction that caused it.
       this.pending.push(this.registry.validate(envelope));
+      this.traces.push(traceCarrierOf());
     }
   }
 
@@ -37,11 +41,25 @@ export class OutboxWriter {
     if (this.pending.length === 0) return;
     const values: unknown[] = [];
     const rows = this.pending.map((envelope, i) => {
-      values.push(envelope.messageId, envelope.kind, envelope.type, envelope.key, JSON.stringify(envelope));
-      const b = i * 5;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
+      const trace = this.traces[i];
+      values.push(
+        envelope.messageId,
+        envelope.kind,
+        envelope.type,
+        envelope.key,
+        JSON.stringify(envelope),
+        trace?.traceparent ?? null,
+        trace?.tracestate ?? null,
+      );
+      const b = i * 7;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6}, $${b + 7})`;
     });
-    await execute(manager, `INSERT INTO messaging.outbox (message_id, kind, type, message_key, envelope) VALUES ${rows.join(', ')}`, values);
+    await execute(
+      manager,
+      `INSERT INTO messaging.outbox (message_id, kind, type, message_key, envelope, traceparent, tracestate) VALUES ${rows.join(', ')}`,
+      values,
+    );
     this.pending.length = 0;
+    this.traces.length = 0;
   }
 }

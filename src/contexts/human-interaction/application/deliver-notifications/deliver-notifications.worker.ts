@@ -5,6 +5,7 @@ import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Logger } from '../../../../shared/logging/logger';
 import { decideRetry, type RetryPolicy, retryPolicy } from '../../../../shared/kernel/retry';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import { inSpanAfter } from '../../../../shared/tracing/spans';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { DeliveryChannel } from '../channel-preferences/channel-choice';
@@ -105,7 +106,18 @@ export class DeliverNotifications {
     return this.unitOfWork.read((s) => this.repositories(s).deliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit, this.instanceId));
   }
 
-  private async attempt(d: ClaimedDelivery): Promise<void> {
+  /** One attempt, in a span continuing the trace of the step that created the notification. */
+  private attempt(d: ClaimedDelivery): Promise<void> {
+    const attributes = {
+      'refinery.task_id': d.notification.taskId,
+      'refinery.notification.id': d.notificationId,
+      'refinery.notification.channel': d.channel,
+      'refinery.delivery.attempt': d.attempts,
+    };
+    return inSpanAfter(d.trace, `deliver notification ${d.channel}`, { attributes }, () => this.attemptInTrace(d));
+  }
+
+  private async attemptInTrace(d: ClaimedDelivery): Promise<void> {
     const who = { notificationId: d.notificationId, channel: d.channel, recipientId: d.recipientId, attempt: d.attempts };
     try {
       // A process that stopped during the last attempt leaves a row past its limit: give up.

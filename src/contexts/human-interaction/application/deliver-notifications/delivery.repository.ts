@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '../../../../shared/tracing/trace-context';
 import type { Notification } from '../../domain/notification';
 import type { DeliveryChannel } from '../channel-preferences/channel-choice';
 
@@ -9,6 +10,8 @@ export interface ClaimedDelivery {
   readonly target: string;
   readonly attempts: number;
   readonly notification: Notification;
+  /** The trace of the step that created the notification: the send continues it. */
+  readonly trace?: TraceCarrier | undefined;
 }
 
 /** Identifies one attempt: a worker whose lease ran out (another took the row) changes nothing. */

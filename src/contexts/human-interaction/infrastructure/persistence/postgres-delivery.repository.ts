@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { execute } from '../../../../shared/persistence/sql';
+import { traceCarrierFrom, traceCarrierOf } from '../../../../shared/tracing/trace-context';
 import { DELIVERY_CHANNELS, type DeliveryChannel } from '../../application/channel-preferences/channel-choice';
 import {
   type ClaimedDelivery,
@@ -14,13 +15,27 @@ import { NOTIFICATION_COLUMNS, toNotification } from './notification.rows';
 
 const TABLE = 'human_interaction.deliveries';
 
-const claimedRow = z.object({ channel: z.enum(DELIVERY_CHANNELS), target: z.string(), attempts: z.number().int() });
+const claimedRow = z.object({
+  channel: z.enum(DELIVERY_CHANNELS),
+  target: z.string(),
+  attempts: z.number().int(),
+  traceparent: z.string().nullish(),
+  tracestate: z.string().nullish(),
+});
 
 /** A claimed row: the delivery's own columns beside its notification's (read as `toNotification` reads them). */
 function toClaimed(row: unknown): ClaimedDelivery {
   const r = claimedRow.parse(row);
   const notification = toNotification(row);
-  return { notificationId: notification.id, channel: r.channel, recipientId: notification.recipientId, target: r.target, attempts: r.attempts, notification };
+  return {
+    notificationId: notification.id,
+    channel: r.channel,
+    recipientId: notification.recipientId,
+    target: r.target,
+    attempts: r.attempts,
+    notification,
+    trace: traceCarrierFrom(r.traceparent, r.tracestate),
+  };
 }
 
 const deliveryRow = z.object({
@@ -63,12 +78,14 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     now: Date,
   ): Promise<number> {
     let inserted = 0;
+    // The trace of the step that created the notification: the delivery worker's send continues it.
+    const trace = traceCarrierOf();
     for (const { channel, target } of targets) {
       const { rows } = await execute(
         this.manager,
-        `INSERT INTO ${TABLE} (notification_id, channel, recipient_id, target, status, attempts, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) ON CONFLICT DO NOTHING RETURNING notification_id`,
-        [notification.id, channel, notification.recipientId, target, now],
+        `INSERT INTO ${TABLE} (notification_id, channel, recipient_id, target, status, attempts, next_attempt_at, created_at, traceparent, tracestate)
+       VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING notification_id`,
+        [notification.id, channel, notification.recipientId, target, now, trace?.traceparent ?? null, trace?.tracestate ?? null],
       );
       inserted += rows.length;
     }
@@ -85,8 +102,8 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
          SELECT notification_id, channel FROM ${TABLE}
          WHERE status = 'pending' AND next_attempt_at <= $1
          ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING notification_id, channel, target, attempts)
-     SELECT c.channel, c.target, c.attempts, ${NOTIFICATION_COLUMNS.map((column) => `n.${column}`).join(', ')}
+       RETURNING notification_id, channel, target, attempts, traceparent, tracestate)
+     SELECT c.channel, c.target, c.attempts, c.traceparent, c.tracestate, ${NOTIFICATION_COLUMNS.map((column) => `n.${column}`).join(', ')}
      FROM claimed c JOIN human_interaction.notifications n ON n.id = c.notification_id
      ORDER BY c.notification_id, c.channel`,
       [now, leaseUntil, limit, owner ?? null],

@@ -7,6 +7,7 @@ import { SHARED } from '../../../../shared/kernel/tokens';
 import { describeError } from '../../../../shared/kernel/errors';
 import { decideRetry, retryPolicy, type RetryPolicy } from '../../../../shared/kernel/retry';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import { inSpan, inSpanAfter } from '../../../../shared/tracing/spans';
 import type { PrdDocument } from '../../contracts';
 import type { Assessment, ProductManagerAgent } from '../../domain/product-manager-agent';
 import type { ProductRequest } from '../../domain/product-request';
@@ -131,8 +132,20 @@ export class TaskPollingService implements WorkSignal {
     }
   }
 
-  /** Runs the agent on a claimed item and records the outcome, or the failed attempt. */
-  private async handle(claim: Claim): Promise<void> {
+  /**
+   * Runs the agent on a claimed item and records the outcome, or the failed attempt: in a span
+   * continuing the trace of the delivery that asked for the work.
+   */
+  private handle(claim: Claim): Promise<void> {
+    const attributes = {
+      'refinery.task_id': claim.item.taskId,
+      'refinery.task_version': claim.item.taskVersion,
+      'refinery.work_item.attempt': claim.item.attempts,
+    };
+    return inSpanAfter(claim.item.trace, 'product-manager work item', { attributes }, () => this.handleInTrace(claim));
+  }
+
+  private async handleInTrace(claim: Claim): Promise<void> {
     const { item, request } = claim;
     if (item.attempts > this.options.maxAttempts) {
       // Earlier claims never finished (their pollers died): stop trying and fail the task.
@@ -153,7 +166,7 @@ export class TaskPollingService implements WorkSignal {
         maxClarificationRounds: this.options.maxClarificationRounds,
         ...(claim.previousPrd ? { previousPrd: claim.previousPrd } : {}),
       };
-      assessment = await checkedAssessment(this.agent, input, this.logger);
+      assessment = await inSpan('agent assess', { attributes: { 'refinery.task_id': item.taskId } }, () => checkedAssessment(this.agent, input, this.logger));
     } catch (error) {
       await this.failAttempt(claim, error);
       return;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { execute } from '../../../../shared/persistence/sql';
+import { traceCarrierFrom, traceCarrierOf } from '../../../../shared/tracing/trace-context';
 import {
   type Lease,
   type NewWorkItem,
@@ -32,6 +33,8 @@ const workItemRow = z.object({
   attempts: z.number().int(),
   outcome: outcomeSchema.nullable(),
   version: z.number().int(),
+  traceparent: z.string().nullish(),
+  tracestate: z.string().nullish(),
 });
 
 function toWorkItem(raw: unknown): WorkItem {
@@ -48,6 +51,7 @@ function toWorkItem(raw: unknown): WorkItem {
     attempts: row.attempts,
     outcome: row.outcome,
     version: row.version,
+    trace: traceCarrierFrom(row.traceparent, row.tracestate),
   };
 }
 
@@ -59,12 +63,14 @@ export class PostgresWorkItemRepository implements WorkItemRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async ensure(item: NewWorkItem): Promise<boolean> {
+    const trace = traceCarrierOf();
     const { rows } = await execute(
       this.manager,
-      `INSERT INTO product_definition.work_items (id, task_id, task_version, priority_rank, created_at, status, attempts, version)
-       VALUES ($1, $2, $3, $4, $5, 'pending', 0, 1)
+      `INSERT INTO product_definition.work_items (id, task_id, task_version, priority_rank, created_at, status, attempts, version, traceparent, tracestate)
+       VALUES ($1, $2, $3, $4, $5, 'pending', 0, 1, $6, $7)
        ON CONFLICT (task_id, task_version) DO NOTHING RETURNING id`,
-      [randomUUID(), item.taskId, item.taskVersion, priorityRank(item.priority), item.createdAt],
+      // The trace of the delivery that asked for the work, continued by the agent's call.
+      [randomUUID(), item.taskId, item.taskVersion, priorityRank(item.priority), item.createdAt, trace?.traceparent ?? null, trace?.tracestate ?? null],
     );
     return rows.length === 1;
   }
