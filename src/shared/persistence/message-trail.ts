@@ -23,6 +23,8 @@ export interface TrailMessage {
   /** Set aside by the relay: it can never be published (its reason is `lastError`). */
   readonly abandoned: boolean;
   readonly handledBy: readonly MessageHandling[];
+  /** The W3C trace id the message was written in (the traces of one request share it); null when untraced. */
+  readonly traceId: string | null;
 }
 
 export interface OutboxBacklog {
@@ -53,9 +55,16 @@ const outboxRow = z.object({
   attempts: z.number().int(),
   last_error: z.string().nullable(),
   abandoned: z.boolean(),
+  traceparent: z.string().nullable(),
 });
 const inboxRow = z.object({ message_id: z.string(), consumer: z.string(), handled_at: z.coerce.date() });
 const backlogRow = z.object({ unsent: z.coerce.number().int(), oldest: z.coerce.date().nullable() });
+
+/** The trace id of a W3C traceparent (`00-<trace id>-<span id>-<flags>`), or null. */
+function traceIdOf(traceparent: string | null): string | null {
+  const id = traceparent?.split('-')[1];
+  return id && /^[0-9a-f]{32}$/.test(id) ? id : null;
+}
 
 export class PostgresMessageTrail implements MessageTrail {
   constructor(private readonly manager: EntityManager) {}
@@ -64,7 +73,7 @@ export class PostgresMessageTrail implements MessageTrail {
     const { rows } = await execute(
       this.manager,
       `SELECT message_id::text AS message_id, type, kind, envelope->>'correlationId' AS correlation_id, envelope->>'causationId' AS causation_id,
-              created_at, sent_at, attempts, last_error, abandoned
+              created_at, sent_at, attempts, last_error, abandoned, traceparent
          FROM messaging.outbox WHERE message_key = $1 ORDER BY id LIMIT $2`,
       [key, limit],
     );
@@ -91,6 +100,7 @@ export class PostgresMessageTrail implements MessageTrail {
       lastError: m.last_error,
       abandoned: m.abandoned,
       handledBy: byMessage.get(m.message_id) ?? [],
+      traceId: traceIdOf(m.traceparent),
     }));
   }
 

@@ -36,6 +36,8 @@ export interface TaskTrail {
   readonly transitions: readonly Transition[];
   /** The correlation id of the request that started the task (its first transition's). */
   readonly correlationId: string | null;
+  /** The trace ids its messages were written in, first seen first (one when every step was one trace). */
+  readonly traceIds: readonly string[];
   readonly messages: readonly TrailMessage[];
   readonly deadLetters: Reading<readonly DeadLetter[]>;
   readonly deliveries: readonly TaskDelivery[];
@@ -145,6 +147,7 @@ export class OpsConsole {
       task: stored.task,
       transitions,
       correlationId: transitions.find((t) => t.correlationId !== null)?.correlationId ?? stored.messages[0]?.correlationId ?? null,
+      traceIds: [...new Set(stored.messages.flatMap((m) => (m.traceId ? [m.traceId] : [])))],
       messages: stored.messages,
       deadLetters,
       deliveries: stored.deliveries,

@@ -1,4 +1,6 @@
+import { trace } from '@opentelemetry/api';
 import type { Application } from '../../../../../src/app/container';
+import { type RecordedSpans, recordSpans } from '../../../../support/recorded-spans';
 import { Api } from '../../../../support/api';
 import { startTestApp } from '../../../../support/app';
 import { putChannels } from '../../../../support/channel-helpers';
@@ -27,8 +29,11 @@ describe('the /ops console', () => {
   let baseUrl: string;
   let receiver: WebhookReceiver;
   let accepting = false;
+  // A tracer for this file, as tracing.ts registers one when an OTLP endpoint is set.
+  let spans: RecordedSpans;
 
   beforeAll(async () => {
+    spans = recordSpans();
     receiver = await WebhookReceiver.start(() => (accepting ? 200 : 503));
     app = await startTestApp({
       env: {
@@ -45,6 +50,7 @@ describe('the /ops console', () => {
   afterAll(async () => {
     await app?.stop();
     await receiver?.close();
+    await spans?.stop();
   });
 
   const admin = async () => {
@@ -140,6 +146,20 @@ describe('the /ops console', () => {
     expect(attributes(messages, 'data-consumer')).toEqual(expect.arrayContaining(['task-management.commands', 'orchestration.task-events']));
     expect(section(trail.body, 'prd-versions')).toContain('rule-based');
     expect((await web.get('/inbox/ops/tasks/no-such-task')).status).toBe(404);
+  });
+
+  it('names the trace the messages of a traced request were written in', async () => {
+    // A client that sends its trace context: the submission, and every message it leads to, is in its trace.
+    const { taskId, traceId } = await trace.getTracer('ops-console-test').startActiveSpan('client submits', async (span) => {
+      const id = await submit('Traced request');
+      span.end();
+      return { taskId: id, traceId: span.spanContext().traceId };
+    });
+    await notificationFor(api, 'bob', taskId, 'prd-ready-for-review');
+    const web = await admin();
+    const trail = await web.get(`/inbox/ops/tasks/${taskId}`);
+    expect(attributes(trail.body, 'data-trace-ids')).toEqual([traceId]);
+    expect(section(trail.body, 'messages')).toContain(`trace ${traceId}`);
   });
 
   it('replays exactly the dead letters it counted and listed, and writes what it did to the audit log', async () => {

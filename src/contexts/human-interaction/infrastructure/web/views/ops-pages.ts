@@ -115,6 +115,7 @@ export function trailPage(user: User, trail: TaskTrail): string {
     html`<h1>${t.title}</h1>
 <dl class="facts" id="task-facts"><dt>Task</dt><dd data-task-id="${t.taskId}">${t.taskId}</dd><dt>Status</dt><dd><span class="status status-${t.status}">${t.status}</span> (version ${t.version})</dd>
 <dt>Requester</dt><dd>${t.requesterId}</dd><dt>Approver</dt><dd>${t.approverId}</dd><dt>Correlation id</dt><dd data-correlation-id="${trail.correlationId ?? ''}">${trail.correlationId ?? '–'}</dd>
+<dt>Trace</dt><dd data-trace-ids="${trail.traceIds.join(' ')}">${trail.traceIds.length === 0 ? html`<span class="muted">not traced (no OTLP endpoint was set)</span>` : trail.traceIds.join(', ')}</dd>
 <dt>Submitted</dt><dd>${when(t.createdAt)}</dd><dt>Last change</dt><dd>${when(t.updatedAt)}</dd></dl>
 <section class="card" id="transitions"><h2>Transitions</h2>
 ${
@@ -131,7 +132,7 @@ ${
     ? html`<p class="muted">No message about this task is in the outbox (retention may have pruned them).</p>`
     : html`<table><thead><tr><th>Written</th><th>Type</th><th>Sent</th><th>Handled by</th><th>Relay</th></tr></thead><tbody>${trail.messages.map(
         (m) =>
-          html`<tr data-message="${m.messageId}" data-type="${m.type}"><td>${when(m.createdAt)}</td><td>${m.type}<div class="muted">${m.kind} ${m.messageId}</div></td><td>${when(m.sentAt)}</td><td>${
+          html`<tr data-message="${m.messageId}" data-type="${m.type}"><td>${when(m.createdAt)}</td><td>${m.type}<div class="muted">${m.kind} ${m.messageId}${m.traceId && html` · trace ${m.traceId}`}</div></td><td>${when(m.sentAt)}</td><td>${
             m.handledBy.length === 0
               ? html`<span class="muted">not handled yet</span>`
               : html`<ul class="plain">${m.handledBy.map((h) => html`<li data-consumer="${h.consumer}">${h.consumer} · ${when(h.at)}</li>`)}</ul>`
