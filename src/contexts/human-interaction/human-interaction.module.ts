@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import type { Clock } from '../../shared/kernel/clock';
 import { SHARED } from '../../shared/kernel/tokens';
+import { AlertOnWorkflowStalled } from './application/alerts/alert-on-workflow-stalled.handler';
+import { TaskAlerts } from './application/alerts/task-alerts';
 import { ChannelPreferences } from './application/channel-preferences/channel-preferences.service';
 import { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import { DeliveryContentBuilder } from './application/deliver-notifications/delivery-content-builder';
@@ -103,6 +105,8 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
     bind(HUMAN_INTERACTION.DeliveryContent).to(DeliveryContentBuilder).inSingletonScope();
     bind(HUMAN_INTERACTION.DeliverNotifications).to(DeliverNotifications).inSingletonScope();
     bind(HUMAN_INTERACTION.DeliveryAdmin).to(DeliveryAdmin).inSingletonScope();
+    bind(HUMAN_INTERACTION.TaskAlerts).to(TaskAlerts).inSingletonScope();
+    bind(HUMAN_INTERACTION.AlertOnWorkflowStalled).to(AlertOnWorkflowStalled).inSingletonScope();
     bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
   });
 }

@@ -47,4 +47,8 @@ export const HUMAN_INTERACTION = {
   DeliveryOutcomes: Symbol.for('human-interaction.DeliveryOutcomes'),
   /** Admin: list deliveries, retry failed ones (DeliveryAdmin). */
   DeliveryAdmin: Symbol.for('human-interaction.DeliveryAdmin'),
+  /** Raises and resolves alerts about tasks (TaskAlerts). */
+  TaskAlerts: Symbol.for('human-interaction.TaskAlerts'),
+  /** The workflow-stalled consumer (AlertOnWorkflowStalled). */
+  AlertOnWorkflowStalled: Symbol.for('human-interaction.AlertOnWorkflowStalled'),
 } as const;
