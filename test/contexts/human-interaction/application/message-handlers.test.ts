@@ -218,7 +218,11 @@ describe('Human Interaction message handlers', () => {
         humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET, ...options }),
         silentLogger(),
       );
-      const alerts = new AlertOnWorkflowStalled(h.unitOfWork, postgresHumanInteractionRepositories, new TaskAlerts(humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET })));
+      const alerts = new AlertOnWorkflowStalled(
+        h.unitOfWork,
+        postgresHumanInteractionRepositories,
+        new TaskAlerts(humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET })),
+      );
       return new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, resender, h.deliveries, alerts);
     };
 

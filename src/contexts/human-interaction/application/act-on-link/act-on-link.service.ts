@@ -131,7 +131,12 @@ export class ActOnLink {
       if (!alert) return refused('superseded', 'The alert this link comes from no longer exists.', claims.taskId, view.status);
       if (alert.redrive) {
         const at = alert.redrive.at.toISOString();
-        return refused('used', `${alert.redrive.by} already asked for a re-drive of this stall, at ${at}. It is sent once per stall.`, claims.taskId, view.status);
+        return refused(
+          'used',
+          `${alert.redrive.by} already asked for a re-drive of this stall, at ${at}. It is sent once per stall.`,
+          claims.taskId,
+          view.status,
+        );
       }
       if (alert.resolvedAt) return refused('superseded', 'The task has moved on since this alert: there is nothing to re-drive.', claims.taskId, view.status);
     }
@@ -144,7 +149,12 @@ export class ActOnLink {
   }
 
   /** The target's view was row-locked by `examine` in this transaction: acted on as read. */
-  private async perform(tx: Transaction, repositories: HumanInteractionRepositories, target: LinkTarget, input: LinkInput): Promise<ActionAccepted | RedriveRequested> {
+  private async perform(
+    tx: Transaction,
+    repositories: HumanInteractionRepositories,
+    target: LinkTarget,
+    input: LinkInput,
+  ): Promise<ActionAccepted | RedriveRequested> {
     const { humanActions } = repositories;
     const { claims, user, view } = target;
     if (claims.action === 'redrive') {

@@ -39,7 +39,8 @@ export function notAllowed(claims: ActionLinkClaims, user: User | undefined, vie
 export function superseded(claims: ActionLinkClaims, view: TaskView): LinkRefused | undefined {
   const refuse = (why: string) => refused('superseded', why, claims.taskId, view.status);
   if (claims.action === 'redrive') {
-    if (view.version !== claims.taskVersion) return refuse(`The task has moved on since this alert (it is now ${view.status}, version ${view.version}): there is nothing to re-drive.`);
+    if (view.version !== claims.taskVersion)
+      return refuse(`The task has moved on since this alert (it is now ${view.status}, version ${view.version}): there is nothing to re-drive.`);
     return undefined;
   }
   if (claims.action === 'answer') {

@@ -28,7 +28,10 @@ export function describeAlert(alert: Alert, phase: 'raised' | 'resolved'): Alert
   if (alert.facts.kind === 'task-failed') {
     return {
       headline: 'This task failed: the workflow stopped and will not go on by itself.',
-      facts: [`State: FAILED (task version ${alert.taskVersion ?? '?'}) since ${when(alert.facts.failedAt)}`, `Reason: ${alert.facts.reason ?? '(none given)'}`],
+      facts: [
+        `State: FAILED (task version ${alert.taskVersion ?? '?'}) since ${when(alert.facts.failedAt)}`,
+        `Reason: ${alert.facts.reason ?? '(none given)'}`,
+      ],
     };
   }
   if (phase === 'raised') {
@@ -43,7 +46,7 @@ export function describeAlert(alert: Alert, phase: 'raised' | 'resolved'): Alert
     ...stallFacts(alert).map((line) => `Before: ${line}`),
   ];
   if (alert.redrive) facts.push(`Re-drive asked by ${alert.redrive.by} at ${when(alert.redrive.at.toISOString())}`);
-  if (alert.resolvedAt && alert.facts.kind === 'workflow-stalled') {
+  if (alert.resolvedAt) {
     facts.push(`Stalled for ${durationText(alert.resolvedAt.getTime() - Date.parse(alert.facts.inStatusSince))} in all`);
   }
   return { headline: `This task moved on from ${alert.status ?? '?'}, where it had stalled: nothing more to do.`, facts };

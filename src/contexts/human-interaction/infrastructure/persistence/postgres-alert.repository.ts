@@ -82,9 +82,11 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async lockOpen(subject: string): Promise<Alert[]> {
-    const { rows } = await execute(this.manager, `SELECT ${SELECT} FROM ${TABLE} a WHERE a.subject = $1 AND a.resolved_at IS NULL ORDER BY a.raised_at, a.id FOR UPDATE`, [
-      subject,
-    ]);
+    const { rows } = await execute(
+      this.manager,
+      `SELECT ${SELECT} FROM ${TABLE} a WHERE a.subject = $1 AND a.resolved_at IS NULL ORDER BY a.raised_at, a.id FOR UPDATE`,
+      [subject],
+    );
     return rows.map(toAlert);
   }
 
@@ -107,7 +109,9 @@ export class PostgresAlertRepository implements AlertRepository {
   }
 
   async recipientsOf(alertId: string): Promise<string[]> {
-    const { rows } = await execute(this.manager, `SELECT recipient_id FROM ${LINKS} WHERE alert_id = $1 AND phase = 'raised' ORDER BY notification_id`, [alertId]);
+    const { rows } = await execute(this.manager, `SELECT recipient_id FROM ${LINKS} WHERE alert_id = $1 AND phase = 'raised' ORDER BY notification_id`, [
+      alertId,
+    ]);
     return rows.map((row) => z.object({ recipient_id: z.string() }).parse(row).recipient_id);
   }
 
