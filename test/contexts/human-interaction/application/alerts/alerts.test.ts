@@ -1,4 +1,7 @@
+import { loadConfig } from '../../../../../src/app/config';
 import type { Application } from '../../../../../src/app/container';
+import { alertRecipientsOf } from '../../../../../src/contexts/human-interaction/application/alerts/alert-recipients';
+import { humanInteractionOptions } from '../../../../../src/contexts/human-interaction/human-interaction.options';
 import { linkClaimsFor } from '../../../../../src/contexts/human-interaction/domain/action-link';
 import { ActionLinkSigner } from '../../../../../src/contexts/human-interaction/infrastructure/links/action-link-signer';
 import { RedriveTask, redriveTaskId, WorkflowStalled } from '../../../../../src/contexts/orchestration/contracts';
@@ -247,5 +250,26 @@ describe('alerts to the alert recipients', () => {
       expect(letter.errorMessage).toContain('payload.status: "APPROVED" is not a state a task can stall in');
       expect(letter.attempts).toBe(1);
     });
+  });
+});
+
+describe('who receives alerts', () => {
+  const users = [
+    { id: 'alice', name: 'Alice', roles: ['requester' as const], token: 'alice-secret-token' },
+    { id: 'root', name: 'Root', roles: ['admin' as const], token: 'root-secret-token' },
+    { id: 'ops', name: 'Ops', roles: ['approver' as const, 'admin' as const], token: 'ops-secret-token' },
+  ];
+
+  it('is every admin by default, else exactly ALERT_RECIPIENTS', () => {
+    expect(alertRecipientsOf(humanInteractionOptions({ users, linkSecret: TEST_LINK_SECRET }))).toEqual(['root', 'ops']);
+    expect(alertRecipientsOf(humanInteractionOptions({ users, linkSecret: TEST_LINK_SECRET, alertRecipients: ['alice'] }))).toEqual(['alice']);
+  });
+
+  it('refuses to start with a recipient who is not a configured user, or an empty list, naming ALERT_RECIPIENTS', () => {
+    expect(() => humanInteractionOptions({ users, linkSecret: TEST_LINK_SECRET, alertRecipients: ['nobody'] })).toThrow(
+      'ALERT_RECIPIENTS names nobody, who is not a configured user',
+    );
+    expect(() => loadConfig({ ALERT_RECIPIENTS: ' , ' })).toThrow(/ALERT_RECIPIENTS: name at least one user id/);
+    expect(loadConfig({ ALERT_RECIPIENTS: 'root, ops' }).ALERT_RECIPIENTS).toEqual(['root', 'ops']);
   });
 });
