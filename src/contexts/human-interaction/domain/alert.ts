@@ -11,8 +11,10 @@ import type { LinkAction } from './action-link';
  * A kind says what its episodes are about (`subject`: a task id for the two kinds here; a context
  * name for a kind such as "a context has no live worker"), which notification each phase sends and
  * which links the raised one carries. A new kind adds an entry here, its facts to `AlertFacts`,
- * and the code that raises (and resolves) it; the tables and the notification and delivery path
- * stay as they are.
+ * and the code that raises (and resolves) it; the alert tables, the recipients and the delivery
+ * path stay as they are. One thing is left for a kind that is about no task: every notification
+ * today names a task (`notifications.task_id`, the inbox's "Open the task"), so such a kind needs
+ * notifications that name none (`TaskAlerts.tell` tells nobody about an alert without a task).
  */
 export const ALERT_KINDS = ['workflow-stalled', 'task-failed'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

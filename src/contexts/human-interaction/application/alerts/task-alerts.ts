@@ -122,6 +122,7 @@ export class TaskAlerts {
   ): Promise<number> {
     const spec = ALERT_KIND_SPECS[alert.kind];
     const kind: NotificationKind | null = phase === 'raised' ? spec.raised : spec.resolved;
+    // Every notification names a task; an alert about none (a future kind) needs that changed first.
     if (kind === null || alert.taskId === null) return 0;
     let created = 0;
     for (const recipientId of recipients) {
