@@ -8,6 +8,7 @@ import { MessagingRetention1732400000600 } from './1732400000600-messaging-reten
 import { TaskManagementFinishedIndex1732400000700 } from './1732400000700-task-management-finished-index';
 import { TraceContext1732400000800 } from './1732400000800-trace-context';
 import { WorkerRegistry1732400000900 } from './1732400000900-worker-registry';
+import { HumanInteractionAlerts1732400001000 } from './1732400001000-human-interaction-alerts';
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
@@ -22,5 +23,6 @@ export const allMigrations = [
   TaskManagementFinishedIndex1732400000700,
   TraceContext1732400000800,
   WorkerRegistry1732400000900,
+  HumanInteractionAlerts1732400001000,
   HumanInteractionOperatorActions1732400001200,
 ];

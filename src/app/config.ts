@@ -130,6 +130,17 @@ export const configSchema = z.object({
     )
     .pipe(z.array(z.enum(CONTEXT_NAMES)).min(1)),
   REFINERY_USERS: usersSchema,
+  /** Who receives alerts (stalled and failed tasks): user ids, comma-separated; unset: every admin. */
+  ALERT_RECIPIENTS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(1).max(200)).min(1, 'name at least one user id'))
+    .optional(),
   RETRY_MAX_ATTEMPTS: optionalInt(1),
   RETRY_INITIAL_DELAY_MS: optionalInt(1),
   RETRY_MAX_DELAY_MS: optionalInt(1),

@@ -87,6 +87,7 @@ export function humanInteractionOptionsFrom(config: Config, users: readonly Conf
   if (!secret) throw new Error('LINK_SECRET is not set: action links and web sign-ins need a secret of 32+ characters');
   return {
     users: users.map((u) => ({ ...u, roles: [...u.roles] })),
+    alertRecipients: config.ALERT_RECIPIENTS,
     resendUnconfirmedAfterMs: config.RESEND_UNCONFIRMED_AFTER_MS,
     resendSweepIntervalMs: config.RESEND_SWEEP_INTERVAL_MS,
     linkSecret: secret,

@@ -5,7 +5,9 @@ import type { Envelope } from '../../shared/messaging/envelope';
 import type { MessageQueue, Unsubscribe } from '../../shared/messaging/message-queue';
 import { PrdDrafted } from '../product-definition/contracts';
 import { TASK_EVENT_TYPES } from '../task-management/contracts';
+import { WorkflowStalled } from '../orchestration/contracts';
 import { SendNotification } from './contracts';
+import { ALERTS_CONSUMER, type AlertOnWorkflowStalled } from './application/alerts/alert-on-workflow-stalled.handler';
 import { PRD_EVENTS_CONSUMER, type RecordPrdOnPrdDrafted } from './application/record-prd/record-prd-on-prd-drafted.handler';
 import type { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import type { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
@@ -26,6 +28,7 @@ export class HumanInteractionContext implements BoundedContext {
     @inject(HUMAN_INTERACTION.SendNotification) private readonly sendNotification: SendNotificationHandler,
     @inject(HUMAN_INTERACTION.ResendUnconfirmedRequests) resender: ResendUnconfirmedRequests,
     @inject(HUMAN_INTERACTION.DeliverNotifications) private readonly deliveries: DeliverNotifications,
+    @inject(HUMAN_INTERACTION.AlertOnWorkflowStalled) private readonly alertOnStall: AlertOnWorkflowStalled,
   ) {
     this.loops = [resender.loop, deliveries.loop];
   }
@@ -36,6 +39,7 @@ export class HumanInteractionContext implements BoundedContext {
       queue.subscribeToEvents({ consumer: TASK_EVENTS_CONSUMER, types: TASK_EVENT_TYPES, orderedByKey: true, handler: (m) => this.syncTaskView.handle(m) }),
       queue.subscribeToEvents({ consumer: PRD_EVENTS_CONSUMER, types: [PrdDrafted.type], handler: (m) => this.recordPrd.handle(m) }),
       queue.subscribeToCommands({ consumer: COMMANDS_CONSUMER, types: [SendNotification.type], handler: (m) => this.notify(m) }),
+      queue.subscribeToEvents({ consumer: ALERTS_CONSUMER, types: [WorkflowStalled.type], handler: (m) => this.alert(m) }),
     ]);
   }
 
@@ -47,6 +51,11 @@ export class HumanInteractionContext implements BoundedContext {
   /** Deliveries a gone worker instance was sending are due again at once. */
   releaseLeasesOf(instanceId: string): Promise<number> {
     return this.deliveries.releaseLeasesOf(instanceId);
+  }
+
+  /** A stall alert's notifications may have deliveries: likewise. */
+  private async alert(event: Envelope): Promise<void> {
+    if ((await this.alertOnStall.handle(event)) > 0) this.deliveries.kick();
   }
 
   /** A new notification may have deliveries: the worker looks at once instead of at its next poll. */

@@ -6,6 +6,8 @@ import { OpsConsole } from './application/ops/ops-console.service';
 import type { OpsRepositoryFactory } from './application/ops/ops.repository';
 import { OpsPages } from './infrastructure/web/ops-pages.routes';
 import { postgresOpsRepositories } from './infrastructure/persistence/postgres-ops.repository';
+import { AlertOnWorkflowStalled } from './application/alerts/alert-on-workflow-stalled.handler';
+import { TaskAlerts } from './application/alerts/task-alerts';
 import { ChannelPreferences } from './application/channel-preferences/channel-preferences.service';
 import { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import { DeliveryContentBuilder } from './application/deliver-notifications/delivery-content-builder';
@@ -118,6 +120,8 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
       })
       .inSingletonScope();
     bind(HUMAN_INTERACTION.OpsConsole).to(OpsConsole).inSingletonScope();
+    bind(HUMAN_INTERACTION.TaskAlerts).to(TaskAlerts).inSingletonScope();
+    bind(HUMAN_INTERACTION.AlertOnWorkflowStalled).to(AlertOnWorkflowStalled).inSingletonScope();
     bind(HUMAN_INTERACTION.Context).to(HumanInteractionContext).inSingletonScope();
   });
 }

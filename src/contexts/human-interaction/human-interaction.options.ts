@@ -19,44 +19,53 @@ export const configuredUserSchema = z
   .refine((user) => (user.token === undefined) !== (user.tokenSha256 === undefined), { message: 'give exactly one of token or tokenSha256', path: ['token'] });
 export type ConfiguredUser = z.infer<typeof configuredUserSchema>;
 
-export const humanInteractionOptionsSchema = z.object({
-  users: z.array(configuredUserSchema).refine((users) => new Set(users.map((u) => u.id)).size === users.length, 'user ids must be unique'),
-  /** A submission task management has not confirmed after this long is sent again. */
-  resendUnconfirmedAfterMs: z.number().int().positive().default(60_000),
-  /** How often to look for such submissions; 0 turns the sweep off. */
-  resendSweepIntervalMs: z.number().int().nonnegative().default(30_000),
-  /** Signs action links and web sessions (keys are derived per purpose); from configuration only. */
-  linkSecret: z.string().min(32),
-  /** The address people reach the service at, for links in email and webhooks; the listening address when absent. */
-  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
-  /** An action link stops working this long after its notification was created. */
-  linkTtlMs: z
-    .number()
-    .int()
-    .positive()
-    .default(72 * 3_600_000),
-  /** A web inbox sign-in lasts this long. */
-  sessionTtlMs: z
-    .number()
-    .int()
-    .positive()
-    .default(12 * 3_600_000),
-  /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */
-  smtp: z.object({ url: z.string().min(1), from: z.string().min(3).default('Refinery <refinery@localhost>') }).optional(),
-  /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */
-  webhookSecret: z.string().min(16).optional(),
-  /** The only hosts webhooks may go to (`*.example.com` for any host under it); absent: any host. */
-  webhookAllowedHosts: z.array(z.string().regex(WEBHOOK_HOST_PATTERN, 'must be a host name, *.domain, or [IPv6]')).min(1).optional(),
-  delivery: z
-    .object({
-      maxAttempts: z.number().int().positive().default(8),
-      initialDelayMs: z.number().int().positive().default(2_000),
-      maxDelayMs: z.number().int().positive().default(600_000),
-      pollIntervalMs: z.number().int().positive().default(1_000),
-      timeoutMs: z.number().int().positive().default(10_000),
-    })
-    .prefault({}),
-});
+export const humanInteractionOptionsSchema = z
+  .object({
+    users: z.array(configuredUserSchema).refine((users) => new Set(users.map((u) => u.id)).size === users.length, 'user ids must be unique'),
+    /** Who receives alerts (stalled and failed tasks), by user id; absent: every admin. */
+    alertRecipients: z.array(z.string().min(1)).min(1).optional(),
+    /** A submission task management has not confirmed after this long is sent again. */
+    resendUnconfirmedAfterMs: z.number().int().positive().default(60_000),
+    /** How often to look for such submissions; 0 turns the sweep off. */
+    resendSweepIntervalMs: z.number().int().nonnegative().default(30_000),
+    /** Signs action links and web sessions (keys are derived per purpose); from configuration only. */
+    linkSecret: z.string().min(32),
+    /** The address people reach the service at, for links in email and webhooks; the listening address when absent. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** An action link stops working this long after its notification was created. */
+    linkTtlMs: z
+      .number()
+      .int()
+      .positive()
+      .default(72 * 3_600_000),
+    /** A web inbox sign-in lasts this long. */
+    sessionTtlMs: z
+      .number()
+      .int()
+      .positive()
+      .default(12 * 3_600_000),
+    /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */
+    smtp: z.object({ url: z.string().min(1), from: z.string().min(3).default('Refinery <refinery@localhost>') }).optional(),
+    /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */
+    webhookSecret: z.string().min(16).optional(),
+    /** The only hosts webhooks may go to (`*.example.com` for any host under it); absent: any host. */
+    webhookAllowedHosts: z.array(z.string().regex(WEBHOOK_HOST_PATTERN, 'must be a host name, *.domain, or [IPv6]')).min(1).optional(),
+    delivery: z
+      .object({
+        maxAttempts: z.number().int().positive().default(8),
+        initialDelayMs: z.number().int().positive().default(2_000),
+        maxDelayMs: z.number().int().positive().default(600_000),
+        pollIntervalMs: z.number().int().positive().default(1_000),
+        timeoutMs: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((options, ctx) => {
+    const known = new Set(options.users.map((u) => u.id));
+    options.alertRecipients?.forEach((id, i) => {
+      if (!known.has(id)) ctx.addIssue({ code: 'custom', path: ['alertRecipients', i], message: `ALERT_RECIPIENTS names ${id}, who is not a configured user` });
+    });
+  });
 /** The options as the context uses them, every default applied. */
 export type HumanInteractionOptions = z.output<typeof humanInteractionOptionsSchema>;
 /** What `humanInteractionModule` takes: users and linkSecret, and any other option to change. */

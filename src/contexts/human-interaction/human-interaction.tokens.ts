@@ -53,4 +53,8 @@ export const HUMAN_INTERACTION = {
   DeadLetters: Symbol.for('human-interaction.DeadLetters'),
   /** The /ops console's service: overview, search, trails, operator actions and their audit log (OpsConsole). */
   OpsConsole: Symbol.for('human-interaction.OpsConsole'),
+  /** Raises and resolves alerts about tasks (TaskAlerts). */
+  TaskAlerts: Symbol.for('human-interaction.TaskAlerts'),
+  /** The workflow-stalled consumer (AlertOnWorkflowStalled). */
+  AlertOnWorkflowStalled: Symbol.for('human-interaction.AlertOnWorkflowStalled'),
 } as const;

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { ProjectTaskOnTaskEvent } from './application/project-task-on-task-event.handler';
+import { RedriveTaskHandler } from './application/redrive-task.handler';
 import { TaskDriver } from './application/task-driver';
 import { TaskScanningService } from './application/task-scanning.service';
 import { postgresOrchestrationRepositories } from './infrastructure/persistence/postgres-repositories';
@@ -22,6 +23,7 @@ export function orchestrationModule(input: OrchestrationOptionsInput = {}): Cont
     bind(ORCHESTRATION.TaskDriver).to(TaskDriver).inSingletonScope();
     bind(ORCHESTRATION.ProjectTaskOnTaskEvent).to(ProjectTaskOnTaskEvent).inSingletonScope();
     bind(ORCHESTRATION.TaskScanningService).to(TaskScanningService).inSingletonScope();
+    bind(ORCHESTRATION.RedriveTask).to(RedriveTaskHandler).inSingletonScope();
     bind(ORCHESTRATION.Context).to(OrchestrationContext).inSingletonScope();
   });
 }

@@ -8,4 +8,6 @@ export const ORCHESTRATION = {
   TaskDriver: Symbol.for('orchestration.TaskDriver'),
   ProjectTaskOnTaskEvent: Symbol.for('orchestration.ProjectTaskOnTaskEvent'),
   TaskScanningService: Symbol.for('orchestration.TaskScanningService'),
+  /** An operator's re-drive of one task (RedriveTaskHandler). */
+  RedriveTask: Symbol.for('orchestration.RedriveTask'),
 } as const;

@@ -30,12 +30,12 @@ describe('the orchestration module', () => {
   afterAll(() => db?.close());
   beforeEach(() => o.reset());
 
-  it('subscribes one consumer to every task event and drives the task it hears about', async () => {
+  it('subscribes one consumer to every task event and one to the re-drive command, and drives the task it hears about', async () => {
     const queue = new RecordingQueue();
     const unsubscribes = await context.subscribe(queue);
 
-    expect(unsubscribes).toHaveLength(1);
-    expect(queue.commands).toEqual([]);
+    expect(unsubscribes).toHaveLength(2);
+    expect(queue.commands).toEqual([expect.objectContaining({ consumer: 'orchestration.commands', types: ['orchestration.redrive-task.v1'] })]);
     expect(queue.events).toEqual([expect.objectContaining({ consumer: 'orchestration.task-events', types: [...TASK_EVENT_TYPES] })]);
 
     const task = TaskStory.created(T0);

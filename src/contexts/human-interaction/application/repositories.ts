@@ -2,6 +2,7 @@ import type { RepositoryFactory } from '../../../shared/persistence/unit-of-work
 import type { NotificationRepository } from '../domain/notification.repository';
 import type { TaskViewRepository } from '../domain/task-view.repository';
 import type { UsedActionLinkRepository } from './act-on-link/used-action-link.repository';
+import type { AlertRepository } from './alerts/alert.repository';
 import type { ApiTokenRepository } from './api-tokens/api-token.repository';
 import type { UserChannelRepository } from './channel-preferences/user-channel.repository';
 import type { DeliveryRepository } from './deliver-notifications/delivery.repository';
@@ -17,6 +18,7 @@ export interface HumanInteractionRepositories {
   readonly userChannels: UserChannelRepository;
   readonly apiTokens: ApiTokenRepository;
   readonly usedActionLinks: UsedActionLinkRepository;
+  readonly alerts: AlertRepository;
 }
 
 /**

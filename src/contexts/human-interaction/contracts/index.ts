@@ -3,7 +3,17 @@ import { defineContract } from '../../../shared/messaging/contract-registry';
 
 /** The published language of Human Interaction. Its commands to Task Management live there. */
 
-export const NOTIFICATION_KINDS = ['clarification-requested', 'prd-ready-for-review', 'task-approved', 'task-cancelled', 'task-failed'] as const;
+export const NOTIFICATION_KINDS = [
+  'clarification-requested',
+  'prd-ready-for-review',
+  'task-approved',
+  'task-cancelled',
+  'task-failed',
+  // Alerts to the people configured for them (ALERT_RECIPIENTS): created by human interaction itself.
+  'alert-stalled',
+  'alert-moved-on',
+  'alert-task-failed',
+] as const;
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { alertActionsFor } from './alert';
 
-/** What a link in a notification lets its recipient do, once. */
-export const LINK_ACTIONS = ['answer', 'approve', 'reject'] as const;
+/** What a link in a notification lets its recipient do, once (`redrive`: an alert recipient's "re-drive now"). */
+export const LINK_ACTIONS = ['answer', 'approve', 'reject', 'redrive'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
 
 /**
@@ -34,11 +35,11 @@ export interface LinkSource {
   readonly createdAt: Date;
 }
 
-/** The links a notification carries: answer for questions, approve and reject for a PRD. */
+/** The links a notification carries: answer for questions, approve and reject for a PRD, an alert's own (see ALERT_KIND_SPECS). */
 export function actionsFor(kind: string): readonly LinkAction[] {
   if (kind === 'clarification-requested') return ['answer'];
   if (kind === 'prd-ready-for-review') return ['approve', 'reject'];
-  return [];
+  return alertActionsFor(kind);
 }
 
 /** The claims of a notification's link: the same notification and action always give the same link. */

@@ -122,6 +122,11 @@ export const RepublishOpenTasks = defineContract(
      * a consumer that missed the final event still learns it. 0 (the default): open tasks only.
      */
     includeFinishedWithinMs: z.number().int().nonnegative().default(0),
+    /**
+     * Only these tasks, open or finished, whatever their idleness (an operator's re-drive of one
+     * task); the other fields are then ignored.
+     */
+    taskIds: z.array(id).min(1).max(500).optional(),
   }),
 );
 

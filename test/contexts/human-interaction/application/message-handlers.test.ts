@@ -8,6 +8,9 @@ import { message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
 import { HumanInteractionContext } from '../../../../src/contexts/human-interaction/human-interaction.context';
+import { AlertOnWorkflowStalled } from '../../../../src/contexts/human-interaction/application/alerts/alert-on-workflow-stalled.handler';
+import { TaskAlerts } from '../../../../src/contexts/human-interaction/application/alerts/task-alerts';
+import { WorkflowStalled } from '../../../../src/contexts/orchestration/contracts';
 import { ResendUnconfirmedRequests } from '../../../../src/contexts/human-interaction/application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
 import { postgresHumanInteractionRepositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { silentLogger } from '../../../../src/shared/logging/logger';
@@ -215,7 +218,12 @@ describe('Human Interaction message handlers', () => {
         humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET, ...options }),
         silentLogger(),
       );
-      return new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, resender, h.deliveries);
+      const alerts = new AlertOnWorkflowStalled(
+        h.unitOfWork,
+        postgresHumanInteractionRepositories,
+        new TaskAlerts(humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET })),
+      );
+      return new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, resender, h.deliveries, alerts);
     };
 
     it('subscribes its consumers to the messages they handle', async () => {
@@ -229,6 +237,7 @@ describe('Human Interaction message handlers', () => {
         },
         { consumer: 'human-interaction.prd-events', kind: 'events', types: [PrdDrafted.type] },
         { consumer: 'human-interaction.commands', kind: 'commands', types: [SendNotification.type] },
+        { consumer: 'human-interaction.alerts', kind: 'events', types: [WorkflowStalled.type] },
       ]);
       const created = TaskStory.created().snapshot();
       await subscriptions[0]?.handler(createEnvelope(message(TaskCreated, created.taskId, created)));

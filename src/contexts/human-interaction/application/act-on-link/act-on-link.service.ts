@@ -15,6 +15,8 @@ import { decidePrdIn } from '../decide-prd/decide-prd.service';
 import type { HumanInteractionRepositories, HumanInteractionRepositoryFactory } from '../repositories';
 import type { ActionLinkTokens } from './action-link-tokens';
 import { type LinkRefused, notAllowed, refused, superseded } from './link-check';
+import type { Alert } from '../../domain/alert';
+import { type RedriveRequested, requestRedriveIn } from '../alerts/redrive-from-alert';
 
 export type { LinkRefused } from './link-check';
 
@@ -27,10 +29,12 @@ export interface LinkTarget {
   readonly questions: readonly string[];
   /** The PRD version a decision link decides on; null for an answer link. */
   readonly prd: { readonly version: number; readonly document: PrdDocument } | null;
+  /** The alert a re-drive link comes from; null for other links. */
+  readonly alert: Alert | null;
 }
 
 export type LinkInspection = { readonly ok: true; readonly target: LinkTarget } | LinkRefused;
-export type LinkOutcome = { readonly ok: true; readonly target: LinkTarget; readonly accepted: ActionAccepted } | LinkRefused;
+export type LinkOutcome = { readonly ok: true; readonly target: LinkTarget; readonly accepted: ActionAccepted | RedriveRequested } | LinkRefused;
 
 /** What the person sent on the link's page, checked: the answers to its questions, or rejection feedback. */
 export interface LinkInput {
@@ -122,14 +126,43 @@ export class ActOnLink {
     const user = this.users.findById(claims.userId);
     const refusal = notAllowed(claims, user, view) ?? superseded(claims, view);
     if (refusal || !user) return refusal ?? refused('not-allowed', 'This link belongs to nobody Refinery knows.', claims.taskId);
+    const alert = claims.action === 'redrive' ? await repositories.alerts.findByNotification(claims.notificationId) : undefined;
+    if (claims.action === 'redrive') {
+      if (!alert) return refused('superseded', 'The alert this link comes from no longer exists.', claims.taskId, view.status);
+      if (alert.redrive) {
+        const at = alert.redrive.at.toISOString();
+        return refused(
+          'used',
+          `${alert.redrive.by} already asked for a re-drive of this stall, at ${at}. It is sent once per stall.`,
+          claims.taskId,
+          view.status,
+        );
+      }
+      if (alert.resolvedAt) return refused('superseded', 'The task has moved on since this alert: there is nothing to re-drive.', claims.taskId, view.status);
+    }
     const questions = claims.action === 'answer' ? pendingQuestions(view) : [];
     const prd = claims.prdVersion === null ? undefined : await repositories.prdViews.find(claims.taskId, claims.prdVersion);
-    return { ok: true, target: { claims, user, view, questions, prd: prd ? { version: prd.prdVersion, document: prd.document } : null } };
+    return {
+      ok: true,
+      target: { claims, user, view, questions, prd: prd ? { version: prd.prdVersion, document: prd.document } : null, alert: alert ?? null },
+    };
   }
 
   /** The target's view was row-locked by `examine` in this transaction: acted on as read. */
-  private perform(tx: Transaction, { humanActions }: HumanInteractionRepositories, target: LinkTarget, input: LinkInput): Promise<ActionAccepted> {
+  private async perform(
+    tx: Transaction,
+    repositories: HumanInteractionRepositories,
+    target: LinkTarget,
+    input: LinkInput,
+  ): Promise<ActionAccepted | RedriveRequested> {
+    const { humanActions } = repositories;
     const { claims, user, view } = target;
+    if (claims.action === 'redrive') {
+      if (!target.alert) throw new Error('a re-drive link acts only with the alert examine found');
+      const requested = await requestRedriveIn(tx, repositories, user, target.alert);
+      if (requested === 'already-requested') throw new LinkUsedMeanwhile();
+      return requested;
+    }
     if (claims.action === 'answer') return answerClarificationIn(tx, humanActions, user, view, input.answers ?? []);
     const prdVersion = claims.prdVersion ?? undefined;
     if (claims.action === 'approve') return decidePrdIn(tx, humanActions, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });

@@ -17,14 +17,16 @@ export function refused(reason: LinkRefusal, message: string, taskId: string | n
   return { ok: false, reason, message, taskId, ...(status ? { status } : {}) };
 }
 
-const ROLE_FOR: Record<LinkAction, Role> = { answer: 'requester', approve: 'approver', reject: 'approver' };
+const ROLE_FOR: Record<LinkAction, Role> = { answer: 'requester', approve: 'approver', reject: 'approver', redrive: 'admin' };
 
 /** The link's person must still be configured, still hold the role, and still be the one the task names. */
 export function notAllowed(claims: ActionLinkClaims, user: User | undefined, view: TaskView): LinkRefused | undefined {
   const refuse = (why: string) => refused('not-allowed', why, claims.taskId, view.status);
   if (!user) return refuse(`This link was sent to ${claims.userId}, who is no longer a user of Refinery.`);
   const role = ROLE_FOR[claims.action];
-  if (!hasRole(user, role)) return refuse(`${user.name} is no longer ${role === 'approver' ? 'an' : 'a'} ${role}, so this link no longer works.`);
+  if (!hasRole(user, role)) return refuse(`${user.name} is no longer ${role === 'requester' ? 'a' : 'an'} ${role}, so this link no longer works.`);
+  // An alert's recipients are configured, not named by the task: the role is what counts.
+  if (claims.action === 'redrive') return undefined;
   const named = claims.action === 'answer' ? view.requesterId : view.approverId;
   if (named !== user.id) return refuse(`${user.name} is no longer the ${role} of this task.`);
   return undefined;
@@ -36,6 +38,11 @@ export function notAllowed(claims: ActionLinkClaims, user: User | undefined, vie
  */
 export function superseded(claims: ActionLinkClaims, view: TaskView): LinkRefused | undefined {
   const refuse = (why: string) => refused('superseded', why, claims.taskId, view.status);
+  if (claims.action === 'redrive') {
+    if (view.version !== claims.taskVersion)
+      return refuse(`The task has moved on since this alert (it is now ${view.status}, version ${view.version}): there is nothing to re-drive.`);
+    return undefined;
+  }
   if (claims.action === 'answer') {
     if (view.status !== 'CLARIFICATION_NEEDED') return refuse('These questions were already answered.');
     if (view.version !== claims.taskVersion) return refuse('The agent has asked new questions since this link was sent: answer those instead.');

@@ -8,6 +8,8 @@ import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
 import { type DeliveryContent, headlineFor, summarisePrd } from './delivery-content';
 import type { PublicLinks } from './public-links';
+import { describeAlert } from '../alerts/alert-content';
+import { isAlertNotification } from '../../domain/alert';
 
 /** Why the task ended at `taskVersion` (FAILED or CANCELLED), from the view's history. */
 function endReason(view: TaskView, taskVersion: number): string | undefined {
@@ -34,19 +36,21 @@ export class DeliveryContentBuilder {
   }
 
   async build(n: Notification): Promise<DeliveryContent> {
-    const { view, prd } = await this.unitOfWork.read(async (session) => {
+    const { view, prd, alert } = await this.unitOfWork.read(async (session) => {
       const { taskViews, prdViews } = this.repositories(session);
       const found = await taskViews.find(n.taskId);
       // The notification was created only once the view had caught up, so this is a broken invariant.
       if (!found) throw new Error(`task ${n.taskId} has no view to describe notification ${n.id}`);
-      return { view: found, prd: n.prdVersion === null ? undefined : await prdViews.find(n.taskId, n.prdVersion) };
+      const alert = isAlertNotification(n.kind) ? await this.repositories(session).alerts.findByNotification(n.id) : undefined;
+      return { view: found, prd: n.prdVersion === null ? undefined : await prdViews.find(n.taskId, n.prdVersion), alert };
     });
+    const described = alert ? describeAlert(alert, n.kind === 'alert-moved-on' ? 'resolved' : 'raised') : undefined;
     const { links, taskUrl } = this.links.of(n);
     return {
       notificationId: n.id,
       kind: n.kind,
       subject: n.subject,
-      headline: headlineFor(n.kind, n.prdVersion, endReason(view, n.taskVersion)),
+      headline: described?.headline ?? headlineFor(n.kind, n.prdVersion, endReason(view, n.taskVersion)),
       recipientName: this.users.findById(n.recipientId)?.name ?? n.recipientId,
       task: { taskId: view.taskId, title: view.title, description: view.description },
       taskVersion: n.taskVersion,
@@ -55,6 +59,7 @@ export class DeliveryContentBuilder {
       prd: prd ? summarisePrd(prd.prdVersion, prd.document) : null,
       links,
       taskUrl,
+      ...(described ? { facts: described.facts } : {}),
     };
   }
 }

@@ -44,6 +44,8 @@ export interface DeliveryContent {
   readonly prd: PrdSummary | null;
   readonly links: readonly DeliveryLink[];
   readonly taskUrl: string;
+  /** An alert's facts, one line each (the state, for how long, what was tried); absent otherwise. */
+  readonly facts?: readonly string[];
 }
 
 /** `reason`: why the task ended, as its last transition says (a failure's cause, a cancellation's note). */
@@ -60,6 +62,13 @@ export function headlineFor(kind: NotificationKind, prdVersion: number | null, r
       return `The request was cancelled.${because}`;
     case 'task-failed':
       return `The product manager agent could not finish this request; it has stopped.${because}`;
+    // Alerts say more (see alert-content.ts); these stand in where the alert cannot be read.
+    case 'alert-stalled':
+      return 'This task has stopped moving.';
+    case 'alert-moved-on':
+      return 'This task moved on from the state it was stalled in.';
+    case 'alert-task-failed':
+      return `This task failed.${because}`;
   }
 }
 

@@ -1,4 +1,4 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
@@ -8,6 +8,7 @@ import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { resendHumanAction } from '../human-action.sender';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
 import type { TaskViewChanges } from '../task-view-changes';
+import type { TaskAlerts } from '../alerts/task-alerts';
 
 export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
 
@@ -15,7 +16,9 @@ export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
  * Keeps the task view current from task-created, task-status-changed and task-snapshot (all carry
  * the whole task). A snapshot of the version a person already acted on means task management has
  * not applied that action: the command is sent again with its original id, which repairs a lost
- * command and is dropped by task management's inbox if it was merely slow.
+ * command and is dropped by task management's inbox if it was merely slow. In the same
+ * transaction the alerts follow the task (`TaskAlerts.followTask`): a stall it moved on from is
+ * resolved, a failure is raised.
  */
 @injectable()
 export class SyncTaskViewOnTaskEvent {
@@ -23,13 +26,16 @@ export class SyncTaskViewOnTaskEvent {
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(HUMAN_INTERACTION.TaskViewChanges) private readonly changes: TaskViewChanges,
+    @inject(HUMAN_INTERACTION.TaskAlerts) @optional() private readonly alerts?: TaskAlerts,
   ) {}
 
   async handle(event: Envelope): Promise<void> {
     const snapshot = TaskStatusChanged.schema.parse(event.payload);
     await this.unitOfWork.handleOnce(TASK_EVENTS_CONSUMER, event, async (tx) => {
-      const { taskViews, humanActions } = this.repositories(tx);
+      const repositories = this.repositories(tx);
+      const { taskViews, humanActions } = repositories;
       const view = await taskViews.applySnapshot(snapshot);
+      await this.alerts?.followTask(tx, repositories, view);
       if (view.version !== snapshot.version || isTerminal(view)) return;
       for (const recorded of await humanActions.at(view.taskId, view.version)) await resendHumanAction(tx, humanActions, recorded);
     });

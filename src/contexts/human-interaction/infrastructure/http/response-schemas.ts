@@ -96,10 +96,10 @@ export const notificationView = z
     createdAt: isoInstant,
     readAt: isoInstant.nullable(),
     links,
-    actions: z
-      .record(z.string(), z.string())
-      .optional()
-      .meta({ description: 'Signed one-click action links (answer, approve, reject): absolute URLs of the web inbox, bound to the recipient, single use' }),
+    actions: z.record(z.string(), z.string()).optional().meta({
+      description:
+        'Signed one-click action links (answer, approve, reject; redrive on a stall alert): absolute URLs of the web inbox, bound to the recipient, single use',
+    }),
   })
   .meta({ id: 'Notification' });
 

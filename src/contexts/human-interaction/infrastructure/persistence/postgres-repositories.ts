@@ -1,4 +1,5 @@
 import type { HumanInteractionRepositoryFactory } from '../../application/repositories';
+import { PostgresAlertRepository } from './postgres-alert.repository';
 import { PostgresApiTokenRepository } from './postgres-api-token.repository';
 import { PostgresDeliveryRepository } from './postgres-delivery.repository';
 import { PostgresHumanActionRepository } from './postgres-human-action.repository';
@@ -18,4 +19,5 @@ export const postgresHumanInteractionRepositories: HumanInteractionRepositoryFac
   userChannels: new PostgresUserChannelRepository(manager),
   apiTokens: new PostgresApiTokenRepository(manager),
   usedActionLinks: new PostgresUsedActionLinkRepository(manager),
+  alerts: new PostgresAlertRepository(manager),
 });

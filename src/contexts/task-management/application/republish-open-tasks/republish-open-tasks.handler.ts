@@ -17,6 +17,7 @@ import type { TaskManagementRepositoryFactory } from '../repositories';
  * that simply waits (for a person, say) go out at most once per idle period instead of on every
  * sweep; a finished task backs off further, each wait as long as it had been finished, so it goes
  * out a few (logarithmically many) times in the window rather than once per idle period.
+ * With `taskIds` it re-announces just those tasks (an operator's re-drive), idle or not.
  * Snapshots get fresh message ids on purpose: a consumer's inbox must not drop the repair of a
  * version it saw announced but lost the effect of.
  */
@@ -34,6 +35,15 @@ export class RepublishOpenTasksHandler implements TaskCommandHandler {
     const command = payloadOf(RepublishOpenTasks, message);
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, message, async (tx) => {
       const { tasks } = this.repositories(tx);
+      if (command.taskIds) {
+        const named = (await Promise.all(command.taskIds.map((taskId) => tasks.find(taskId)))).filter((task) => task !== undefined);
+        tx.outbox.add(...named.map((task) => outgoing(TaskSnapshotPublished, task.id, task.toSnapshot())));
+        await tasks.markRepublished(
+          named.map((task) => task.id),
+          tx.now,
+        );
+        return;
+      }
       const idle = await tasks.listIdleSince({
         now: tx.now,
         idleSince: new Date(tx.now.getTime() - command.idleForMs),

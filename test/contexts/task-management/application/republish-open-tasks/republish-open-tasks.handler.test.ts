@@ -63,6 +63,14 @@ describe('RepublishOpenTasks', () => {
     expect(snapshots.map((s) => [s.taskId, s.version, s.status])).toEqual([[ids.recent, 2, 'REQUEST_VALIDATION']]);
   });
 
+  it('re-announces just the tasks it names, idle or not (an operator re-driving one task)', async () => {
+    tm.now = new Date(T0.getTime() + 300 * SECOND);
+    await tm.send(RepublishOpenTasks, ids.recent, { idleForMs: 3_600_000, taskIds: [ids.recent, 'task-nobody-knows'] });
+    const fresh = (await tm.outbox()).slice(seen);
+    seen += fresh.length;
+    expect(fresh.map((e) => [e.type, (e.payload as TaskSnapshot).taskId])).toEqual([[TaskSnapshotPublished.type, ids.recent]]);
+  });
+
   it('re-announces at most `limit` tasks, the longest idle first', async () => {
     expect((await republishAt(400, 30 * SECOND, 1)).map((s) => s.taskId)).toEqual([ids.waiting]);
     expect((await republishAt(401, 30 * SECOND, 1)).map((s) => s.taskId)).toEqual([ids.recent]);

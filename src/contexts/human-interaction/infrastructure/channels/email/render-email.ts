@@ -16,6 +16,8 @@ function labelOf(link: DeliveryLink, prdVersion: number | null): string {
       return `Approve PRD version ${prdVersion ?? ''}`.trim();
     case 'reject':
       return 'Reject with feedback';
+    case 'redrive':
+      return 'Re-drive now';
   }
 }
 
@@ -26,7 +28,9 @@ const indent = (text: string, prefix = '    '): string =>
     .join('\n');
 
 function textBody(c: DeliveryContent): string {
-  const parts: string[] = [`Hello ${c.recipientName},`, c.headline, `Task: ${c.task.title}\n${indent(c.task.description)}`];
+  const parts: string[] = [`Hello ${c.recipientName},`, c.headline];
+  if (c.facts && c.facts.length > 0) parts.push(c.facts.map((fact) => `  - ${fact}`).join('\n'));
+  parts.push(`Task: ${c.task.title}\n${indent(c.task.description)}`);
   if (c.questions.length > 0) parts.push(['Questions:', ...c.questions.map((q, i) => `  ${i + 1}. ${q}`)].join('\n'));
   if (c.prd) {
     const p = c.prd;
@@ -67,6 +71,7 @@ function htmlBody(c: DeliveryContent): string {
 <body style="font-family:sans-serif;line-height:1.4;max-width:40em">
 <p>Hello ${c.recipientName},</p>
 <p>${c.headline}</p>
+${c.facts && c.facts.length > 0 ? list(c.facts) : null}
 <h2>${c.task.title}</h2>
 <p style="white-space:pre-wrap">${c.task.description}</p>
 ${c.questions.length > 0 ? html`<h3>Questions</h3><ol>${c.questions.map((q) => html`<li>${q}</li>`)}</ol>` : null}

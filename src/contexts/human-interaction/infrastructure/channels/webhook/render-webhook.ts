@@ -15,7 +15,7 @@ function clip(text: string, limit: number): string {
 const link = (url: string, label: string): string => `<${url}|${escapeMrkdwn(label)}>`;
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_LIMIT) } });
 
-const LABELS = { answer: 'Answer the questions', approve: 'Approve', reject: 'Reject with feedback' } as const;
+const LABELS = { answer: 'Answer the questions', approve: 'Approve', reject: 'Reject with feedback', redrive: 'Re-drive now' } as const;
 
 export interface WebhookBody {
   readonly text: string;
@@ -30,6 +30,8 @@ export interface WebhookBody {
     readonly title: string;
     readonly questions: readonly string[];
     readonly links: Readonly<Record<string, string>>;
+    /** An alert's facts (absent for other notifications). */
+    readonly facts?: readonly string[];
   };
 }
 
@@ -42,6 +44,7 @@ export function renderWebhookBody(c: DeliveryContent): WebhookBody {
   const actions = c.links.map((l) => link(l.url, l.action === 'approve' && c.prdVersion !== null ? `Approve PRD v${c.prdVersion}` : LABELS[l.action]));
   const linkLine = [...actions, link(c.taskUrl, 'Open the task')].join(' · ');
   const blocks = [section(`*${escapeMrkdwn(c.subject)}*\n${escapeMrkdwn(c.headline)}`)];
+  if (c.facts && c.facts.length > 0) blocks.push(section(c.facts.map((fact) => `• ${escapeMrkdwn(fact)}`).join('\n')));
   blocks.push(
     section(
       `*Task:* ${link(c.taskUrl, c.task.title)}\n${clip(escapeMrkdwn(c.task.description), 1_500)
@@ -73,6 +76,7 @@ export function renderWebhookBody(c: DeliveryContent): WebhookBody {
       title: c.task.title,
       questions: c.questions,
       links,
+      ...(c.facts ? { facts: c.facts } : {}),
     },
   };
 }

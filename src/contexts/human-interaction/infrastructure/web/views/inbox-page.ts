@@ -12,7 +12,12 @@ export interface InboxModel {
   readonly tasks: readonly TaskSummary[];
 }
 
-const ACTION_LABEL: Record<LinkAction, string> = { answer: 'Answer the questions', approve: 'Approve', reject: 'Reject with feedback' };
+const ACTION_LABEL: Record<LinkAction, string> = {
+  answer: 'Answer the questions',
+  approve: 'Approve',
+  reject: 'Reject with feedback',
+  redrive: 'Re-drive now',
+};
 
 const taskHref = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}`;
 

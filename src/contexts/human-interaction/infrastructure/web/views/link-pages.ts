@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html';
 import { linkPath } from '../../links/notification-action-links';
 import { messagePage, page } from './layout';
 import { prdSummaryView } from './prd-view';
+import { describeAlert } from '../../../application/alerts/alert-content';
 
 const taskHref = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}`;
 
@@ -18,10 +19,16 @@ export interface LinkFormModel {
   readonly typed?: { readonly answers?: readonly string[]; readonly feedback?: string };
 }
 
-const HEADINGS = { answer: 'Answer the questions', approve: 'Approve the PRD', reject: 'Reject the PRD' } as const;
+const HEADINGS = { answer: 'Answer the questions', approve: 'Approve the PRD', reject: 'Reject the PRD', redrive: 'Re-drive the task' } as const;
 
 function intro({ target }: LinkFormModel): SafeHtml {
   const { claims, user, view } = target;
+  if (claims.action === 'redrive') {
+    const facts = target.alert ? describeAlert(target.alert, 'raised').facts : [];
+    return html`<p>This link asks orchestration to send again what <strong class="text">${view.title}</strong> is owed in ${view.status}, as its scanner does when a step may have been lost. Do it once whatever stopped the task (a process that was down, say) is back. It works once, for ${user.name} only; a re-drive of the same stall from another link does nothing more.</p>
+<div class="card"><h2>The stall</h2><ul id="alert-facts">${facts.map((fact) => html`<li>${fact}</li>`)}</ul></div>
+<div class="card"><h2>Request</h2><div class="text" id="description">${view.description}</div></div>`;
+  }
   const what =
     claims.action === 'answer'
       ? html`This link sends ${user.name}'s answers to the agent's questions about`
@@ -40,6 +47,12 @@ ${target.questions.map(
     html`<label for="answer-${i}" class="text">${q}</label><textarea id="answer-${i}" name="answer-${i}" required maxlength="10000">${typed?.answers?.[i] ?? ''}</textarea>`,
 )}
 <p><button type="submit">Send answers</button></p>
+</form>`;
+  }
+  if (target.claims.action === 'redrive') {
+    return html`<form class="card action" method="post" action="${action}">
+<input type="hidden" name="confirm" value="redrive">
+<button type="submit">Re-drive now</button>
 </form>`;
   }
   if (target.claims.action === 'approve') {
@@ -70,11 +83,12 @@ ${form(model)}
   );
 }
 
-const DONE = { answer: 'Your answers were sent', approve: 'You approved the PRD', reject: 'You rejected the PRD' } as const;
+const DONE = { answer: 'Your answers were sent', approve: 'You approved the PRD', reject: 'You rejected the PRD', redrive: 'Re-drive sent' } as const;
 const DONE_NEXT = {
   answer: 'The agent works on them now; you will be notified when the PRD is ready or if it has more questions.',
   approve: 'The requester will be notified.',
   reject: 'The agent writes the next version with your feedback; you will be notified when it is ready.',
+  redrive: 'Orchestration sends again what the task is owed; you will be notified when it moves on.',
 } as const;
 
 export function linkDonePage(target: LinkTarget): string {

@@ -1,0 +1,19 @@
+import type { Alert, AlertPhase, AlertResolution } from '../../domain/alert';
+
+/** Alert episodes and who was told about each. */
+export interface AlertRepository {
+  /** Stores a new episode; false when one with its id exists already (raised once, whatever repeats). */
+  insert(alert: Alert): Promise<boolean>;
+  /** Unresolved episodes about `subject`, oldest first, locked until the transaction ends. */
+  lockOpen(subject: string): Promise<Alert[]>;
+  /** Marks it resolved once; false when it was resolved already. */
+  resolve(alertId: string, at: Date, resolution: AlertResolution): Promise<boolean>;
+  /** Records that `notificationId` told `recipientId` about the episode's phase. */
+  linkNotification(notificationId: string, alertId: string, phase: AlertPhase, recipientId: string): Promise<void>;
+  /** The people told that the episode was raised, in the order they were told. */
+  recipientsOf(alertId: string): Promise<string[]>;
+  /** The episode a notification is about (alert notifications only). */
+  findByNotification(notificationId: string): Promise<Alert | undefined>;
+  /** Records the first request for a re-drive; false when someone asked already. */
+  requestRedrive(alertId: string, at: Date, by: string): Promise<boolean>;
+}
