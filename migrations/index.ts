@@ -6,6 +6,7 @@ import { HumanInteraction1732400000400 } from './1732400000400-human-interaction
 import { HumanInteractionChannels1732400000500 } from './1732400000500-human-interaction-channels';
 import { MessagingRetention1732400000600 } from './1732400000600-messaging-retention';
 import { TaskManagementFinishedIndex1732400000700 } from './1732400000700-task-management-finished-index';
+import { TaskManagementStatusIndex1732400001100 } from './1732400001100-task-management-status-index';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -17,4 +18,5 @@ export const allMigrations = [
   HumanInteractionChannels1732400000500,
   MessagingRetention1732400000600,
   TaskManagementFinishedIndex1732400000700,
+  TaskManagementStatusIndex1732400001100,
 ];

@@ -35,6 +35,7 @@ import { registerAdminRoutes } from './http/admin.routes';
 import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
+import { registerMetricCollectors } from './metrics';
 import { productManagerAgentFrom } from './product-manager-agent';
 import type { ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
 import { createTransport } from './transport';
@@ -154,8 +155,9 @@ export class Application {
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
-    const queue = new MonitoredMessageQueue(transport, { logger });
     const clock = options.clock ?? systemClock;
+    const queue = new MonitoredMessageQueue(transport, { logger, now: () => clock.now().getTime() });
+    registerMetricCollectors(config, { registry: queue.metricsRegistry, dataSource: database.dataSource, clock, logger });
     const unitOfWork = new UnitOfWork(database.dataSource, registry, clock);
     const relay = new OutboxRelay(database.dataSource, queue, logger, outboxRelayOptionsFrom(config));
     unitOfWork.onCommit(() => relay.loop.kick());
