@@ -35,7 +35,7 @@ import { registerAdminRoutes } from './http/admin.routes';
 import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
-import { registerMetricCollectors } from './metrics';
+import { bindMetricPorts, registerMetricCollectors } from './metrics';
 import { productManagerAgentFrom } from './product-manager-agent';
 import type { ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
 import { createTransport } from './transport';
@@ -171,6 +171,7 @@ export class Application {
     // The agent the config asks for (AGENT), bound before the module so it does not bind its default.
     const agent = config.CONTEXTS.includes('product-definition') ? productManagerAgentFrom(config, logger, queue.metricsRegistry) : undefined;
     if (agent) container.bind(PRODUCT_DEFINITION.ProductManagerAgent).toConstantValue(agent);
+    bindMetricPorts(container, config, queue.metricsRegistry);
     await container.loadAsync(...modulesFor(config, options));
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 

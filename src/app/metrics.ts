@@ -1,8 +1,11 @@
+import type { Container } from 'inversify';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { orchestrationOptions } from '../contexts/orchestration/orchestration.options';
 import { registerStalledTaskMetrics } from '../contexts/orchestration/infrastructure/metrics/stalled-task-metrics';
+import { PrometheusTaskStateTimings } from '../contexts/task-management/infrastructure/metrics/prometheus-task-state-timings';
 import { registerTaskStateMetrics } from '../contexts/task-management/infrastructure/metrics/task-state-metrics';
+import { TASK_MANAGEMENT } from '../contexts/task-management/task-management.tokens';
 import type { Clock } from '../shared/kernel/clock';
 import type { Logger } from '../shared/logging/logger';
 import { registerOutboxMetrics } from '../shared/persistence/outbox/outbox-metrics';
@@ -28,4 +31,9 @@ export function registerMetricCollectors(config: Config, deps: MetricCollectorDe
   if (config.CONTEXTS.includes('orchestration')) {
     registerStalledTaskMetrics(registry, dataSource, orchestrationOptions(orchestrationOptionsFrom(config)), clock, logger);
   }
+}
+
+/** The metrics a context records as things happen, bound before its module loads (which binds a no-op otherwise). */
+export function bindMetricPorts(container: Container, config: Config, registry: Registry): void {
+  if (config.CONTEXTS.includes('task-management')) container.bind(TASK_MANAGEMENT.StateTimings).toConstantValue(new PrometheusTaskStateTimings(registry));
 }

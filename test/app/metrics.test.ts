@@ -60,18 +60,36 @@ describe('/metrics while tasks move', () => {
     expect((await api.post('carol', `/api/tasks/${other.body.taskId}/cancel`, {})).status).toBe(202);
     await eventually(async () => expect(await tasksPerState(app)).toEqual(only({ APPROVED: 1, CANCELLED: 1 })));
 
-    // Both create-task commands were handled by task management: two observations under that type.
+    // Every successful handling of a command is one critical-time observation under its type (a
+    // re-sent duplicate the inbox drops counts too: it was handled): both create-task commands at least.
     await eventually(async () => {
       const { text } = await scrape(app);
-      const created = { consumer: 'task-management.commands', type: 'task-management.create-task.v1' };
-      expect(metricValue(text, 'refinery_message_critical_time_seconds_count', created)).toBe(2);
-      expect(
-        metricValue(text, 'refinery_message_critical_time_seconds_count', { consumer: 'task-management.commands', type: 'task-management.approve-prd.v1' }),
-      ).toBe(1);
+      for (const [type, atLeast] of [
+        ['task-management.create-task.v1', 2],
+        ['task-management.approve-prd.v1', 1],
+      ] as const) {
+        const labels = { consumer: 'task-management.commands', type };
+        const observed = metricValue(text, 'refinery_message_critical_time_seconds_count', labels) ?? 0;
+        expect(observed).toBeGreaterThanOrEqual(atLeast);
+        expect(observed).toBe(metricValue(text, 'refinery_messages_handled_total', labels));
+      }
       // Everything committed was relayed: no backlog, and the relay has nothing old left to send.
       expect(metricValue(text, 'refinery_outbox_unsent_messages')).toBe(0);
       expect(metricValue(text, 'refinery_outbox_oldest_unsent_age_seconds')).toBe(0);
     });
+    // Each move timed the state it left: both tasks left NEW once, REQUEST_VALIDATION three times in all
+    // (task one twice: to questions, then to its PRD; task two once), each left CLARIFICATION_NEEDED once.
+    const timed = (await scrape(app)).text;
+    const leftCount = (state: string) => metricValue(timed, 'refinery_task_time_in_state_seconds_count', { state });
+    expect(TASK_STATUSES.map((state) => [state, leftCount(state)])).toEqual([
+      ['NEW', 2],
+      ['REQUEST_VALIDATION', 3],
+      ['CLARIFICATION_NEEDED', 2],
+      ['PRD_VALIDATION', 1],
+      ['APPROVED', undefined],
+      ['CANCELLED', undefined],
+      ['FAILED', undefined],
+    ]);
     // Terminal states have no "oldest in state": nobody waits on them.
     expect(samplesOf((await scrape(app)).text, 'refinery_task_oldest_in_state_seconds')).toEqual([]);
   });
@@ -91,14 +109,22 @@ describe('/metrics while tasks move', () => {
     expect(samplesOf(after, 'refinery_tasks_stalled').filter((s) => s.value > 0)).toHaveLength(1);
     expect(metricValue(after, 'refinery_task_oldest_in_state_seconds', { state: 'CLARIFICATION_NEEDED' })).toBeGreaterThanOrEqual(2 * 3_600);
 
+    const inState = (text: string, suffix: string, labels: Record<string, string> = {}) =>
+      metricValue(text, `refinery_task_time_in_state_seconds_${suffix}`, { state: 'CLARIFICATION_NEEDED', ...labels }) ?? 0;
     expect((await api.post('alice', `/api/tasks/${submitted.body.taskId}/cancel`, {})).status).toBe(202);
     await eventually(async () => expect(metricValue((await scrape(app)).text, 'refinery_tasks_stalled', { state: 'CLARIFICATION_NEEDED' })).toBe(0));
+    // Leaving it after two hours put one more observation in the histogram, above the one-hour bucket.
+    const cancelled = (await scrape(app)).text;
+    expect(inState(cancelled, 'count') - inState(after, 'count')).toBe(1);
+    expect(inState(cancelled, 'bucket', { le: '3600' }) - inState(after, 'bucket', { le: '3600' })).toBe(0);
+    expect(inState(cancelled, 'bucket', { le: '14400' }) - inState(after, 'bucket', { le: '14400' })).toBe(1);
+    expect(inState(cancelled, 'sum') - inState(after, 'sum')).toBeGreaterThanOrEqual(2 * 3_600);
   });
 });
 
 type LogLine = Record<string, unknown> & { msg: string; source?: string };
 
-describe('/metrics while the database fails', () => {
+describe('/metrics while database queries fail', () => {
   let app: Application;
   const lines: LogLine[] = [];
   beforeAll(async () => {
@@ -112,7 +138,13 @@ describe('/metrics while the database fails', () => {
     expect(metricValue(healthy, 'refinery_tasks', { state: 'NEW' })).toBe(0);
     expect(metricValue(healthy, 'refinery_metrics_source_up', { source: 'outbox' })).toBe(1);
 
-    await app.database.dataSource.destroy();
+    // Every metrics query now fails (the tables are not there), while the service's connection lives on.
+    const tables = [
+      ['messaging', 'outbox'],
+      ['task_management', 'tasks'],
+      ['orchestration', 'task_projection'],
+    ] as const;
+    for (const [schema, table] of tables) await app.database.dataSource.query(`ALTER TABLE ${schema}.${table} RENAME TO ${table}_away`);
     try {
       const { status, text } = await scrape(app);
       expect(status).toBe(200);
@@ -137,7 +169,7 @@ describe('/metrics while the database fails', () => {
           .sort(),
       ).toEqual(expect.arrayContaining(['orchestration.task_projection', 'outbox', 'task-management.tasks']));
     } finally {
-      await app.database.dataSource.initialize();
+      for (const [schema, table] of tables) await app.database.dataSource.query(`ALTER TABLE ${schema}.${table}_away RENAME TO ${table}`);
     }
     await eventually(async () => expect(metricValue((await scrape(app)).text, 'refinery_tasks', { state: 'NEW' })).toBe(0));
     expect(lines.some((l) => l.msg === 'metrics source answers again' && l.source === 'outbox')).toBe(true);
