@@ -26,6 +26,8 @@ const SOURCE_UP = 'refinery_metrics_source_up';
  */
 export class ScrapedReading<T> {
   private inFlight: Promise<T | undefined> | undefined;
+  /** The source's own read, which may outlive a scrape that gave up on it. */
+  private reading: Promise<T> | undefined;
   private lastUp: boolean | undefined;
   private lastLoggedAt = 0;
   private lastError = '';
@@ -55,7 +57,15 @@ export class ScrapedReading<T> {
       timer.unref();
     });
     try {
-      const value = await Promise.race([this.options.read(), timeout]);
+      // A read that hung past an earlier scrape is not joined by another: a stuck database gets one query, not one per scrape.
+      if (this.reading) throw new Error('the previous read has not finished');
+      const read = this.options.read();
+      this.reading = read;
+      void read.then(
+        () => (this.reading = undefined),
+        () => (this.reading = undefined),
+      );
+      const value = await Promise.race([read, timeout]);
       if (this.lastUp === false) this.options.logger.info({ source: this.source }, 'metrics source answers again');
       this.lastUp = true;
       return value;
