@@ -9,6 +9,7 @@ import { TaskManagementFinishedIndex1732400000700 } from './1732400000700-task-m
 import { TraceContext1732400000800 } from './1732400000800-trace-context';
 import { WorkerRegistry1732400000900 } from './1732400000900-worker-registry';
 import { HumanInteractionAlerts1732400001000 } from './1732400001000-human-interaction-alerts';
+import { TaskManagementStatusIndex1732400001100 } from './1732400001100-task-management-status-index';
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
@@ -24,5 +25,6 @@ export const allMigrations = [
   TraceContext1732400000800,
   WorkerRegistry1732400000900,
   HumanInteractionAlerts1732400001000,
+  TaskManagementStatusIndex1732400001100,
   HumanInteractionOperatorActions1732400001200,
 ];

@@ -42,6 +42,7 @@ import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
 import { registerWorkersRoutes } from './http/workers.routes';
+import { bindMetricPorts, registerMetricCollectors } from './metrics';
 import { productManagerAgentFrom } from './product-manager-agent';
 import type { ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
 import { createTransport } from './transport';
@@ -164,8 +165,9 @@ export class Application {
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
-    const queue = new MonitoredMessageQueue(transport, { logger });
     const clock = options.clock ?? systemClock;
+    const queue = new MonitoredMessageQueue(transport, { logger, now: () => clock.now().getTime() });
+    registerMetricCollectors(config, { registry: queue.metricsRegistry, dataSource: database.dataSource, clock, logger });
     const unitOfWork = new UnitOfWork(database.dataSource, registry, clock);
     const relay = new OutboxRelay(database.dataSource, queue, logger, outboxRelayOptionsFrom(config));
     unitOfWork.onCommit(() => relay.loop.kick());
@@ -181,6 +183,7 @@ export class Application {
     // The agent the config asks for (AGENT), bound before the module so it does not bind its default.
     const agent = config.CONTEXTS.includes('product-definition') ? productManagerAgentFrom(config, logger, queue.metricsRegistry) : undefined;
     if (agent) container.bind(PRODUCT_DEFINITION.ProductManagerAgent).toConstantValue(agent);
+    bindMetricPorts(container, config, queue.metricsRegistry);
     await container.loadAsync(...modulesFor(config, options));
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 

@@ -11,6 +11,7 @@ import { StartValidationHandler } from './application/start-validation/start-val
 import { SubmitPrdHandler } from './application/submit-prd/submit-prd.handler';
 import { TaskCommandDispatcher } from './application/task-command.dispatcher';
 import { TaskCommands } from './application/task-commands';
+import { NO_TASK_STATE_TIMINGS } from './application/task-state-timings';
 import { postgresTaskManagementRepositories } from './infrastructure/persistence/postgres-repositories';
 import { TaskManagementContext } from './task-management.context';
 import { type TaskManagementOptions, taskManagementOptions, type TaskManagementOptionsInput } from './task-management.options';
@@ -35,8 +36,9 @@ export const TASK_MANAGEMENT_HANDLERS = [
  */
 export function taskManagementModule(input: TaskManagementOptionsInput = {}): ContainerModule {
   const options = taskManagementOptions(input);
-  return new ContainerModule(({ bind }) => {
+  return new ContainerModule(({ bind, isBound }) => {
     bind<TaskManagementOptions>(TASK_MANAGEMENT.Options).toConstantValue(options);
+    if (!isBound(TASK_MANAGEMENT.StateTimings)) bind(TASK_MANAGEMENT.StateTimings).toConstantValue(NO_TASK_STATE_TIMINGS);
     bind(TASK_MANAGEMENT.Repositories).toConstantValue(postgresTaskManagementRepositories);
     bind(TASK_MANAGEMENT.TaskCommands).to(TaskCommands).inSingletonScope();
     for (const handler of TASK_MANAGEMENT_HANDLERS) bind(TASK_MANAGEMENT.CommandHandler).to(handler).inSingletonScope();

@@ -9,4 +9,6 @@ export const TASK_MANAGEMENT = {
   /** Every command handler, multi-bound; the dispatcher routes to them by message type. */
   CommandHandler: Symbol.for('task-management.CommandHandler'),
   CommandDispatcher: Symbol.for('task-management.CommandDispatcher'),
+  /** A `TaskStateTimings`: the composition root may bind one (metrics) before loading the module. */
+  StateTimings: Symbol.for('task-management.StateTimings'),
 } as const;

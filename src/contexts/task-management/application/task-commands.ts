@@ -8,6 +8,7 @@ import { TASK_MANAGEMENT } from '../task-management.tokens';
 import { announcementsOf } from './task-announcements';
 import { COMMANDS_CONSUMER } from './task-command-handler';
 import type { TaskManagementRepositoryFactory } from './repositories';
+import { NO_TASK_STATE_TIMINGS, type TaskStateTimings } from './task-state-timings';
 
 export interface TaskChange {
   readonly taskId: string;
@@ -25,19 +26,26 @@ export class TaskCommands {
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @inject(TASK_MANAGEMENT.Repositories) private readonly repositories: TaskManagementRepositoryFactory,
+    @inject(TASK_MANAGEMENT.StateTimings) private readonly timings: TaskStateTimings = NO_TASK_STATE_TIMINGS,
   ) {}
 
   async change(message: Envelope, change: TaskChange, apply: (task: Task, cause: Cause) => void): Promise<void> {
+    let left: { state: Task['status']; seconds: number } | undefined;
     await this.unitOfWork.handleOnce(COMMANDS_CONSUMER, message, async (tx) => {
       const { tasks } = this.repositories(tx);
       const task = await tasks.get(change.taskId);
       if (change.expectedVersion !== undefined && change.expectedVersion !== task.version) {
         throw new StaleCommand(task.id, change.expectedVersion, task.version);
       }
+      const { status: state, version } = task;
+      const enteredAt = task.current.history.at(-1)?.at;
       apply(task, causeOf(message, change.actor, tx.now));
       await tasks.save(task);
       tx.outbox.add(...announcementsOf(task));
+      if (enteredAt !== undefined && task.version > version) left = { state, seconds: (tx.now.getTime() - Date.parse(enteredAt)) / 1000 };
     });
+    // Only once committed: a rolled-back or retried attempt left no state.
+    if (left) this.timings.left(left.state, left.seconds);
   }
 }
 

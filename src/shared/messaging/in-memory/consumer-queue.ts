@@ -1,7 +1,8 @@
 import type { ContractRegistry } from '../contract-registry';
-import type { Envelope } from '../envelope';
+import { type Envelope, envelopeField } from '../envelope';
 import { decideRetry, type RetryPolicy } from '../../kernel/retry';
 import type { RetryScheduledEvent, Subscription } from '../message-queue';
+import type { ConsumerQueueDepth } from '../queue-depths';
 import type { PendingWork } from './pending-work';
 import type { QueuedMessage } from './queued-message';
 import { IN_MEMORY_SYSTEM, tracedMessage } from '../message-tracing';
@@ -37,6 +38,8 @@ export class ConsumerQueue {
   /** Per key, the message that must finish (ack or dead letter) before the next one may start. */
   private readonly keyOwners = new Map<string, QueuedMessage>();
   private inFlight = 0;
+  /** Failed deliveries waiting out their backoff. */
+  private retrying = 0;
   private turn = 0;
 
   constructor(
@@ -80,6 +83,23 @@ export class ConsumerQueue {
     if (this.heldBack.length === 0) return;
     this.ready.push(...this.heldBack.splice(0));
     this.dispatch();
+  }
+
+  /** What waits in this queue now (dead letters are the transport's: it passes their count). */
+  depth(deadLettered: number): ConsumerQueueDepth {
+    const waiting = [...this.ready, ...this.heldBack];
+    let oldest: number | undefined;
+    for (const message of waiting) {
+      const created = Date.parse(envelopeField(message.raw, 'occurredAt') ?? '');
+      if (!Number.isNaN(created) && (oldest === undefined || created < oldest)) oldest = created;
+    }
+    return {
+      consumer: this.name,
+      waiting: waiting.length,
+      retrying: this.retrying,
+      deadLettered,
+      oldestWaitingSince: oldest === undefined ? null : new Date(oldest),
+    };
   }
 
   /** Waits for every handler of this consumer still running. */
@@ -168,7 +188,9 @@ export class ConsumerQueue {
     const { delayMs } = decision;
     this.deps.retryScheduled({ consumer: this.name, message: envelope, attempt: message.attempts, delayMs, error });
     // The message keeps its key while it waits, so later messages of that key stay behind it.
+    this.retrying += 1;
     this.deps.work.schedule(() => {
+      this.retrying -= 1;
       this.ready.unshift(message);
       this.dispatch();
     }, delayMs);

@@ -12,6 +12,7 @@ import {
   type Subscription,
   type Unsubscribe,
 } from '../message-queue';
+import type { ConsumerQueueDepth, QueueDepthSource } from '../queue-depths';
 import { checkPublish } from '../transport-rules';
 import { IN_MEMORY_SYSTEM, tracedMessage } from '../message-tracing';
 import { traceSend } from '../../tracing/spans';
@@ -39,7 +40,7 @@ export interface InMemoryMessageQueueOptions {
  * commands point to point, acks when the handler resolves, retries with backoff, dead letters,
  * and optional seeded faults (drop, duplicate, delay, reorder) to prove workflows converge.
  */
-export class InMemoryMessageQueue implements MessageQueue, DeadLetterAdmin, ObservableDelivery {
+export class InMemoryMessageQueue implements MessageQueue, DeadLetterAdmin, ObservableDelivery, QueueDepthSource {
   private readonly subscriptions: Subscriptions;
   private readonly deadLetters = new DeadLetterStore();
   private readonly observers = new DeliveryObservers();
@@ -102,6 +103,11 @@ export class InMemoryMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
     this.closed = true;
     this.work.clearTimers();
     await Promise.all(this.subscriptions.queues().map((queue) => queue.drain()));
+  }
+
+  /** Exact: every consumer queue, its waiting messages (the oldest one's creation time too), retries and dead letters. */
+  async queueDepths(): Promise<ConsumerQueueDepth[]> {
+    return this.subscriptions.queues().map((queue) => queue.depth(this.deadLetters.list(queue.name).length));
   }
 
   faultStats(): FaultStats {

@@ -17,6 +17,8 @@ export interface MessagingStats {
 }
 
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** From a message's creation to its handling: outbox, broker, retries and a person's wait included. */
+const CRITICAL_TIME_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
 function bump(counts: Counts, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -37,6 +39,7 @@ export class MessagingMetrics {
   private readonly handledTotal: Counter<'consumer' | 'type'>;
   private readonly handlerFailuresTotal: Counter<'consumer' | 'type'>;
   private readonly handleDuration: Histogram<'consumer' | 'type' | 'outcome'>;
+  private readonly criticalTime: Histogram<'consumer' | 'type'>;
   private readonly retriesTotal: Counter<'consumer' | 'type'>;
   private readonly deadLetteredTotal: Counter<'consumer' | 'type' | 'error_class'>;
   private readonly counts = {
@@ -88,6 +91,13 @@ export class MessagingMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
+    this.criticalTime = new Histogram({
+      name: 'refinery_message_critical_time_seconds',
+      help: 'From when a message was created (its occurredAt) until a consumer handled it successfully',
+      labelNames: ['consumer', 'type'],
+      buckets: CRITICAL_TIME_BUCKETS,
+      registers,
+    });
     this.retriesTotal = new Counter({
       name: 'refinery_message_retries_total',
       help: 'Redeliveries the transport scheduled after a failure',
@@ -118,6 +128,11 @@ export class MessagingMetrics {
     this.handledTotal.inc({ consumer, type });
     this.handleDuration.observe({ consumer, type, outcome: 'success' }, seconds);
     bumpFor(this.counts.handled, consumer, type);
+  }
+
+  /** Seconds from the message's creation to its successful handling (never negative: clocks of two hosts may disagree). */
+  handledAfterCreation(consumer: string, type: string, seconds: number): void {
+    this.criticalTime.observe({ consumer, type }, Math.max(0, seconds));
   }
 
   handlerFailed(consumer: string, type: string, seconds: number): void {

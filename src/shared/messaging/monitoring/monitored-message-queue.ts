@@ -18,6 +18,8 @@ import {
   type Subscription,
   type Unsubscribe,
 } from '../message-queue';
+import { isQueueDepthSource } from '../queue-depths';
+import { ConsumerQueueMetrics } from './consumer-queue-metrics';
 import { messageLogFields } from './message-log-fields';
 import { MessagingMetrics, type MessagingStats } from './messaging-metrics';
 
@@ -25,6 +27,8 @@ export interface MonitoredMessageQueueOptions {
   readonly logger: Logger;
   /** Where the metrics go; by default a registry of this instance (never the global one). */
   readonly metricsRegistry?: Registry;
+  /** Milliseconds since the epoch, on the clock messages are created by (`occurredAt`): critical time is measured on it. */
+  readonly now?: () => number;
 }
 
 const elapsedMs = (start: number): number => Math.round((performance.now() - start) * 1000) / 1000;
@@ -37,6 +41,8 @@ const elapsedMs = (start: number): number => Math.round((performance.now() - sta
 export class MonitoredMessageQueue implements MessageQueue, DeadLetterAdmin, ObservableDelivery {
   readonly metricsRegistry: Registry;
   private readonly metrics: MessagingMetrics;
+  private readonly consumerMetrics: ConsumerQueueMetrics;
+  private readonly now: () => number;
   private readonly logger: Logger;
   private readonly detach: (() => void) | undefined;
 
@@ -47,6 +53,12 @@ export class MonitoredMessageQueue implements MessageQueue, DeadLetterAdmin, Obs
     this.logger = options.logger;
     this.metricsRegistry = options.metricsRegistry ?? new Registry();
     this.metrics = new MessagingMetrics(this.metricsRegistry);
+    this.now = options.now ?? Date.now;
+    this.consumerMetrics = new ConsumerQueueMetrics(this.metricsRegistry, {
+      logger: this.logger,
+      now: this.now,
+      ...(isQueueDepthSource(inner) ? { depths: inner } : {}),
+    });
     this.detach = isObservableDelivery(inner)
       ? inner.addDeliveryObserver({ retryScheduled: (e) => this.onRetryScheduled(e), deadLettered: (e) => this.onDeadLettered(e) })
       : undefined;
@@ -132,6 +144,7 @@ export class MonitoredMessageQueue implements MessageQueue, DeadLetterAdmin, Obs
 
   private monitor(subscription: Subscription): Subscription {
     const { consumer, handler } = subscription;
+    this.consumerMetrics.subscribed(consumer);
     // Without an observer, a failure is all we learn: log it as one the transport will retry.
     const failureLevel = this.detach ? 'debug' : 'warn';
     return {
@@ -139,16 +152,21 @@ export class MonitoredMessageQueue implements MessageQueue, DeadLetterAdmin, Obs
       handler: async (message, delivery) => {
         const start = performance.now();
         const fields = { ...messageLogFields(message), consumer, attempt: delivery?.attempt };
+        const createdAt = Date.parse(message.occurredAt);
+        const finished = this.consumerMetrics.started(consumer, createdAt);
         try {
           await handler(message, delivery);
         } catch (error) {
+          finished();
           const durationMs = elapsedMs(start);
           this.metrics.handlerFailed(consumer, message.type, durationMs / 1000);
           this.logger[failureLevel]({ ...fields, durationMs, err: describeError(error) }, 'message handler failed');
           throw error;
         }
+        finished();
         const durationMs = elapsedMs(start);
         this.metrics.handled(consumer, message.type, durationMs / 1000);
+        if (!Number.isNaN(createdAt)) this.metrics.handledAfterCreation(consumer, message.type, (this.now() - createdAt) / 1000);
         this.logger.debug({ ...fields, durationMs }, 'message handled');
       },
     };

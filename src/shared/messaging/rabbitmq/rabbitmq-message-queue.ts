@@ -14,6 +14,7 @@ import {
   type Subscription,
   type Unsubscribe,
 } from '../message-queue';
+import type { ConsumerQueueDepth, QueueDepthSource } from '../queue-depths';
 import { checkPublish } from '../transport-rules';
 import { RABBITMQ_SYSTEM, tracedMessage } from '../message-tracing';
 import { traceSend } from '../../tracing/spans';
@@ -22,6 +23,7 @@ import { DeliveryProcessor } from './delivery-processor';
 import { envelopeProperties, traceHeaders } from './message-headers';
 import { RabbitMqConnection, type ReconnectOptions } from './rabbitmq-connection';
 import { RabbitMqDeadLetters } from './rabbitmq-dead-letters';
+import { rabbitMqQueueDepths } from './rabbitmq-queue-depths';
 import { RabbitMqSubscriptions } from './rabbitmq-subscriptions';
 import { type DeclaredTopology, type QueueType, RabbitMqTopology } from './rabbitmq-topology';
 
@@ -63,7 +65,7 @@ export const DEFAULT_RABBITMQ_OPTIONS = {
  * rather than kept; `orderedByKey` orders a key within this process only; a retry may wait longer
  * than its backoff when a longer one is ahead of it in the retry queue (TTL expires at the head).
  */
-export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, ObservableDelivery {
+export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, ObservableDelivery, QueueDepthSource {
   private readonly topology: RabbitMqTopology;
   private readonly connection: RabbitMqConnection;
   private readonly publisher: ConfirmedPublisher;
@@ -169,6 +171,12 @@ export class RabbitMqMessageQueue implements MessageQueue, DeadLetterAdmin, Obse
   purgeDeadLetters(consumer: string, filter?: ReplayFilter): Promise<number> {
     this.assertOpen();
     return this.deadLetters.purge(consumer, filter);
+  }
+
+  /** Ready, retrying and dead-lettered counts of every consumer subscribed through this instance, from the broker. */
+  queueDepths(): Promise<ConsumerQueueDepth[]> {
+    this.assertOpen();
+    return rabbitMqQueueDepths(this.connection, this.topology, this.subscriptions.consumerNames());
   }
 
   /** Stops consuming, lets the handlers in flight finish (their acks and copies included), disconnects. */
