@@ -14,6 +14,10 @@ export interface AlertRepository {
   recipientsOf(alertId: string): Promise<string[]>;
   /** The episode a notification is about (alert notifications only). */
   findByNotification(notificationId: string): Promise<Alert | undefined>;
+  /** Unresolved episodes of a kind, oldest first (at most `limit`): what the /ops console lists. */
+  listOpen(kind: Alert['kind'], limit: number): Promise<Alert[]>;
+  /** One episode, locked until the transaction ends. */
+  lockById(alertId: string): Promise<Alert | undefined>;
   /** Records the first request for a re-drive; false when someone asked already. */
   requestRedrive(alertId: string, at: Date, by: string): Promise<boolean>;
 }

@@ -8,7 +8,9 @@ import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { WorkerRecord } from '../../../../shared/workers/worker-record';
 import type { TaskStatus, Transition } from '../../../task-management/contracts';
 import type { PrdDocument } from '../../../product-definition/contracts';
-import { TaskNotFoundError } from '../../domain/human-interaction.errors';
+import type { Alert } from '../../domain/alert';
+import { ActionConflictError, TaskNotFoundError } from '../../domain/human-interaction.errors';
+import { requestRedriveIn } from '../alerts/redrive-from-alert';
 import type { TaskView } from '../../domain/task-view';
 import { assertIsAdmin, type User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
@@ -28,6 +30,8 @@ export interface OpsOverview {
   readonly recentActions: readonly OperatorAction[];
   /** Every registered process: live first, then draining, then gone. */
   readonly workers: readonly WorkerRecord[];
+  /** Open stall episodes. */
+  readonly stalled: number;
 }
 
 /** Everything known about one task, in order: what an operator reads to tell what happened to it. */
@@ -50,6 +54,12 @@ export interface TaskTrail {
 export interface BulkOutcome {
   readonly done: number;
   readonly shown: number;
+}
+
+/** A stall episode still open, with the task it is about as this context sees it now. */
+export interface StalledTask {
+  readonly alert: Alert;
+  readonly task: TaskView | undefined;
 }
 
 export interface DeliveryKey {
@@ -101,6 +111,7 @@ export class OpsConsole {
           outbox: await messages.backlog(),
           recentActions: await ops.listActions({ limit: RECENT_ACTIONS }),
           workers: await this.opsRepositories(session).workers.list(),
+          stalled: (await this.repositories(session).alerts.listOpen('workflow-stalled', BULK_LIMIT)).length,
         };
       }),
       reading(async () => countByConsumer(await this.deadLetterAdmin.listDeadLetters())),
@@ -154,6 +165,45 @@ export class OpsConsole {
       prds: stored.prds.map((p) => ({ version: p.prdVersion, draftedAt: p.draftedAt, generatedBy: p.document.generatedBy })),
       actions: stored.actions,
     };
+  }
+
+  /** Open stall episodes, oldest first: tasks the scanner found stuck that have not moved on since. */
+  async stalled(admin: User): Promise<StalledTask[]> {
+    assertIsAdmin(admin);
+    return this.unitOfWork.read(async (session) => {
+      const { alerts, taskViews } = this.repositories(session);
+      const open = await alerts.listOpen('workflow-stalled', BULK_LIMIT);
+      return Promise.all(open.map(async (alert) => ({ alert, task: alert.taskId ? await taskViews.find(alert.taskId) : undefined })));
+    });
+  }
+
+  /** One open stall episode, for its confirmation page (undefined once it was resolved or never was). */
+  async stalledOne(admin: User, alertId: string): Promise<StalledTask | undefined> {
+    return (await this.stalled(admin)).find((s) => s.alert.id === alertId);
+  }
+
+  /**
+   * Re-drives the task of an open stall episode now: orchestration sends the step again (the same
+   * command the alert email's link sends, once per episode). 409 when the task moved on or a
+   * re-drive was asked already.
+   */
+  async redrive(admin: User, alertId: string): Promise<{ readonly taskId: string; readonly taskVersion: number }> {
+    assertIsAdmin(admin);
+    const alert = await this.unitOfWork.read((session) => this.repositories(session).alerts.lockById(alertId));
+    return this.audited(admin, 'task.redrive', `stall ${alertId}`, alert?.taskId ?? null, async () => {
+      const sent = await this.unitOfWork.run(async (tx) => {
+        const repositories = this.repositories(tx);
+        const open = await repositories.alerts.lockById(alertId);
+        if (!open || open.kind !== 'workflow-stalled') throw new ActionConflictError(`there is no stall ${alertId} to re-drive`);
+        if (open.resolvedAt) throw new ActionConflictError(`the task of stall ${alertId} has moved on already: nothing to re-drive`);
+        const requested = await requestRedriveIn(tx, repositories, admin, open);
+        if (requested === 'already-requested') {
+          throw new ActionConflictError(`a re-drive of this stall was asked already by ${open.redrive?.by ?? 'someone'}: it is sent once per stall`);
+        }
+        return requested;
+      });
+      return { result: { taskId: sent.taskId, taskVersion: sent.taskVersion }, detail: `re-drive sent for task version ${sent.taskVersion}` };
+    });
   }
 
   /** Dead letters, of one consumer or of every consumer this process knows, optionally of one type. */

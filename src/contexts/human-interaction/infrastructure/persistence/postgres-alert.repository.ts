@@ -122,6 +122,20 @@ export class PostgresAlertRepository implements AlertRepository {
     return rows.length === 0 ? undefined : toAlert(rows[0]);
   }
 
+  async listOpen(kind: Alert['kind'], limit: number): Promise<Alert[]> {
+    const { rows } = await execute(
+      this.manager,
+      `SELECT ${SELECT} FROM ${TABLE} a WHERE a.kind = $1 AND a.resolved_at IS NULL ORDER BY a.raised_at, a.id LIMIT $2`,
+      [kind, limit],
+    );
+    return rows.map(toAlert);
+  }
+
+  async lockById(alertId: string): Promise<Alert | undefined> {
+    const { rows } = await execute(this.manager, `SELECT ${SELECT} FROM ${TABLE} a WHERE a.id = $1 FOR UPDATE`, [alertId]);
+    return rows.length === 0 ? undefined : toAlert(rows[0]);
+  }
+
   async requestRedrive(alertId: string, at: Date, by: string): Promise<boolean> {
     const { rows } = await execute(
       this.manager,

@@ -5,7 +5,7 @@ import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { DELIVERY_CHANNELS } from '../../application/channel-preferences/channel-choice';
 import { BULK_LIMIT, type DeliveryKey, type OpsConsole } from '../../application/ops/ops-console.service';
-import { InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
+import { ActionConflictError, InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
 import { hasRole } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { WebAuth } from './web-auth';
@@ -13,6 +13,7 @@ import { sendPage } from './web-errors';
 import type { WebPages } from './web-pages';
 import {
   auditPage,
+  confirmRedrivePage,
   bulkDonePage,
   confirmDeadLettersPage,
   confirmDeliveriesPage,
@@ -21,6 +22,7 @@ import {
   failedDeliveriesPage,
   overviewPage,
   searchPage,
+  stalledPage,
   trailPage,
   workersPage,
 } from './views/ops-pages';
@@ -40,6 +42,7 @@ const deliveryForm = z.object({
 });
 const deadLetterParams = z.object({ consumer: name, id: name });
 const taskParams = z.object({ taskId: name });
+const alertParams = z.object({ alertId: name });
 
 /** Parses input or throws the 400 that names each bad field (the web error handler renders it). */
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -151,6 +154,30 @@ export class OpsPages implements WebPages {
       const { delivery } = parse(deliveryForm, request.body);
       const outcome = await this.console.retryDeliveries(user, delivery.map(toDeliveryKey));
       return sendPage(reply, 200, bulkDonePage(user, 'Deliveries retried', outcome, { href: '/inbox/ops/deliveries', label: 'Back to the failed deliveries' }));
+    });
+
+    app.get('/ops/stalled', options, async (request, reply) => {
+      const user = auth.of(request);
+      return sendPage(reply, 200, stalledPage(user, await this.console.stalled(user), this.clock.now()));
+    });
+
+    app.get('/ops/stalled/:alertId/redrive', options, async (request, reply) => {
+      const user = auth.of(request);
+      const { alertId } = parse(alertParams, request.params);
+      const stalled = await this.console.stalledOne(user, alertId);
+      if (!stalled) throw new ActionConflictError(`stall ${alertId} is not open any more: the task moved on, or there was none`);
+      return sendPage(reply, 200, confirmRedrivePage(user, stalled, this.clock.now()));
+    });
+
+    app.post('/ops/stalled/:alertId/redrive', options, async (request, reply) => {
+      const user = auth.of(request);
+      const { alertId } = parse(alertParams, request.params);
+      const sent = await this.console.redrive(user, alertId);
+      return sendPage(
+        reply,
+        200,
+        bulkDonePage(user, 'Re-drive sent', { done: 1, shown: 1 }, { href: `/inbox/ops/tasks/${encodeURIComponent(sent.taskId)}`, label: 'Follow the task' }),
+      );
     });
 
     app.get('/ops/workers', options, async (request, reply) => {

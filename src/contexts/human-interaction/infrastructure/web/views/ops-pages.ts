@@ -2,7 +2,8 @@ import type { DeadLetter } from '../../../../../shared/messaging/message-queue';
 import type { WorkerRecord } from '../../../../../shared/workers/worker-record';
 import { envelopeField } from '../../../../../shared/messaging/envelope';
 import type { DeliverySummary } from '../../../application/deliveries-admin/delivery-admin.service';
-import type { BulkOutcome, OpsOverview, Reading, TaskTrail } from '../../../application/ops/ops-console.service';
+import type { BulkOutcome, OpsOverview, Reading, StalledTask, TaskTrail } from '../../../application/ops/ops-console.service';
+import { durationText } from '../../../domain/alert';
 import type { OperatorAction } from '../../../application/ops/ops.repository';
 import type { TaskView } from '../../../domain/task-view';
 import type { User } from '../../../domain/user';
@@ -32,7 +33,7 @@ export function ageText(ms: number): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} days`;
 }
 
-const nav = html`<nav class="ops-nav"><a href="${OPS}">Overview</a><a href="${OPS}/workers">Workers</a><a href="${OPS}/dead-letters">Dead letters</a><a href="${OPS}/deliveries">Failed deliveries</a><a href="${OPS}/audit">Audit log</a></nav>`;
+const nav = html`<nav class="ops-nav"><a href="${OPS}">Overview</a><a href="${OPS}/stalled">Stalled</a><a href="${OPS}/workers">Workers</a><a href="${OPS}/dead-letters">Dead letters</a><a href="${OPS}/deliveries">Failed deliveries</a><a href="${OPS}/audit">Audit log</a></nav>`;
 
 function opsPage(user: User, title: string, body: SafeHtml): string {
   return page({ title: `${title} · ops`, user }, html`${nav}${body}`);
@@ -74,6 +75,7 @@ ${unavailable(overview.deadLetters, 'dead letters', (counts) =>
           html`<tr data-consumer="${c.consumer}"><td><a href="${deadLettersHref(c.consumer)}">${c.consumer}</a></td><td class="count">${c.count}</td></tr>`,
       )}</tbody></table>`,
 )}</section>
+<section class="card" id="stalled"><h2>Stalled</h2><p><a href="${OPS}/stalled" data-stalled="${overview.stalled}">${overview.stalled} stalled task${overview.stalled === 1 ? '' : 's'}</a></p></section>
 <section class="card" id="deliveries"><h2>Failed deliveries</h2><p><a href="${OPS}/deliveries" data-failed="${overview.failedDeliveries}">${overview.failedDeliveries} failed</a></p></section>
 <section class="card" id="outbox"><h2>Outbox</h2><p data-unsent="${overview.outbox.unsent}">${overview.outbox.unsent} unsent${oldest && html`, the oldest written ${ageText(now.getTime() - oldest.getTime())} ago`}</p></section>
 <section class="card" id="workers"><h2>Workers</h2>${workerCounts(overview.workers)}<p><a href="${OPS}/workers">Every instance</a></p></section>
@@ -295,5 +297,49 @@ ${
       html`<tr data-worker="${w.id}" data-status="${w.status}"><td>${w.id}<div class="muted">${w.host} pid ${w.pid}</div></td><td>${w.contexts.join(', ')}</td><td><span class="worker-status worker-${w.status}">${w.status}</span>${w.goneAt && html` ${when(w.goneAt)}`}</td><td>${ageText(w.heartbeatAgeMs)} ago</td><td class="count">${w.inFlight}</td><td class="count">${w.handled}</td><td>${w.version}</td><td>${when(w.startedAt)}</td></tr>`,
   )}</tbody></table>`
 }`,
+  );
+}
+
+const redriveHref = (alertId: string): string => `${OPS}/stalled/${encodeURIComponent(alertId)}/redrive`;
+
+function stallFacts(s: StalledTask, now: Date): { since: string; forMs: number; tried: string } {
+  const facts = s.alert.facts.kind === 'workflow-stalled' ? s.alert.facts : undefined;
+  const since = facts?.inStatusSince ?? s.alert.raisedAt.toISOString();
+  return { since, forMs: now.getTime() - new Date(since).getTime(), tried: facts && facts.redriven.length > 0 ? facts.redriven.join(', ') : 'nothing' };
+}
+
+/** Tasks the scanner found stuck that have not moved on: for how long, what it tried, and "re-drive now". */
+export function stalledPage(user: User, stalled: readonly StalledTask[], now: Date): string {
+  return opsPage(
+    user,
+    'Stalled',
+    html`<h1>Stalled tasks</h1>
+<p data-count="${stalled.length}">${stalled.length} task${stalled.length === 1 ? '' : 's'} stalled: in a state longer than its threshold, not moved on since.</p>
+${
+  stalled.length > 0 &&
+  html`<table id="stalled-list"><thead><tr><th>Task</th><th>State</th><th>For</th><th>The scanner sent again</th><th>Re-drive</th></tr></thead><tbody>${stalled.map(
+    (s) => {
+      const f = stallFacts(s, now);
+      const taskId = s.alert.taskId ?? s.alert.subject;
+      return html`<tr data-stalled-task="${taskId}" data-alert="${s.alert.id}"><td><a href="${trailHref(taskId)}">${s.task?.title ?? taskId}</a><div class="muted">${taskId}</div></td><td><span class="status status-${s.alert.status ?? ''}">${s.alert.status ?? ''}</span> (version ${s.alert.taskVersion ?? ''})</td><td>${durationText(f.forMs)}<div class="muted">since ${f.since.replace('T', ' ').slice(0, 19)} UTC</div></td><td class="text">${f.tried}</td><td>${
+        s.alert.redrive
+          ? html`<span class="muted">asked by ${s.alert.redrive.by} ${when(s.alert.redrive.at)}</span>`
+          : html`<a class="button" href="${redriveHref(s.alert.id)}">Re-drive now…</a>`
+      }</td></tr>`;
+    },
+  )}</tbody></table>`
+}`,
+  );
+}
+
+export function confirmRedrivePage(user: User, stalled: StalledTask, now: Date): string {
+  const f = stallFacts(stalled, now);
+  const taskId = stalled.alert.taskId ?? stalled.alert.subject;
+  return opsPage(
+    user,
+    'Re-drive a task',
+    html`<h1>Re-drive "${stalled.task?.title ?? taskId}"?</h1>
+<p data-count="1">This asks orchestration to send the step of ${stalled.alert.status ?? 'its state'} (task version ${stalled.alert.taskVersion ?? ''}) again, for exactly this one task, stalled for ${durationText(f.forMs)}. It is sent once per stall; if the task has moved on by then, nothing happens.</p>
+<form method="post" action="${redriveHref(stalled.alert.id)}"><button type="submit">Re-drive this task</button> <a href="${OPS}/stalled">Cancel</a></form>`,
   );
 }
