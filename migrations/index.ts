@@ -9,6 +9,7 @@ import { TaskManagementFinishedIndex1732400000700 } from './1732400000700-task-m
 import { TraceContext1732400000800 } from './1732400000800-trace-context';
 import { WorkerRegistry1732400000900 } from './1732400000900-worker-registry';
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
+import { AgentPoolSwitch1732400001300 } from './1732400001300-agent-pool-switch';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -23,4 +24,5 @@ export const allMigrations = [
   TraceContext1732400000800,
   WorkerRegistry1732400000900,
   HumanInteractionOperatorActions1732400001200,
+  AgentPoolSwitch1732400001300,
 ];

@@ -3,9 +3,10 @@ import type { Loop } from '../../shared/kernel/background-loop';
 import type { BoundedContext } from '../../shared/kernel/bounded-context';
 import type { Envelope } from '../../shared/messaging/envelope';
 import type { MessageQueue, Unsubscribe } from '../../shared/messaging/message-queue';
-import { PrdDrafted } from '../product-definition/contracts';
+import { AgentPoolChanged, PrdDrafted } from '../product-definition/contracts';
 import { TASK_EVENT_TYPES } from '../task-management/contracts';
 import { SendNotification } from './contracts';
+import type { RecordAgentPoolOnPoolChanged } from './application/ops/record-agent-pool.handler';
 import { PRD_EVENTS_CONSUMER, type RecordPrdOnPrdDrafted } from './application/record-prd/record-prd-on-prd-drafted.handler';
 import type { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import type { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
@@ -26,6 +27,7 @@ export class HumanInteractionContext implements BoundedContext {
     @inject(HUMAN_INTERACTION.SendNotification) private readonly sendNotification: SendNotificationHandler,
     @inject(HUMAN_INTERACTION.ResendUnconfirmedRequests) resender: ResendUnconfirmedRequests,
     @inject(HUMAN_INTERACTION.DeliverNotifications) private readonly deliveries: DeliverNotifications,
+    @inject(HUMAN_INTERACTION.RecordAgentPool) private readonly recordAgentPool: RecordAgentPoolOnPoolChanged,
   ) {
     this.loops = [resender.loop, deliveries.loop];
   }
@@ -34,7 +36,12 @@ export class HumanInteractionContext implements BoundedContext {
     return Promise.all([
       // Ordered per task: a view applies only newer snapshots anyway, but order avoids churn.
       queue.subscribeToEvents({ consumer: TASK_EVENTS_CONSUMER, types: TASK_EVENT_TYPES, orderedByKey: true, handler: (m) => this.syncTaskView.handle(m) }),
-      queue.subscribeToEvents({ consumer: PRD_EVENTS_CONSUMER, types: [PrdDrafted.type], handler: (m) => this.recordPrd.handle(m) }),
+      // Product definition's events: PRD versions, and the agent pool's switch for the /ops console.
+      queue.subscribeToEvents({
+        consumer: PRD_EVENTS_CONSUMER,
+        types: [PrdDrafted.type, AgentPoolChanged.type],
+        handler: (m) => (m.type === AgentPoolChanged.type ? this.recordAgentPool.handle(m) : this.recordPrd.handle(m)),
+      }),
       queue.subscribeToCommands({ consumer: COMMANDS_CONSUMER, types: [SendNotification.type], handler: (m) => this.notify(m) }),
     ]);
   }

@@ -2,7 +2,7 @@ import type { DeadLetter } from '../../../../../shared/messaging/message-queue';
 import type { WorkerRecord } from '../../../../../shared/workers/worker-record';
 import { envelopeField } from '../../../../../shared/messaging/envelope';
 import type { DeliverySummary } from '../../../application/deliveries-admin/delivery-admin.service';
-import type { BulkOutcome, OpsOverview, Reading, TaskTrail } from '../../../application/ops/ops-console.service';
+import type { AgentPoolRequest, AgentPoolState, BulkOutcome, OpsOverview, Reading, TaskTrail } from '../../../application/ops/ops-console.service';
 import type { OperatorAction } from '../../../application/ops/ops.repository';
 import type { TaskView } from '../../../domain/task-view';
 import type { User } from '../../../domain/user';
@@ -76,6 +76,11 @@ ${unavailable(overview.deadLetters, 'dead letters', (counts) =>
 )}</section>
 <section class="card" id="deliveries"><h2>Failed deliveries</h2><p><a href="${OPS}/deliveries" data-failed="${overview.failedDeliveries}">${overview.failedDeliveries} failed</a></p></section>
 <section class="card" id="outbox"><h2>Outbox</h2><p data-unsent="${overview.outbox.unsent}">${overview.outbox.unsent} unsent${oldest && html`, the oldest written ${ageText(now.getTime() - oldest.getTime())} ago`}</p></section>
+<section class="card" id="agent-pool"><h2>Agent pool</h2>${agentPoolLine(overview.agentPool)}<p class="actions">${
+      overview.agentPool.paused
+        ? html`<a class="button" href="${OPS}/agent-pool/confirm?op=resume">Resume the agent pool…</a>`
+        : html`<a class="button secondary" href="${OPS}/agent-pool/confirm?op=pause">Pause the agent pool…</a>`
+    }</p></section>
 <section class="card" id="workers"><h2>Workers</h2>${workerCounts(overview.workers)}<p><a href="${OPS}/workers">Every instance</a></p></section>
 <section class="card" id="recent-actions"><h2>Recent operator actions</h2>${actionsTable(overview.recentActions)}<p><a href="${OPS}/audit">The whole audit log</a></p></section>`,
   );
@@ -295,5 +300,50 @@ ${
       html`<tr data-worker="${w.id}" data-status="${w.status}"><td>${w.id}<div class="muted">${w.host} pid ${w.pid}</div></td><td>${w.contexts.join(', ')}</td><td><span class="worker-status worker-${w.status}">${w.status}</span>${w.goneAt && html` ${when(w.goneAt)}`}</td><td>${ageText(w.heartbeatAgeMs)} ago</td><td class="count">${w.inFlight}</td><td class="count">${w.handled}</td><td>${w.version}</td><td>${when(w.startedAt)}</td></tr>`,
   )}</tbody></table>`
 }`,
+  );
+}
+
+/** "Agent pool: running" or "Agent pool: paused by root at … (reason)", with the tasks waiting for it. */
+function agentPoolLine(pool: AgentPoolState): SafeHtml {
+  const v = pool.view;
+  const state = pool.paused
+    ? html`paused by ${v?.by ?? 'an operator'}${v ? html` at ${when(v.changedAt)}` : ''}${v?.reason ? ` (${v.reason})` : ''}`
+    : v
+      ? html`running (resumed by ${v.by} at ${when(v.changedAt)}${v.reason ? ` (${v.reason})` : ''})`
+      : 'running';
+  return html`<p data-agent-pool="${pool.paused ? 'paused' : 'running'}">Agent pool: ${state}</p><p class="muted" data-waiting="${pool.waitingTasks}">${waitingText(pool.waitingTasks)}</p>`;
+}
+
+const waitingText = (n: number): string => `Tasks waiting for the agent: ${n}`;
+
+/** The confirmation of a pause or resume: what it changes, how many tasks wait, and one button. */
+export function confirmAgentPoolPage(user: User, op: 'pause' | 'resume', pool: AgentPoolState): string {
+  const n = pool.waitingTasks;
+  const tasks = `${n} task${n === 1 ? '' : 's'}`;
+  const already = (op === 'pause') === pool.paused;
+  return opsPage(
+    user,
+    op === 'pause' ? 'Pause the agent pool' : 'Resume the agent pool',
+    html`<h1>${op === 'pause' ? 'Pause the agent pool?' : 'Resume the agent pool?'}</h1>
+${agentPoolLine(pool)}
+<p data-count="${n}">${
+      op === 'pause'
+        ? `Tasks waiting for the agent: ${n} stay pending. No process claims a work item while the pool is paused: the ${tasks} now waiting, and every new request, stay in REQUEST_VALIDATION with their attempts unspent. Items the agent is working on now are finished.`
+        : `Tasks waiting for the agent: ${n}. Every process starts claiming again: the ${tasks} waiting go to the agent.`
+    }</p>
+${already ? html`<p class="muted" id="already">The pool is ${pool.paused ? 'paused' : 'running'} already: confirming changes nothing.</p>` : ''}
+<form method="post" action="${OPS}/agent-pool/${op}">${
+      op === 'pause' ? html`<label>Why (shown to other operators) <input type="text" name="reason" maxlength="500"></label> ` : ''
+    }<button type="submit"${op === 'pause' ? html` class="danger"` : ''}>${op === 'pause' ? 'Pause the agent pool' : 'Resume the agent pool'}</button> <a href="${OPS}">Cancel</a></form>`,
+  );
+}
+
+export function agentPoolAskedPage(user: User, request: AgentPoolRequest): string {
+  const verb = request.paused ? 'pause' : 'resume';
+  return opsPage(
+    user,
+    request.paused ? 'Agent pool pausing' : 'Agent pool resuming',
+    html`<h1>${request.paused ? 'Pausing the agent pool' : 'Resuming the agent pool'}</h1><div class="flash" data-asked="${verb}" data-waiting="${request.waitingTasks}"><p>Product definition was asked to ${verb} the pool; the overview shows it once it has. ${waitingText(request.waitingTasks)}.${request.alreadySo ? ` It was ${request.paused ? 'paused' : 'running'} already: nothing changes.` : ''}</p></div>
+<p><a href="${OPS}">Back to the overview</a> · <a href="${OPS}/audit">Audit log</a></p>`,
   );
 }
