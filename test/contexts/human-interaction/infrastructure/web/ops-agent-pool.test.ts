@@ -31,13 +31,15 @@ describe('the /ops console: pause and resume the agent pool', () => {
   afterAll(() => app?.stop());
 
   const ready = async () => (await app.http.inject({ method: 'GET', url: '/ready' })).json<Record<string, string>>();
-  const workItem = async (taskId: string) =>
-    (await app.database.dataSource.query(`SELECT status, attempts FROM product_definition.work_items WHERE task_id = $1`, [taskId])) as Array<{
-      status: string;
-      attempts: number;
-    }>;
-  const prdCount = async (taskId: string) =>
-    Number(((await app.database.dataSource.query(`SELECT count(*) AS n FROM product_definition.prds WHERE task_id = $1`, [taskId])) as [{ n: string }])[0].n);
+  const workItem = (taskId: string) =>
+    app.database.dataSource.query<Array<{ status: string; attempts: number }>>(
+      `SELECT status, attempts FROM product_definition.work_items WHERE task_id = $1`,
+      [taskId],
+    );
+  const prdCount = async (taskId: string) => {
+    const [row] = await app.database.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM product_definition.prds WHERE task_id = $1`, [taskId]);
+    return Number(row?.n);
+  };
   const pool = (): BackgroundLoop<unknown> => {
     const loop = app.loops.find((l) => l.name === 'product-manager pool');
     if (!(loop instanceof BackgroundLoop)) throw new Error('no product-manager pool loop in this process');
