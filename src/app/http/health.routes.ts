@@ -65,17 +65,15 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
     }
     const pool = database === 'up' ? await agentPoolStatus(deps) : deps.agentPool ? { agentPool: 'unknown' } : {};
     const ready = deps.isStarted() && database === 'up' && broker !== 'disconnected';
-    return reply
-      .code(ready ? 200 : 503)
-      .send({
-        status: ready ? 'ready' : 'unavailable',
-        started: deps.isStarted(),
-        database,
-        databaseKind: deps.database.kind,
-        broker,
-        ...agentStatus(deps),
-        ...pool,
-      });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      started: deps.isStarted(),
+      database,
+      databaseKind: deps.database.kind,
+      broker,
+      ...agentStatus(deps),
+      ...pool,
+    });
   });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await deps.queue.metricsText()));
 }

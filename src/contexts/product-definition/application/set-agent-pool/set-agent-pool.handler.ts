@@ -50,7 +50,10 @@ export class SetAgentPoolHandler {
     });
     const changed = outcome.changed;
     if (!changed) return;
-    this.logger.warn({ pool: AGENT_POOL, paused: changed.paused, by, reason: changed.reason }, changed.paused ? 'agent pool paused by an operator' : 'agent pool resumed by an operator');
+    this.logger.warn(
+      { pool: AGENT_POOL, paused: changed.paused, by, reason: changed.reason },
+      changed.paused ? 'agent pool paused by an operator' : 'agent pool resumed by an operator',
+    );
     // After the commit: the items that waited are claimable now, and this process looks at once.
     if (!changed.paused) this.work.kick();
   }
