@@ -11,6 +11,7 @@ import { WorkerRegistry1732400000900 } from './1732400000900-worker-registry';
 import { HumanInteractionAlerts1732400001000 } from './1732400001000-human-interaction-alerts';
 import { TaskManagementStatusIndex1732400001100 } from './1732400001100-task-management-status-index';
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
+import { AgentPoolSwitch1732400001300 } from './1732400001300-agent-pool-switch';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -27,4 +28,5 @@ export const allMigrations = [
   HumanInteractionAlerts1732400001000,
   TaskManagementStatusIndex1732400001100,
   HumanInteractionOperatorActions1732400001200,
+  AgentPoolSwitch1732400001300,
 ];

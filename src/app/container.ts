@@ -13,6 +13,7 @@ import { ORCHESTRATION, orchestrationModule } from '../contexts/orchestration/or
 import { productDefinitionContracts } from '../contexts/product-definition/contracts';
 import { productDefinitionModule } from '../contexts/product-definition/product-definition.module';
 import { PRODUCT_DEFINITION } from '../contexts/product-definition/product-definition.tokens';
+import { ProductDefinitionContext } from '../contexts/product-definition/product-definition.context';
 import { taskManagementContracts } from '../contexts/task-management/contracts';
 import { taskManagementModule } from '../contexts/task-management/task-management.module';
 import { TASK_MANAGEMENT } from '../contexts/task-management/task-management.tokens';
@@ -129,12 +130,14 @@ export class Application {
   ) {
     this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops)];
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
+    const productDefinition = contexts.find((context): context is ProductDefinitionContext => context instanceof ProductDefinitionContext);
     registerHealthRoutes(http, {
       database,
       queue,
       isStarted: () => this.started,
       ...(broker ? { brokerConnected: () => broker.isConnected() } : {}),
       ...(agent?.availability ? { agentAvailability: agent.availability.bind(agent) } : {}),
+      ...(productDefinition ? { agentPool: () => productDefinition.agentPool() } : {}),
     });
   }
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommands } from './agent.commands';
 import { registerAuditCommands } from './audit.commands';
 import { registerChannelCommands } from './channel.commands';
 import type { CliIo } from './cli-io';
@@ -50,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDeadLetterCommands(program, io, run);
   registerDeliveryCommands(program, io, run);
   registerAuditCommands(program, io, run);
+  registerAgentCommands(program, io, run);
   registerWorkersCommand(program, io, run);
   registerMigrateCommand(program, io, run);
 

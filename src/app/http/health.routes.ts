@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { AgentPoolSwitch } from '../../contexts/product-definition/domain/agent-pool';
 import type { AgentAvailability } from '../../contexts/product-definition/domain/product-manager-agent';
 import type { MonitoredMessageQueue } from '../../shared/messaging/monitoring/monitored-message-queue';
 import type { Database } from '../../shared/persistence/data-source';
@@ -11,6 +12,30 @@ export interface HealthDeps {
   readonly brokerConnected?: () => boolean;
   /** The product-manager agent's availability, when this process runs one that can pause (the LLM agent). */
   readonly agentAvailability?: () => AgentAvailability;
+  /** The operators' pause switch of the agent pool, when this process runs product definition. */
+  readonly agentPool?: () => Promise<AgentPoolSwitch>;
+}
+
+/**
+ * `agentPool: paused` while an operator has paused the pool (every process of product definition
+ * claims nothing then), with who, when and why; still ready, since work only waits.
+ */
+async function agentPoolStatus(deps: HealthDeps): Promise<Record<string, string>> {
+  if (!deps.agentPool) return {};
+  let pool: AgentPoolSwitch;
+  try {
+    pool = await deps.agentPool();
+  } catch {
+    return { agentPool: 'unknown' };
+  }
+  if (!pool.paused) return { agentPool: 'running' };
+  const when = pool.changedAt ? ` at ${pool.changedAt.toISOString()}` : '';
+  return {
+    agentPool: 'paused',
+    agentPoolReason: `paused by an operator (${pool.by ?? 'unknown'})${when}${pool.reason ? `: ${pool.reason}` : ''}`,
+    ...(pool.by ? { agentPoolPausedBy: pool.by } : {}),
+    ...(pool.changedAt ? { agentPoolPausedAt: pool.changedAt.toISOString() } : {}),
+  };
 }
 
 /**
@@ -27,7 +52,7 @@ function agentStatus(deps: HealthDeps): Record<string, string> {
   };
 }
 
-/** Liveness, readiness (started, the database answers, the broker is connected; the agent's state reported) and Prometheus metrics. */
+/** Liveness, readiness (started, the database answers, the broker is connected; the agent's and the pool switch's state reported) and Prometheus metrics. */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
@@ -38,10 +63,17 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
     } catch {
       database = 'down';
     }
+    const pool = database === 'up' ? await agentPoolStatus(deps) : deps.agentPool ? { agentPool: 'unknown' } : {};
     const ready = deps.isStarted() && database === 'up' && broker !== 'disconnected';
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'unavailable', started: deps.isStarted(), database, databaseKind: deps.database.kind, broker, ...agentStatus(deps) });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      started: deps.isStarted(),
+      database,
+      databaseKind: deps.database.kind,
+      broker,
+      ...agentStatus(deps),
+      ...pool,
+    });
   });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await deps.queue.metricsText()));
 }

@@ -3,11 +3,12 @@ import type { Loop } from '../../shared/kernel/background-loop';
 import type { BoundedContext } from '../../shared/kernel/bounded-context';
 import type { Envelope } from '../../shared/messaging/envelope';
 import type { MessageQueue, Unsubscribe } from '../../shared/messaging/message-queue';
-import { PrdDrafted } from '../product-definition/contracts';
+import { AgentPoolChanged, PrdDrafted } from '../product-definition/contracts';
 import { TASK_EVENT_TYPES } from '../task-management/contracts';
 import { WorkflowStalled } from '../orchestration/contracts';
 import { SendNotification } from './contracts';
 import { ALERTS_CONSUMER, type AlertOnWorkflowStalled } from './application/alerts/alert-on-workflow-stalled.handler';
+import type { RecordAgentPoolOnPoolChanged } from './application/ops/record-agent-pool.handler';
 import { PRD_EVENTS_CONSUMER, type RecordPrdOnPrdDrafted } from './application/record-prd/record-prd-on-prd-drafted.handler';
 import type { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import type { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
@@ -29,6 +30,7 @@ export class HumanInteractionContext implements BoundedContext {
     @inject(HUMAN_INTERACTION.ResendUnconfirmedRequests) resender: ResendUnconfirmedRequests,
     @inject(HUMAN_INTERACTION.DeliverNotifications) private readonly deliveries: DeliverNotifications,
     @inject(HUMAN_INTERACTION.AlertOnWorkflowStalled) private readonly alertOnStall: AlertOnWorkflowStalled,
+    @inject(HUMAN_INTERACTION.RecordAgentPool) private readonly recordAgentPool: RecordAgentPoolOnPoolChanged,
   ) {
     this.loops = [resender.loop, deliveries.loop];
   }
@@ -37,7 +39,12 @@ export class HumanInteractionContext implements BoundedContext {
     return Promise.all([
       // Ordered per task: a view applies only newer snapshots anyway, but order avoids churn.
       queue.subscribeToEvents({ consumer: TASK_EVENTS_CONSUMER, types: TASK_EVENT_TYPES, orderedByKey: true, handler: (m) => this.syncTaskView.handle(m) }),
-      queue.subscribeToEvents({ consumer: PRD_EVENTS_CONSUMER, types: [PrdDrafted.type], handler: (m) => this.recordPrd.handle(m) }),
+      // Product definition's events: PRD versions, and the agent pool's switch for the /ops console.
+      queue.subscribeToEvents({
+        consumer: PRD_EVENTS_CONSUMER,
+        types: [PrdDrafted.type, AgentPoolChanged.type],
+        handler: (m) => (m.type === AgentPoolChanged.type ? this.recordAgentPool.handle(m) : this.recordPrd.handle(m)),
+      }),
       queue.subscribeToCommands({ consumer: COMMANDS_CONSUMER, types: [SendNotification.type], handler: (m) => this.notify(m) }),
       queue.subscribeToEvents({ consumer: ALERTS_CONSUMER, types: [WorkflowStalled.type], handler: (m) => this.alert(m) }),
     ]);

@@ -21,6 +21,7 @@ import { CancelTask } from './application/cancel-task/cancel-task.service';
 import { DecidePrd } from './application/decide-prd/decide-prd.service';
 import { NotificationInbox } from './application/queries/notification-inbox.service';
 import { TaskQueries } from './application/queries/task-queries.service';
+import { RecordAgentPoolOnPoolChanged } from './application/ops/record-agent-pool.handler';
 import { RecordPrdOnPrdDrafted } from './application/record-prd/record-prd-on-prd-drafted.handler';
 import { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
 import { SendNotificationHandler } from './application/send-notification/send-notification.handler';
@@ -88,6 +89,7 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
     bind(HUMAN_INTERACTION.NotificationInbox).to(NotificationInbox).inSingletonScope();
     bind(HUMAN_INTERACTION.SyncTaskView).to(SyncTaskViewOnTaskEvent).inSingletonScope();
     bind(HUMAN_INTERACTION.RecordPrd).to(RecordPrdOnPrdDrafted).inSingletonScope();
+    bind(HUMAN_INTERACTION.RecordAgentPool).to(RecordAgentPoolOnPoolChanged).inSingletonScope();
     bind(HUMAN_INTERACTION.SendNotification).to(SendNotificationHandler).inSingletonScope();
     bind(HUMAN_INTERACTION.ResendUnconfirmedRequests).to(ResendUnconfirmedRequests).inSingletonScope();
     for (const routes of API_ROUTES) bind(HUMAN_INTERACTION.ApiRoutes).to(routes).inSingletonScope();

@@ -20,6 +20,8 @@ export const HUMAN_INTERACTION = {
   NotificationInbox: Symbol.for('human-interaction.NotificationInbox'),
   SyncTaskView: Symbol.for('human-interaction.SyncTaskView'),
   RecordPrd: Symbol.for('human-interaction.RecordPrd'),
+  /** The console's view of the agent pool's switch (RecordAgentPoolOnPoolChanged). */
+  RecordAgentPool: Symbol.for('human-interaction.RecordAgentPool'),
   SendNotification: Symbol.for('human-interaction.SendNotification'),
   ResendUnconfirmedRequests: Symbol.for('human-interaction.ResendUnconfirmedRequests'),
   /** The service's public address, for absolute links (see PublicAddress). */

@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { SetAgentPoolHandler } from './application/set-agent-pool/set-agent-pool.handler';
 import { SyncRequestOnTaskSnapshot } from './application/sync-request-on-task-snapshot/sync-request-on-task-snapshot.handler';
 import { TaskPollingService } from './application/task-polling/task-polling.service';
 import { RuleBasedProductManagerAgent } from './infrastructure/agent/rule-based-product-manager-agent';
@@ -22,6 +23,7 @@ export function productDefinitionModule(input: ProductDefinitionOptionsInput = {
     bind(PRODUCT_DEFINITION.Repositories).toConstantValue(postgresProductDefinitionRepositories);
     bind(PRODUCT_DEFINITION.TaskPollingService).to(TaskPollingService).inSingletonScope();
     bind(PRODUCT_DEFINITION.SyncRequestOnTaskSnapshot).to(SyncRequestOnTaskSnapshot).inSingletonScope();
+    bind(PRODUCT_DEFINITION.SetAgentPool).to(SetAgentPoolHandler).inSingletonScope();
     bind(PRODUCT_DEFINITION.Context).to(ProductDefinitionContext).inSingletonScope();
   });
 }

@@ -7,5 +7,7 @@ export const PRODUCT_DEFINITION = {
   /** Opens the context's repositories on one session (a `ProductDefinitionRepositoryFactory`). */
   Repositories: Symbol.for('product-definition.Repositories'),
   SyncRequestOnTaskSnapshot: Symbol.for('product-definition.SyncRequestOnTaskSnapshot'),
+  /** Handles operators' `set-agent-pool` (SetAgentPoolHandler). */
+  SetAgentPool: Symbol.for('product-definition.SetAgentPool'),
   TaskPollingService: Symbol.for('product-definition.TaskPollingService'),
 } as const;

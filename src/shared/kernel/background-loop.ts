@@ -91,6 +91,7 @@ export class BackgroundLoop<T = never> implements Loop {
   private freed = 0;
   private failures = 0;
   private finished = 0;
+  private completedPasses = 0;
 
   constructor(
     private readonly spec: LoopSpec<T>,
@@ -126,6 +127,11 @@ export class BackgroundLoop<T = never> implements Loop {
     return this.finished;
   }
 
+  /** Passes completed since construction, whatever they found (a test waits on it instead of on time). */
+  get passes(): number {
+    return this.completedPasses;
+  }
+
   start(): void {
     if (this.running || this.spec.enabled === false) return;
     this.running = true;
@@ -154,6 +160,7 @@ export class BackgroundLoop<T = never> implements Loop {
       const kicksBefore = this.kicks;
       const freedBefore = this.freed;
       const outcome = await this.onePass();
+      this.completedPasses += 1;
       if (this.stopRequested()) break;
       if (outcome === 'failed') {
         this.failures += 1;

@@ -30,13 +30,13 @@ describe('productDefinitionModule', () => {
     await h?.close();
   });
 
-  it('subscribes one consumer to the task events and nothing else', async () => {
+  it("subscribes one consumer to the task events and one to operators' commands", async () => {
     const queue = new RecordingQueue();
 
     await context.subscribe(queue);
 
     expect(context.name).toBe('product-definition');
-    expect(queue.commands).toEqual([]);
+    expect(queue.commands).toEqual([expect.objectContaining({ consumer: 'product-definition.commands', types: ['product-definition.set-agent-pool.v1'] })]);
     expect(queue.events).toEqual([expect.objectContaining({ consumer: 'product-definition.task-events', types: [...TASK_EVENT_TYPES] })]);
   });
 

@@ -1,4 +1,5 @@
 import type { RepositoryFactory } from '../../../shared/persistence/unit-of-work';
+import type { AgentPoolRepository } from '../domain/agent-pool';
 import type { PrdRepository } from '../domain/prd';
 import type { ProductRequestRepository } from '../domain/product-request';
 import type { WorkItemRepository } from '../domain/work-item';
@@ -7,6 +8,7 @@ export interface ProductDefinitionRepositories {
   readonly requests: ProductRequestRepository;
   readonly workItems: WorkItemRepository;
   readonly prds: PrdRepository;
+  readonly agentPool: AgentPoolRepository;
 }
 
 /** Opens the repositories on one session, so every read and write of a unit of work shares it. */

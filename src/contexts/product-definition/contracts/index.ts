@@ -145,4 +145,32 @@ export const PrdDrafted = defineContract(
   }),
 );
 
-export const productDefinitionContracts = [PrdDrafted] as const;
+/** The pool the switch below turns on and off: today the only one, the product-manager pool. */
+export const AGENT_POOL = 'product-manager';
+
+const reasonText = z.string().trim().min(1).max(500);
+
+/**
+ * An operator asks the agent pool to stop (or start again) claiming work. While it is paused every
+ * Product Definition process claims nothing: work items stay pending, their attempts unspent.
+ * `by` is the operator's user id. The command whose `occurredAt` is newest wins.
+ */
+export const SetAgentPool = defineContract(
+  'product-definition.set-agent-pool.v1',
+  'command',
+  z.object({ paused: z.boolean(), by: z.string().min(1).max(200), reason: reasonText.optional() }),
+);
+
+/** The agent pool was paused or resumed (an operator's `set-agent-pool` changed the switch). */
+export const AgentPoolChanged = defineContract(
+  'product-definition.agent-pool-changed.v1',
+  'event',
+  z.object({
+    paused: z.boolean(),
+    by: z.string().min(1).max(200),
+    reason: reasonText.nullable(),
+    changedAt: z.iso.datetime({ offset: true }),
+  }),
+);
+
+export const productDefinitionContracts = [PrdDrafted, SetAgentPool, AgentPoolChanged] as const;

@@ -60,7 +60,10 @@ export interface WorkItemRepository {
   supersedeOlder(taskId: string, taskVersion: number): Promise<number>;
   /** Ends every unfinished item of the task (it reached a terminal status). */
   cancelUnfinished(taskId: string): Promise<number>;
-  /** Takes the best claimable item (pending, or leased with an expired lease) for `owner`. */
+  /**
+   * Takes the best claimable item (pending, or leased with an expired lease) for `owner`; nothing
+   * while an operator has paused the agent pool (its switch, read by the same statement).
+   */
   claimNext(owner: string, now: Date, leaseMs: number): Promise<WorkItem | undefined>;
   /** Stores the outcome if the lease still holds; false when another poller took over. */
   complete(lease: Lease, outcome: StoredOutcome): Promise<boolean>;

@@ -2,7 +2,9 @@ import { humanInteractionOptions } from '../../../../src/contexts/human-interact
 import { TEST_LINK_SECRET } from '../../../support/app';
 import { RetryableError } from '../../../../src/shared/kernel/errors';
 import { SendNotification } from '../../../../src/contexts/human-interaction/contracts';
-import { PrdDrafted } from '../../../../src/contexts/product-definition/contracts';
+import { AgentPoolChanged, PrdDrafted } from '../../../../src/contexts/product-definition/contracts';
+import { RecordAgentPoolOnPoolChanged } from '../../../../src/contexts/human-interaction/application/ops/record-agent-pool.handler';
+import { postgresOpsRepositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-ops.repository';
 import { TaskCreated, TaskSnapshotPublished } from '../../../../src/contexts/task-management/contracts';
 import { message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../src/shared/messaging/envelope';
@@ -223,7 +225,15 @@ describe('Human Interaction message handlers', () => {
         postgresHumanInteractionRepositories,
         new TaskAlerts(humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET })),
       );
-      return new HumanInteractionContext(h.syncTaskView, h.recordPrd, h.sendNotification, resender, h.deliveries, alerts);
+      return new HumanInteractionContext(
+        h.syncTaskView,
+        h.recordPrd,
+        h.sendNotification,
+        resender,
+        h.deliveries,
+        alerts,
+        new RecordAgentPoolOnPoolChanged(h.unitOfWork, postgresOpsRepositories),
+      );
     };
 
     it('subscribes its consumers to the messages they handle', async () => {
@@ -235,7 +245,7 @@ describe('Human Interaction message handlers', () => {
           kind: 'events',
           types: [TaskCreated.type, 'task-management.task-status-changed.v1', TaskSnapshotPublished.type],
         },
-        { consumer: 'human-interaction.prd-events', kind: 'events', types: [PrdDrafted.type] },
+        { consumer: 'human-interaction.prd-events', kind: 'events', types: [PrdDrafted.type, AgentPoolChanged.type] },
         { consumer: 'human-interaction.commands', kind: 'commands', types: [SendNotification.type] },
         { consumer: 'human-interaction.alerts', kind: 'events', types: [WorkflowStalled.type] },
       ]);

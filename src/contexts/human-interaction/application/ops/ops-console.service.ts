@@ -7,17 +7,18 @@ import type { OutboxBacklog, TrailMessage } from '../../../../shared/persistence
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { WorkerRecord } from '../../../../shared/workers/worker-record';
 import type { TaskStatus, Transition } from '../../../task-management/contracts';
-import type { PrdDocument } from '../../../product-definition/contracts';
 import type { Alert } from '../../domain/alert';
 import { ActionConflictError, TaskNotFoundError } from '../../domain/human-interaction.errors';
 import { requestRedriveIn } from '../alerts/redrive-from-alert';
+import { AGENT_POOL, type PrdDocument, SetAgentPool } from '../../../product-definition/contracts';
+import { message } from '../../../../shared/messaging/contract-registry';
 import type { TaskView } from '../../domain/task-view';
 import { assertIsAdmin, type User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { DeliveryChannel } from '../channel-preferences/channel-choice';
 import type { DeliveryAdmin, DeliverySummary } from '../deliveries-admin/delivery-admin.service';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
-import type { OperatorAction, OpsRepositoryFactory, TaskDelivery } from './ops.repository';
+import type { AgentPoolView, OperatorAction, OpsRepositoryFactory, TaskDelivery } from './ops.repository';
 
 /** A figure read from a part that may be down (the broker for dead letters): its value, or why there is none. */
 export type Reading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -32,6 +33,27 @@ export interface OpsOverview {
   readonly workers: readonly WorkerRecord[];
   /** Open stall episodes. */
   readonly stalled: number;
+  readonly agentPool: AgentPoolState;
+}
+
+/**
+ * The agent pool's switch as this context last heard of it (`view` undefined: never switched, so
+ * it runs), and the tasks waiting for the agent (in REQUEST_VALIDATION in this context's views).
+ */
+export interface AgentPoolState {
+  readonly pool: string;
+  readonly paused: boolean;
+  readonly view: AgentPoolView | undefined;
+  readonly waitingTasks: number;
+}
+
+/** What a pause or resume did: the command is on its way; the switch changes when product definition handled it. */
+export interface AgentPoolRequest {
+  readonly paused: boolean;
+  /** The tasks waiting for the agent when it was asked. */
+  readonly waitingTasks: number;
+  /** The switch already was so (as this context last heard): the command goes anyway and changes nothing. */
+  readonly alreadySo: boolean;
 }
 
 /** Everything known about one task, in order: what an operator reads to tell what happened to it. */
@@ -112,6 +134,7 @@ export class OpsConsole {
           recentActions: await ops.listActions({ limit: RECENT_ACTIONS }),
           workers: await this.opsRepositories(session).workers.list(),
           stalled: (await this.repositories(session).alerts.listOpen('workflow-stalled', BULK_LIMIT)).length,
+          agentPool: await this.poolState(session),
         };
       }),
       reading(async () => countByConsumer(await this.deadLetterAdmin.listDeadLetters())),
@@ -242,6 +265,32 @@ export class OpsConsole {
     });
   }
 
+  /** The agent pool's switch as last announced, and how many tasks wait for the agent. */
+  async agentPool(admin: User): Promise<AgentPoolState> {
+    assertIsAdmin(admin);
+    return this.unitOfWork.read((session) => this.poolState(session));
+  }
+
+  /**
+   * Asks product definition to pause (or resume) the agent pool: one `set-agent-pool` command
+   * through the outbox, audited as `agent-pool.pause` / `agent-pool.resume`. Asking twice sends
+   * twice, and the second changes nothing there (the switch already is so).
+   */
+  async setAgentPool(admin: User, paused: boolean, reason?: string): Promise<AgentPoolRequest> {
+    assertIsAdmin(admin);
+    const why = reason?.trim() ? reason.trim().slice(0, 500) : undefined;
+    return this.audited(admin, paused ? 'agent-pool.pause' : 'agent-pool.resume', `agent pool ${AGENT_POOL}`, null, async () => {
+      const result = await this.unitOfWork.run(async (tx) => {
+        const state = await this.poolState(tx);
+        tx.outbox.add(message(SetAgentPool, AGENT_POOL, { paused, by: admin.id, ...(why ? { reason: why } : {}) }));
+        return { paused, waitingTasks: state.waitingTasks, alreadySo: state.paused === paused };
+      });
+      const verb = paused ? 'pause' : 'resume';
+      const detail = `asked to ${verb}${why ? ` (${why})` : ''}; ${result.waitingTasks} task${result.waitingTasks === 1 ? '' : 's'} waiting for the agent${result.alreadySo ? `; it was ${paused ? 'paused' : 'running'} already` : ''}`;
+      return { result, detail };
+    });
+  }
+
   /** Newest first; only the actions on one task when `taskId` is given. */
   async auditLog(admin: User, filter: { readonly taskId?: string; readonly limit: number } = { limit: BULK_LIMIT }): Promise<OperatorAction[]> {
     assertIsAdmin(admin);
@@ -270,6 +319,13 @@ export class OpsConsole {
     }
     await this.record({ actorId: admin.id, action, target, taskId, outcome: 'ok', detail: outcome.detail });
     return outcome.result;
+  }
+
+  private async poolState(session: Parameters<OpsRepositoryFactory>[0]): Promise<AgentPoolState> {
+    const { ops, agentPool } = this.opsRepositories(session);
+    const view = await agentPool.find(AGENT_POOL);
+    const waitingTasks = (await ops.tasksByStatus()).find((s) => s.status === 'REQUEST_VALIDATION')?.count ?? 0;
+    return { pool: AGENT_POOL, paused: view?.paused ?? false, view, waitingTasks };
   }
 
   private async record(action: Parameters<ReturnType<OpsRepositoryFactory>['ops']['recordAction']>[0]): Promise<void> {

@@ -54,8 +54,25 @@ export interface WorkerList {
   list(): Promise<WorkerRecord[]>;
 }
 
+/** What this context last heard of the agent pool's switch (from `agent-pool-changed`). */
+export interface AgentPoolView {
+  readonly pool: string;
+  readonly paused: boolean;
+  readonly by: string;
+  readonly reason: string | null;
+  readonly changedAt: Date;
+}
+
+export interface AgentPoolViewRepository {
+  /** Undefined when no change was ever heard of: the pool runs, as it starts. */
+  find(pool: string): Promise<AgentPoolView | undefined>;
+  /** Stores the view unless a newer change is stored already; returns whether it did. */
+  applyIfNewer(view: AgentPoolView): Promise<boolean>;
+}
+
 export interface OpsRepositories {
   readonly ops: OpsRepository;
+  readonly agentPool: AgentPoolViewRepository;
   readonly messages: MessageTrail;
   readonly workers: WorkerList;
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import { channelPreferencesBody, channelPreferencesView } from './channel-schemas';
 import { deliveryListQuery, deliveryListView, deliveryRetryBody, deliveryRetryView } from './delivery-admin.schemas';
-import { auditListQuery, auditListView } from './ops-api.schemas';
+import { agentPoolBody, agentPoolRequestView, agentPoolView, auditListQuery, auditListView } from './ops-api.schemas';
 import { answersBody, approveBody, cancelBody, notificationParams, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 import {
   acceptedView,
@@ -210,6 +210,21 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
       { 200: response('Operator actions', auditListView) },
       [400, 403],
       { requestParams: { query: auditListQuery } },
+    ),
+  },
+  '/api/admin/agent-pool': {
+    get: operation(
+      "The agent pool's switch as last announced by product definition (who paused or resumed it, when, why) and the tasks waiting for the agent (admin)",
+      'admin',
+      { 200: response('The agent pool', agentPoolView) },
+      [403],
+    ),
+    post: operation(
+      'Pause or resume the agent pool: while paused no process claims work, tasks stay in REQUEST_VALIDATION with their attempts unspent; sent as a command, written to the audit log (admin)',
+      'admin',
+      { 202: response('Asked; GET shows the switch once product definition handled it', agentPoolRequestView) },
+      [...BODY_ERRORS, 403],
+      withBody(agentPoolBody),
     ),
   },
   '/api/me/channels': {

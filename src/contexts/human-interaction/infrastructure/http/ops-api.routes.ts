@@ -1,16 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import { inject, injectable } from 'inversify';
-import type { OpsConsole } from '../../application/ops/ops-console.service';
+import type { AgentPoolState, OpsConsole } from '../../application/ops/ops-console.service';
 import type { OperatorAction } from '../../application/ops/ops.repository';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
-import { auditListQuery } from './ops-api.schemas';
+import { agentPoolBody, auditListQuery } from './ops-api.schemas';
 
 const present = (a: OperatorAction) => ({ ...a, at: a.at.toISOString() });
+const presentPool = (p: AgentPoolState) => ({
+  pool: p.pool,
+  paused: p.paused,
+  changedBy: p.view?.by ?? null,
+  reason: p.view?.reason ?? null,
+  changedAt: p.view?.changedAt.toISOString() ?? null,
+  waitingTasks: p.waitingTasks,
+});
 
-/** Admin: the audit log of operator actions (`/api/admin/audit`), the console's and the admin API's. */
+/**
+ * Admin: the audit log of operator actions (`/api/admin/audit`), the console's and the admin
+ * API's; the agent pool's switch (`/api/admin/agent-pool`: read it, pause or resume, audited as the
+ * console's are).
+ */
 @injectable()
 export class OpsApiRoutes implements ApiRoutes {
   constructor(@inject(HUMAN_INTERACTION.OpsConsole) private readonly console: OpsConsole) {}
@@ -19,6 +31,15 @@ export class OpsApiRoutes implements ApiRoutes {
     app.get('/admin/audit', async (request) => {
       const { taskId, limit } = parseInput(auditListQuery, request.query, 'query');
       return { actions: (await this.console.auditLog(users.of(request), { limit, ...(taskId ? { taskId } : {}) })).map(present) };
+    });
+
+    app.get('/admin/agent-pool', async (request) => presentPool(await this.console.agentPool(users.of(request))));
+
+    // 202: the command is on its way; GET shows the switch once product definition handled it.
+    app.post('/admin/agent-pool', async (request, reply) => {
+      const { paused, reason } = parseInput(agentPoolBody, request.body);
+      const asked = await this.console.setAgentPool(users.of(request), paused, reason);
+      return reply.code(202).send({ requested: asked.paused ? 'pause' : 'resume', waitingTasks: asked.waitingTasks, alreadySo: asked.alreadySo });
     });
   }
 }

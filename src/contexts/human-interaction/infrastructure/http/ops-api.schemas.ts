@@ -23,3 +23,26 @@ export const operatorActionView = z
   .meta({ id: 'OperatorAction' });
 
 export const auditListView = z.object({ actions: z.array(operatorActionView) });
+
+/** POST /api/admin/agent-pool: strict, so a misspelt field is refused rather than ignored. */
+export const agentPoolBody = z.strictObject({
+  paused: z.boolean().describe('true: pause the agent pool (no process claims work); false: resume it'),
+  reason: z.string().trim().min(1).max(500).optional().describe('Why, shown to other operators and in the audit log'),
+});
+
+export const agentPoolView = z
+  .object({
+    pool: z.string(),
+    paused: z.boolean().describe('As human interaction last heard from product definition'),
+    changedBy: z.string().nullable().describe('Who switched it last; null when nobody ever has'),
+    reason: z.string().nullable(),
+    changedAt: z.string().nullable(),
+    waitingTasks: z.number().int().describe('Tasks in REQUEST_VALIDATION: waiting for the agent'),
+  })
+  .meta({ id: 'AgentPool' });
+
+export const agentPoolRequestView = z.object({
+  requested: z.enum(['pause', 'resume']),
+  waitingTasks: z.number().int(),
+  alreadySo: z.boolean().describe('The pool already was so: the command changes nothing'),
+});

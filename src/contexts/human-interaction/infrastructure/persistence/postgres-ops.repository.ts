@@ -5,6 +5,8 @@ import { execute } from '../../../../shared/persistence/sql';
 import { listWorkers } from '../../../../shared/workers/worker-registry';
 import { TASK_STATUSES } from '../../../task-management/contracts';
 import {
+  type AgentPoolView,
+  type AgentPoolViewRepository,
   type NewOperatorAction,
   type OperatorAction,
   OPERATOR_OUTCOMES,
@@ -95,8 +97,39 @@ export class PostgresOpsRepository implements OpsRepository {
   }
 }
 
+const poolRow = z.object({
+  pool: z.string(),
+  paused: z.boolean(),
+  changed_by: z.string(),
+  reason: z.string().nullable(),
+  changed_at: z.coerce.date(),
+});
+
+export class PostgresAgentPoolViewRepository implements AgentPoolViewRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async find(pool: string): Promise<AgentPoolView | undefined> {
+    const { rows } = await execute(this.manager, `SELECT * FROM human_interaction.agent_pool_view WHERE pool = $1`, [pool]);
+    if (rows.length === 0) return undefined;
+    const r = poolRow.parse(rows[0]);
+    return { pool: r.pool, paused: r.paused, by: r.changed_by, reason: r.reason, changedAt: r.changed_at };
+  }
+
+  async applyIfNewer(view: AgentPoolView): Promise<boolean> {
+    const { rows } = await execute(
+      this.manager,
+      `INSERT INTO human_interaction.agent_pool_view AS v (pool, paused, changed_by, reason, changed_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (pool) DO UPDATE SET paused = EXCLUDED.paused, changed_by = EXCLUDED.changed_by, reason = EXCLUDED.reason, changed_at = EXCLUDED.changed_at
+       WHERE v.changed_at <= EXCLUDED.changed_at RETURNING pool`,
+      [view.pool, view.paused, view.by, view.reason, view.changedAt],
+    );
+    return rows.length === 1;
+  }
+}
+
 export const postgresOpsRepositories: OpsRepositoryFactory = ({ manager }) => ({
   ops: new PostgresOpsRepository(manager),
+  agentPool: new PostgresAgentPoolViewRepository(manager),
   messages: new PostgresMessageTrail(manager),
   workers: { list: () => listWorkers(manager.dataSource) },
 });

@@ -12,8 +12,10 @@ import type { WebAuth } from './web-auth';
 import { sendPage } from './web-errors';
 import type { WebPages } from './web-pages';
 import {
+  agentPoolAskedPage,
   auditPage,
   confirmRedrivePage,
+  confirmAgentPoolPage,
   bulkDonePage,
   confirmDeadLettersPage,
   confirmDeliveriesPage,
@@ -43,6 +45,8 @@ const deliveryForm = z.object({
 const deadLetterParams = z.object({ consumer: name, id: name });
 const taskParams = z.object({ taskId: name });
 const alertParams = z.object({ alertId: name });
+const agentPoolConfirm = z.object({ op: z.enum(['pause', 'resume']) });
+const agentPoolForm = z.object({ reason: z.string().trim().max(500).optional() });
 
 /** Parses input or throws the 400 that names each bad field (the web error handler renders it). */
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -60,7 +64,7 @@ const toDeliveryKey = (text: string): DeliveryKey => {
  * The /ops console under /inbox/ops (`/ops` redirects here), for admins only: what is in every
  * state, dead letters, failed deliveries, the outbox, a search by task id, correlation id,
  * requester or title, each task's trail, and the actions (replay or purge dead letters, retry
- * deliveries), each confirmed on a page that counts and lists exactly what it will touch, each
+ * deliveries, pause or resume the agent pool), each confirmed on a page that counts and lists exactly what it will touch, each
  * written to the audit log. The inbox's security applies: CSP without inline script, forms only
  * from this site, every value escaped.
  */
@@ -179,6 +183,19 @@ export class OpsPages implements WebPages {
         bulkDonePage(user, 'Re-drive sent', { done: 1, shown: 1 }, { href: `/inbox/ops/tasks/${encodeURIComponent(sent.taskId)}`, label: 'Follow the task' }),
       );
     });
+    app.get('/ops/agent-pool/confirm', options, async (request, reply) => {
+      const user = auth.of(request);
+      const { op } = parse(agentPoolConfirm, request.query);
+      return sendPage(reply, 200, confirmAgentPoolPage(user, op, await this.console.agentPool(user)));
+    });
+
+    for (const op of ['pause', 'resume'] as const) {
+      app.post(`/ops/agent-pool/${op}`, options, async (request, reply) => {
+        const user = auth.of(request);
+        const { reason } = parse(agentPoolForm, request.body);
+        return sendPage(reply, 200, agentPoolAskedPage(user, await this.console.setAgentPool(user, op === 'pause', reason)));
+      });
+    }
 
     app.get('/ops/workers', options, async (request, reply) => {
       const user = auth.of(request);

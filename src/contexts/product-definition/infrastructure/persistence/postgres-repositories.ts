@@ -1,4 +1,5 @@
 import type { ProductDefinitionRepositoryFactory } from '../../application/repositories';
+import { PostgresAgentPoolRepository } from './postgres-agent-pool.repository';
 import { PostgresPrdRepository } from './postgres-prd.repository';
 import { PostgresProductRequestRepository } from './postgres-product-request.repository';
 import { PostgresWorkItemRepository } from './postgres-work-item.repository';
@@ -8,4 +9,5 @@ export const postgresProductDefinitionRepositories: ProductDefinitionRepositoryF
   requests: new PostgresProductRequestRepository(session.manager),
   workItems: new PostgresWorkItemRepository(session.manager),
   prds: new PostgresPrdRepository(session.manager),
+  agentPool: new PostgresAgentPoolRepository(session.manager),
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { execute } from '../../../../shared/persistence/sql';
+import { AGENT_POOL } from '../../contracts';
 import { traceCarrierFrom, traceCarrierOf } from '../../../../shared/tracing/trace-context';
 import {
   type Lease,
@@ -93,10 +94,12 @@ export class PostgresWorkItemRepository implements WorkItemRepository {
     const { rows } = await execute(
       this.manager,
       `SELECT id FROM product_definition.work_items
-       WHERE status = 'pending' OR (status = 'leased' AND lease_expires_at < $1)
+       WHERE (status = 'pending' OR (status = 'leased' AND lease_expires_at < $1))
+         AND NOT EXISTS (SELECT 1 FROM product_definition.agent_pool WHERE pool = $2 AND paused)
        ORDER BY priority_rank DESC, created_at ASC LIMIT 1
        FOR UPDATE SKIP LOCKED`,
-      [now],
+      // An operator's pause holds in every process: the claim itself reads the switch.
+      [now, AGENT_POOL],
     );
     const id = z.object({ id: z.string() }).optional().parse(rows[0])?.id;
     if (!id) return undefined;

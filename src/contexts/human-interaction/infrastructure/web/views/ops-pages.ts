@@ -2,8 +2,8 @@ import type { DeadLetter } from '../../../../../shared/messaging/message-queue';
 import type { WorkerRecord } from '../../../../../shared/workers/worker-record';
 import { envelopeField } from '../../../../../shared/messaging/envelope';
 import type { DeliverySummary } from '../../../application/deliveries-admin/delivery-admin.service';
-import type { BulkOutcome, OpsOverview, Reading, StalledTask, TaskTrail } from '../../../application/ops/ops-console.service';
 import { durationText } from '../../../domain/alert';
+import type { AgentPoolRequest, AgentPoolState, BulkOutcome, OpsOverview, Reading, StalledTask, TaskTrail } from '../../../application/ops/ops-console.service';
 import type { OperatorAction } from '../../../application/ops/ops.repository';
 import type { TaskView } from '../../../domain/task-view';
 import type { User } from '../../../domain/user';
@@ -78,6 +78,11 @@ ${unavailable(overview.deadLetters, 'dead letters', (counts) =>
 <section class="card" id="stalled"><h2>Stalled</h2><p><a href="${OPS}/stalled" data-stalled="${overview.stalled}">${overview.stalled} stalled task${overview.stalled === 1 ? '' : 's'}</a></p></section>
 <section class="card" id="deliveries"><h2>Failed deliveries</h2><p><a href="${OPS}/deliveries" data-failed="${overview.failedDeliveries}">${overview.failedDeliveries} failed</a></p></section>
 <section class="card" id="outbox"><h2>Outbox</h2><p data-unsent="${overview.outbox.unsent}">${overview.outbox.unsent} unsent${oldest && html`, the oldest written ${ageText(now.getTime() - oldest.getTime())} ago`}</p></section>
+<section class="card" id="agent-pool"><h2>Agent pool</h2>${agentPoolLine(overview.agentPool)}<p class="actions">${
+      overview.agentPool.paused
+        ? html`<a class="button" href="${OPS}/agent-pool/confirm?op=resume">Resume the agent pool…</a>`
+        : html`<a class="button secondary" href="${OPS}/agent-pool/confirm?op=pause">Pause the agent pool…</a>`
+    }</p></section>
 <section class="card" id="workers"><h2>Workers</h2>${workerCounts(overview.workers)}<p><a href="${OPS}/workers">Every instance</a></p></section>
 <section class="card" id="recent-actions"><h2>Recent operator actions</h2>${actionsTable(overview.recentActions)}<p><a href="${OPS}/audit">The whole audit log</a></p></section>`,
   );
@@ -341,5 +346,50 @@ export function confirmRedrivePage(user: User, stalled: StalledTask, now: Date):
     html`<h1>Re-drive "${stalled.task?.title ?? taskId}"?</h1>
 <p data-count="1">This asks orchestration to send the step of ${stalled.alert.status ?? 'its state'} (task version ${stalled.alert.taskVersion ?? ''}) again, for exactly this one task, stalled for ${durationText(f.forMs)}. It is sent once per stall; if the task has moved on by then, nothing happens.</p>
 <form method="post" action="${redriveHref(stalled.alert.id)}"><button type="submit">Re-drive this task</button> <a href="${OPS}/stalled">Cancel</a></form>`,
+  );
+}
+
+/** "Agent pool: running" or "Agent pool: paused by root at … (reason)", with the tasks waiting for it. */
+function agentPoolLine(pool: AgentPoolState): SafeHtml {
+  const v = pool.view;
+  const state = pool.paused
+    ? html`paused by ${v?.by ?? 'an operator'}${v ? html` at ${when(v.changedAt)}` : ''}${v?.reason ? ` (${v.reason})` : ''}`
+    : v
+      ? html`running (resumed by ${v.by} at ${when(v.changedAt)}${v.reason ? ` (${v.reason})` : ''})`
+      : 'running';
+  return html`<p data-agent-pool="${pool.paused ? 'paused' : 'running'}">Agent pool: ${state}</p><p class="muted" data-waiting="${pool.waitingTasks}">${waitingText(pool.waitingTasks)}</p>`;
+}
+
+const waitingText = (n: number): string => `Tasks waiting for the agent: ${n}`;
+
+/** The confirmation of a pause or resume: what it changes, how many tasks wait, and one button. */
+export function confirmAgentPoolPage(user: User, op: 'pause' | 'resume', pool: AgentPoolState): string {
+  const n = pool.waitingTasks;
+  const tasks = `${n} task${n === 1 ? '' : 's'}`;
+  const already = (op === 'pause') === pool.paused;
+  return opsPage(
+    user,
+    op === 'pause' ? 'Pause the agent pool' : 'Resume the agent pool',
+    html`<h1>${op === 'pause' ? 'Pause the agent pool?' : 'Resume the agent pool?'}</h1>
+${agentPoolLine(pool)}
+<p data-count="${n}">${
+      op === 'pause'
+        ? `Tasks waiting for the agent: ${n} stay pending. No process claims a work item while the pool is paused: the ${tasks} now waiting, and every new request, stay in REQUEST_VALIDATION with their attempts unspent. Items the agent is working on now are finished.`
+        : `Tasks waiting for the agent: ${n}. Every process starts claiming again: the ${tasks} waiting go to the agent.`
+    }</p>
+${already ? html`<p class="muted" id="already">The pool is ${pool.paused ? 'paused' : 'running'} already: confirming changes nothing.</p>` : ''}
+<form method="post" action="${OPS}/agent-pool/${op}">${
+      op === 'pause' ? html`<label>Why (shown to other operators) <input type="text" name="reason" maxlength="500"></label> ` : ''
+    }<button type="submit"${op === 'pause' ? html` class="danger"` : ''}>${op === 'pause' ? 'Pause the agent pool' : 'Resume the agent pool'}</button> <a href="${OPS}">Cancel</a></form>`,
+  );
+}
+
+export function agentPoolAskedPage(user: User, request: AgentPoolRequest): string {
+  const verb = request.paused ? 'pause' : 'resume';
+  return opsPage(
+    user,
+    request.paused ? 'Agent pool pausing' : 'Agent pool resuming',
+    html`<h1>${request.paused ? 'Pausing the agent pool' : 'Resuming the agent pool'}</h1><div class="flash" data-asked="${verb}" data-waiting="${request.waitingTasks}"><p>Product definition was asked to ${verb} the pool; the overview shows it once it has. ${waitingText(request.waitingTasks)}.${request.alreadySo ? ` It was ${request.paused ? 'paused' : 'running'} already: nothing changes.` : ''}</p></div>
+<p><a href="${OPS}">Back to the overview</a> · <a href="${OPS}/audit">Audit log</a></p>`,
   );
 }
