@@ -1,5 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import type { Application } from '../../../../../src/app/container';
+import { WorkflowStalled } from '../../../../../src/contexts/orchestration/contracts';
+import { message } from '../../../../../src/shared/messaging/contract-registry';
+import { createEnvelope } from '../../../../../src/shared/messaging/envelope';
 import { type RecordedSpans, recordSpans } from '../../../../support/recorded-spans';
 import { Api } from '../../../../support/api';
 import { startTestApp } from '../../../../support/app';
@@ -160,6 +163,55 @@ describe('the /ops console', () => {
     const trail = await web.get(`/inbox/ops/tasks/${taskId}`);
     expect(attributes(trail.body, 'data-trace-ids')).toEqual([traceId]);
     expect(section(trail.body, 'messages')).toContain(`trace ${traceId}`);
+  });
+
+  it('lists a stalled task with for how long and what the scanner tried, and re-drives it once after confirming', async () => {
+    const taskId = await submit('Stuck request', 'Make the dashboard better.');
+    const asked = await notificationFor(api, 'alice', taskId, 'clarification-requested');
+    const since = new Date(Date.now() - 2 * 3_600_000);
+    // What the scanner publishes when a task stays in a state past its threshold.
+    await app.queue.publishEvent(
+      createEnvelope(
+        message(WorkflowStalled, taskId, {
+          taskId,
+          status: 'CLARIFICATION_NEEDED',
+          taskVersion: asked.taskVersion,
+          inStatusSince: since.toISOString(),
+          thresholdMs: 3_600_000,
+          detectedAt: new Date().toISOString(),
+          redriven: ['human-interaction.send-notification.v1'],
+        }),
+      ),
+    );
+    const web = await admin();
+    const list = await eventually(async () => {
+      const page = await web.get('/inbox/ops/stalled');
+      if (!page.body.includes(`data-stalled-task="${taskId}"`)) throw new Error('stall not recorded yet');
+      return page;
+    });
+    const row = new RegExp(`<tr data-stalled-task="${taskId}" data-alert="([^"]+)">(.*?)</tr>`).exec(list.body);
+    const alertId = row?.[1] ?? '';
+    expect(row?.[2]).toContain('CLARIFICATION_NEEDED');
+    expect(row?.[2]).toMatch(/2 h/);
+    expect(row?.[2]).toContain('human-interaction.send-notification.v1');
+    expect(attributes((await web.get('/inbox/ops')).body, 'data-stalled').map(Number)[0]).toBeGreaterThanOrEqual(1);
+
+    const confirm = await web.get(`/inbox/ops/stalled/${alertId}/redrive`);
+    expect(confirm.status).toBe(200);
+    expect(postFormActions(confirm.body)).toContain(`/inbox/ops/stalled/${alertId}/redrive`);
+    const sent = await web.post(`/inbox/ops/stalled/${alertId}/redrive`);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('Re-drive sent');
+    // Once per stall: the list says who asked, and a second post is refused.
+    expect((await web.get('/inbox/ops/stalled')).body).toMatch(new RegExp(`data-stalled-task="${taskId}"[^]*?asked by root`));
+    const again = await web.post(`/inbox/ops/stalled/${alertId}/redrive`);
+    expect(again.status).toBe(409);
+    expect(again.body).toContain('a re-drive of this stall was asked already by root');
+    const audit = await web.get('/inbox/ops/audit');
+    expect(audit.body).toMatch(/<tr data-action="task.redrive" data-outcome="ok">.*?re-drive sent for task version/);
+    expect(audit.body).toMatch(/<tr data-action="task.redrive" data-outcome="failed">.*?asked already/);
+    // The trail of the task lists both.
+    expect(section((await web.get(`/inbox/ops/tasks/${taskId}`)).body, 'trail-actions')).toContain('task.redrive');
   });
 
   it('replays exactly the dead letters it counted and listed, and writes what it did to the audit log', async () => {
