@@ -163,7 +163,7 @@ ${
     ? html`<p class="muted">No PRD yet.</p>`
     : html`<table><thead><tr><th>Version</th><th>Drafted</th><th>Agent</th><th>Model · prompt</th><th>Calls</th><th>Tokens in / out</th><th>Call time</th></tr></thead><tbody>${trail.prds.map(
         (p) =>
-          html`<tr data-prd-version="${p.version}"><td>${p.version}</td><td>${when(p.draftedAt)}</td><td>${p.generatedBy.agent}</td><td>${p.generatedBy.model ?? '–'} · ${p.generatedBy.promptVersion}</td><td class="count">${p.generatedBy.calls}</td><td class="count">${p.generatedBy.tokensIn} / ${p.generatedBy.tokensOut}</td><td class="count">${p.generatedBy.callMs} ms</td></tr>`,
+          html`<tr data-prd-version="${p.version}"><td>${p.version}</td><td>${when(p.draftedAt)}</td><td>${p.generatedBy.agent}</td><td>${p.generatedBy.model ?? '–'} · ${p.generatedBy.promptVersion}</td><td class="count">${p.generatedBy.calls}</td><td class="count">${p.generatedBy.tokensIn} / ${p.generatedBy.tokensOut}</td><td class="count">${Math.round(p.generatedBy.callMs)} ms</td></tr>`,
       )}</tbody></table>`
 }</section>
 <section class="card" id="trail-actions"><h2>Operator actions on this task</h2>${actionsTable(trail.actions)}</section>`,
