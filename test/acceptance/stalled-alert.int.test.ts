@@ -4,13 +4,13 @@ import type { Application } from '../../src/app/container';
 import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { RabbitMqTopology } from '../../src/shared/messaging/rabbitmq/rabbitmq-topology';
 import { Api, type TaskView } from '../support/api';
-import { startTestApp, TEST_LINK_SECRET, TEST_USERS, transportOf } from '../support/app';
+import { startTestApp, transportOf } from '../support/app';
 import { BrokerAdmin, RABBITMQ_URL } from '../support/broker-admin';
 import { putChannels } from '../support/channel-helpers';
 import { eventually } from '../support/eventually';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { COMPLETE_ANSWER } from '../support/refinement-scenario';
-import { ServiceProcess } from '../support/service-process';
+import { childServiceEnv, ServiceProcess } from '../support/service-process';
 import { SmtpSink } from '../support/smtp-sink';
 
 const decode = (text: string): string =>
@@ -130,22 +130,13 @@ describe('a stalled workflow reaches an admin by email, and its re-drive link mo
     expect(typeof stalled.html === 'string' ? stalled.html : '').toContain(`href="${redriveUrl}"`);
 
     // Product definition comes back. Its queue is new: what it missed is not waiting there.
-    productDefinition = ServiceProcess.start({
+    productDefinition = ServiceProcess.spawn('product-definition', {
+      ...childServiceEnv(scratch.url, prefix),
       CONTEXTS: 'product-definition',
-      DATABASE_URL: scratch.url,
-      RABBITMQ_URL,
-      RABBITMQ_PREFIX: prefix,
-      RABBITMQ_QUEUE_TYPE: 'classic',
-      MIGRATE_ON_START: 'false',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LINK_SECRET: TEST_LINK_SECRET,
-      REFINERY_USERS: TEST_USERS.map((u) => `${u.id}:${u.roles.join('+')}:${u.token ?? ''}`).join(','),
       POLL_INTERVAL_MS: '20',
       OUTBOX_POLL_INTERVAL_MS: '20',
-      LOG_LEVEL: 'warn',
     });
-    await productDefinition.ready;
+    await productDefinition.listening;
     expect(await statusOf(taskId)).toBe('REQUEST_VALIDATION');
 
     // The link as a browser follows it: the page (GET changes nothing), then its one form.

@@ -7,12 +7,12 @@ import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbit
 import { RabbitMqTopology } from '../../src/shared/messaging/rabbitmq/rabbitmq-topology';
 import { COMMANDS, deadLetterAnApproval } from '../app/support/dead-letter-fixtures';
 import { Api, type TaskView } from '../support/api';
-import { startTestApp, TEST_LINK_SECRET, TEST_USERS, tokenOf, transportOf } from '../support/app';
+import { startTestApp, tokenOf, transportOf } from '../support/app';
 import { BrokerAdmin, RABBITMQ_URL } from '../support/broker-admin';
 import { eventually } from '../support/eventually';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { COMPLETE_ANSWER } from '../support/refinement-scenario';
-import { ServiceProcess } from '../support/service-process';
+import { childServiceEnv, ServiceProcess } from '../support/service-process';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 const OVERVIEW_SHOT = path.join(ARTIFACTS, 'ops-overview.png');
@@ -39,22 +39,13 @@ describe('the /ops console in a real browser (PostgreSQL, RabbitMQ, two processe
   const children: ServiceProcess[] = [];
 
   const productDefinition = (): ServiceProcess => {
-    const child = ServiceProcess.start({
+    const child = ServiceProcess.spawn('product-definition', {
+      ...childServiceEnv(scratch.url, prefix),
       CONTEXTS: 'product-definition',
-      DATABASE_URL: scratch.url,
-      RABBITMQ_URL,
-      RABBITMQ_PREFIX: prefix,
-      RABBITMQ_QUEUE_TYPE: 'classic',
-      MIGRATE_ON_START: 'false',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LINK_SECRET: TEST_LINK_SECRET,
-      REFINERY_USERS: TEST_USERS.map((u) => `${u.id}:${u.roles.join('+')}:${u.token ?? ''}`).join(','),
       POLL_INTERVAL_MS: '20',
       OUTBOX_POLL_INTERVAL_MS: '20',
       WORKER_HEARTBEAT_MS: '500',
       WORKER_LEASE_MS: '3000',
-      LOG_LEVEL: 'warn',
     });
     children.push(child);
     return child;
@@ -123,7 +114,7 @@ describe('the /ops console in a real browser (PostgreSQL, RabbitMQ, two processe
 
   it('searches, shows a trail, replays a dead letter, shows a killed worker gone, re-drives a stalled task, and audits each action', async () => {
     const first = productDefinition();
-    await first.ready;
+    await first.listening;
 
     // A request that went through: found by its correlation id, its trail opened.
     const done = await submit('Backlog trends');
@@ -193,7 +184,7 @@ describe('the /ops console in a real browser (PostgreSQL, RabbitMQ, two processe
     await ops.getByRole('heading', { name: 'Re-drive sent' }).waitFor(WAIT);
 
     // Product definition back: the re-driven task moves on.
-    await productDefinition().ready;
+    await productDefinition().listening;
     await eventually(async () => expect(await statusOf(stuck)).toBe('PRD_VALIDATION'), { timeoutMs: 30_000, intervalMs: 100 });
 
     // Each action is in the audit log, by root, and it worked.

@@ -6,13 +6,13 @@ import { RabbitMqMessageQueue } from '../../src/shared/messaging/rabbitmq/rabbit
 import { execute } from '../../src/shared/persistence/sql';
 import { prdReply } from '../contexts/product-definition/infrastructure/agent/llm/llm-test-kit';
 import { Api, type TaskView } from '../support/api';
-import { startTestApp, TEST_LINK_SECRET, transportOf } from '../support/app';
+import { startTestApp, transportOf } from '../support/app';
 import { BrokerAdmin, RABBITMQ_URL } from '../support/broker-admin';
 import { eventually } from '../support/eventually';
 import { FakeLlmServer } from '../support/fake-llm-server';
 import { DARK_MODE_REQUEST } from '../support/prd-document';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
-import { ServiceProcess } from './support/service-process';
+import { childServiceEnv, ServiceProcess } from '../support/service-process';
 import { reportFigures } from './support/figures';
 
 /** Long enough that only the registry, not the lease's expiry, can explain a quick takeover. */
@@ -50,17 +50,9 @@ describe('the worker registry with processes killed and stopped', () => {
 
   const spawnProductDefinition = (name: string): ServiceProcess => {
     const child = ServiceProcess.spawn(name, {
+      ...childServiceEnv(scratch.url, prefix),
       CONTEXTS: 'product-definition',
-      HOST: '127.0.0.1',
-      PORT: '0',
       LOG_LEVEL: 'info',
-      DATABASE_URL: scratch.url,
-      MIGRATE_ON_START: 'false',
-      RABBITMQ_URL,
-      RABBITMQ_PREFIX: prefix,
-      RABBITMQ_QUEUE_TYPE: 'classic',
-      LINK_SECRET: TEST_LINK_SECRET,
-      REFINERY_USERS: 'root:admin:root-test-token',
       AGENT: 'llm',
       LLM_BASE_URL: llm.baseUrl,
       LLM_MODEL: 'fake-model',
