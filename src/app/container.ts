@@ -47,6 +47,7 @@ import { bindMetricPorts, registerMetricCollectors } from './metrics';
 import { productManagerAgentFrom } from './product-manager-agent';
 import type { ProductManagerAgent } from '../contexts/product-definition/domain/product-manager-agent';
 import { createTransport } from './transport';
+import { isQueueDepthSource, type QueueDepthSource } from '../shared/messaging/queue-depths';
 import {
   deliveryRetryPolicyFrom,
   humanInteractionOptionsFrom,
@@ -183,6 +184,7 @@ export class Application {
     container.bind(SHARED.Clock).toConstantValue(clock);
     const instance = newWorkerInstance();
     container.bind(SHARED.InstanceId).toConstantValue(instance.id);
+    if (isQueueDepthSource(transport)) container.bind<QueueDepthSource>(SHARED.QueueDepths).toConstantValue(transport);
     // The agent the config asks for (AGENT), bound before the module so it does not bind its default.
     const agent = config.CONTEXTS.includes('product-definition') ? productManagerAgentFrom(config, logger, queue.metricsRegistry) : undefined;
     if (agent) container.bind(PRODUCT_DEFINITION.ProductManagerAgent).toConstantValue(agent);

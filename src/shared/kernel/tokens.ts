@@ -6,4 +6,6 @@ export const SHARED = {
   Clock: Symbol.for('shared.Clock'),
   /** This process's id in the worker registry (a string): the lease owner of what it claims. */
   InstanceId: Symbol.for('shared.InstanceId'),
+  /** The transport's depth of each consumer queue this process subscribed (QueueDepthSource). */
+  QueueDepths: Symbol.for('shared.QueueDepths'),
 } as const;

@@ -1,8 +1,9 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { envelopeField } from '../../../../shared/messaging/envelope';
 import type { DeadLetter, DeadLetterAdmin } from '../../../../shared/messaging/message-queue';
+import type { ConsumerQueueDepth, QueueDepthSource } from '../../../../shared/messaging/queue-depths';
 import type { OutboxBacklog, TrailMessage } from '../../../../shared/persistence/message-trail';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { WorkerRecord } from '../../../../shared/workers/worker-record';
@@ -26,6 +27,8 @@ export type Reading<T> = { readonly ok: true; readonly value: T } | { readonly o
 export interface OpsOverview {
   readonly tasksByStatus: ReadonlyArray<{ readonly status: TaskStatus; readonly count: number }>;
   readonly deadLetters: Reading<ReadonlyArray<{ readonly consumer: string; readonly count: number }>>;
+  /** The queues of the consumers this process subscribed (other processes' are on their /metrics). */
+  readonly queues: Reading<readonly ConsumerQueueDepth[]>;
   readonly failedDeliveries: number;
   readonly outbox: OutboxBacklog;
   readonly recentActions: readonly OperatorAction[];
@@ -120,11 +123,12 @@ export class OpsConsole {
     @inject(HUMAN_INTERACTION.DeadLetters) private readonly deadLetterAdmin: DeadLetterAdmin,
     @inject(HUMAN_INTERACTION.DeliveryAdmin) private readonly deliveryAdmin: DeliveryAdmin,
     @inject(SHARED.Clock) private readonly clock: Clock,
+    @inject(SHARED.QueueDepths) @optional() private readonly depths?: QueueDepthSource,
   ) {}
 
   async overview(admin: User): Promise<OpsOverview> {
     assertIsAdmin(admin);
-    const [database, deadLetters] = await Promise.all([
+    const [database, deadLetters, queues] = await Promise.all([
       this.unitOfWork.read(async (session) => {
         const { ops, messages } = this.opsRepositories(session);
         return {
@@ -138,8 +142,9 @@ export class OpsConsole {
         };
       }),
       reading(async () => countByConsumer(await this.deadLetterAdmin.listDeadLetters())),
+      reading(async () => [...((await this.depths?.queueDepths()) ?? [])].sort((a, b) => a.consumer.localeCompare(b.consumer))),
     ]);
-    return { ...database, deadLetters };
+    return { ...database, deadLetters, queues };
   }
 
   /** Every registered process, as the worker registry has it now. */

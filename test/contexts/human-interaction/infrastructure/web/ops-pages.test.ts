@@ -122,6 +122,11 @@ describe('the /ops console', () => {
     for (const context of ['human-interaction', 'orchestration', 'product-definition', 'task-management']) {
       expect(section(overview.body, 'workers')).toContain(`data-context="${context}" data-live="1"`);
     }
+    // This process's consumer queues, as its transport counts them (idle here: none waiting).
+    const queues = section(overview.body, 'queues');
+    for (const consumer of ['task-management.commands', 'orchestration.task-events', 'human-interaction.commands']) {
+      expect(queues).toMatch(new RegExp(`data-queue="${consumer.replace(/\./g, '\\.')}" data-waiting="\\d+"`));
+    }
   });
 
   it("shows a task's trail: its transitions, every message about it with who handled it, its PRD and the agent that wrote it", async () => {

@@ -75,6 +75,21 @@ ${unavailable(overview.deadLetters, 'dead letters', (counts) =>
           html`<tr data-consumer="${c.consumer}"><td><a href="${deadLettersHref(c.consumer)}">${c.consumer}</a></td><td class="count">${c.count}</td></tr>`,
       )}</tbody></table>`,
 )}</section>
+<section class="card" id="queues"><h2>Queues</h2>
+${unavailable(overview.queues, 'queue depths', (queues) =>
+  queues.length === 0
+    ? html`<p class="muted">This process subscribes no consumer.</p>`
+    : html`<table><thead><tr><th>Consumer</th><th>Waiting</th><th>Retrying</th><th>Dead letters</th><th>Oldest waiting</th></tr></thead><tbody>${queues.map(
+        (q) =>
+          html`<tr data-queue="${q.consumer}" data-waiting="${q.waiting}"><td>${q.consumer}</td><td class="count">${q.waiting}</td><td class="count">${q.retrying}</td><td class="count">${q.deadLettered}</td><td>${
+            q.oldestWaitingSince === undefined
+              ? html`<span class="muted">not visible on this broker</span>`
+              : q.oldestWaitingSince === null
+                ? '–'
+                : `${ageText(now.getTime() - q.oldestWaitingSince.getTime())} ago`
+          }</td></tr>`,
+      )}</tbody></table><p class="muted">The consumers of this process; another process's queues are on its <code>/metrics</code> (<code>refinery_consumer_queue_depth</code>).</p>`,
+)}</section>
 <section class="card" id="stalled"><h2>Stalled</h2><p><a href="${OPS}/stalled" data-stalled="${overview.stalled}">${overview.stalled} stalled task${overview.stalled === 1 ? '' : 's'}</a></p></section>
 <section class="card" id="deliveries"><h2>Failed deliveries</h2><p><a href="${OPS}/deliveries" data-failed="${overview.failedDeliveries}">${overview.failedDeliveries} failed</a></p></section>
 <section class="card" id="outbox"><h2>Outbox</h2><p data-unsent="${overview.outbox.unsent}">${overview.outbox.unsent} unsent${oldest && html`, the oldest written ${ageText(now.getTime() - oldest.getTime())} ago`}</p></section>
