@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommands } from './agent.commands';
 import { registerAuditCommands } from './audit.commands';
+import { registerStalledCommands } from './stalled.commands';
 import { registerChannelCommands } from './channel.commands';
 import type { CliIo } from './cli-io';
 import { registerDeadLetterCommands } from './dead-letters.commands';
@@ -51,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDeadLetterCommands(program, io, run);
   registerDeliveryCommands(program, io, run);
   registerAuditCommands(program, io, run);
+  registerStalledCommands(program, io, run);
   registerAgentCommands(program, io, run);
   registerWorkersCommand(program, io, run);
   registerMigrateCommand(program, io, run);

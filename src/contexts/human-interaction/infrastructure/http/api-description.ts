@@ -2,7 +2,16 @@ import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import { channelPreferencesBody, channelPreferencesView } from './channel-schemas';
 import { deliveryListQuery, deliveryListView, deliveryRetryBody, deliveryRetryView } from './delivery-admin.schemas';
-import { agentPoolBody, agentPoolRequestView, agentPoolView, auditListQuery, auditListView } from './ops-api.schemas';
+import {
+  redriveView,
+  stalledListView,
+  stalledParams,
+  agentPoolBody,
+  agentPoolRequestView,
+  agentPoolView,
+  auditListQuery,
+  auditListView,
+} from './ops-api.schemas';
 import { answersBody, approveBody, cancelBody, notificationParams, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 import {
   acceptedView,
@@ -210,6 +219,23 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
       { 200: response('Operator actions', auditListView) },
       [400, 403],
       { requestParams: { query: auditListQuery } },
+    ),
+  },
+  '/api/admin/stalled': {
+    get: operation(
+      'Open stall episodes: tasks the scanner found stuck longer than their state allows that have not moved on, oldest first (admin)',
+      'admin',
+      { 200: response('Stalled tasks', stalledListView) },
+      [403],
+    ),
+  },
+  '/api/admin/stalled/{alertId}/redrive': {
+    post: operation(
+      'Re-drive the task of an open stall now: orchestration sends its step again, once per stall (409 when asked already or the task moved on); written to the audit log (admin)',
+      'admin',
+      { 202: response('Sent', redriveView) },
+      [403, 409],
+      { requestParams: { path: stalledParams } },
     ),
   },
   '/api/admin/agent-pool': {

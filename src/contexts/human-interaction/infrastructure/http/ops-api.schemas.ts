@@ -46,3 +46,21 @@ export const agentPoolRequestView = z.object({
   waitingTasks: z.number().int(),
   alreadySo: z.boolean().describe('The pool already was so: the command changes nothing'),
 });
+
+export const stalledTaskView = z
+  .object({
+    alertId: z.string().describe('The stall episode: what POST /api/admin/stalled/{alertId}/redrive names'),
+    taskId: z.string(),
+    title: z.string().nullable(),
+    status: z.string().describe('The state it stalled in'),
+    taskVersion: z.number().int(),
+    inStatusSince: z.string(),
+    redriven: z.array(z.string()).describe('What the scanner already sent again'),
+    redriveRequestedBy: z.string().nullable().describe('Who asked for a re-drive of this stall; null while nobody has'),
+    redriveRequestedAt: z.string().nullable(),
+  })
+  .meta({ id: 'StalledTask' });
+
+export const stalledListView = z.object({ stalled: z.array(stalledTaskView) });
+export const stalledParams = z.object({ alertId: z.string().min(1).max(200) });
+export const redriveView = z.object({ taskId: z.string(), taskVersion: z.number().int() });
