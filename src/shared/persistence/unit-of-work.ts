@@ -71,8 +71,10 @@ export class UnitOfWork {
         const now = this.clock.now();
         const outbox = new OutboxWriter(this.registry, cause, () => now);
         const result = await work({ manager, outbox, now });
+        // Counted before the flush: flushing empties the pending list.
+        const wrote = outbox.messages.length > 0;
         await outbox.flush(manager);
-        return { value: result, wrote: outbox.messages.length > 0 };
+        return { value: result, wrote };
       }),
     );
     if (wrote) for (const listener of this.commitListeners) listener();

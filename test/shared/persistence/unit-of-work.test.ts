@@ -43,6 +43,23 @@ describe('UnitOfWork', () => {
     ]);
   });
 
+  it('tells its commit listeners (the relay) after a commit that wrote outbox rows, and only then', async () => {
+    const own = new UnitOfWork(db.dataSource, registry, systemClock);
+    let told = 0;
+    own.onCommit(() => (told += 1));
+    await own.run(async (tx) => tx.outbox.add(message(Pinged, 'k-listen', { n: 1 })));
+    expect(told).toBe(1);
+    await own.run(async () => undefined);
+    expect(told).toBe(1);
+    await expect(
+      own.run(async (tx) => {
+        tx.outbox.add(message(Pinged, 'k-listen', { n: 2 }));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(told).toBe(1);
+  });
+
   it('writes no outbox row when the work fails', async () => {
     const before = await outboxCount();
     await expect(
