@@ -27,11 +27,6 @@ export interface TrailMessage {
   readonly traceId: string | null;
 }
 
-export interface OutboxBacklog {
-  readonly unsent: number;
-  readonly oldestUnsentAt: Date | null;
-}
-
 /**
  * What the shared messaging tables know about the messages of one task, for operators: the outbox
  * rows written with its key, in order, and the inbox rows of the consumers that handled each one.
@@ -41,7 +36,6 @@ export interface MessageTrail {
   messagesAbout(key: string, limit: number): Promise<TrailMessage[]>;
   /** The keys of messages that carry this correlation id (at most `limit`). */
   keysWithCorrelation(correlationId: string, limit: number): Promise<string[]>;
-  backlog(): Promise<OutboxBacklog>;
 }
 
 const outboxRow = z.object({
@@ -58,7 +52,6 @@ const outboxRow = z.object({
   traceparent: z.string().nullable(),
 });
 const inboxRow = z.object({ message_id: z.string(), consumer: z.string(), handled_at: z.coerce.date() });
-const backlogRow = z.object({ unsent: z.coerce.number().int(), oldest: z.coerce.date().nullable() });
 
 /** The trace id of a W3C traceparent (`00-<trace id>-<span id>-<flags>`), or null. */
 function traceIdOf(traceparent: string | null): string | null {
@@ -110,14 +103,5 @@ export class PostgresMessageTrail implements MessageTrail {
       limit,
     ]);
     return rows.map((r) => z.object({ message_key: z.string() }).parse(r).message_key);
-  }
-
-  async backlog(): Promise<OutboxBacklog> {
-    const { rows } = await execute(
-      this.manager,
-      `SELECT count(*) AS unsent, min(created_at) AS oldest FROM messaging.outbox WHERE sent_at IS NULL AND NOT abandoned`,
-    );
-    const row = backlogRow.parse(rows[0]);
-    return { unsent: row.unsent, oldestUnsentAt: row.oldest };
   }
 }

@@ -4,7 +4,8 @@ import { SHARED } from '../../../../shared/kernel/tokens';
 import { envelopeField } from '../../../../shared/messaging/envelope';
 import type { DeadLetter, DeadLetterAdmin } from '../../../../shared/messaging/message-queue';
 import type { ConsumerQueueDepth, QueueDepthSource } from '../../../../shared/messaging/queue-depths';
-import type { OutboxBacklog, TrailMessage } from '../../../../shared/persistence/message-trail';
+import type { TrailMessage } from '../../../../shared/persistence/message-trail';
+import type { OutboxBacklog } from '../../../../shared/persistence/outbox/outbox-metrics';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { WorkerRecord } from '../../../../shared/workers/worker-record';
 import type { TaskStatus, Transition } from '../../../task-management/contracts';
@@ -130,13 +131,13 @@ export class OpsConsole {
     assertIsAdmin(admin);
     const [database, deadLetters, queues] = await Promise.all([
       this.unitOfWork.read(async (session) => {
-        const { ops, messages } = this.opsRepositories(session);
+        const { ops, outbox, workers } = this.opsRepositories(session);
         return {
           tasksByStatus: await ops.tasksByStatus(),
           failedDeliveries: await ops.failedDeliveries(),
-          outbox: await messages.backlog(),
+          outbox: await outbox.backlog(),
           recentActions: await ops.listActions({ limit: RECENT_ACTIONS }),
-          workers: await this.opsRepositories(session).workers.list(),
+          workers: await workers.list(),
           stalled: (await this.repositories(session).alerts.listOpen('workflow-stalled', BULK_LIMIT)).length,
           agentPool: await this.poolState(session),
         };

@@ -1,5 +1,6 @@
 import type { RepositoryFactory } from '../../../../shared/persistence/unit-of-work';
 import type { MessageTrail } from '../../../../shared/persistence/message-trail';
+import type { OutboxBacklog } from '../../../../shared/persistence/outbox/outbox-metrics';
 import type { WorkerRecord } from '../../../../shared/workers/worker-record';
 import type { TaskStatus } from '../../../task-management/contracts';
 import type { TaskView } from '../../domain/task-view';
@@ -74,6 +75,8 @@ export interface OpsRepositories {
   readonly ops: OpsRepository;
   readonly agentPool: AgentPoolViewRepository;
   readonly messages: MessageTrail;
+  /** The relay's backlog, read as `/metrics` reads it (`readOutboxBacklog`). */
+  readonly outbox: { backlog(): Promise<OutboxBacklog> };
   readonly workers: WorkerList;
 }
 

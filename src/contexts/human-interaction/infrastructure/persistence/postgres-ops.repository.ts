@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { PostgresMessageTrail } from '../../../../shared/persistence/message-trail';
+import { readOutboxBacklog } from '../../../../shared/persistence/outbox/outbox-metrics';
 import { execute } from '../../../../shared/persistence/sql';
 import { listWorkers } from '../../../../shared/workers/worker-registry';
 import { TASK_STATUSES } from '../../../task-management/contracts';
@@ -131,5 +132,6 @@ export const postgresOpsRepositories: OpsRepositoryFactory = ({ manager }) => ({
   ops: new PostgresOpsRepository(manager),
   agentPool: new PostgresAgentPoolViewRepository(manager),
   messages: new PostgresMessageTrail(manager),
+  outbox: { backlog: () => readOutboxBacklog(manager.dataSource) },
   workers: { list: () => listWorkers(manager.dataSource) },
 });

@@ -56,7 +56,6 @@ function actionsTable(actions: readonly OperatorAction[]): SafeHtml {
 
 export function overviewPage(user: User, overview: OpsOverview, now: Date): string {
   const total = overview.tasksByStatus.reduce((sum, s) => sum + s.count, 0);
-  const oldest = overview.outbox.oldestUnsentAt;
   return opsPage(
     user,
     'Overview',
@@ -92,7 +91,7 @@ ${unavailable(overview.queues, 'queue depths', (queues) =>
 )}</section>
 <section class="card" id="stalled"><h2>Stalled</h2><p><a href="${OPS}/stalled" data-stalled="${overview.stalled}">${overview.stalled} stalled task${overview.stalled === 1 ? '' : 's'}</a></p></section>
 <section class="card" id="deliveries"><h2>Failed deliveries</h2><p><a href="${OPS}/deliveries" data-failed="${overview.failedDeliveries}">${overview.failedDeliveries} failed</a></p></section>
-<section class="card" id="outbox"><h2>Outbox</h2><p data-unsent="${overview.outbox.unsent}">${overview.outbox.unsent} unsent${oldest && html`, the oldest written ${ageText(now.getTime() - oldest.getTime())} ago`}</p></section>
+<section class="card" id="outbox"><h2>Outbox</h2><p data-unsent="${overview.outbox.unsent}">${overview.outbox.unsent} unsent${overview.outbox.unsent > 0 && html`, the oldest written ${ageText(overview.outbox.oldestUnsentAgeSeconds * 1000)} ago`}</p></section>
 <section class="card" id="agent-pool"><h2>Agent pool</h2>${agentPoolLine(overview.agentPool)}<p class="actions">${
       overview.agentPool.paused
         ? html`<a class="button" href="${OPS}/agent-pool/confirm?op=resume">Resume the agent pool…</a>`
