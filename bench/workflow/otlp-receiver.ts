@@ -56,6 +56,7 @@ export class OtlpReceiver {
   private readonly received: ReceivedSpan[] = [];
   private readonly server: Server;
   private counted = 0;
+  private readonly byName = new Map<string, number>();
   private bytes = 0;
   private requests = 0;
   private rejected = 0;
@@ -91,6 +92,11 @@ export class OtlpReceiver {
     return { spans: this.counted, bytes: this.bytes, requests: this.requests, rejected: this.rejected };
   }
 
+  /** How many spans of each name arrived (kept or not), most frequent first. */
+  spansByName(): ReadonlyArray<readonly [name: string, count: number]> {
+    return [...this.byName].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -119,6 +125,7 @@ export class OtlpReceiver {
       for (const scope of resourceSpans.scopeSpans ?? []) {
         for (const span of scope.spans ?? []) {
           this.counted += 1;
+          this.byName.set(span.name, (this.byName.get(span.name) ?? 0) + 1);
           if (!this.keep) continue;
           this.received.push({
             traceId: span.traceId,

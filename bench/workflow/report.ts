@@ -88,6 +88,10 @@ export function summarise(r: BenchResult): Summary {
     ...(r.tracing
       ? [
           `tracing: on (OTEL_TRACES_SAMPLER ${r.options.serviceEnv['OTEL_TRACES_SAMPLER'] ?? 'parentbased_always_on'} ${r.options.serviceEnv['OTEL_TRACES_SAMPLER_ARG'] ?? ''}, instrumentations disabled: ${r.options.serviceEnv['OTEL_NODE_DISABLED_INSTRUMENTATIONS'] ?? 'none'}); the OTLP receiver got ${r.tracing.spans} spans (${round(r.tracing.spans / n, 1)} per workflow, ${round(r.tracing.bytes / 1024 / n, 1)} KiB of JSON per workflow) in ${r.tracing.exportRequests} exports`,
+          `spans per workflow by name (top 15): ${r.tracing.spansByName
+            .slice(0, 15)
+            .map(([name, count]) => `${name} ${round(count / n, 1)}`)
+            .join(', ')}`,
         ]
       : [`tracing: off`]),
     ...v.problems.slice(0, 10).map((p) => `problem: ${p}`),

@@ -37,7 +37,13 @@ export interface BenchResult {
   readonly brokerCleanup: { deleted: BrokerObjects; remaining: BrokerObjects | 'not listed (no rabbitmqctl)' };
   readonly logProblems?: Record<string, LogProblems>;
   /** With tracing on: what the bench's OTLP receiver got from every process, up to their exit. */
-  readonly tracing?: { readonly spans: number; readonly bytes: number; readonly exportRequests: number; readonly rejected: number };
+  readonly tracing?: {
+    readonly spans: number;
+    readonly bytes: number;
+    readonly exportRequests: number;
+    readonly rejected: number;
+    readonly spansByName: ReadonlyArray<readonly [string, number]>;
+  };
 }
 
 /** A run that did not finish, with where it stood (for the failure message). */
@@ -143,7 +149,7 @@ export async function runBench(options: BenchOptions, tracing: boolean = options
       stops,
       brokerCleanup: { deleted, remaining },
       ...(problems ? { logProblems: problems } : {}),
-      ...(receiver ? { tracing: { ...receiver.stats(), exportRequests: receiver.stats().requests } } : {}),
+      ...(receiver ? { tracing: { ...receiver.stats(), exportRequests: receiver.stats().requests, spansByName: receiver.spansByName() } } : {}),
     };
   } finally {
     // Reached with `target` still set only on failure: stop, then tidy the broker and database.

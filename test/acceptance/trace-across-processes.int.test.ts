@@ -277,6 +277,14 @@ describe('one request, three processes, one trace', () => {
     // the webhook delivery and its outgoing HTTP request.
     expect(inTrace.some((s) => s.name === 'transaction' && s.resource['refinery.contexts'] === 'task-management,orchestration')).toBe(true);
     expect(inTrace.some((s) => s.attributes['db.system.name'] === 'postgresql' && s.kind === 3)).toBe(true); // pg: CLIENT spans
+    // A transaction's bookkeeping is no span of its own: no BEGIN/COMMIT, inbox or outbox statement;
+    // the transaction says how many messages it wrote, as many as its `send` children.
+    const statements = inTrace.filter((s) => s.kind === 3 && s.attributes['db.system.name'] === 'postgresql').map((s) => String(s.attributes['db.query.text']));
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements).not.toContain('undefined');
+    expect(statements.filter((q) => /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)|messaging\.(inbox|outbox)/.test(q))).toEqual([]);
+    for (const transaction of inTrace.filter((s) => s.name === 'transaction' && sent.some((x) => x.parentSpanId === s.spanId)))
+      expect(transaction.attributes['refinery.outbox.messages']).toBe(sent.filter((x) => x.parentSpanId === transaction.spanId).length);
     expect(inTrace.filter((s) => s.name === 'agent assess')).toHaveLength(1);
     const deliveries = inTrace.filter((s) => s.name === 'deliver notification webhook');
     expect(deliveries.length).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,5 @@
 import { type Attributes, type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { contextFromCarrier, type TraceCarrier, traceCarrierOf } from './trace-context';
 
 /**
@@ -42,8 +43,22 @@ export async function inSpan<T>(
  * that background loops also do every second (a transaction claiming nothing), which would
  * otherwise start a trace of its own each time.
  */
-export function inChildSpan<T>(name: string, options: { readonly kind?: SpanKind; readonly attributes?: Attributes }, work: () => Promise<T>): Promise<T> {
-  return trace.getSpan(context.active()) === undefined ? work() : inSpan(name, options, work);
+export function inChildSpan<T>(
+  name: string,
+  options: { readonly kind?: SpanKind; readonly attributes?: Attributes },
+  work: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
+  return trace.getSpan(context.active()) === undefined ? work(undefined) : inSpan(name, options, work);
+}
+
+/**
+ * Runs `work` with tracing suppressed: no span is started for what it does, the instrumentations'
+ * (pg) included. For a transaction's bookkeeping statements (its BEGIN and COMMIT, the inbox
+ * record, the outbox insert), which every transaction runs and its own span already covers.
+ * Tracing off, it is a plain call.
+ */
+export function untraced<T>(work: () => Promise<T>): Promise<T> {
+  return context.with(suppressTracing(context.active()), work);
 }
 
 /** Runs `work` in a span continuing the carrier's trace, or starting a new one without a (valid) carrier. */

@@ -71,19 +71,23 @@ function instrumentationsFor(env: Environment): Instrumentation[] {
       throw new Error(`OTEL_NODE_DISABLED_INSTRUMENTATIONS: unknown instrumentation ${name} (known: ${INSTRUMENTATIONS.join(', ')})`);
   }
   const all: Record<(typeof INSTRUMENTATIONS)[number], () => Instrumentation> = {
-    http: () => new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? '') }),
+    // Outgoing requests only: fastify's instrumentation makes the server span of an incoming
+    // one (two spans per request would cost a measurable share of the throughput).
+    http: () => new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
     undici: () => new UndiciInstrumentation(),
     // Only queries inside a traced unit of work: the relay's and the pollers' idle polls are noise.
     // Not a span per pool checkout either: every transaction has one, and its queries say enough.
     pg: () => new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    // The request span (its route and status); no spans for the handler and each lifecycle hook,
-    // which this instrumentation names after the function's source text.
+    // The request's server span (it continues a caller's `traceparent`), named `<method> <route>`
+    // as HTTP semantic conventions name a server span; no spans for the handler and each
+    // lifecycle hook, which this instrumentation names after the function's source text.
     fastify: () =>
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
         instrumentHooks: false,
         instrumentHandler: false,
-        ignorePaths: (options) => UNTRACED_PATHS.has(options.url),
+        ignorePaths: (options) => UNTRACED_PATHS.has(options.url.split('?')[0] ?? ''),
+        requestHook: (span, request) => span.updateName(request.routeOptions.url ? `${request.method} ${request.routeOptions.url}` : request.method),
       }),
   };
   return INSTRUMENTATIONS.filter((name) => !disabled.has(name)).map((name) => all[name]());
