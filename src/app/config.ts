@@ -111,6 +111,8 @@ export const configSchema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).default('.refinery/pgdata'),
   DATABASE_POOL_SIZE: optionalInt(1),
   MIGRATE_ON_START: flag(true),
+  /** How long start-up waits for PostgreSQL and RabbitMQ (with backoff) before it gives up; 0: one attempt. */
+  STARTUP_TIMEOUT_MS: int(180_000, 0),
   RABBITMQ_URL: z.url({ protocol: /^amqps?$/ }).optional(),
   RABBITMQ_PREFIX: z
     .string()
