@@ -12,6 +12,7 @@ import { HumanInteractionAlerts1732400001000 } from './1732400001000-human-inter
 import { TaskManagementStatusIndex1732400001100 } from './1732400001100-task-management-status-index';
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
 import { AgentPoolSwitch1732400001300 } from './1732400001300-agent-pool-switch';
+import { HumanInteractionWorkerAlerts1732400001700 } from './1732400001700-human-interaction-worker-alerts';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -29,4 +30,5 @@ export const allMigrations = [
   TaskManagementStatusIndex1732400001100,
   HumanInteractionOperatorActions1732400001200,
   AgentPoolSwitch1732400001300,
+  HumanInteractionWorkerAlerts1732400001700,
 ];

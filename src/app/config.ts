@@ -133,6 +133,8 @@ export const configSchema = z.object({
     .pipe(z.array(z.enum(CONTEXT_NAMES)).min(1)),
   REFINERY_USERS: usersSchema,
   /** Who receives alerts (stalled and failed tasks): user ids, comma-separated; unset: every admin. */
+  /** A context with no live worker this long raises an alert (0: never). */
+  NO_WORKER_ALERT_AFTER_MS: int(60_000, 0),
   ALERT_RECIPIENTS: z
     .string()
     .transform((s) =>

@@ -88,6 +88,7 @@ export function humanInteractionOptionsFrom(config: Config, users: readonly Conf
   return {
     users: users.map((u) => ({ ...u, roles: [...u.roles] })),
     alertRecipients: config.ALERT_RECIPIENTS,
+    noWorkerAlertAfterMs: config.NO_WORKER_ALERT_AFTER_MS,
     resendUnconfirmedAfterMs: config.RESEND_UNCONFIRMED_AFTER_MS,
     resendSweepIntervalMs: config.RESEND_SWEEP_INTERVAL_MS,
     linkSecret: secret,

@@ -12,15 +12,16 @@ import type { RecordAgentPoolOnPoolChanged } from './application/ops/record-agen
 import { PRD_EVENTS_CONSUMER, type RecordPrdOnPrdDrafted } from './application/record-prd/record-prd-on-prd-drafted.handler';
 import type { DeliverNotifications } from './application/deliver-notifications/deliver-notifications.worker';
 import type { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
+import type { WorkerCoverageAlerts } from './application/alerts/worker-coverage-alerts';
 import { COMMANDS_CONSUMER, type SendNotificationHandler } from './application/send-notification/send-notification.handler';
 import { type SyncTaskViewOnTaskEvent, TASK_EVENTS_CONSUMER } from './application/sync-task-view/sync-task-view-on-task-event.handler';
 import { HUMAN_INTERACTION } from './human-interaction.tokens';
 
-/** Subscribes the context's handlers and hands over its background work: the unconfirmed-submission sweep and the delivery worker. */
+/** Subscribes the context's handlers and hands over its background work: the unconfirmed-submission sweep, the worker coverage check and the delivery worker. */
 @injectable()
 export class HumanInteractionContext implements BoundedContext {
   readonly name = 'human-interaction';
-  /** In stop order: the sweep first, then the deliveries (stopping waits for those in flight). */
+  /** In stop order: the sweep and the coverage check first, then the deliveries (stopping waits for those in flight). */
   readonly loops: readonly Loop[];
 
   constructor(
@@ -31,8 +32,9 @@ export class HumanInteractionContext implements BoundedContext {
     @inject(HUMAN_INTERACTION.DeliverNotifications) private readonly deliveries: DeliverNotifications,
     @inject(HUMAN_INTERACTION.AlertOnWorkflowStalled) private readonly alertOnStall: AlertOnWorkflowStalled,
     @inject(HUMAN_INTERACTION.RecordAgentPool) private readonly recordAgentPool: RecordAgentPoolOnPoolChanged,
+    @inject(HUMAN_INTERACTION.WorkerCoverageAlerts) coverage: WorkerCoverageAlerts,
   ) {
-    this.loops = [resender.loop, deliveries.loop];
+    this.loops = [resender.loop, coverage.loop, deliveries.loop];
   }
 
   async subscribe(queue: MessageQueue): Promise<Unsubscribe[]> {

@@ -24,6 +24,7 @@ import { TaskQueries } from './application/queries/task-queries.service';
 import { RecordAgentPoolOnPoolChanged } from './application/ops/record-agent-pool.handler';
 import { RecordPrdOnPrdDrafted } from './application/record-prd/record-prd-on-prd-drafted.handler';
 import { ResendUnconfirmedRequests } from './application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
+import { WorkerCoverageAlerts } from './application/alerts/worker-coverage-alerts';
 import { SendNotificationHandler } from './application/send-notification/send-notification.handler';
 import { SubmitRequest } from './application/submit-request/submit-request.service';
 import { SyncTaskViewOnTaskEvent } from './application/sync-task-view/sync-task-view-on-task-event.handler';
@@ -92,6 +93,7 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
     bind(HUMAN_INTERACTION.RecordAgentPool).to(RecordAgentPoolOnPoolChanged).inSingletonScope();
     bind(HUMAN_INTERACTION.SendNotification).to(SendNotificationHandler).inSingletonScope();
     bind(HUMAN_INTERACTION.ResendUnconfirmedRequests).to(ResendUnconfirmedRequests).inSingletonScope();
+    bind(HUMAN_INTERACTION.WorkerCoverageAlerts).to(WorkerCoverageAlerts).inSingletonScope();
     for (const routes of API_ROUTES) bind(HUMAN_INTERACTION.ApiRoutes).to(routes).inSingletonScope();
     bind(HUMAN_INTERACTION.HttpApi).to(HumanInteractionHttpApi).inSingletonScope();
     // One per container (the module object is shared by every container built in a process).

@@ -24,6 +24,10 @@ export const humanInteractionOptionsSchema = z
     users: z.array(configuredUserSchema).refine((users) => new Set(users.map((u) => u.id)).size === users.length, 'user ids must be unique'),
     /** Who receives alerts (stalled and failed tasks), by user id; absent: every admin. */
     alertRecipients: z.array(z.string().min(1)).min(1).optional(),
+    /** A context of the workflow with no live worker (by the worker registry) this long raises an alert; 0: never. */
+    noWorkerAlertAfterMs: z.number().int().nonnegative().default(60_000),
+    /** The contexts the workflow needs a live worker for. */
+    workflowContexts: z.array(z.string().min(1)).min(1).default(['human-interaction', 'task-management', 'orchestration', 'product-definition']),
     /** A submission task management has not confirmed after this long is sent again. */
     resendUnconfirmedAfterMs: z.number().int().positive().default(60_000),
     /** How often to look for such submissions; 0 turns the sweep off. */

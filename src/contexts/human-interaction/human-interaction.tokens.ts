@@ -24,6 +24,7 @@ export const HUMAN_INTERACTION = {
   RecordAgentPool: Symbol.for('human-interaction.RecordAgentPool'),
   SendNotification: Symbol.for('human-interaction.SendNotification'),
   ResendUnconfirmedRequests: Symbol.for('human-interaction.ResendUnconfirmedRequests'),
+  WorkerCoverageAlerts: Symbol.for('human-interaction.WorkerCoverageAlerts'),
   /** The service's public address, for absolute links (see PublicAddress). */
   PublicAddress: Symbol.for('human-interaction.PublicAddress'),
   /** Signs and opens action link tokens (ActionLinkTokens: ActionLinkSigner). */

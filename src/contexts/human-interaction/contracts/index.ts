@@ -13,6 +13,8 @@ export const NOTIFICATION_KINDS = [
   'alert-stalled',
   'alert-moved-on',
   'alert-task-failed',
+  'alert-no-worker',
+  'alert-worker-back',
 ] as const;
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
@@ -41,7 +43,8 @@ export const NotificationCreated = defineContract(
   'event',
   z.object({
     notificationId: z.string().min(1),
-    taskId: z.string().min(1),
+    /** Null for an alert about no task (`alert-no-worker`, `alert-worker-back`). */
+    taskId: z.string().min(1).nullable(),
     recipientId: z.string().min(1),
     kind: notificationKindSchema,
     createdAt: z.iso.datetime({ offset: true }),

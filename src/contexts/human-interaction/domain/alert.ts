@@ -8,15 +8,14 @@ import type { LinkAction } from './action-link';
  * *episode*: raised once (whatever repeats the cause), resolved at most once (when what it is
  * about moved on), each told to every recipient once.
  *
- * A kind says what its episodes are about (`subject`: a task id for the two kinds here; a context
- * name for a kind such as "a context has no live worker"), which notification each phase sends and
+ * A kind says what its episodes are about (`subject`: a task id for a stalled or failed task; a
+ * context name for "no live worker runs this context"), which notification each phase sends and
  * which links the raised one carries. A new kind adds an entry here, its facts to `AlertFacts`,
  * and the code that raises (and resolves) it; the alert tables, the recipients and the delivery
- * path stay as they are. One thing is left for a kind that is about no task: every notification
- * today names a task (`notifications.task_id`, the inbox's "Open the task"), so such a kind needs
- * notifications that name none (`TaskAlerts.tell` tells nobody about an alert without a task).
+ * path stay as they are. A notification of an alert about no task names none (its task id is
+ * null) and points at the workers page instead.
  */
-export const ALERT_KINDS = ['workflow-stalled', 'task-failed'] as const;
+export const ALERT_KINDS = ['workflow-stalled', 'task-failed', 'no-live-worker'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertPhase = 'raised' | 'resolved';
 
@@ -32,6 +31,7 @@ export interface AlertKindSpec {
 export const ALERT_KIND_SPECS: Readonly<Record<AlertKind, AlertKindSpec>> = {
   'workflow-stalled': { raised: 'alert-stalled', resolved: 'alert-moved-on', actions: ['redrive'] },
   'task-failed': { raised: 'alert-task-failed', resolved: null, actions: [] },
+  'no-live-worker': { raised: 'alert-no-worker', resolved: 'alert-worker-back', actions: [] },
 };
 
 const ALERT_NOTIFICATION_KINDS: ReadonlySet<string> = new Set(
@@ -65,13 +65,34 @@ export interface FailedFacts {
   readonly failedAt: string;
 }
 
-export type AlertFacts = StallFacts | FailedFacts;
+/** A context no live process runs (by the worker registry), and since when. */
+export interface NoWorkerFacts {
+  readonly kind: 'no-live-worker';
+  readonly context: string;
+  /** The last sign of life of the context's last instance (its last heartbeat or when it was marked gone); null when none was registered. */
+  readonly lastSeenAt: string | null;
+  /** That instance, `<host>/<pid>`; null when none was registered. */
+  readonly lastInstance: string | null;
+  /** How long it had had no live worker when the alert was raised. */
+  readonly noneForMs: number;
+  readonly detectedAt: string;
+}
+
+export type AlertFacts = StallFacts | FailedFacts | NoWorkerFacts;
 
 /** Where the task stood when an alert about it was resolved. */
-export interface AlertResolution {
+export interface TaskResolution {
   readonly status: TaskStatus;
   readonly taskVersion: number;
 }
+
+/** The live instance that runs the context again. */
+export interface WorkerResolution {
+  readonly instance: string;
+  readonly startedAt: string;
+}
+
+export type AlertResolution = TaskResolution | WorkerResolution;
 
 export interface Alert {
   /** Derived from kind, subject and episode (see `alertId`): raising it again finds this row. */

@@ -4,8 +4,9 @@ import type { NotificationKind } from '../contracts';
 export interface Notification {
   readonly id: string;
   readonly recipientId: string;
-  readonly taskId: string;
-  readonly taskVersion: number;
+  /** The task it is about; null for an alert about no task (a context with no live worker). */
+  readonly taskId: string | null;
+  readonly taskVersion: number | null;
   readonly kind: NotificationKind;
   readonly subject: string;
   readonly questions: readonly string[] | null;

@@ -12,6 +12,7 @@ import type { Database } from '../../../../src/shared/persistence/data-source';
 import { HumanInteractionContext } from '../../../../src/contexts/human-interaction/human-interaction.context';
 import { AlertOnWorkflowStalled } from '../../../../src/contexts/human-interaction/application/alerts/alert-on-workflow-stalled.handler';
 import { TaskAlerts } from '../../../../src/contexts/human-interaction/application/alerts/task-alerts';
+import { WorkerCoverageAlerts } from '../../../../src/contexts/human-interaction/application/alerts/worker-coverage-alerts';
 import { WorkflowStalled } from '../../../../src/contexts/orchestration/contracts';
 import { ResendUnconfirmedRequests } from '../../../../src/contexts/human-interaction/application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
 import { postgresHumanInteractionRepositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
@@ -233,6 +234,13 @@ describe('Human Interaction message handlers', () => {
         h.deliveries,
         alerts,
         new RecordAgentPoolOnPoolChanged(h.unitOfWork, postgresOpsRepositories),
+        new WorkerCoverageAlerts(
+          h.unitOfWork,
+          postgresHumanInteractionRepositories,
+          postgresOpsRepositories,
+          humanInteractionOptions({ users: USERS, linkSecret: TEST_LINK_SECRET }),
+          silentLogger(),
+        ),
       );
     };
 

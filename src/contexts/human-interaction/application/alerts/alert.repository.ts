@@ -2,7 +2,10 @@ import type { Alert, AlertPhase, AlertResolution } from '../../domain/alert';
 
 /** Alert episodes and who was told about each. */
 export interface AlertRepository {
-  /** Stores a new episode; false when one with its id exists already (raised once, whatever repeats). */
+  /**
+   * Stores a new episode; false when one with its id exists already (raised once, whatever
+   * repeats), or, for a context without a live worker, when that context has an open one.
+   */
   insert(alert: Alert): Promise<boolean>;
   /** Unresolved episodes about `subject`, oldest first, locked until the transaction ends. */
   lockOpen(subject: string): Promise<Alert[]>;

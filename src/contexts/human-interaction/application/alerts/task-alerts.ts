@@ -1,18 +1,16 @@
 import { inject, injectable } from 'inversify';
-import { message } from '../../../../shared/messaging/contract-registry';
 import { deterministicId } from '../../../../shared/messaging/envelope';
 import type { Transaction } from '../../../../shared/persistence/unit-of-work';
 import type { TaskStatus } from '../../../task-management/contracts';
-import { NotificationCreated, type NotificationKind } from '../../contracts';
-import { type Alert, type AlertKind, ALERT_KIND_SPECS, type AlertPhase, durationText, type StallFacts } from '../../domain/alert';
+import { type Alert, type AlertKind, type AlertPhase, durationText, type StallFacts } from '../../domain/alert';
 import type { TaskView } from '../../domain/task-view';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { AvailableChannels } from '../channel-preferences/channel-choice';
 import { availableChannels } from '../channel-preferences/channel-preferences.service';
-import { recordDeliveries } from '../deliver-notifications/record-deliveries';
 import type { HumanInteractionRepositories } from '../repositories';
 import { alertRecipientsOf } from './alert-recipients';
+import { tellAlert } from './tell-alert';
 
 /** The stall as the detector reported it (`orchestration.workflow-stalled.v1`), checked. */
 export interface ReportedStall extends Omit<StallFacts, 'kind' | 'stalledForMs'> {
@@ -24,11 +22,6 @@ export interface ReportedStall extends Omit<StallFacts, 'kind' | 'stalledForMs'>
 /** One episode per kind, subject and episode key: the same stall reported again is the same alert. */
 export function alertId(kind: AlertKind, subject: string, episode: string): string {
   return deterministicId('alert', kind, subject, episode);
-}
-
-/** Each recipient's notification of one phase of one episode: told once, wherever the cause repeats. */
-export function alertNotificationId(alert: string, phase: AlertPhase, recipientId: string): string {
-  return deterministicId('alert-notification', alert, phase, recipientId);
 }
 
 /**
@@ -111,7 +104,7 @@ export class TaskAlerts {
     return this.tell(tx, repositories, alert, 'raised', view.version, `Failed: "${view.title}" could not be completed`, this.recipients);
   }
 
-  private async tell(
+  private tell(
     tx: Transaction,
     repositories: HumanInteractionRepositories,
     alert: Alert,
@@ -120,32 +113,6 @@ export class TaskAlerts {
     subject: string,
     recipients: readonly string[],
   ): Promise<number> {
-    const spec = ALERT_KIND_SPECS[alert.kind];
-    const kind: NotificationKind | null = phase === 'raised' ? spec.raised : spec.resolved;
-    // Every notification names a task; an alert about none (a future kind) needs that changed first.
-    if (kind === null || alert.taskId === null) return 0;
-    let created = 0;
-    for (const recipientId of recipients) {
-      const id = alertNotificationId(alert.id, phase, recipientId);
-      const inserted = await repositories.notifications.insert({
-        id,
-        recipientId,
-        taskId: alert.taskId,
-        taskVersion,
-        kind,
-        subject: subject.length > 300 ? `${subject.slice(0, 299)}…` : subject,
-        questions: null,
-        prdVersion: null,
-        createdAt: tx.now,
-        readAt: null,
-      });
-      if (!inserted) continue;
-      created += 1;
-      await repositories.alerts.linkNotification(id, alert.id, phase, recipientId);
-      await recordDeliveries(repositories, { id, recipientId }, this.channels, tx.now);
-      const payload = { notificationId: id, taskId: alert.taskId, recipientId, kind, createdAt: tx.now.toISOString() };
-      tx.outbox.add(message(NotificationCreated, alert.taskId, payload, deterministicId('notification-created', id)));
-    }
-    return created;
+    return tellAlert(tx, repositories, this.channels, { alert, phase, taskVersion, subject, recipients });
   }
 }

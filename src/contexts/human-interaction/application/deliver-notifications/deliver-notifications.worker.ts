@@ -109,7 +109,7 @@ export class DeliverNotifications {
   /** One attempt, in a span continuing the trace of the step that created the notification. */
   private attempt(d: ClaimedDelivery): Promise<void> {
     const attributes = {
-      'refinery.task_id': d.notification.taskId,
+      ...(d.notification.taskId === null ? {} : { 'refinery.task_id': d.notification.taskId }),
       'refinery.notification.id': d.notificationId,
       'refinery.notification.channel': d.channel,
       'refinery.delivery.attempt': d.attempts,

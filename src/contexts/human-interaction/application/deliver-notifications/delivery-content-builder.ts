@@ -37,22 +37,24 @@ export class DeliveryContentBuilder {
 
   async build(n: Notification): Promise<DeliveryContent> {
     const { view, prd, alert } = await this.unitOfWork.read(async (session) => {
-      const { taskViews, prdViews } = this.repositories(session);
+      const { taskViews, prdViews, alerts } = this.repositories(session);
+      const alert = isAlertNotification(n.kind) ? await alerts.findByNotification(n.id) : undefined;
+      // An alert about no task (a context without a live worker) has no view to describe.
+      if (n.taskId === null) return { view: undefined, prd: undefined, alert };
       const found = await taskViews.find(n.taskId);
       // The notification was created only once the view had caught up, so this is a broken invariant.
       if (!found) throw new Error(`task ${n.taskId} has no view to describe notification ${n.id}`);
-      const alert = isAlertNotification(n.kind) ? await this.repositories(session).alerts.findByNotification(n.id) : undefined;
       return { view: found, prd: n.prdVersion === null ? undefined : await prdViews.find(n.taskId, n.prdVersion), alert };
     });
-    const described = alert ? describeAlert(alert, n.kind === 'alert-moved-on' ? 'resolved' : 'raised') : undefined;
+    const described = alert ? describeAlert(alert, n.kind === 'alert-moved-on' || n.kind === 'alert-worker-back' ? 'resolved' : 'raised') : undefined;
     const { links, taskUrl } = this.links.of(n);
     return {
       notificationId: n.id,
       kind: n.kind,
       subject: n.subject,
-      headline: described?.headline ?? headlineFor(n.kind, n.prdVersion, endReason(view, n.taskVersion)),
+      headline: described?.headline ?? headlineFor(n.kind, n.prdVersion, view && n.taskVersion !== null ? endReason(view, n.taskVersion) : undefined),
       recipientName: this.users.findById(n.recipientId)?.name ?? n.recipientId,
-      task: { taskId: view.taskId, title: view.title, description: view.description },
+      task: view ? { taskId: view.taskId, title: view.title, description: view.description } : null,
       taskVersion: n.taskVersion,
       prdVersion: n.prdVersion,
       questions: n.questions ?? [],

@@ -37,12 +37,14 @@ export interface DeliveryContent {
   /** One sentence: what happened and what, if anything, the person is asked to do. */
   readonly headline: string;
   readonly recipientName: string;
-  readonly task: { readonly taskId: string; readonly title: string; readonly description: string };
-  readonly taskVersion: number;
+  /** Null for an alert about no task (a context without a live worker). */
+  readonly task: { readonly taskId: string; readonly title: string; readonly description: string } | null;
+  readonly taskVersion: number | null;
   readonly prdVersion: number | null;
   readonly questions: readonly string[];
   readonly prd: PrdSummary | null;
   readonly links: readonly DeliveryLink[];
+  /** The task's page; the workers page for an alert about no task. */
   readonly taskUrl: string;
   /** An alert's facts, one line each (the state, for how long, what was tried); absent otherwise. */
   readonly facts?: readonly string[];
@@ -69,6 +71,10 @@ export function headlineFor(kind: NotificationKind, prdVersion: number | null, r
       return 'This task moved on from the state it was stalled in.';
     case 'alert-task-failed':
       return `This task failed.${because}`;
+    case 'alert-no-worker':
+      return 'No live process runs a part of the workflow.';
+    case 'alert-worker-back':
+      return 'A live process runs that part of the workflow again.';
   }
 }
 

@@ -12,8 +12,11 @@ import { taskLink } from './task.routes';
 
 /** Where the recipient acts on a notification: the links depend on what it asks of them. */
 function linksFor(n: Notification): Record<string, string> {
+  const read = `/api/notifications/${encodeURIComponent(n.id)}/read`;
+  // An alert about no task (a context without a live worker): the workers, for an admin.
+  if (n.taskId === null) return { workers: '/api/admin/workers', read };
   const task = taskLink(n.taskId);
-  const links: Record<string, string> = { task, read: `/api/notifications/${encodeURIComponent(n.id)}/read` };
+  const links: Record<string, string> = { task, read };
   if (n.kind === 'clarification-requested') links['answer'] = `${task}/answers`;
   if (n.kind === 'prd-ready-for-review') {
     links['approve'] = `${task}/approve`;

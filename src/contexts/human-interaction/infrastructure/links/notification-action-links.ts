@@ -12,7 +12,9 @@ export interface NotificationActionLink {
   readonly token: string;
 }
 
-export function linkSourceOf(n: Notification): LinkSource {
+/** What a link acts on; undefined for a notification about no task, which carries no link. */
+export function linkSourceOf(n: Notification): LinkSource | undefined {
+  if (n.taskId === null || n.taskVersion === null) return undefined;
   return { notificationId: n.id, recipientId: n.recipientId, taskId: n.taskId, taskVersion: n.taskVersion, prdVersion: n.prdVersion, createdAt: n.createdAt };
 }
 
@@ -36,7 +38,9 @@ export class NotificationActionLinks {
   }
 
   tokensFor(n: Notification): NotificationActionLink[] {
-    return actionsFor(n.kind).map((action) => ({ action, token: this.signer.sign(linkClaimsFor(linkSourceOf(n), action, this.ttlMs)) }));
+    const source = linkSourceOf(n);
+    if (source === undefined) return [];
+    return actionsFor(n.kind).map((action) => ({ action, token: this.signer.sign(linkClaimsFor(source, action, this.ttlMs)) }));
   }
 
   /**

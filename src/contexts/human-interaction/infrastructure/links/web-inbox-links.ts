@@ -24,7 +24,8 @@ export class WebInboxLinks implements PublicLinks {
     const base = this.address.get();
     return {
       links: this.links.tokensFor(n).map(({ action, token }) => ({ action, url: actionLinkUrl(base, token) })),
-      taskUrl: `${base}/inbox/tasks/${encodeURIComponent(n.taskId)}`,
+      // An alert about no task (a context without a live worker) points at the workers page.
+      taskUrl: n.taskId === null ? `${base}/inbox/ops/workers` : `${base}/inbox/tasks/${encodeURIComponent(n.taskId)}`,
     };
   }
 }

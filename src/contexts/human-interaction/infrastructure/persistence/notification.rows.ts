@@ -19,8 +19,8 @@ export const NOTIFICATION_COLUMNS = [
 const notificationRow = z.object({
   id: z.string(),
   recipient_id: z.string(),
-  task_id: z.string(),
-  task_version: z.number().int(),
+  task_id: z.string().nullable(),
+  task_version: z.number().int().nullable(),
   kind: notificationKindSchema,
   subject: z.string(),
   questions: z.array(z.string()).nullable(),

@@ -33,6 +33,14 @@ const factsSchema = z.discriminatedUnion('kind', [
     redriven: z.array(z.string()),
   }),
   z.object({ kind: z.literal('task-failed'), reason: z.string().nullable(), failedAt: z.string() }),
+  z.object({
+    kind: z.literal('no-live-worker'),
+    context: z.string(),
+    lastSeenAt: z.string().nullable(),
+    lastInstance: z.string().nullable(),
+    noneForMs: z.number(),
+    detectedAt: z.string(),
+  }),
 ]);
 
 const rowSchema = z.object({
@@ -45,7 +53,9 @@ const rowSchema = z.object({
   facts: factsSchema,
   raised_at: z.coerce.date(),
   resolved_at: z.coerce.date().nullable(),
-  resolution: z.object({ status: taskStatusSchema, taskVersion: z.number().int() }).nullable(),
+  resolution: z
+    .union([z.object({ status: taskStatusSchema, taskVersion: z.number().int() }), z.object({ instance: z.string(), startedAt: z.string() })])
+    .nullable(),
   redrive_requested_at: z.coerce.date().nullable(),
   redrive_requested_by: z.string().nullable(),
 });
@@ -75,7 +85,7 @@ export class PostgresAlertRepository implements AlertRepository {
     const { rows } = await execute(
       this.manager,
       `INSERT INTO ${TABLE} (id, kind, subject, task_id, task_version, status, facts, raised_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT DO NOTHING RETURNING id`,
       [alert.id, alert.kind, alert.subject, alert.taskId, alert.taskVersion, alert.status, JSON.stringify(alert.facts), alert.raisedAt],
     );
     return rows.length === 1;

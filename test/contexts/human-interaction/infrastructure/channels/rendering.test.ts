@@ -81,9 +81,40 @@ describe('notification rendering', () => {
       taskVersion: 5,
       prdVersion: 2,
       subject: review.subject,
-      title: review.task.title,
+      title: review.task?.title,
       questions: [],
       links: { task: review.taskUrl, approve: review.links[0]?.url, reject: review.links[1]?.url },
     });
+  });
+
+  it('renders an alert about no task (a context without a live worker) with its facts and the workers page, and no task part', () => {
+    const alert: DeliveryContent = {
+      notificationId: 'alert-notification:x:raised:root',
+      kind: 'alert-no-worker',
+      subject: 'No live worker: product-definition has had none for 2 min',
+      headline: 'No live process runs product-definition: its part of every workflow waits until one does.',
+      recipientName: 'Root',
+      task: null,
+      taskVersion: null,
+      prdVersion: null,
+      questions: [],
+      prd: null,
+      links: [],
+      taskUrl: 'https://refinery.example.com/inbox/ops/workers',
+      facts: ['Context: product-definition', 'Last instance: agent-host/4002, last seen 2026-12-03 10:00:00 UTC'],
+    };
+    const email = renderEmail(alert);
+    for (const part of [email.text, email.html]) {
+      expect(part).toContain('No live process runs product-definition');
+      expect(part).toContain('Last instance: agent-host/4002');
+      expect(part).toContain('https://refinery.example.com/inbox/ops/workers');
+      expect(part).not.toContain('Open the task');
+      expect(part).not.toContain('Task:');
+    }
+    expect(email.html).toContain('Open the workers page');
+    const body = renderWebhookBody(alert);
+    expect(body.refinery).toMatchObject({ taskId: null, taskVersion: null, title: null, links: { workers: alert.taskUrl } });
+    expect(body.blocks.map((b) => b.text.text).join('\n')).not.toContain('*Task:*');
+    expect(body.text).toContain('Open the workers page');
   });
 });

@@ -30,7 +30,7 @@ const indent = (text: string, prefix = '    '): string =>
 function textBody(c: DeliveryContent): string {
   const parts: string[] = [`Hello ${c.recipientName},`, c.headline];
   if (c.facts && c.facts.length > 0) parts.push(c.facts.map((fact) => `  - ${fact}`).join('\n'));
-  parts.push(`Task: ${c.task.title}\n${indent(c.task.description)}`);
+  if (c.task) parts.push(`Task: ${c.task.title}\n${indent(c.task.description)}`);
   if (c.questions.length > 0) parts.push(['Questions:', ...c.questions.map((q, i) => `  ${i + 1}. ${q}`)].join('\n'));
   if (c.prd) {
     const p = c.prd;
@@ -44,7 +44,7 @@ function textBody(c: DeliveryContent): string {
   if (c.links.length > 0) {
     parts.push([...c.links.map((l) => `${labelOf(l, c.prdVersion)}: ${l.url}`), 'Each link is for you only and works once.'].join('\n'));
   }
-  parts.push(`The task, its PRD and its history: ${c.taskUrl}`);
+  parts.push(c.task ? `The task, its PRD and its history: ${c.taskUrl}` : `The workers and what each runs: ${c.taskUrl}`);
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -72,12 +72,16 @@ function htmlBody(c: DeliveryContent): string {
 <p>Hello ${c.recipientName},</p>
 <p>${c.headline}</p>
 ${c.facts && c.facts.length > 0 ? list(c.facts) : null}
-<h2>${c.task.title}</h2>
-<p style="white-space:pre-wrap">${c.task.description}</p>
+${
+  c.task
+    ? html`<h2>${c.task.title}</h2>
+<p style="white-space:pre-wrap">${c.task.description}</p>`
+    : null
+}
 ${c.questions.length > 0 ? html`<h3>Questions</h3><ol>${c.questions.map((q) => html`<li>${q}</li>`)}</ol>` : null}
 ${prdHtml(c)}
 ${c.links.length > 0 ? html`<p>${c.links.map(button)}</p><p style="color:#666">Each link is for you only and works once.</p>` : null}
-<p><a href="${c.taskUrl}">Open the task</a>: its PRD and its history.</p>
+${c.task ? html`<p><a href="${c.taskUrl}">Open the task</a>: its PRD and its history.</p>` : html`<p><a href="${c.taskUrl}">Open the workers page</a>: every process and what it runs.</p>`}
 </body></html>
 `.toString();
 }

@@ -23,11 +23,12 @@ export interface WebhookBody {
   readonly refinery: {
     readonly notificationId: string;
     readonly kind: string;
-    readonly taskId: string;
-    readonly taskVersion: number;
+    /** Null, with `taskVersion` and `title`, for an alert about no task (a context without a live worker). */
+    readonly taskId: string | null;
+    readonly taskVersion: number | null;
     readonly prdVersion: number | null;
     readonly subject: string;
-    readonly title: string;
+    readonly title: string | null;
     readonly questions: readonly string[];
     readonly links: Readonly<Record<string, string>>;
     /** An alert's facts (absent for other notifications). */
@@ -42,17 +43,19 @@ export interface WebhookBody {
  */
 export function renderWebhookBody(c: DeliveryContent): WebhookBody {
   const actions = c.links.map((l) => link(l.url, l.action === 'approve' && c.prdVersion !== null ? `Approve PRD v${c.prdVersion}` : LABELS[l.action]));
-  const linkLine = [...actions, link(c.taskUrl, 'Open the task')].join(' · ');
+  const linkLine = [...actions, link(c.taskUrl, c.task ? 'Open the task' : 'Open the workers page')].join(' · ');
   const blocks = [section(`*${escapeMrkdwn(c.subject)}*\n${escapeMrkdwn(c.headline)}`)];
   if (c.facts && c.facts.length > 0) blocks.push(section(c.facts.map((fact) => `• ${escapeMrkdwn(fact)}`).join('\n')));
-  blocks.push(
-    section(
-      `*Task:* ${link(c.taskUrl, c.task.title)}\n${clip(escapeMrkdwn(c.task.description), 1_500)
-        .split('\n')
-        .map((line) => `>${line}`)
-        .join('\n')}`,
-    ),
-  );
+  if (c.task) {
+    blocks.push(
+      section(
+        `*Task:* ${link(c.taskUrl, c.task.title)}\n${clip(escapeMrkdwn(c.task.description), 1_500)
+          .split('\n')
+          .map((line) => `>${line}`)
+          .join('\n')}`,
+      ),
+    );
+  }
   if (c.questions.length > 0) blocks.push(section(`*Questions*\n${c.questions.map((q, i) => `${i + 1}. ${escapeMrkdwn(q)}`).join('\n')}`));
   if (c.prd) {
     const p = c.prd;
@@ -61,7 +64,7 @@ export function renderWebhookBody(c: DeliveryContent): WebhookBody {
     if (p.changes.length > 0) blocks.push(section(`*Changes in this version:*\n${p.changes.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`));
   }
   blocks.push(section(linkLine));
-  const links: Record<string, string> = { task: c.taskUrl };
+  const links: Record<string, string> = c.task ? { task: c.taskUrl } : { workers: c.taskUrl };
   for (const l of c.links) links[l.action] = l.url;
   return {
     text: `${escapeMrkdwn(c.subject)}: ${escapeMrkdwn(c.headline)} ${linkLine}`,
@@ -69,11 +72,11 @@ export function renderWebhookBody(c: DeliveryContent): WebhookBody {
     refinery: {
       notificationId: c.notificationId,
       kind: c.kind,
-      taskId: c.task.taskId,
+      taskId: c.task?.taskId ?? null,
       taskVersion: c.taskVersion,
       prdVersion: c.prdVersion,
       subject: c.subject,
-      title: c.task.title,
+      title: c.task?.title ?? null,
       questions: c.questions,
       links,
       ...(c.facts ? { facts: c.facts } : {}),

@@ -26,7 +26,7 @@ function notificationItem({ notification: n, links }: InboxModel['notifications'
 <div class="subject">${!n.readAt && html`<span class="new-marker">new</span> `}${n.subject}</div>
 <div class="muted">${n.kind.replace(/-/g, ' ')} · <time datetime="${n.createdAt.toISOString()}">${n.createdAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time></div>
 ${n.questions && n.questions.length > 0 && html`<ul>${n.questions.map((q) => html`<li class="text">${q}</li>`)}</ul>`}
-<div class="actions"><a href="${taskHref(n.taskId)}">Open the task</a>${links.map(
+<div class="actions">${n.taskId === null ? html`<a href="/inbox/ops/workers">Open the workers page</a>` : html`<a href="${taskHref(n.taskId)}">Open the task</a>`}${links.map(
     (l) => html`<a class="action-link" data-action="${l.action}" href="/inbox/links/${l.token}">${ACTION_LABEL[l.action]}</a>`,
   )}</div>
 </li>`;
