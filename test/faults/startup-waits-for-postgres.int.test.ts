@@ -1,3 +1,6 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { openDatabase } from '../../src/shared/persistence/data-source';
 import { TEST_LINK_SECRET, TEST_USERS } from '../support/app';
 import { eventually } from '../support/eventually';
 import { ADMIN_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from '../support/postgres';
@@ -106,4 +109,84 @@ describe('start-up waits for PostgreSQL', () => {
     );
     expect(child.tail()).not.toContain(PASSWORD);
   }, 60_000);
+
+  it('waits while PostgreSQL answers 57P03 "the database system is starting up", and connects once it accepts sessions', async () => {
+    const starting = await StartingUpPostgres.start(target, 2);
+    const lines: string[] = [];
+    const log = { warn: (_fields: unknown, message: string) => lines.push(message), info: (_fields: unknown, message: string) => lines.push(message) };
+    const url = new URL(scratch.url);
+    url.port = String(starting.port);
+
+    try {
+      const database = await openDatabase({ url: url.toString(), entities: [], startupTimeoutMs: 60_000, log });
+      try {
+        expect(await database.dataSource.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        await database.close();
+      }
+      expect(lines.filter((line) => line.startsWith(`waiting for PostgreSQL at 127.0.0.1:${starting.port} (attempt `))).toHaveLength(2);
+      expect(lines.at(-1)).toBe(`PostgreSQL at 127.0.0.1:${starting.port} is reachable (after 3 attempts)`);
+    } finally {
+      await starting.close();
+    }
+  });
 });
+
+/**
+ * A PostgreSQL that is still starting up, as a client sees it: the first `refusals` connections
+ * get the server's FATAL 57P03 ErrorResponse to their startup message; later ones are passed to
+ * the real server.
+ */
+class StartingUpPostgres {
+  private constructor(
+    private readonly server: Server,
+    private readonly sockets: Set<Socket>,
+    readonly port: number,
+  ) {}
+
+  static async start(target: { host: string; port: number }, refusals: number): Promise<StartingUpPostgres> {
+    const sockets = new Set<Socket>();
+    const track = (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    };
+    let connections = 0;
+    const server = createServer((client) => {
+      connections += 1;
+      track(client);
+      if (connections <= refusals) {
+        client.once('data', () => client.end(startingUpError()));
+        return;
+      }
+      const upstream = connect(target.port, target.host);
+      track(upstream);
+      upstream.on('close', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new StartingUpPostgres(server, sockets, (server.address() as AddressInfo).port);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** An ErrorResponse message ('E', length, fields, terminator) as PostgreSQL sends it while it starts. */
+function startingUpError(): Buffer {
+  const field = (type: string, value: string) => Buffer.concat([Buffer.from(type, 'ascii'), Buffer.from(value, 'utf8'), Buffer.from([0])]);
+  const body = Buffer.concat([
+    field('S', 'FATAL'),
+    field('V', 'FATAL'),
+    field('C', '57P03'),
+    field('M', 'the database system is starting up'),
+    Buffer.from([0]),
+  ]);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length + 4);
+  return Buffer.concat([Buffer.from('E', 'ascii'), length, body]);
+}
