@@ -6,6 +6,7 @@ import { eventually } from '../support/eventually';
 import { ADMIN_DATABASE_URL, createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { ServiceProcess } from '../support/service-process';
 import { TcpProxy } from '../support/tcp-proxy';
+import { WarningWatch } from './support/warnings';
 
 /** How long PostgreSQL stays unreachable after the process starts (issue #11: "10 s later"). */
 const OUTAGE_MS = 10_000;
@@ -24,6 +25,7 @@ describe('start-up waits for PostgreSQL', () => {
   const proxies: TcpProxy[] = [];
   const children: ServiceProcess[] = [];
   const target = { host: new URL(ADMIN_DATABASE_URL).hostname, port: Number(new URL(ADMIN_DATABASE_URL).port || 5432) };
+  const warnings = WarningWatch.start();
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
@@ -32,6 +34,7 @@ describe('start-up waits for PostgreSQL', () => {
     await Promise.all(children.map((child) => child.stop('SIGKILL')));
     await Promise.all(proxies.map((proxy) => proxy.close()));
     await scratch.drop();
+    warnings.stop();
   });
 
   const unreachableProxy = async () => {
@@ -129,6 +132,10 @@ describe('start-up waits for PostgreSQL', () => {
     } finally {
       await starting.close();
     }
+  });
+
+  it('printed no MaxListenersExceededWarning, here or in any child process, through the waits above', () => {
+    expect(warnings.maxListenerWarnings(...children.map((child) => child.tail(Number.MAX_SAFE_INTEGER)))).toEqual([]);
   });
 });
 
