@@ -26,7 +26,7 @@ import type {
   taskDetailsView,
 } from '../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
 import { openTestDatabase } from '../../../support/database';
-import { auth, buildHumanInteraction, USERS, deliverSnapshot, type HumanInteractionHarness, outboxFor } from '../support/human-interaction.harness';
+import { auth, buildHumanInteraction, USERS, deliverPrd, deliverSnapshot, type HumanInteractionHarness, outboxFor } from '../support/human-interaction.harness';
 import { aPrdDocument } from '../../../support/prd-document';
 import { QUESTIONS, TaskStory } from '../../../support/task-story';
 
@@ -77,6 +77,7 @@ describe('Human Interaction message handlers', () => {
     it('does not re-send once the task has moved past the version acted on', async () => {
       const deciding = TaskStory.created().startValidation().submitPrd(1);
       await deliverSnapshot(h, deciding.snapshot());
+      await deliverPrd(h, deciding.taskId, 1);
       await post(`/api/tasks/${deciding.taskId}/approve`, 'bob');
       const approved = deciding.approve();
       await deliverSnapshot(h, approved.snapshot());
