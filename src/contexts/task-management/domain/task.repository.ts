@@ -28,4 +28,9 @@ export interface TaskRepository {
    */
   listIdleSince(query: IdleTasksQuery): Promise<Task[]>;
   markRepublished(taskIds: readonly string[], at: Date): Promise<void>;
+  /**
+   * Records that the finished task owes nothing more at `version`: it is no longer re-announced
+   * (an operator's re-drive naming it still is). False when the task is not finished at that version.
+   */
+  markSettled(taskId: string, version: number): Promise<boolean>;
 }
