@@ -1,12 +1,13 @@
 import type { Application } from '../../src/app/container';
 import { PrdDrafted } from '../../src/contexts/product-definition/contracts';
-import { ApprovePrd } from '../../src/contexts/task-management/contracts';
+import { SendNotification } from '../../src/contexts/human-interaction/contracts';
+import { ApprovePrd, TaskSnapshotPublished } from '../../src/contexts/task-management/contracts';
 import { message } from '../../src/shared/messaging/contract-registry';
 import { createEnvelope } from '../../src/shared/messaging/envelope';
 import { InMemoryMessageQueue } from '../../src/shared/messaging/in-memory/in-memory-message-queue';
 import { Api, type NotificationView, type TaskView } from '../support/api';
 import { startTestApp, transportOf } from '../support/app';
-import { dropPublishedEvents } from '../support/dropping-transport';
+import { dropPublished } from '../support/dropping-transport';
 import { eventually } from '../support/eventually';
 import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario';
 import { BrowserLike, postFormActions } from '../contexts/human-interaction/infrastructure/web/support/browser-like';
@@ -33,10 +34,15 @@ describe('a PRD that never reached human interaction', () => {
   });
   afterAll(() => app.stop());
 
+  const settledVersion = async (taskId: string): Promise<unknown> =>
+    (
+      await app.database.dataSource.query<Array<{ settled_version: number | null }>>(`SELECT settled_version FROM task_management.tasks WHERE id = $1`, [
+        taskId,
+      ])
+    )[0]?.settled_version;
   const task = async (taskId: string) => (await api.get<TaskView>('bob', `/api/tasks/${taskId}`)).body;
   const submit = async (title: string) => (await api.post<{ taskId: string }>('alice', '/api/tasks', { title, description: COMPLETE_ANSWER })).body.taskId;
-  const dropPrdOf = (taskIds: Set<string>) =>
-    dropPublishedEvents(transportOf(app, InMemoryMessageQueue), (e) => e.type === PrdDrafted.type && taskIds.has(e.key));
+  const dropPrdOf = (taskIds: Set<string>) => dropPublished(transportOf(app, InMemoryMessageQueue), (e) => e.type === PrdDrafted.type && taskIds.has(e.key));
   /** Waits for the task to await (or have had) a decision on PRD version 1 that human interaction has no document for. */
   const awaitingWithoutPrd = (taskId: string, status = 'PRD_VALIDATION') =>
     eventually(
@@ -115,5 +121,34 @@ describe('a PRD that never reached human interaction', () => {
       },
       { timeoutMs: 15_000 },
     );
+  }, 60_000);
+
+  it('asks again for a final notification that was lost, and confirms the task settled once it is here', async () => {
+    const ids = new Set<string>();
+    const transport = transportOf(app, InMemoryMessageQueue);
+    const dropping = dropPublished(
+      transport,
+      (e) => e.type === SendNotification.type && ids.has(e.key) && (e.payload as { kind?: string }).kind === 'task-approved',
+    );
+    let reannounced = 0;
+    const counting = dropPublished(transport, (e) => {
+      if (e.type === TaskSnapshotPublished.type && ids.has(e.key)) reannounced += 1;
+      return false;
+    });
+    const taskId = await submit('Backlog export');
+    ids.add(taskId);
+    await eventually(async () => expect((await task(taskId)).prdVersions).toEqual([1]), { timeoutMs: 15_000 });
+    expect((await api.post('bob', `/api/tasks/${taskId}/approve`, { prdVersion: 1 })).status).toBe(202);
+    await eventually(() => expect(dropping.dropped).toBeGreaterThanOrEqual(2), { timeoutMs: 15_000 });
+    // Not settled while the requester's notification is missing: still re-announced.
+    expect([(await task(taskId)).task.status, await settledVersion(taskId)]).toEqual(['APPROVED', null]);
+    expect(reannounced).toBeGreaterThanOrEqual(1);
+
+    dropping.stop();
+
+    await notificationFor(api, 'alice', taskId, 'task-approved');
+    const { version } = (await task(taskId)).task;
+    await eventually(async () => expect(await settledVersion(taskId)).toBe(version), { timeoutMs: 15_000 });
+    counting.stop();
   }, 60_000);
 });

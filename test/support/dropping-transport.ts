@@ -9,21 +9,22 @@ export interface Dropping {
 }
 
 /**
- * Makes the in-memory transport lose every published event `drop` picks, before any consumer
- * sees it, as a message dead-lettered everywhere would be: the outbox marks it sent, so only a
- * repair brings its effect back. Commands and other events pass.
+ * Makes the in-memory transport lose every published message (event or command) `drop` picks,
+ * before any consumer sees it, as a message dead-lettered everywhere would be: the outbox marks
+ * it sent, so only a repair brings its effect back. Every other message passes.
  */
-export function dropPublishedEvents(transport: InMemoryMessageQueue, drop: (envelope: Envelope) => boolean): Dropping {
-  const publish = transport.publishEvent.bind(transport);
+export function dropPublished(transport: InMemoryMessageQueue, drop: (envelope: Envelope) => boolean): Dropping {
+  const publishEvent = transport.publishEvent.bind(transport);
+  const publishCommand = transport.publishCommand.bind(transport);
   let dropped = 0;
   let active = true;
-  transport.publishEvent = async (envelope, options) => {
-    if (active && drop(envelope)) {
-      dropped += 1;
-      return;
-    }
-    return publish(envelope, options);
+  const dropping = (envelope: Envelope): boolean => {
+    if (!active || !drop(envelope)) return false;
+    dropped += 1;
+    return true;
   };
+  transport.publishEvent = async (envelope, options) => (dropping(envelope) ? undefined : publishEvent(envelope, options));
+  transport.publishCommand = async (envelope, options) => (dropping(envelope) ? undefined : publishCommand(envelope, options));
   return {
     get dropped() {
       return dropped;
