@@ -14,7 +14,9 @@ import type { TaskManagementRepositoryFactory } from '../repositories';
  * state), confirms it holds all of it: the republish sweep stops re-announcing the task. Until
  * then a finished task is re-announced (with its back-off, for `includeFinishedWithinMs`), so a
  * lost confirmation only costs one more re-announcement, which human interaction confirms again.
- * A confirmation for another version than the task's finished one changes nothing.
+ * A confirmation for another version than the task's finished one changes nothing, and so does
+ * one for a task that finished from REQUEST_VALIDATION: product definition may hold a work item
+ * for it that only a re-announcement cancels, and human interaction cannot vouch for that.
  */
 @injectable()
 export class ConfirmTaskSettledHandler implements TaskCommandHandler {

@@ -86,9 +86,15 @@ export class PostgresTaskRepository implements TaskRepository {
   }
 
   async markSettled(taskId: string, version: number): Promise<boolean> {
+    // A task that finished from REQUEST_VALIDATION may have left product definition with a work
+    // item it has not heard is over; human interaction cannot vouch for that, so such a task keeps
+    // its re-announcements.
     const { rows } = await execute(
       this.manager,
-      `UPDATE task_management.tasks SET settled_version = $2 WHERE id = $1 AND version = $2 AND status IN ${TERMINAL} RETURNING id`,
+      `UPDATE task_management.tasks t SET settled_version = $2
+       WHERE t.id = $1 AND t.version = $2 AND t.status IN ${TERMINAL}
+         AND NOT EXISTS (SELECT 1 FROM task_management.task_transitions tr WHERE tr.task_id = t.id AND tr.version = t.version AND tr.from_status = 'REQUEST_VALIDATION')
+       RETURNING t.id`,
       [taskId, version],
     );
     return rows.length > 0;

@@ -170,6 +170,19 @@ describe('RepublishOpenTasks of finished tasks', () => {
     expect((await republishAt(3_000 + 121, { idleForMs: 0, taskIds: [settled] })).map((s) => s.taskId)).toEqual([settled]);
   });
 
+  it('keeps re-announcing a task cancelled in REQUEST_VALIDATION, confirmed or not (product definition may hold a work item for it)', async () => {
+    tm.now = new Date(T0.getTime() + 4_000 * SECOND);
+    const request = aTaskRequest();
+    await tm.send(CreateTask, request.taskId, request);
+    await tm.send(StartValidation, request.taskId, { taskId: request.taskId, pool: 'product-manager', expectedVersion: 1 });
+    await tm.send(CancelTask, request.taskId, { taskId: request.taskId, userId: REQUESTER });
+    await tm.send(ConfirmTaskSettled, request.taskId, { taskId: request.taskId, taskVersion: 3 });
+    seen = (await tm.outbox()).length;
+
+    const window = { idleForMs: 30 * SECOND, includeFinishedWithinMs: 1_000 * SECOND };
+    expect((await republishAt(4_000 + 30, window)).map((s) => [s.taskId, s.status])).toEqual([[request.taskId, 'CANCELLED']]);
+  });
+
   it('never re-announces a finished task by default', async () => {
     await cancelledAt(5_000);
     expect(await republishAt(5_000 + 60, { idleForMs: 30 * SECOND })).toEqual([]);
