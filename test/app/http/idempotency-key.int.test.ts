@@ -3,6 +3,8 @@ import type { Application } from '../../../src/app/container';
 import { Api, type TaskView } from '../../support/api';
 import { bearer, startTestApp } from '../../support/app';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/postgres';
+import { TcpProxy } from '../../support/tcp-proxy';
+import { runRefineryAs } from '../cli/support/run-cli';
 import { COMPLETE_ANSWER, notificationFor } from '../../support/refinement-scenario';
 
 const OTHER_TASK_ID = '00000000-0000-4000-8000-000000000001';
@@ -147,5 +149,81 @@ describe('Idempotency-Key on the /api POSTs that create or decide (real PostgreS
     } finally {
       await other.end();
     }
+  });
+});
+
+/**
+ * The keys across a database outage: the service's connections go through a TCP proxy the test
+ * cuts (open connections reset, new ones refused). What a client sees: 503 while it lasts, nothing
+ * recorded, and the same key afterwards does the work once; the CLI rides the outage out.
+ */
+describe('Idempotency-Key across a database outage', () => {
+  let scratch: ScratchDatabase;
+  let proxy: TcpProxy;
+  let app: Application;
+  let api: Api;
+  let url: string;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    const target = new URL(scratch.url);
+    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port) });
+    app = await startTestApp({ databaseUrl: proxy.rewrite(scratch.url), env: { PORT: '0' } });
+    url = await app.listen();
+    api = new Api(app);
+  }, 90_000);
+
+  afterAll(async () => {
+    await proxy?.restore();
+    await app?.stop();
+    await proxy?.close();
+    await scratch?.drop();
+  });
+
+  const titled = async (title: string) =>
+    (await api.get<{ tasks: Array<{ title: string }> }>('alice', '/api/tasks')).body.tasks.filter((t) => t.title === title);
+  const submitWithKey = (title: string, key: string) =>
+    app.http.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: { ...bearer('alice'), 'idempotency-key': key },
+      payload: { title, description: COMPLETE_ANSWER },
+    });
+
+  it('answers 503 during the cut and records nothing; the same key afterwards creates the task once', async () => {
+    await proxy.cut();
+    const during = await submitWithKey('Submitted in an outage', 'outage-key');
+    await proxy.restore();
+    expect(during.statusCode).toBe(503);
+    expect(during.headers['retry-after']).toEqual(expect.any(String));
+
+    const after = await submitWithKey('Submitted in an outage', 'outage-key');
+    const again = await submitWithKey('Submitted in an outage', 'outage-key');
+    expect(after.statusCode).toBe(202);
+    expect(after.headers['idempotent-replayed']).toBeUndefined();
+    expect([again.statusCode, again.body, again.headers['idempotent-replayed']]).toEqual([202, after.body, 'true']);
+    expect(await titled('Submitted in an outage')).toHaveLength(1);
+  });
+
+  it('lets the CLI ride out the outage: its retries with one key end in one task once the database is back', async () => {
+    await proxy.cut();
+    const statuses: number[] = [];
+    const keys = new Set<string>();
+    // Restores the database once the CLI has been told 503: its next retry goes through.
+    const watching: typeof fetch = async (input, init) => {
+      const key = new Headers(init?.headers).get('idempotency-key');
+      if (key) keys.add(key);
+      const response = await fetch(input, init);
+      if (init?.method === 'POST') {
+        statuses.push(response.status);
+        if (response.status === 503) await proxy.restore();
+      }
+      return response;
+    };
+    const run = await runRefineryAs(url, 'alice', ['submit', '--title', 'CLI through an outage', '--description', COMPLETE_ANSWER], undefined, watching);
+    expect(run.code).toBe(0);
+    expect(statuses).toEqual([503, 202]);
+    expect(keys.size).toBe(1);
+    expect(await titled('CLI through an outage')).toHaveLength(1);
   });
 });
