@@ -48,6 +48,17 @@ export const humanInteractionOptionsSchema = z
       .int()
       .positive()
       .default(12 * 3_600_000),
+    /** `Idempotency-Key` on the /api POSTs that create or decide: how long a key's first answer is replayed, and how long a request waits for another with its key. */
+    idempotency: z
+      .object({
+        ttlMs: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * 3_600_000),
+        waitMs: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
     /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */
     smtp: z.object({ url: z.string().min(1), from: z.string().min(3).default('Refinery <refinery@localhost>') }).optional(),
     /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */

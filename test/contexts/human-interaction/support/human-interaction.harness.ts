@@ -33,6 +33,7 @@ import { postgresOpsRepositories } from '../../../../src/contexts/human-interact
 import { InMemoryMessageQueue } from '../../../../src/shared/messaging/in-memory/in-memory-message-queue';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
 import { NotificationRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/notification.routes';
+import { IdempotentRequests } from '../../../../src/contexts/human-interaction/infrastructure/http/idempotency';
 import { TaskRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/task.routes';
 import { TokenRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/token.routes';
 import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
@@ -92,6 +93,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
       new DecidePrd(unitOfWork, repositories),
       new CancelTask(unitOfWork, repositories),
       new TaskQueries(unitOfWork, repositories),
+      new IdempotentRequests(unitOfWork, options),
     ),
     new NotificationRoutes(new NotificationInbox(unitOfWork, repositories, clock), notificationLinks),
     new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
