@@ -28,7 +28,8 @@ import { RabbitMqSubscriptions } from './rabbitmq-subscriptions';
 import { type DeclaredTopology, type QueueType, RabbitMqTopology } from './rabbitmq-topology';
 
 export interface RabbitMqMessageQueueOptions {
-  readonly url: string;
+  /** One node's URL, or the nodes of a cluster (an array or a comma-separated list). */
+  readonly url: string | readonly string[];
   readonly registry: ContractRegistry;
   readonly retryPolicy?: RetryPolicy;
   /** Most unacked deliveries per subscription. */
