@@ -34,7 +34,7 @@ export interface RabbitMqMessageQueueOptions {
   readonly retryPolicy?: RetryPolicy;
   /** Most unacked deliveries per subscription. */
   readonly prefetch?: number;
-  /** Work and dead-letter queues; retry and delay queues are always classic (per-message TTL). */
+  /** Every queue's type: work, retry, delay and dead-letter queues (quorum: replicated across a cluster). */
   readonly queueType?: QueueType;
   /** Prefix of every exchange and queue name; tests pass a unique one per run. */
   readonly exchangePrefix?: string;
