@@ -105,11 +105,14 @@ describe('the whole service on a three-node RabbitMQ cluster that loses a node',
         );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        const survivor = nodes.nodes.find((n) => n !== stoppedNode) ?? first;
+        const queueStates = await nodes.ctl(survivor, ['list_queues', 'name', 'type', 'leader', 'online', 'messages', 'consumers']).catch((e: unknown) => String(e));
         throw new Error(
           `not every workflow completed within ${DEADLINE_MS / 1000} s: ${reason}\n` +
             `ledger: ${await ledger.diagnostic()}\n` +
             `bot: ${JSON.stringify(bot.progress())}, stopped ${stoppedNode?.name} at ${JSON.stringify(stoppedAt)}, nodes connected: ${JSON.stringify(log.nodesConnected)}, broker connected: ${app.transport instanceof RabbitMqMessageQueue && app.transport.isConnected()}\n` +
-            `warnings logged: ${JSON.stringify(Object.fromEntries(log.warnings))}`,
+            `warnings logged: ${JSON.stringify(Object.fromEntries(log.warnings))}\n` +
+            `queues as ${survivor.name} sees them:\n${queueStates}`,
           { cause: error },
         );
       }
