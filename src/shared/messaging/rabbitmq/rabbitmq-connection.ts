@@ -77,7 +77,7 @@ export class RabbitMqConnection {
         maxDelay: Math.max(reconnect.initialDelayMs, reconnect.maxDelayMs),
         // Start-up is bounded by time (below), not by a count of attempts.
         initialMaxRetries: reconnect.startupTimeoutMs === 0 ? this.nodes.size - 1 : Infinity,
-        // Every node of the list is tried once before the backoff grows.
+        // Every node of the list is tried in turn before each wait.
         calculateDelay: (attempt: number) => this.delayBefore(attempt, reconnect),
         waitForConnect: false,
         setup: (model: ChannelModel) => this.setup(model),
@@ -171,13 +171,14 @@ export class RabbitMqConnection {
   }
 
   /**
-   * Before attempt n: no wait while the nodes of this round are untried (after a failed attempt
-   * the next node is asked at once), then amqplib's curve (doubling, capped, ±20 % jitter) per round.
+   * Before retry n (the first try is 0; each retry goes to the next node): none while this round's
+   * nodes are untried, so a lost node is replaced at once; after each full round, amqplib's curve
+   * (doubling from `initialDelayMs`, ±20 % jitter, never above `maxDelayMs`).
    */
   private delayBefore(attempt: number, reconnect: Required<ReconnectOptions>): number {
     const size = this.nodes.size;
-    if (size > 1 && attempt % size !== 1) return 0;
-    const round = Math.floor((attempt - 1) / size) + 1;
+    if (attempt % size !== 0) return 0;
+    const round = attempt / size;
     const cap = Math.max(reconnect.initialDelayMs, reconnect.maxDelayMs);
     const base = Math.min(cap / 1.2, reconnect.initialDelayMs * 2 ** (round - 1));
     return Math.round(base * (0.8 + Math.random() * 0.4));
