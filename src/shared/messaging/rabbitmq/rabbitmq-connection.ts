@@ -11,6 +11,11 @@ export interface ReconnectOptions {
    * the first connection it never gives up. 0: one attempt per node.
    */
   readonly startupTimeoutMs?: number;
+  /**
+   * A connection whose every publish has been nacked this long (no confirm in between) is closed
+   * and made again, on the next node: see `publishSettled`.
+   */
+  readonly nackedReconnectAfterMs?: number;
 }
 
 /** What the connection does where its options say nothing. */
@@ -18,6 +23,7 @@ export const DEFAULT_RECONNECT_OPTIONS = {
   initialDelayMs: 100,
   maxDelayMs: 5_000,
   startupTimeoutMs: 180_000,
+  nackedReconnectAfterMs: 5_000,
 } as const satisfies ReconnectOptions;
 
 export interface RabbitMqConnectionOptions {
@@ -40,6 +46,8 @@ interface Session {
   /** `host:port` of the node this connection is on. */
   readonly node: string;
   publisher: ConfirmChannel | undefined;
+  /** When the publishes on this connection started being nacked, none confirmed since. */
+  nackedSince?: number;
 }
 
 /**
@@ -160,6 +168,33 @@ export class RabbitMqConnection {
     const publisher = this.current?.publisher;
     if (!publisher) throw new RetryableError('RabbitMQ is not connected; publish not attempted');
     return publisher;
+  }
+
+  /**
+   * Every publisher confirm or nack, from ConfirmedPublisher. Seen on RabbitMQ 3.10 when the node a
+   * client was on stopped and it reconnected to another at once, while the stopping node still
+   * led the quorum queues: every publish on the new connection was nacked, and its consumers got
+   * nothing, for as long as it lived, though each queue had a leader again within seconds. A new
+   * connection works; so one that sees nothing but nacks for `nackedReconnectAfterMs` is closed,
+   * and amqplib's recovery makes another (on the next node).
+   */
+  publishSettled(channel: ConfirmChannel, confirmed: boolean): void {
+    const session = this.current;
+    if (!session || session.publisher !== channel) return;
+    if (confirmed) {
+      session.nackedSince = undefined;
+      return;
+    }
+    const now = Date.now();
+    session.nackedSince ??= now;
+    const after = this.options.reconnect?.nackedReconnectAfterMs ?? DEFAULT_RECONNECT_OPTIONS.nackedReconnectAfterMs;
+    if (now - session.nackedSince < after || this.closed) return;
+    this.options.logger.warn(
+      { node: session.node, nackedForMs: now - session.nackedSince },
+      `every publish nacked by RabbitMQ at ${session.node} for ${now - session.nackedSince} ms; reconnecting`,
+    );
+    this.current = undefined;
+    void session.model.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
