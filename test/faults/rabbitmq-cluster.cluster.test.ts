@@ -106,7 +106,9 @@ describe('the whole service on a three-node RabbitMQ cluster that loses a node',
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const survivor = nodes.nodes.find((n) => n !== stoppedNode) ?? first;
-        const queueStates = await nodes.ctl(survivor, ['list_queues', 'name', 'type', 'leader', 'online', 'messages', 'consumers']).catch((e: unknown) => String(e));
+        const queueStates = await nodes
+          .ctl(survivor, ['list_queues', 'name', 'type', 'leader', 'online', 'messages', 'consumers'])
+          .catch((e: unknown) => String(e));
         throw new Error(
           `not every workflow completed within ${DEADLINE_MS / 1000} s: ${reason}\n` +
             `ledger: ${await ledger.diagnostic()}\n` +
@@ -145,6 +147,8 @@ describe('the whole service on a three-node RabbitMQ cluster that loses a node',
           'publish-failures': sum(stats.publishFailed),
           retries: sumNested(stats.retried),
           'connections-lost': log.connectionsLost,
+          // Connections closed because every publish on them was nacked (RabbitMqConnection.publishSettled).
+          'nacked-reconnects': [...log.warnings].filter(([msg]) => msg.startsWith('every publish nacked')).reduce((n, [, count]) => n + count, 0),
           connects: log.reconnects,
           'node-stop-ms': stopMs ?? -1,
           'stop-at-approvals': stoppedAt?.approvalsSent ?? -1,
