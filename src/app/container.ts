@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Container, type ContainerModule } from 'inversify';
 import { humanInteractionContracts } from '../contexts/human-interaction/contracts';
@@ -28,6 +29,8 @@ import type { MessageQueue, Unsubscribe } from '../shared/messaging/message-queu
 import { MonitoredMessageQueue } from '../shared/messaging/monitoring/monitored-message-queue';
 import { RabbitMqMessageQueue } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { type Database, migrate, openDatabase, pendingMigrations } from '../shared/persistence/data-source';
+import { DatabaseAvailability } from '../shared/persistence/database-availability';
+import { outageAwareQueue } from '../shared/messaging/outage-aware-queue';
 import { OutboxRelay } from '../shared/persistence/outbox/outbox-relay';
 import { MessagingRetention } from '../shared/persistence/retention/messaging-retention';
 import { UnitOfWork } from '../shared/persistence/unit-of-work';
@@ -104,6 +107,8 @@ function modulesFor(config: Config, options: ApplicationOptions): ContainerModul
  */
 export class Application {
   private subscriptions: Unsubscribe[] = [];
+  /** Aborted when stop() begins: handlers still waiting out an outage give their messages back. */
+  private readonly stopping = new AbortController();
   private started = false;
   /**
    * Every background loop of this process, in stop order: the relay first, so nothing is marked
@@ -128,12 +133,15 @@ export class Application {
     /** This process in the worker registry. */
     readonly workers: WorkerRegistry,
     private readonly workCounter: WorkCounter,
+    /** PostgreSQL's availability, probed when a failure looks like a lost connection. */
+    readonly availability: DatabaseAvailability,
   ) {
     this.loops = [relay.loop, retention.loop, ...contexts.flatMap((context) => context.loops)];
     const broker = transport instanceof RabbitMqMessageQueue ? transport : undefined;
     const productDefinition = contexts.find((context): context is ProductDefinitionContext => context instanceof ProductDefinitionContext);
     registerHealthRoutes(http, {
       database,
+      availability,
       queue,
       isStarted: () => this.started,
       ...(broker ? { brokerConnected: () => broker.isConnected() } : {}),
@@ -152,7 +160,15 @@ export class Application {
     const registry = createContractRegistry();
     const database =
       options.database ??
-      (await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [], poolSize: config.DATABASE_POOL_SIZE }));
+      (await openDatabase({
+        url: config.DATABASE_URL,
+        pgliteDataDir: config.PGLITE_DATA_DIR,
+        entities: [],
+        poolSize: config.DATABASE_POOL_SIZE,
+        // A PostgreSQL that is down, restarting or failing over is waited for, logging each attempt.
+        startupTimeoutMs: config.STARTUP_TIMEOUT_MS,
+        log: logger,
+      }));
     if (!options.database) {
       if (config.MIGRATE_ON_START) {
         const applied = await migrate(database.dataSource, { serialise: database.kind === 'postgres' });
@@ -162,6 +178,7 @@ export class Application {
         throw new Error('the database has migrations that are not applied: run `npm run migrate` or set MIGRATE_ON_START=true');
       }
     }
+    const availability = new DatabaseAvailability({ probe: () => database.dataSource.query('SELECT 1'), logger });
     const transport = await createTransport(config, {
       registry,
       retryPolicy: deliveryRetryPolicyFrom(config),
@@ -182,6 +199,7 @@ export class Application {
     container.bind(SHARED.MessageQueue).toConstantValue(queue);
     container.bind(SHARED.Logger).toConstantValue(logger);
     container.bind(SHARED.Clock).toConstantValue(clock);
+    container.bind(SHARED.Availability).toConstantValue(availability);
     const instance = newWorkerInstance();
     container.bind(SHARED.InstanceId).toConstantValue(instance.id);
     if (isQueueDepthSource(transport)) container.bind<QueueDepthSource>(SHARED.QueueDepths).toConstantValue(transport);
@@ -202,7 +220,7 @@ export class Application {
     const audit: AdminAudit | undefined = ops
       ? (caller, action, target, work) => ops.audited({ id: caller.id, name: caller.id, roles: caller.roles }, action, target, null, work)
       : undefined;
-    registerAdminRoutes(http, { deadLetters: queue, authenticate, ...(audit ? { audit } : {}) });
+    registerAdminRoutes(http, { deadLetters: queue, authenticate, availability, ...(audit ? { audit } : {}) });
     registerDocsRoutes(http, { humanInteraction });
     if (humanInteraction) {
       container.get<HumanInteractionHttpApi>(HUMAN_INTERACTION.HttpApi).register(http);
@@ -227,13 +245,36 @@ export class Application {
         metrics: new WorkerMetrics(queue.metricsRegistry),
       },
     );
-    return new Application(config, database, transport, queue, relay, http, contexts, logger, publicAddress, retention, agent, workers, workCounter);
+    return new Application(
+      config,
+      database,
+      transport,
+      queue,
+      relay,
+      http,
+      contexts,
+      logger,
+      publicAddress,
+      retention,
+      agent,
+      workers,
+      workCounter,
+      availability,
+    );
   }
 
   /** Subscribes every context, then starts every loop: scanners, pollers, workers, the outbox relay, the retention sweep. */
   async start(): Promise<void> {
     await this.workers.start();
-    const counted = countingQueue(this.queue, this.workCounter);
+    // A handler that fails on an outage is held and run again when PostgreSQL answers, inside
+    // the count (one delivery, one handled) and inside monitoring (no failure logged for it).
+    // One listener per held message (bounded by the prefetch of each consumer): expected, not a leak.
+    setMaxListeners(1_000, this.stopping.signal);
+    const counted = outageAwareQueue(countingQueue(this.queue, this.workCounter), {
+      availability: this.availability,
+      logger: this.logger,
+      signal: this.stopping.signal,
+    });
     for (const context of this.contexts) this.subscriptions.push(...(await context.subscribe(counted)));
     for (const loop of this.loops) loop.start();
     this.started = true;
@@ -257,11 +298,14 @@ export class Application {
     await this.http.close();
     if (this.started) {
       for (const loop of this.loops) await loop.stop();
+      // Handlers still waiting out an outage give their messages back now.
+      this.stopping.abort();
       for (const context of this.contexts) await context.drain?.();
       for (const unsubscribe of this.subscriptions.splice(0)) await unsubscribe();
     }
     await this.workers.deregister();
     await this.queue.close();
+    this.availability.close();
     await this.database.close();
     this.logger.info('stopped');
   }

@@ -26,7 +26,12 @@ export function definedOnly<T extends object>(value: T): Partial<T> {
 /** How a message delivery that failed is retried before it is dead-lettered (both transports). */
 export function deliveryRetryPolicyFrom(config: Config): RetryPolicy {
   return retryPolicy(
-    definedOnly({ maxAttempts: config.RETRY_MAX_ATTEMPTS, initialDelayMs: config.RETRY_INITIAL_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS }),
+    definedOnly({
+      maxAttempts: config.RETRY_MAX_ATTEMPTS,
+      initialDelayMs: config.RETRY_INITIAL_DELAY_MS,
+      maxDelayMs: config.RETRY_MAX_DELAY_MS,
+      startOverOnceAfterMs: config.RETRY_START_OVER_AFTER_MS,
+    }),
   );
 }
 

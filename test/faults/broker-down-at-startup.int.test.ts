@@ -6,6 +6,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/postgres
 import { childServiceEnv, ServiceProcess } from '../support/service-process';
 import { TcpProxy } from '../support/tcp-proxy';
 import { reportFigures } from './support/figures';
+import { WarningWatch } from './support/warnings';
 
 /** How long the broker stays unreachable after the process started (issue #11: 10 s). */
 const OUTAGE_MS = 10_000;
@@ -80,6 +81,7 @@ describe('a process started while RabbitMQ is unreachable', () => {
     expect(child.tail(10_000)).toContain(`connected to RabbitMQ at ${address}`);
     // Backoff capped at a few seconds: over a 10 s outage it tried several times.
     expect(waitingLines).toBeGreaterThanOrEqual(4);
+    expect(new WarningWatch().maxListenerWarnings(child.tail(10_000))).toEqual([]);
     reportFigures('broker-down-at-startup', {
       sent: 0,
       handled: 0,

@@ -8,6 +8,7 @@ import { ApprovalBot, type BotProgress } from './support/approval-bot';
 import { BrokerAdmin, ctl, ensureBrokerRunning, RABBITMQ_URL, rabbitmqctl } from './support/broker';
 import { type FaultApp, startFaultApp } from './support/fault-app';
 import { reportFigures } from './support/figures';
+import { WarningWatch } from './support/warnings';
 import { WorkflowLedger } from './support/workflow-ledger';
 
 const WORKFLOWS = 200;
@@ -51,14 +52,17 @@ describe('the whole service across a broker restart', () => {
   let scratch: ScratchDatabase | undefined;
   let service: FaultApp | undefined;
   let restart: Promise<Restart> | undefined;
+  let warnings: WarningWatch | undefined;
 
   beforeAll(async () => {
     if (!rabbitmqctl) return;
+    warnings = WarningWatch.start();
     scratch = await createScratchDatabase();
     service = await startFaultApp(scratch.url, { RABBITMQ_URL, RABBITMQ_PREFIX: prefix, RABBITMQ_QUEUE_TYPE: 'quorum' });
   }, 60_000);
 
   afterAll(async () => {
+    warnings?.stop();
     if (!rabbitmqctl) return;
     // Whatever happened above, the next tests (and the other people on this broker) need it back;
     // a restart still under way first, or its stop_app could land after our start_app.
@@ -95,14 +99,7 @@ describe('the whole service across a broker restart', () => {
           restart.catch(() => undefined);
         });
         timings = await restart;
-        await eventually(
-          async () => {
-            expect((await ledger.statuses())['APPROVED']).toBe(WORKFLOWS);
-            expect((await ledger.notifications())['task-approved']?.tasks).toBe(WORKFLOWS);
-            expect(await ledger.unsentOutboxRows()).toBe(0);
-          },
-          { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 100 },
-        );
+        await ledger.allCompleted(WORKFLOWS, deadline);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(
@@ -158,6 +155,7 @@ describe('the whole service across a broker restart', () => {
       // The restart did reach the service: it lost its connection and made a new one.
       expect(log.connectionsLost).toBeGreaterThanOrEqual(1);
       expect(log.reconnects).toBeGreaterThanOrEqual(2);
+      expect(warnings?.maxListenerWarnings()).toEqual([]);
     },
     150_000,
   );

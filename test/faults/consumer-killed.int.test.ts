@@ -12,6 +12,7 @@ import { BrokerAdmin, consumerQueueNames, RABBITMQ_URL, readyMessages } from './
 import { ConsumerProcess } from './support/child-consumer';
 import { faultRegistry, RecordEffect } from './support/fault-contracts';
 import { reportFigures } from './support/figures';
+import { WarningWatch } from './support/warnings';
 
 const SENT = 500;
 const KILL_AFTER = 50;
@@ -29,6 +30,7 @@ describe('a consumer process killed mid-stream', () => {
   let database: Database;
   let publisher: RabbitMqMessageQueue;
   const children: ConsumerProcess[] = [];
+  let warnings: WarningWatch;
 
   const scalar = async (sql: string, params: unknown[] = []): Promise<number> =>
     count.parse((await execute(database.dataSource.manager, sql, params)).rows[0]).n;
@@ -39,6 +41,7 @@ describe('a consumer process killed mid-stream', () => {
   };
 
   beforeAll(async () => {
+    warnings = WarningWatch.start();
     scratch = await createScratchDatabase();
     database = await openTestDatabase([], scratch.url);
     // No unique constraint on message_id: only the inbox may keep an effect from happening twice.
@@ -55,6 +58,7 @@ describe('a consumer process killed mid-stream', () => {
   });
 
   afterAll(async () => {
+    warnings.stop();
     await Promise.all(children.map((child) => child.stop('SIGKILL')));
     const declared = publisher.declaredTopology();
     await publisher.close();
@@ -120,5 +124,6 @@ describe('a consumer process killed mid-stream', () => {
     expect(redelivered).toBeGreaterThanOrEqual(1);
     expect(deadLetters).toEqual([]);
     expect(leftOnQueue).toBe(0);
+    expect(warnings.maxListenerWarnings(...children.map((child) => child.errors))).toEqual([]);
   }, 120_000);
 });

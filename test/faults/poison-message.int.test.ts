@@ -9,6 +9,7 @@ import { eventually } from '../support/eventually';
 import { BrokerAdmin, consumerQueueNames, RABBITMQ_URL, readyMessages } from './support/broker';
 import { faultRegistry, RecordEffect } from './support/fault-contracts';
 import { reportFigures } from './support/figures';
+import { WarningWatch } from './support/warnings';
 
 const SENT = 20;
 const POISON = 7;
@@ -31,12 +32,15 @@ interface Attempt {
  */
 describe('a poison message', () => {
   let queue: RabbitMqMessageQueue;
+  let warnings: WarningWatch;
 
   beforeAll(() => {
+    warnings = WarningWatch.start();
     queue = new RabbitMqMessageQueue({ url: RABBITMQ_URL, registry: faultRegistry(), exchangePrefix: prefix, retryPolicy: POLICY, publishTimeoutMs: 5_000 });
   });
 
   afterAll(async () => {
+    warnings.stop();
     const declared = queue.declaredTopology();
     await queue.close();
     const admin = await BrokerAdmin.open();
@@ -132,5 +136,6 @@ describe('a poison message', () => {
     });
     expect(distinct).toBe(SENT);
     expect(effects).toHaveLength(SENT);
+    expect(warnings.maxListenerWarnings()).toEqual([]);
   }, 60_000);
 });

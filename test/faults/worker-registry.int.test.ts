@@ -14,6 +14,7 @@ import { DARK_MODE_REQUEST } from '../support/prd-document';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { childServiceEnv, ServiceProcess } from '../support/service-process';
 import { reportFigures } from './support/figures';
+import { WarningWatch } from './support/warnings';
 
 /** Long enough that only the registry, not the lease's expiry, can explain a quick takeover. */
 const LEASE_MS = 120_000;
@@ -47,6 +48,7 @@ describe('the worker registry with processes killed and stopped', () => {
   let app: Application;
   let api: Api;
   const children: ServiceProcess[] = [];
+  const warnings = WarningWatch.start();
 
   const spawnProductDefinition = (name: string): ServiceProcess => {
     const child = ServiceProcess.spawn(name, {
@@ -115,6 +117,7 @@ describe('the worker registry with processes killed and stopped', () => {
   }, 60_000);
 
   afterAll(async () => {
+    warnings.stop();
     await Promise.all(children.map((child) => child.stop('SIGKILL')));
     const topology = app ? transportOf(app, RabbitMqMessageQueue).declaredTopology() : undefined;
     await app?.stop();
@@ -226,4 +229,8 @@ describe('the worker registry with processes killed and stopped', () => {
     expect(await workItems(taskId)).toEqual([expect.objectContaining({ status: 'done', attempts: 1 })]);
     await eventually(async () => expect(await statusOf(taskId)).toBe('PRD_VALIDATION'), { timeoutMs: 15_000, intervalMs: 20 });
   }, 120_000);
+
+  it('printed no MaxListenersExceededWarning, here or in any child process, through the kills and stops above', () => {
+    expect(warnings.maxListenerWarnings(...children.map((child) => child.tail(Number.MAX_SAFE_INTEGER)))).toEqual([]);
+  });
 });

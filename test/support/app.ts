@@ -43,6 +43,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
     LOG_LEVEL: 'silent',
     RETRY_INITIAL_DELAY_MS: '5',
     RETRY_MAX_DELAY_MS: '100',
+    RETRY_START_OVER_AFTER_MS: '100',
     OUTBOX_POLL_INTERVAL_MS: '20',
     SCAN_INTERVAL_MS: '50',
     REDRIVE_AFTER_MS: '300',

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type DependencyAvailability, outageBody, RETRY_AFTER_SECONDS } from '../../shared/kernel/availability';
 import { RetryableError } from '../../shared/kernel/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
 import { type BearerAuthenticator, bearerTokenOf, type Caller } from './bearer-authenticator';
@@ -26,6 +27,8 @@ export interface AdminDeps {
   readonly audit?: AdminAudit;
   /** Any admin's valid token: configured, or issued at run time when human interaction runs here. */
   readonly authenticate: BearerAuthenticator;
+  /** PostgreSQL's availability: a failure it shows to be an outage is a 503 naming it. */
+  readonly availability?: DependencyAvailability;
 }
 
 /** Parses `input` or answers 400 naming each bad field, as the rest of the HTTP API does. */
@@ -76,7 +79,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         callers.set(request, caller);
         return undefined;
       });
-      scope.setErrorHandler(async (error, _request, reply) => reply.code(statusOf(error)).send(errorBody(error)));
+      scope.setErrorHandler(async (error, _request, reply) => {
+        const outage = await deps.availability?.diagnose(error);
+        if (outage) return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(outageBody(outage));
+        return reply.code(statusOf(error)).send(errorBody(error));
+      });
 
       scope.get('/dead-letters', async (request, reply) => {
         const query = parseOr400(deadLetterListQuery, request.query, reply);

@@ -3,9 +3,13 @@ import type { AgentPoolSwitch } from '../../contexts/product-definition/domain/a
 import type { AgentAvailability } from '../../contexts/product-definition/domain/product-manager-agent';
 import type { MonitoredMessageQueue } from '../../shared/messaging/monitoring/monitored-message-queue';
 import type { Database } from '../../shared/persistence/data-source';
+import type { DependencyAvailability } from '../../shared/kernel/availability';
+import { describeError } from '../../shared/kernel/errors';
 
 export interface HealthDeps {
   readonly database: Database;
+  /** Told when the readiness probe finds PostgreSQL down, so consumers and the API know at once. */
+  readonly availability?: DependencyAvailability;
   readonly queue: MonitoredMessageQueue;
   readonly isStarted: () => boolean;
   /** The broker connection, when the transport has one (RabbitMQ). */
@@ -58,15 +62,26 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
   app.get('/ready', async (_request, reply) => {
     const broker = deps.brokerConnected ? (deps.brokerConnected() ? 'connected' : 'disconnected') : 'in-memory';
     let database = 'up';
+    let databaseError: string | undefined;
     try {
       await deps.database.dataSource.query('SELECT 1');
-    } catch {
+    } catch (error) {
       database = 'down';
+      databaseError = describeError(error).errorMessage;
+      await deps.availability?.diagnose(error);
     }
     const pool = database === 'up' ? await agentPoolStatus(deps) : deps.agentPool ? { agentPool: 'unknown' } : {};
     const ready = deps.isStarted() && database === 'up' && broker !== 'disconnected';
+    // Which dependency keeps it from being ready, in words an operator acts on.
+    const unavailable = [...(database === 'down' ? ['PostgreSQL'] : []), ...(broker === 'disconnected' ? ['RabbitMQ'] : [])];
+    const reason = [
+      ...(database === 'down' ? [`PostgreSQL does not answer (${databaseError ?? 'no answer'})`] : []),
+      ...(broker === 'disconnected' ? ['RabbitMQ is not connected (reconnecting)'] : []),
+      ...(deps.isStarted() ? [] : ['still starting']),
+    ];
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'unavailable',
+      ...(ready ? {} : { unavailable, reason: reason.join('; ') }),
       started: deps.isStarted(),
       database,
       databaseKind: deps.database.kind,

@@ -9,6 +9,13 @@ export interface RetryPolicy {
   readonly multiplier: number;
   /** 0..1: the share of each delay that is randomised, so retries of many things spread out. */
   readonly jitter: number;
+  /**
+   * When the attempts are used up on an error that was retryable, start over once, with a fresh
+   * set of attempts, after this delay, before giving up for good (a passing cause, such as a
+   * message that overtook the one it depends on, gets a second chance before an operator must
+   * look). Unset or 0: give up at once.
+   */
+  readonly startOverOnceAfterMs?: number;
 }
 
 /** The one default: 5 attempts, 200 ms doubling up to 30 s, ±20% jitter. Others override parts of it. */
@@ -33,7 +40,8 @@ export function backoffDelay(policy: RetryPolicy, failedAttempts: number, random
 }
 
 export type RetryDecision =
-  | { readonly retry: true; readonly delayMs: number }
+  /** `startOver`: the attempts were used up; the next one is attempt 1 again, and the last start-over. */
+  | { readonly retry: true; readonly delayMs: number; readonly startOver?: true }
   /** `not-retryable`: the error says trying again cannot help; `exhausted`: the attempts are used up. */
   | { readonly retry: false; readonly reason: 'not-retryable' | 'exhausted' };
 
@@ -42,8 +50,18 @@ export type RetryDecision =
  * up. The one place that decides it, for both transports, the outbox relay, the delivery worker
  * and the agent's work items.
  */
-export function decideRetry(policy: RetryPolicy, error: unknown, failedAttempts: number, random: () => number = Math.random): RetryDecision {
+export function decideRetry(
+  policy: RetryPolicy,
+  error: unknown,
+  failedAttempts: number,
+  random: () => number = Math.random,
+  /** Whether this thing already started over once (see `startOverOnceAfterMs`). */
+  startedOver = true,
+): RetryDecision {
   if (!isRetryable(error)) return { retry: false, reason: 'not-retryable' };
-  if (failedAttempts >= policy.maxAttempts) return { retry: false, reason: 'exhausted' };
+  if (failedAttempts >= policy.maxAttempts) {
+    const after = policy.startOverOnceAfterMs ?? 0;
+    return !startedOver && after > 0 ? { retry: true, delayMs: after, startOver: true } : { retry: false, reason: 'exhausted' };
+  }
   return { retry: true, delayMs: backoffDelay(policy, failedAttempts, random) };
 }

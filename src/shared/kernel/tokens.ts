@@ -8,4 +8,6 @@ export const SHARED = {
   InstanceId: Symbol.for('shared.InstanceId'),
   /** The transport's depth of each consumer queue this process subscribed (QueueDepthSource). */
   QueueDepths: Symbol.for('shared.QueueDepths'),
+  /** Whether PostgreSQL answers (DependencyAvailability): consumers wait out outages, HTTP answers 503. */
+  Availability: Symbol.for('shared.Availability'),
 } as const;

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { execute } from '../../../src/shared/persistence/sql';
+import { eventually } from '../../support/eventually';
 
 const counted = z.object({ key: z.string(), n: z.coerce.number() });
 const pair = z.object({ key: z.string(), n: z.coerce.number(), tasks: z.coerce.number() });
@@ -73,6 +74,18 @@ export class WorkflowLedger {
 
   inboxRows(): Promise<number> {
     return scalar(this.manager, `SELECT count(*) AS n FROM messaging.inbox`);
+  }
+
+  /** Waits until `workflows` tasks are APPROVED with their approval notified and the outbox is empty, or the deadline. */
+  async allCompleted(workflows: number, deadline: number, intervalMs = 100): Promise<void> {
+    await eventually(
+      async () => {
+        expect((await this.statuses())['APPROVED']).toBe(workflows);
+        expect((await this.notifications())['task-approved']?.tasks).toBe(workflows);
+        expect(await this.unsentOutboxRows()).toBe(0);
+      },
+      { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs },
+    );
   }
 
   /** For a failure message: where the unfinished workflows stand, and what the outbox holds. */

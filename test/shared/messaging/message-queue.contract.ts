@@ -164,6 +164,56 @@ export function describeMessageQueueContract(
       expect(calls).toBe(RETRY.maxAttempts);
     });
 
+    it('starts over once, with a fresh set of attempts, before dead-letting a retryable failure', async () => {
+      await queue.close();
+      const startOverAfterMs = 60;
+      queue = await createQueue({ registry, retryPolicy: { ...RETRY, startOverOnceAfterMs: startOverAfterMs } });
+      const consumer = consumerName('second-chance');
+      const deliveries: Array<{ attempt: number | undefined; at: number }> = [];
+      await queue.subscribeToEvents({
+        consumer,
+        types: [Pinged.type],
+        handler: async (_message, delivery) => {
+          deliveries.push({ attempt: delivery?.attempt, at: Date.now() });
+          throw new RetryableError('the task it needs is not there yet');
+        },
+      });
+      await queue.publishEvent(pinged('t', 1));
+      const [deadLetter] = await eventually(
+        async () => {
+          const list = await queue.listDeadLetters(consumer);
+          expect(list).toHaveLength(1);
+          return list;
+        },
+        { timeoutMs: 5_000 },
+      );
+      await quiesce();
+      // Two full sets of attempts, numbered from 1 again after the start-over, then the dead letter.
+      expect(deliveries.map((d) => d.attempt)).toEqual([1, 2, 3, 1, 2, 3]);
+      const [lastOfFirst, firstOfSecond] = [deliveries[2], deliveries[3]] as [{ at: number }, { at: number }];
+      expect(firstOfSecond.at - lastOfFirst.at).toBeGreaterThanOrEqual(startOverAfterMs / 2);
+      expect(deadLetter).toMatchObject({ errorMessage: 'the task it needs is not there yet', attempts: RETRY.maxAttempts });
+    });
+
+    it('does not start over a message that failed for good (non-retryable)', async () => {
+      await queue.close();
+      queue = await createQueue({ registry, retryPolicy: { ...RETRY, startOverOnceAfterMs: 60 } });
+      const consumer = consumerName('no-second-chance');
+      let calls = 0;
+      await queue.subscribeToCommands({
+        consumer,
+        types: [DoWork.type],
+        handler: async () => {
+          calls += 1;
+          throw new NonRetryableError('can never work');
+        },
+      });
+      await queue.publishCommand(doWork('t', 1));
+      await eventually(async () => expect(await queue.listDeadLetters(consumer)).toHaveLength(1));
+      await quiesce();
+      expect(calls).toBe(1);
+    });
+
     it.each([
       ['a NonRetryableError', (): Error => new NonRetryableError('can never work'), 'NonRetryableError'],
       ['a domain rule violation', (): Error => new IllegalMove('task 7 is closed'), 'IllegalMove'],

@@ -175,7 +175,7 @@ export class ConsumerQueue {
 
   private failed(message: QueuedMessage, envelope: Envelope, error: unknown): void {
     message.firstFailedAt ??= this.deps.now().toISOString();
-    const decision = decideRetry(this.deps.retryPolicy, error, message.attempts, this.deps.random);
+    const decision = decideRetry(this.deps.retryPolicy, error, message.attempts, this.deps.random, message.startedOver);
     if (!decision.retry) {
       this.finish(message);
       this.deps.deadLetter(this.name, message, error);
@@ -187,6 +187,11 @@ export class ConsumerQueue {
     }
     const { delayMs } = decision;
     this.deps.retryScheduled({ consumer: this.name, message: envelope, attempt: message.attempts, delayMs, error });
+    if (decision.startOver) {
+      // A fresh set of attempts, once: the next delivery is attempt 1 again.
+      message.startedOver = true;
+      message.attempts = 0;
+    }
     // The message keeps its key while it waits, so later messages of that key stay behind it.
     this.retrying += 1;
     this.deps.work.schedule(() => {

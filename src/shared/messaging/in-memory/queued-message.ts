@@ -14,6 +14,8 @@ export interface QueuedMessage {
   /** Deliveries made so far. */
   attempts: number;
   firstFailedAt: string | undefined;
+  /** Whether it already started over once after using up its attempts. */
+  startedOver: boolean;
 }
 
 /** Copies the message the way a wire would: a handler can never mutate what another consumer gets. */
@@ -24,10 +26,10 @@ export function toWire(raw: unknown): unknown {
 }
 
 export function queuedMessage(seq: number, raw: unknown, trace?: TraceCarrier): QueuedMessage {
-  return { seq, raw, type: envelopeField(raw, 'type') ?? '', key: envelopeField(raw, 'key'), trace, attempts: 0, firstFailedAt: undefined };
+  return { seq, raw, type: envelopeField(raw, 'type') ?? '', key: envelopeField(raw, 'key'), trace, attempts: 0, firstFailedAt: undefined, startedOver: false };
 }
 
 /** Another consumer's (or a duplicate's) independent copy: its own delivery count. */
 export function copyOf(message: QueuedMessage): QueuedMessage {
-  return { ...message, attempts: 0, firstFailedAt: undefined };
+  return { ...message, attempts: 0, firstFailedAt: undefined, startedOver: false };
 }

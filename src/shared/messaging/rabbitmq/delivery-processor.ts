@@ -14,6 +14,7 @@ import {
   copyProperties,
   deadLetterHeaders,
   type FailureRecord,
+  hasStartedOver,
   HEADER,
   headerText,
   parseBody,
@@ -87,6 +88,7 @@ export class DeliveryProcessor {
       return;
     }
     let firstFailedAt = headerText(message, HEADER.firstFailedAt);
+    let startedOver = hasStartedOver(message);
     const trace = traceCarrierOfMessage(message);
     const traced = tracedMessage(envelope);
     for (;;) {
@@ -98,19 +100,25 @@ export class DeliveryProcessor {
         return;
       } catch (error) {
         firstFailedAt ??= this.deps.now().toISOString();
-        const decision = decideRetry(this.deps.retryPolicy, error, attempt, this.deps.random);
+        const decision = decideRetry(this.deps.retryPolicy, error, attempt, this.deps.random, startedOver);
         if (!decision.retry) {
           await this.deadLetter(message, context, error, attempt, firstFailedAt);
           return;
         }
         const { delayMs } = decision;
+        if (decision.startOver) this.startingOver(context, envelope, attempt, delayMs, error);
         if (!context.retryInProcess) {
-          await this.scheduleRetry(message, context, { envelope, error, attempt, delayMs, firstFailedAt });
+          // Starting over: the copy says no attempt failed yet, and that it started over.
+          const failed = decision.startOver ? 0 : attempt;
+          await this.scheduleRetry(message, context, { envelope, error, attempt: failed, delayMs, firstFailedAt, startOver: decision.startOver === true });
           return;
         }
         this.deps.observers.retryScheduled({ consumer: context.consumer, message: envelope, attempt, delayMs, error });
         if (!(await pause(delayMs, context.signal))) return;
-        attempt += 1;
+        if (decision.startOver) {
+          startedOver = true;
+          attempt = 1;
+        } else attempt += 1;
       }
     }
   }
@@ -118,11 +126,15 @@ export class DeliveryProcessor {
   private async scheduleRetry(
     message: Message,
     context: DeliveryContext,
-    retry: { envelope: Envelope; error: unknown; attempt: number; delayMs: number; firstFailedAt: string },
+    retry: { envelope: Envelope; error: unknown; attempt: number; delayMs: number; firstFailedAt: string; startOver: boolean },
   ): Promise<void> {
     // A closed channel already gave the message back to the broker: a copy would duplicate it.
     if (!context.channel.isOpen()) return;
-    const headers = { [HEADER.attempts]: retry.attempt, [HEADER.firstFailedAt]: retry.firstFailedAt };
+    const headers = {
+      [HEADER.attempts]: retry.attempt,
+      [HEADER.firstFailedAt]: retry.firstFailedAt,
+      ...(retry.startOver ? { [HEADER.startedOver]: this.deps.now().toISOString() } : {}),
+    };
     try {
       await this.deps.publisher.publish({
         exchange: '',
@@ -144,6 +156,13 @@ export class DeliveryProcessor {
       delayMs: retry.delayMs,
       error: retry.error,
     });
+  }
+
+  private startingOver(context: DeliveryContext, envelope: Envelope, attempts: number, delayMs: number, error: unknown): void {
+    this.deps.logger.warn(
+      { consumer: context.consumer, messageId: envelope.messageId, messageType: envelope.type, attempts, delayMs, err: describeError(error) },
+      'attempts used up on a retryable error; starting over once before dead-lettering',
+    );
   }
 
   private async deadLetter(message: Message, context: DeliveryContext, error: unknown, attempts: number, firstFailedAt: string | undefined): Promise<void> {

@@ -17,6 +17,8 @@ export const HEADER = {
   errorMessage: 'x-refinery-error-message',
   consumer: 'x-refinery-consumer',
   deadLetterId: 'x-refinery-dead-letter-id',
+  /** Set on the copy that started over once its attempts were used up (see `startOverOnceAfterMs`). */
+  startedOver: 'x-refinery-started-over',
 } as const;
 
 /** Set by the broker on a delivery; never carried over into a message we publish again. */
@@ -72,6 +74,11 @@ export function attemptOf(message: Message): number {
   const deliveryCount = headers['x-delivery-count'];
   const redeliveries = deliveryCount === undefined ? (message.fields.redelivered ? 1 : 0) : count.parse(deliveryCount);
   return failedBefore + redeliveries + 1;
+}
+
+/** Whether this message already started over once after using up its attempts. */
+export function hasStartedOver(message: Message): boolean {
+  return headersOf(message)[HEADER.startedOver] !== undefined;
 }
 
 /** The properties of a copy of `message` (retry, dead letter, replay), without broker headers. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from '../../logging/logger';
 import type { MessageKind } from '../envelope';
@@ -39,7 +40,12 @@ export class RabbitMqConsumer {
     private readonly kind: MessageKind,
     private readonly subscription: Subscription,
     private readonly deps: RabbitMqConsumerDeps,
-  ) {}
+  ) {
+    // Every delivery in flight may wait on this signal (an in-process retry, a give-back pause),
+    // and those of a lost channel still finish while the new channel takes its prefetch: many
+    // listeners on one signal is how this works, not a leak (Node warns past 10 by default).
+    setMaxListeners(Math.max(10, 4 * deps.prefetch), this.stopping.signal);
+  }
 
   /** The first start: a failure (e.g. a queue declared with other arguments) reaches the subscriber. */
   async start(): Promise<void> {

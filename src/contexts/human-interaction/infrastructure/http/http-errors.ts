@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { ALWAYS_AVAILABLE, type DependencyAvailability, outageBody, RETRY_AFTER_SECONDS } from '../../../../shared/kernel/availability';
 import type { Logger } from '../../../../shared/logging/logger';
 import {
   ActionConflictError,
@@ -31,9 +32,12 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** Domain refusals become their HTTP status; anything unexpected is logged and hidden. */
-export function errorHandler(logger: Logger) {
-  return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+/**
+ * Domain refusals become their HTTP status; a failure a probe shows to be an outage (PostgreSQL
+ * unreachable) is a 503 with Retry-After naming it; anything else unexpected is logged and hidden.
+ */
+export function errorHandler(logger: Logger, availability: DependencyAvailability = ALWAYS_AVAILABLE) {
+  return async (error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     if (error instanceof InvalidRequestError) return reply.code(400).send({ error: 'invalid_request', issues: error.issues });
     if (error instanceof TaskNotFoundError || error instanceof PrdVersionNotFoundError || error instanceof NotificationNotFoundError) {
       return reply.code(404).send({ error: 'not_found', message: error.message });
@@ -46,6 +50,8 @@ export function errorHandler(logger: Logger) {
       const message = error instanceof Error ? error.message : 'invalid request';
       return reply.code(status).send({ error: 'invalid_request', issues: [{ field: 'body', message }] });
     }
+    const outage = await availability.diagnose(error);
+    if (outage) return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(outageBody(outage));
     logger.error({ err: error, method: request.method, url: request.url, requestId: request.id }, 'request failed');
     return reply.code(500).send({ error: 'internal' });
   };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { inject, injectable, multiInject } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { ALWAYS_AVAILABLE, type DependencyAvailability } from '../../../../shared/kernel/availability';
 import type { Logger } from '../../../../shared/logging/logger';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { hasRole } from '../../domain/user';
@@ -20,13 +21,14 @@ export class HumanInteractionHttpApi {
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly authenticator: Authenticator,
     @inject(SHARED.Logger) private readonly logger: Logger,
     @multiInject(HUMAN_INTERACTION.ApiRoutes) private readonly groups: readonly ApiRoutes[],
+    @inject(SHARED.Availability) @optional() private readonly availability: DependencyAvailability = ALWAYS_AVAILABLE,
   ) {}
 
   register(app: FastifyInstance): void {
     void app.register(
       async (scope) => {
         const users = new RequestUsers();
-        scope.setErrorHandler(errorHandler(this.logger));
+        scope.setErrorHandler(errorHandler(this.logger, this.availability));
         scope.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
         scope.addHook('onRequest', users.hook(this.authenticator));
         // Admin routes refuse a non-admin before looking at the request: 403, never a 400 that

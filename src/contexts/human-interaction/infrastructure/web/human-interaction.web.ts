@@ -1,7 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { inject, injectable, multiInject } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { ALWAYS_AVAILABLE, type DependencyAvailability } from '../../../../shared/kernel/availability';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Logger } from '../../../../shared/logging/logger';
@@ -37,6 +38,7 @@ export class HumanInteractionWeb {
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(SHARED.Logger) private readonly logger: Logger,
     @multiInject(HUMAN_INTERACTION.WebPages) private readonly groups: readonly WebPages[],
+    @inject(SHARED.Availability) @optional() private readonly availability: DependencyAvailability = ALWAYS_AVAILABLE,
   ) {
     this.sessions = new WebSessions(options.linkSecret, options.sessionTtlMs);
   }
@@ -48,7 +50,7 @@ export class HumanInteractionWeb {
       async (scope) => {
         await scope.register(fastifyCookie);
         await scope.register(fastifyFormbody);
-        scope.setErrorHandler(webErrorHandler(this.logger));
+        scope.setErrorHandler(webErrorHandler(this.logger, this.availability));
         scope.setNotFoundHandler((_request, reply) =>
           sendPage(
             reply,

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ALWAYS_AVAILABLE, type DependencyAvailability, RETRY_AFTER_SECONDS } from '../../../../shared/kernel/availability';
 import type { Logger } from '../../../../shared/logging/logger';
 import {
   ActionConflictError,
@@ -34,8 +35,8 @@ const FRAMEWORK_REFUSALS: Partial<Record<number, string>> = {
 };
 
 /** The web inbox's errors as pages: domain refusals get their status and say why; the rest is logged and hidden. */
-export function webErrorHandler(logger: Logger) {
-  return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+export function webErrorHandler(logger: Logger, availability: DependencyAvailability = ALWAYS_AVAILABLE) {
+  return async (error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const show = (status: number, heading: string, message: SafeHtml) =>
       sendPage(reply, status, messagePage({ title: heading, user: null, heading }, message, backLink(request)));
     if (error instanceof TaskNotFoundError || error instanceof PrdVersionNotFoundError || error instanceof NotificationNotFoundError)
@@ -49,6 +50,15 @@ export function webErrorHandler(logger: Logger) {
     const status = statusOf(error);
     if (status !== undefined && status >= 400 && status < 500) {
       return show(status, 'Request refused', html`<p>${FRAMEWORK_REFUSALS[status] ?? 'The request could not be read.'}</p>`);
+    }
+    const outage = await availability.diagnose(error);
+    if (outage) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return show(
+        503,
+        'Temporarily unavailable',
+        html`<p>${outage.dependency} cannot be reached just now, so nothing was changed. Try again in ${String(RETRY_AFTER_SECONDS)} seconds.</p>`,
+      );
     }
     logger.error({ err: error, method: request.method, url: request.routeOptions.url, requestId: request.id }, 'web inbox request failed');
     return show(500, 'Something went wrong', html`<p>The error was logged. Try again in a moment.</p>`);
