@@ -148,7 +148,7 @@ describe('the whole service on a three-node RabbitMQ cluster that loses a node',
           retries: sumNested(stats.retried),
           'connections-lost': log.connectionsLost,
           // Connections closed because every publish on them was nacked (RabbitMqConnection.publishSettled).
-          'nacked-reconnects': [...log.warnings].filter(([msg]) => msg.startsWith('every publish nacked')).reduce((n, [, count]) => n + count, 0),
+          'nacked-reconnects': [...log.warnings].filter(([msg]) => msg.startsWith('every publish to ')).reduce((n, [, count]) => n + count, 0),
           connects: log.reconnects,
           'node-stop-ms': stopMs ?? -1,
           'stop-at-approvals': stoppedAt?.approvalsSent ?? -1,

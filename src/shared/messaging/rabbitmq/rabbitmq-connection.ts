@@ -46,8 +46,8 @@ interface Session {
   /** `host:port` of the node this connection is on. */
   readonly node: string;
   publisher: ConfirmChannel | undefined;
-  /** When the publishes on this connection started being nacked, none confirmed since. */
-  nackedSince?: number;
+  /** Per exchange and routing key: since when its publishes on this connection are nacked, none confirmed since. */
+  readonly nackedSince: Map<string, number>;
 }
 
 /**
@@ -171,27 +171,29 @@ export class RabbitMqConnection {
   }
 
   /**
-   * Every publisher confirm or nack, from ConfirmedPublisher. Seen on RabbitMQ 3.10 when the node a
-   * client was on stopped and it reconnected to another at once, while the stopping node still
-   * led the quorum queues: every publish on the new connection was nacked, and its consumers got
-   * nothing, for as long as it lived, though each queue had a leader again within seconds. A new
-   * connection works; so one that sees nothing but nacks for `nackedReconnectAfterMs` is closed,
-   * and amqplib's recovery makes another (on the next node).
+   * Every publisher confirm or nack, from ConfirmedPublisher, by exchange and routing key. Seen on
+   * RabbitMQ 3.10.8 in the cluster test, after failing over from a node that was stopping: on the
+   * new connection, the publishes of some message types were nacked for as long as it lived while
+   * others were confirmed, and some consumers got nothing more, though every queue had a leader
+   * and its members online. So a connection on which one exchange and routing key has had nothing
+   * but nacks for `nackedReconnectAfterMs` is closed, and amqplib's recovery makes another (on
+   * the next node), with new channels.
    */
-  publishSettled(channel: ConfirmChannel, confirmed: boolean): void {
+  publishSettled(channel: ConfirmChannel, route: string, confirmed: boolean): void {
     const session = this.current;
     if (!session || session.publisher !== channel) return;
     if (confirmed) {
-      session.nackedSince = undefined;
+      session.nackedSince.delete(route);
       return;
     }
     const now = Date.now();
-    session.nackedSince ??= now;
+    const since = session.nackedSince.get(route) ?? now;
+    session.nackedSince.set(route, since);
     const after = this.options.reconnect?.nackedReconnectAfterMs ?? DEFAULT_RECONNECT_OPTIONS.nackedReconnectAfterMs;
-    if (now - session.nackedSince < after || this.closed) return;
+    if (now - since < after || this.closed) return;
     this.options.logger.warn(
-      { node: session.node, nackedForMs: now - session.nackedSince },
-      `every publish nacked by RabbitMQ at ${session.node} for ${now - session.nackedSince} ms; reconnecting`,
+      { node: session.node, route, nackedForMs: now - since },
+      `every publish to ${route} nacked by RabbitMQ at ${session.node} for ${now - since} ms; reconnecting`,
     );
     this.current = undefined;
     void session.model.close().catch(() => undefined);
@@ -223,7 +225,7 @@ export class RabbitMqConnection {
     // amqplib attaches its own 'error' listener only after setup: until then, ours keeps a
     // connection error from becoming an uncaught exception.
     model.on('error', () => undefined);
-    const session: Session = { model, node: this.nodes.current(), publisher: undefined };
+    const session: Session = { model, node: this.nodes.current(), publisher: undefined, nackedSince: new Map() };
     session.publisher = await this.openPublisher(session);
     if (!this.closed) this.current = session;
   }
