@@ -13,5 +13,5 @@ module.exports = {
   // Opening an in-memory PGlite takes a few seconds on a 2-core machine.
   testTimeout: 30_000,
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.cluster\\.test\\.ts$'],
 };

@@ -48,6 +48,37 @@ const hostList = z
     });
   });
 
+/** What an entry shows of itself in an error: scheme, host and port only, so a password never reaches a log. */
+function describedEntry(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `(${url.protocol}//${url.host}) `;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * `amqp://user:password@node1:5672,amqp://user:password@node2:5672`: the nodes of one RabbitMQ
+ * cluster (or a single node), each an amqp:// or amqps:// URL; the connection fails over between them.
+ */
+const rabbitMqUrls = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string()).min(1, 'name at least one amqp:// or amqps:// URL'))
+  .superRefine((urls, ctx) => {
+    urls.forEach((url, i) => {
+      if (!z.url({ protocol: /^amqps?$/ }).safeParse(url).success) {
+        ctx.addIssue({ code: 'custom', path: [i], message: `${describedEntry(url)}must be an amqp:// or amqps:// URL (amqp://user:password@host:5672/vhost)` });
+      }
+    });
+  });
+
 const HASHED = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
@@ -113,7 +144,7 @@ export const configSchema = z.object({
   MIGRATE_ON_START: flag(true),
   /** How long start-up waits for PostgreSQL and RabbitMQ (with backoff) before it gives up; 0: one attempt. */
   STARTUP_TIMEOUT_MS: int(180_000, 0),
-  RABBITMQ_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+  RABBITMQ_URL: rabbitMqUrls.optional(),
   RABBITMQ_PREFIX: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dots, dashes')

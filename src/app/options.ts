@@ -5,6 +5,7 @@ import { orchestrationOptions } from '../contexts/orchestration/orchestration.op
 import { DEFAULT_LLM_AGENT_OPTIONS, slowestAssessmentMs } from '../contexts/product-definition/infrastructure/agent/llm/llm-agent.options';
 import type { TaskManagementOptionsInput } from '../contexts/task-management/task-management.options';
 import { retryPolicy, type RetryPolicy } from '../shared/kernel/retry';
+import type { ReconnectOptions } from '../shared/messaging/rabbitmq/rabbitmq-connection';
 import { DEFAULT_RABBITMQ_OPTIONS } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
 import { DEFAULT_POOL_SIZE } from '../shared/persistence/data-source';
 import { DEFAULT_OUTBOX_RELAY_OPTIONS, type OutboxRelayOptions } from '../shared/persistence/outbox/outbox-relay';
@@ -32,6 +33,11 @@ export function deliveryRetryPolicyFrom(config: Config): RetryPolicy {
       startOverOnceAfterMs: config.RETRY_START_OVER_AFTER_MS,
     }),
   );
+}
+
+/** How the RabbitMQ connection retries: start-up waits up to STARTUP_TIMEOUT_MS for the broker (any node of RABBITMQ_URL). */
+export function rabbitMqReconnectOptionsFrom(config: Config): ReconnectOptions {
+  return { startupTimeoutMs: config.STARTUP_TIMEOUT_MS };
 }
 
 export function outboxRelayOptionsFrom(config: Config): OutboxRelayOptions {

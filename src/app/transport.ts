@@ -6,6 +6,7 @@ import type { RetryPolicy } from '../shared/kernel/retry';
 import type { MessageQueue } from '../shared/messaging/message-queue';
 import { RabbitMqMessageQueue } from '../shared/messaging/rabbitmq/rabbitmq-message-queue';
 import type { Config } from './config';
+import { rabbitMqReconnectOptionsFrom } from './options';
 
 export interface TransportOptions {
   readonly registry: ContractRegistry;
@@ -29,6 +30,7 @@ export async function createTransport(config: Config, options: TransportOptions)
       exchangePrefix: config.RABBITMQ_PREFIX,
       publishTimeoutMs: config.RABBITMQ_PUBLISH_TIMEOUT_MS,
       connectionName: `refinery:${config.CONTEXTS.join('+')}:${process.pid}`,
+      reconnect: rabbitMqReconnectOptionsFrom(config),
       ...(options.random ? { random: options.random } : {}),
     });
     await queue.start();

@@ -37,6 +37,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'not a url with s3cret' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
   });
 
+  it('takes several RabbitMQ node URLs and names the bad entry without its password', () => {
+    expect(loadConfig({ RABBITMQ_URL: 'amqp://u:p@node1:5701, amqp://u:p@node2:5702,' }).RABBITMQ_URL).toEqual([
+      'amqp://u:p@node1:5701',
+      'amqp://u:p@node2:5702',
+    ]);
+    expect(loadConfig({ RABBITMQ_URL: 'amqps://rabbit.example.com' }).RABBITMQ_URL).toEqual(['amqps://rabbit.example.com']);
+    const bad = () => loadConfig({ RABBITMQ_URL: 'amqp://u:s3cret@node1:5701,http://u:s3cret@node2:5702' });
+    expect(bad).toThrow(/- RABBITMQ_URL: entry 2: \(http:\/\/node2:5702\) must be an amqp:\/\/ or amqps:\/\/ URL/);
+    expect(bad).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+    expect(() => loadConfig({ RABBITMQ_URL: 'u:s3cret@node1' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+    expect(() => loadConfig({ RABBITMQ_URL: ' , ' })).toThrow(/- RABBITMQ_URL: name at least one/);
+  });
+
   it('keeps a token that contains colons whole', () => {
     expect(loadConfig({ REFINERY_USERS: 'alice:requester:abc:def:ghi' }).REFINERY_USERS?.[0]?.token).toBe('abc:def:ghi');
   });

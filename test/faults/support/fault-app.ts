@@ -8,13 +8,19 @@ export class DeliveryLog {
   redelivered = 0;
   connectionsLost = 0;
   reconnects = 0;
+  /** The RabbitMQ node (host:port) of every connection made, in order. */
+  readonly nodesConnected: string[] = [];
   readonly warnings = new Map<string, number>();
 
   write(line: string): void {
     const attempt = /"attempt":(\d+)/.exec(line);
     if (attempt && Number(attempt[1]) > 1 && /"msg":"message handle(d|r failed)"/.test(line)) this.redelivered += 1;
-    if (line.includes('"msg":"RabbitMQ connection lost; reconnecting"')) this.connectionsLost += 1;
-    if (line.includes('"msg":"connected to RabbitMQ"')) this.reconnects += 1;
+    if (/"msg":"RabbitMQ connection to \S+ lost; reconnecting"/.test(line)) this.connectionsLost += 1;
+    const connected = /"node":"([^"]+)".*"msg":"connected to RabbitMQ at /.exec(line);
+    if (connected?.[1]) {
+      this.reconnects += 1;
+      this.nodesConnected.push(connected[1]);
+    }
     const level = /"level":(\d+)/.exec(line);
     const msg = /"msg":"([^"]*)"/.exec(line);
     if (level && Number(level[1]) >= 40 && msg?.[1]) this.warnings.set(msg[1], (this.warnings.get(msg[1]) ?? 0) + 1);

@@ -67,6 +67,7 @@ export class ConfirmedPublisher {
           request.content,
           { ...request.properties, ...(Object.keys(headers).length > 0 ? { headers } : { headers: undefined }), mandatory: request.mandatory ?? false },
           (error: unknown) => {
+            this.connection.publishSettled(channel, `${request.exchange} ${request.routingKey}`, error === null || error === undefined);
             if (error) settle(new RetryableError(`publish of ${request.routingKey} not confirmed: ${describeError(error).errorMessage}`, { cause: error }));
             else if (wasReturned.value)
               settle(new RetryableError(`no queue is bound for ${request.routingKey} on ${request.exchange} yet; publish it again later`));

@@ -28,12 +28,13 @@ import { RabbitMqSubscriptions } from './rabbitmq-subscriptions';
 import { type DeclaredTopology, type QueueType, RabbitMqTopology } from './rabbitmq-topology';
 
 export interface RabbitMqMessageQueueOptions {
-  readonly url: string;
+  /** One node's URL, or the nodes of a cluster (an array or a comma-separated list). */
+  readonly url: string | readonly string[];
   readonly registry: ContractRegistry;
   readonly retryPolicy?: RetryPolicy;
   /** Most unacked deliveries per subscription. */
   readonly prefetch?: number;
-  /** Work and dead-letter queues; retry and delay queues are always classic (per-message TTL). */
+  /** Every queue's type: work, retry, delay and dead-letter queues (quorum: replicated across a cluster). */
   readonly queueType?: QueueType;
   /** Prefix of every exchange and queue name; tests pass a unique one per run. */
   readonly exchangePrefix?: string;

@@ -58,13 +58,26 @@ export class RabbitMqTopology {
       const delayQueue = `${exchange}.delayed`;
       await channel.assertExchange(exchange, 'topic', { durable: true });
       await channel.assertExchange(delayExchange, 'fanout', { durable: true });
-      // Per-message TTL needs a classic queue on 3.10; an expired message is dead-lettered to
-      // the real exchange with its original routing key, i.e. routed as if published just now.
-      await channel.assertQueue(delayQueue, { durable: true, arguments: { 'x-queue-type': 'classic', 'x-dead-letter-exchange': exchange } });
+      // An expired message is dead-lettered to the real exchange with its original routing key,
+      // i.e. routed as if published just now.
+      await channel.assertQueue(delayQueue, { durable: true, arguments: { ...this.holdingQueueArguments(), 'x-dead-letter-exchange': exchange } });
       await channel.bindQueue(delayQueue, delayExchange, '');
       this.exchanges.add(exchange).add(delayExchange);
       this.queues.add(delayQueue);
     }
+  }
+
+  /**
+   * The retry and delay queues hold messages for their per-message TTL, then dead-letter them.
+   * They are of the same type as the work queues: a classic queue lives on one node, and while
+   * that node is down in a cluster it can be neither declared nor used, so a client that failed
+   * over could not set up. Quorum queues (RabbitMQ 3.10+) take a per-message TTL too and
+   * dead-letter at least once (which needs `reject-publish` overflow): a message that expires
+   * while its target is unavailable waits instead of being dropped.
+   */
+  private holdingQueueArguments(): Record<string, string> {
+    if (this.queueType === 'classic') return { 'x-queue-type': 'classic' };
+    return { 'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
   }
 
   async declareConsumer(channel: Channel, kind: MessageKind, consumer: string, types: readonly string[]): Promise<ConsumerQueues> {
@@ -75,7 +88,7 @@ export class RabbitMqTopology {
     // (default exchange), so a retry never reaches the other consumers of an event again.
     await channel.assertQueue(queues.retry, {
       durable: true,
-      arguments: { 'x-queue-type': 'classic', 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queues.work },
+      arguments: { ...this.holdingQueueArguments(), 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queues.work },
     });
     await channel.assertQueue(queues.deadLetter, durable);
     for (const type of types) await channel.bindQueue(queues.work, this.exchange(kind), type);
