@@ -45,6 +45,7 @@ import { ContractRegistry, type MessageContract, message } from '../../../../src
 import { createEnvelope } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
 import { UnitOfWork } from '../../../../src/shared/persistence/unit-of-work';
+import { DnsHostResolver } from '../../../../src/contexts/human-interaction/infrastructure/channels/webhook/dns-host-resolver';
 
 export const USERS: HumanInteractionOptions['users'] = [
   { id: 'alice', name: 'Alice', roles: ['requester'], token: 'alice-secret-token' },
@@ -94,7 +95,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     ),
     new NotificationRoutes(new NotificationInbox(unitOfWork, repositories, clock), notificationLinks),
     new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
-    new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options)),
+    new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options, new DnsHostResolver())),
     // No channel configured here: a retry has no worker to wake.
     new DeliveryAdminRoutes(deliveryAdmin, opsConsole),
     new OpsApiRoutes(opsConsole),
