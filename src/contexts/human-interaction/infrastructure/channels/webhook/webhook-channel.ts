@@ -86,7 +86,9 @@ export function guardedLookup(policy: WebhookEgressPolicy, resolveAll: ResolveAl
  * it is not followed) or a network error is retried; an address the egress policy forbids is not
  * (the URL's own checks, then, at connect time, every address its name resolves to).
  * `x-refinery-delivery` stays the same across retries, so a receiver that saw a delivery already
- * can drop it. Its own keep-alive agents: every pooled socket went through the guarded lookup.
+ * can drop it. Its own agents, without keep-alive: every delivery opens a connection through the
+ * guarded lookup (a pooled socket would skip the check, and carries the async context, hence the
+ * trace, of the delivery that opened it into later ones).
  */
 export class WebhookChannel implements NotificationChannel {
   readonly channel = 'webhook' as const;
@@ -100,8 +102,8 @@ export class WebhookChannel implements NotificationChannel {
     resolveAll: ResolveAll = systemResolveAll,
   ) {
     const lookup = guardedLookup(egress, resolveAll);
-    this.httpAgent = new http.Agent({ keepAlive: true, lookup });
-    this.httpsAgent = new https.Agent({ keepAlive: true, lookup });
+    this.httpAgent = new http.Agent({ keepAlive: false, lookup });
+    this.httpsAgent = new https.Agent({ keepAlive: false, lookup });
   }
 
   async send(url: string, content: DeliveryContent, signal: AbortSignal): Promise<void> {
