@@ -4,7 +4,7 @@ import pino from 'pino';
  * `scheme://[userinfo@]host[:port][/path][?query][#fragment]`. The userinfo part is greedy up to the
  * last `@` before the path, as URL parsers read it (a password may hold `@`).
  */
-const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s/?#]*@)?(\[[0-9a-f:.]*\]|[^\s/?#'"<>`\\)\]]*)[^\s'"<>`\\)\]]*/gi;
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s/?#]*@)?(\[[0-9a-f:.]*\](?::[0-9]+)?|[^\s/?#'"<>`\\)\]]*)[^\s'"<>`\\)\]]*/gi;
 
 /**
  * Every URL in `text` cut to its scheme, host and port: no user name or password, no path, no query,
