@@ -76,6 +76,28 @@ describe('webhook egress: no request to internal addresses (SSRF)', () => {
     });
   });
 
+  describe('what the URL alone gives away, whatever its spelling', () => {
+    const policy = new WebhookEgressPolicy();
+    it.each([
+      ['http://2130706433/x', 'internal address'],
+      ['http://0x7f.1/x', 'internal address'],
+      ['http://127.1/x', 'internal address'],
+      ['http://[::ffff:7f00:1]/x', 'internal address'],
+      ['http://[0:0:0:0:0:0:0:1]/x', 'internal address'],
+      ['http://169.254.169.254/latest/meta-data', 'internal address'],
+      ['http://[fd00::1]/x', 'internal address'],
+      ['https://hooks.example.com:8443/x', 'port'],
+      ['http://hooks.example.com:443/x', undefined],
+      ['https://user@hooks.example.com/x', 'userinfo'],
+      ['https://:pw@hooks.example.com/x', 'userinfo'],
+      ['ftp://hooks.example.com/x', 'scheme'],
+      ['https://hooks.example.com/x', undefined],
+      ['https://93.184.216.34/x', undefined],
+    ])('%s: %s', (url, kind) => {
+      expect(policy.checkUrl(url)?.kind).toBe(kind);
+    });
+  });
+
   describe('when a person sets the URL, and when it is delivered', () => {
     let app: Application;
     let api: Api;
