@@ -2,6 +2,7 @@ import { TEST_LINK_SECRET } from '../../../support/app';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { humanInteractionContracts } from '../../../../src/contexts/human-interaction/contracts';
 import { ApiTokens } from '../../../../src/contexts/human-interaction/application/api-tokens/api-tokens.service';
+import { DnsHostResolver } from '../../../../src/contexts/human-interaction/infrastructure/channels/webhook/dns-host-resolver';
 import { IssuedTokenVerifier } from '../../../../src/contexts/human-interaction/application/api-tokens/issued-token-verifier';
 import { AnswerClarification } from '../../../../src/contexts/human-interaction/application/answer-clarification/answer-clarification.service';
 import { CancelTask } from '../../../../src/contexts/human-interaction/application/cancel-task/cancel-task.service';
@@ -45,7 +46,6 @@ import { ContractRegistry, type MessageContract, message } from '../../../../src
 import { createEnvelope } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
 import { UnitOfWork } from '../../../../src/shared/persistence/unit-of-work';
-import { DnsHostResolver } from '../../../../src/contexts/human-interaction/infrastructure/channels/webhook/dns-host-resolver';
 
 export const USERS: HumanInteractionOptions['users'] = [
   { id: 'alice', name: 'Alice', roles: ['requester'], token: 'alice-secret-token' },
