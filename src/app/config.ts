@@ -79,6 +79,27 @@ const rabbitMqUrls = z
     });
   });
 
+/** `8443,9000`: TCP ports, 1 to 65535. */
+const portList = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[0-9]{1,5}$/, 'must be a port number')
+          .transform(Number)
+          .pipe(z.number().int().min(1).max(65_535)),
+      )
+      .min(1, 'name at least one port'),
+  );
+
 const HASHED = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
@@ -213,6 +234,10 @@ export const configSchema = z.object({
   SMTP_FROM: z.string().min(3).optional(),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
+  /** Ports besides 80 and 443 webhooks may go to: `8443,9000`. */
+  WEBHOOK_ALLOWED_PORTS: portList.optional(),
+  /** Lets webhooks go to loopback, private and other non-public addresses (off: refused when set and at connect time). */
+  WEBHOOK_ALLOW_INTERNAL: flag(false),
   DELIVERY_MAX_ATTEMPTS: optionalInt(1),
   DELIVERY_INITIAL_DELAY_MS: optionalInt(1),
   DELIVERY_MAX_DELAY_MS: optionalInt(1),

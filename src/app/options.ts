@@ -110,6 +110,8 @@ export function humanInteractionOptionsFrom(config: Config, users: readonly Conf
     smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.SMTP_FROM } : undefined,
     webhookSecret: config.WEBHOOK_SECRET,
     webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+    webhookAllowedPorts: config.WEBHOOK_ALLOWED_PORTS,
+    webhookAllowInternal: config.WEBHOOK_ALLOW_INTERNAL,
     delivery: {
       maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
       initialDelayMs: config.DELIVERY_INITIAL_DELAY_MS,

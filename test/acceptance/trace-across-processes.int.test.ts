@@ -154,6 +154,7 @@ describe('one request, three processes, one trace', () => {
       RABBITMQ_QUEUE_TYPE: 'classic',
       LINK_SECRET: randomBytes(24).toString('hex'),
       WEBHOOK_SECRET: randomBytes(12).toString('hex'),
+      ...WebhookReceiver.egressEnv(webhooks),
       REFINERY_USERS: `alice:requester:${TOKENS.alice},bob:approver:${TOKENS.bob}`,
       LOG_LEVEL: 'warn',
       POLL_INTERVAL_MS: '50',

@@ -28,6 +28,10 @@ describe('loadConfig', () => {
     [{ WEBHOOK_ALLOWED_HOSTS: 'hooks.*.example.com' }, 'WEBHOOK_ALLOWED_HOSTS'],
     [{ WEBHOOK_ALLOWED_HOSTS: ' , ' }, 'WEBHOOK_ALLOWED_HOSTS'],
     [{ WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com,[1:2]' }, 'WEBHOOK_ALLOWED_HOSTS'],
+    [{ WEBHOOK_ALLOWED_PORTS: '8443,http' }, 'WEBHOOK_ALLOWED_PORTS'],
+    [{ WEBHOOK_ALLOWED_PORTS: '70000' }, 'WEBHOOK_ALLOWED_PORTS'],
+    [{ WEBHOOK_ALLOWED_PORTS: '0' }, 'WEBHOOK_ALLOWED_PORTS'],
+    [{ WEBHOOK_ALLOW_INTERNAL: 'yes' }, 'WEBHOOK_ALLOW_INTERNAL'],
   ])('stops on %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`- ${variable}:`));
@@ -86,6 +90,15 @@ describe('loadConfig', () => {
     ]);
     expect(loadConfig({}).WEBHOOK_ALLOWED_HOSTS).toBeUndefined();
     expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: 'ok.example.com,not a host' })).toThrow(/- WEBHOOK_ALLOWED_HOSTS: entry 2: must be a host name/);
+  });
+
+  it('reads the extra webhook ports and the internal-address switch, both off when unset', () => {
+    expect(loadConfig({ WEBHOOK_ALLOWED_PORTS: ' 8443, 9000 ', WEBHOOK_ALLOW_INTERNAL: 'true' })).toMatchObject({
+      WEBHOOK_ALLOWED_PORTS: [8443, 9000],
+      WEBHOOK_ALLOW_INTERNAL: true,
+    });
+    expect(loadConfig({}).WEBHOOK_ALLOWED_PORTS).toBeUndefined();
+    expect(loadConfig({}).WEBHOOK_ALLOW_INTERNAL).toBe(false);
   });
 
   it('says what is wrong with a hashed token without echoing it', () => {

@@ -23,6 +23,7 @@ describe('an LLM endpoint that refuses the API key', () => {
       env: {
         PORT: '0',
         WEBHOOK_SECRET: 'webhook-test-secret-0123456789abcdef',
+        ...WebhookReceiver.egressEnv(hook),
         DELIVERY_POLL_INTERVAL_MS: '10',
         AGENT: 'llm',
         LLM_BASE_URL: llm.baseUrl,

@@ -1,22 +1,20 @@
-import pino from 'pino';
+import { createLogger, type Logger } from '../../src/shared/logging/logger';
 import type { Application } from '../../src/app/container';
 import { bearer } from './app';
 
 export type LogLine = Record<string, unknown> & { level: number; msg: string };
 
 /** A logger whose lines the test reads (and searches for secrets). */
-export function memoryLogger(): { logger: pino.Logger; lines: LogLine[]; raw: string[] } {
+export function memoryLogger(level = 'info'): { logger: Logger; lines: LogLine[]; raw: string[] } {
   const lines: LogLine[] = [];
   const raw: string[] = [];
-  const logger = pino(
-    { level: 'info' },
-    {
-      write: (line: string) => {
-        raw.push(line);
-        lines.push(JSON.parse(line) as LogLine);
-      },
+  // The service's own logger (its serializers and redaction), writing to memory.
+  const logger = createLogger(level, 'refinery', {
+    write: (line: string) => {
+      raw.push(line);
+      lines.push(JSON.parse(line) as LogLine);
     },
-  );
+  });
   return { logger, lines, raw };
 }
 

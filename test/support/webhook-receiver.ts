@@ -34,6 +34,19 @@ export class WebhookReceiver {
     return new WebhookReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/refinery`, received);
   }
 
+  /** This receiver's port (127.0.0.1). */
+  get port(): number {
+    return Number(new URL(this.url).port);
+  }
+
+  /**
+   * The settings a service needs to send to receivers on 127.0.0.1: internal addresses allowed and
+   * their ports listed (both refused by default).
+   */
+  static egressEnv(...receivers: WebhookReceiver[]): { WEBHOOK_ALLOW_INTERNAL: string; WEBHOOK_ALLOWED_PORTS: string } {
+    return { WEBHOOK_ALLOW_INTERNAL: 'true', WEBHOOK_ALLOWED_PORTS: receivers.map((r) => r.port).join(',') };
+  }
+
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));

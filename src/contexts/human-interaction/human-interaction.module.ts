@@ -13,6 +13,8 @@ import { DeliverNotifications } from './application/deliver-notifications/delive
 import { DeliveryContentBuilder } from './application/deliver-notifications/delivery-content-builder';
 import { DeliveryAdmin } from './application/deliveries-admin/delivery-admin.service';
 import { configuredChannels, deliveryOutcomesFor } from './infrastructure/channels/configured-channels';
+import type { HostResolver } from './application/channel-preferences/webhook-egress';
+import { DnsHostResolver } from './infrastructure/channels/webhook/dns-host-resolver';
 import { ApiTokens } from './application/api-tokens/api-tokens.service';
 import { IssuedTokenVerifier } from './application/api-tokens/issued-token-verifier';
 import { ActOnLink } from './application/act-on-link/act-on-link.service';
@@ -107,6 +109,7 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
     bind(HUMAN_INTERACTION.ActOnLink).to(ActOnLink).inSingletonScope();
     for (const pages of WEB_PAGES) bind(HUMAN_INTERACTION.WebPages).to(pages).inSingletonScope();
     bind(HUMAN_INTERACTION.Web).to(HumanInteractionWeb).inSingletonScope();
+    bind<HostResolver>(HUMAN_INTERACTION.HostResolver).toConstantValue(new DnsHostResolver());
     bind(HUMAN_INTERACTION.ChannelPreferences).to(ChannelPreferences).inSingletonScope();
     bind(HUMAN_INTERACTION.NotificationChannels)
       .toDynamicValue((ctx) => configuredChannels(options, ctx.get<Clock>(SHARED.Clock)))

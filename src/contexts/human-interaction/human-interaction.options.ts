@@ -65,6 +65,10 @@ export const humanInteractionOptionsSchema = z
     webhookSecret: z.string().min(16).optional(),
     /** The only hosts webhooks may go to (`*.example.com` for any host under it); absent: any host. */
     webhookAllowedHosts: z.array(z.string().regex(WEBHOOK_HOST_PATTERN, 'must be a host name, *.domain, or [IPv6]')).min(1).optional(),
+    /** Ports besides 80 and 443 webhooks may go to. */
+    webhookAllowedPorts: z.array(z.number().int().min(1).max(65_535)).optional(),
+    /** Whether webhooks may go to loopback, private and other non-public addresses (default: refused). */
+    webhookAllowInternal: z.boolean().default(false),
     delivery: z
       .object({
         maxAttempts: z.number().int().positive().default(8),

@@ -44,6 +44,8 @@ export const HUMAN_INTERACTION = {
   NotificationLinks: Symbol.for('human-interaction.NotificationLinks'),
   /** Each person's email / webhook choice (ChannelPreferences). */
   ChannelPreferences: Symbol.for('human-interaction.ChannelPreferences'),
+  /** What a webhook host name resolves to, for the set-time egress check (HostResolver: DnsHostResolver). */
+  HostResolver: Symbol.for('human-interaction.HostResolver'),
   /** The delivery worker for email and webhook (DeliverNotifications). */
   DeliverNotifications: Symbol.for('human-interaction.DeliverNotifications'),
   /** The configured NotificationChannel[] (email with SMTP_URL, webhook with WEBHOOK_SECRET). */

@@ -1,5 +1,6 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino from 'pino';
+import { scrubUrls, serializeErr } from './log-secrets';
 
 export type Logger = pino.Logger;
 
@@ -12,13 +13,22 @@ function traceFields(): { trace_id?: string; span_id?: string } {
 
 /**
  * JSON lines on stdout; every line about a message carries its correlationId and messageId, and
- * a line written while a span is active (tracing on) its `trace_id` and `span_id`.
+ * a line written while a span is active (tracing on) its `trace_id` and `span_id`. No secret:
+ * `err` / `error` go through `serializeErr` (no query parameters of a database error, every URL
+ * cut to scheme, host and port), the message text is cleaned of URLs the same way, and
+ * password/token/authorization fields are redacted.
  */
 export function createLogger(level: string = 'info', name = 'refinery', destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     name,
     level,
     mixin: traceFields,
+    serializers: { err: serializeErr, error: serializeErr },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubUrls(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
     redact: { paths: ['*.password', '*.token', '*.authorization', 'headers.authorization', 'databaseUrl', 'rabbitmqUrl'], censor: '[redacted]' },
   };
   return destination ? pino(options, destination) : pino(options);

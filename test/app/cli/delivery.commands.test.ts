@@ -42,6 +42,7 @@ describe('refinery deliveries', () => {
       env: {
         PORT: '0',
         WEBHOOK_SECRET: 'cli-delivery-test-secret-0123456789',
+        ...WebhookReceiver.egressEnv(receiver),
         DELIVERY_MAX_ATTEMPTS: '2',
         DELIVERY_INITIAL_DELAY_MS: '5',
         DELIVERY_MAX_DELAY_MS: '50',
@@ -74,7 +75,7 @@ describe('refinery deliveries', () => {
       'failed',
       '2',
       expect.stringMatching(/^\d{4}-.*Z$/),
-      'WebhookDeliveryError: receiver answered HTTP 503',
+      'WebhookDeliveryError: HTTP 503',
     ]);
     expect(count).toBe('1 delivery');
     expect(listed.stdout).not.toContain('secret-path-xyz');

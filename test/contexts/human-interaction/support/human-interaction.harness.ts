@@ -2,6 +2,7 @@ import { TEST_LINK_SECRET } from '../../../support/app';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { humanInteractionContracts } from '../../../../src/contexts/human-interaction/contracts';
 import { ApiTokens } from '../../../../src/contexts/human-interaction/application/api-tokens/api-tokens.service';
+import { DnsHostResolver } from '../../../../src/contexts/human-interaction/infrastructure/channels/webhook/dns-host-resolver';
 import { IssuedTokenVerifier } from '../../../../src/contexts/human-interaction/application/api-tokens/issued-token-verifier';
 import { AnswerClarification } from '../../../../src/contexts/human-interaction/application/answer-clarification/answer-clarification.service';
 import { CancelTask } from '../../../../src/contexts/human-interaction/application/cancel-task/cancel-task.service';
@@ -97,7 +98,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
     ),
     new NotificationRoutes(new NotificationInbox(unitOfWork, repositories, clock), notificationLinks),
     new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
-    new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options)),
+    new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options, new DnsHostResolver())),
     // No channel configured here: a retry has no worker to wake.
     new DeliveryAdminRoutes(deliveryAdmin, opsConsole),
     new OpsApiRoutes(opsConsole),

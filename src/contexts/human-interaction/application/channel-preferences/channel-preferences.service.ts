@@ -8,7 +8,7 @@ import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
 import type { AvailableChannels, ChannelChoice } from './channel-choice';
-import { WebhookHostPolicy, webhookHostOf } from './webhook-hosts';
+import { type HostResolver, WebhookEgressPolicy, webhookEgressPolicyOf } from './webhook-egress';
 
 export interface ChannelPreferencesView extends ChannelChoice {
   /** The in-app inbox cannot be turned off. */
@@ -28,16 +28,17 @@ export function availableChannels(options: HumanInteractionOptions): AvailableCh
 @injectable()
 export class ChannelPreferences {
   private readonly available: AvailableChannels;
-  private readonly webhookHosts: WebhookHostPolicy;
+  private readonly webhookEgress: WebhookEgressPolicy;
 
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(HUMAN_INTERACTION.Options) options: HumanInteractionOptions,
+    @inject(HUMAN_INTERACTION.HostResolver) private readonly resolver: HostResolver,
   ) {
     this.available = availableChannels(options);
-    this.webhookHosts = new WebhookHostPolicy(options.webhookAllowedHosts);
+    this.webhookEgress = webhookEgressPolicyOf(options);
   }
 
   async get(user: User): Promise<ChannelPreferencesView> {
@@ -51,14 +52,10 @@ export class ChannelPreferences {
     if (choice.webhookUrl !== null && !this.available.webhook) {
       throw new ActionConflictError('webhook notifications are not available: this service has no webhook signing secret configured (WEBHOOK_SECRET)');
     }
-    if (choice.webhookUrl !== null && !this.webhookHosts.allows(choice.webhookUrl)) {
-      const host = webhookHostOf(choice.webhookUrl) ?? '';
-      throw new InvalidRequestError([
-        {
-          field: 'webhookUrl',
-          message: `webhooks to ${host} are not allowed on this server; it sends them only to the hosts its operator listed (WEBHOOK_ALLOWED_HOSTS)`,
-        },
-      ]);
+    if (choice.webhookUrl !== null) {
+      // Where it goes is checked now (a clear 400) and again by the sender at connect time.
+      const refusal = await this.webhookEgress.check(choice.webhookUrl, this.resolver);
+      if (refusal !== undefined) throw new InvalidRequestError([{ field: 'webhookUrl', message: refusal.message }]);
     }
     await this.unitOfWork.read((s) => this.repositories(s).userChannels.save(user.id, choice, this.clock.now()));
     return this.view(choice);

@@ -42,6 +42,7 @@ describe('the /ops console', () => {
       env: {
         PORT: '0',
         WEBHOOK_SECRET: 'ops-console-test-secret-0123456789',
+        ...WebhookReceiver.egressEnv(receiver),
         DELIVERY_MAX_ATTEMPTS: '1',
         DELIVERY_POLL_INTERVAL_MS: '20',
         DELIVERY_TIMEOUT_MS: '2000',

@@ -9,30 +9,18 @@ export interface SmtpSettings {
   readonly from: string;
 }
 
-/** Thrown for a send the SMTP server refused or that never reached it; its message holds no credential. */
+/** Thrown for a send the SMTP server refused or that never reached it; its message is a class of error, no credential. */
 export class EmailDeliveryError extends Error {
   override readonly name = 'EmailDeliveryError';
-}
-
-/** The credentials inside the SMTP URL, so an error that repeats them can be cleaned. */
-function secretsOf(url: string): string[] {
-  try {
-    const parsed = new URL(url);
-    return [parsed.password, decodeURIComponent(parsed.password)].filter((s) => s.length >= 3);
-  } catch {
-    return [];
-  }
 }
 
 /** Email over SMTP (nodemailer): a plain-text and an HTML part, tagged with the notification id. */
 export class EmailChannel implements NotificationChannel {
   readonly channel = 'email' as const;
   private readonly transport: Transporter;
-  private readonly secrets: readonly string[];
 
   constructor(private readonly smtp: SmtpSettings) {
     this.transport = nodemailer.createTransport(smtp.url);
-    this.secrets = secretsOf(smtp.url);
   }
 
   async send(to: string, content: DeliveryContent, signal: AbortSignal): Promise<void> {
@@ -57,11 +45,13 @@ export class EmailChannel implements NotificationChannel {
     this.transport.close();
   }
 
+  /**
+   * A class of error: nodemailer's code and the SMTP reply code (`SMTP EAUTH 535`, `SMTP ECONNECTION`),
+   * never its message (it can repeat the server's address, a recipient or a credential).
+   */
   private describe(error: unknown): string {
-    const e = error as { code?: unknown; message?: unknown } | null;
-    const code = typeof e?.code === 'string' ? e.code : 'error';
-    let message = typeof e?.message === 'string' ? e.message : String(error);
-    for (const secret of this.secrets) message = message.split(secret).join('[redacted]');
-    return `SMTP ${code}: ${message}`;
+    const e = error as { code?: unknown; responseCode?: unknown } | null;
+    const code = typeof e?.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(e.code) ? e.code : 'error';
+    return typeof e?.responseCode === 'number' ? `SMTP ${code} ${e.responseCode}` : `SMTP ${code}`;
   }
 }

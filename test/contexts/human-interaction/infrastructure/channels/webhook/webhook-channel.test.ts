@@ -37,6 +37,7 @@ describe('webhook notifications', () => {
       env: {
         PORT: '0',
         WEBHOOK_SECRET,
+        ...WebhookReceiver.egressEnv(flaky, broken),
         DELIVERY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
         DELIVERY_INITIAL_DELAY_MS: '20',
         DELIVERY_MAX_DELAY_MS: '200',
@@ -147,13 +148,13 @@ describe('webhook notifications', () => {
       channel: 'webhook',
       recipient_id: 'carol',
       attempts: MAX_ATTEMPTS,
-      last_error: 'WebhookDeliveryError: receiver answered HTTP 503',
+      last_error: 'WebhookDeliveryError: HTTP 503',
       sent_at: null,
     });
     expect(broken.received.filter((r) => r.headers['x-refinery-delivery'] === `${clarification.id}:webhook`)).toHaveLength(MAX_ATTEMPTS);
 
     const given: LogLine | undefined = log.lines.find((l) => l.level === 50 && l['notificationId'] === clarification.id);
-    expect(given).toMatchObject({ channel: 'webhook', recipientId: 'carol', attempt: MAX_ATTEMPTS, err: 'WebhookDeliveryError: receiver answered HTTP 503' });
+    expect(given).toMatchObject({ channel: 'webhook', recipientId: 'carol', attempt: MAX_ATTEMPTS, err: 'WebhookDeliveryError: HTTP 503' });
     expect(given?.msg).toContain(`notification ${clarification.id} to carol by webhook failed for good`);
     expect(log.raw.join('\n')).not.toContain(WEBHOOK_SECRET);
     // A webhook URL can be a credential itself (Slack's are): it never appears in the logs.
