@@ -48,6 +48,20 @@ export const humanInteractionOptionsSchema = z
       .int()
       .positive()
       .default(12 * 3_600_000),
+    /** A web inbox sign-in not used for this long ends (each page, form or live stream use renews it). */
+    sessionIdleMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30 * 60_000),
+    /** Open live-update streams (task pages) allowed per sign-in, per person and in all of this process; 429 beyond. */
+    liveStreams: z
+      .object({
+        perSession: z.number().int().positive().default(5),
+        perPerson: z.number().int().positive().default(20),
+        total: z.number().int().positive().default(1_000),
+      })
+      .prefault({}),
     /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */
     smtp: z.object({ url: z.string().min(1), from: z.string().min(3).default('Refinery <refinery@localhost>') }).optional(),
     /** Webhook bodies are signed with it (HMAC-SHA256); without it, nobody can choose the webhook channel. */

@@ -41,7 +41,7 @@ describe('web sessions end when their token is revoked', () => {
     const phone = await issueFor('alice', 'phone');
     const withLaptop = await signInWith(laptop.token);
     const withPhone = await signInWith(phone.token);
-    const withConfigured = await signInWith('alice-test-token');
+    const withConfigured = await signInWith('alice-test-token-0123456789abcdefghij');
     for (const web of [withLaptop, withPhone, withConfigured]) expect((await web.get('/inbox')).status).toBe(200);
 
     await revoke(laptop.id);
