@@ -13,6 +13,7 @@ import { TaskManagementStatusIndex1732400001100 } from './1732400001100-task-man
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
 import { AgentPoolSwitch1732400001300 } from './1732400001300-agent-pool-switch';
 import { HumanInteractionWorkerAlerts1732400001700 } from './1732400001700-human-interaction-worker-alerts';
+import { HumanInteractionRevokedSessions1732400002200 } from './1732400002200-human-interaction-revoked-sessions';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -31,4 +32,5 @@ export const allMigrations = [
   HumanInteractionOperatorActions1732400001200,
   AgentPoolSwitch1732400001300,
   HumanInteractionWorkerAlerts1732400001700,
+  HumanInteractionRevokedSessions1732400002200,
 ];

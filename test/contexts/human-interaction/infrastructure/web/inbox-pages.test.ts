@@ -71,16 +71,23 @@ describe('the web inbox pages', () => {
       const linkKey = new SealedTokens(deriveKey(TEST_LINK_SECRET, 'action-links'));
       const credential = sha256Hex('alice-test-token-0123456789abcdefghij');
       const web = browser();
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() - 1_000 })}`;
+      const sid = 'a-session-id-0123456789';
+      const idle = Date.now() + 60_000;
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', credential, exp: Date.now() - 1_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${linkKey.seal({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${linkKey.seal({ sid, userId: 'alice', credential, exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
       // A session names the token that started it: without one (an older cookie), or with another person's, it is refused.
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential: sha256Hex('carol-test-token-0123456789abcdefghij'), exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential: sha256Hex('carol-test-token-0123456789abcdefghij'), exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
+      // An idle deadline passed ends it too, and a session without an id (from before sign-out revoked ids) is refused.
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', credential, exp: Date.now() + 60_000, idle: Date.now() - 1 })}`;
+      expect((await web.get('/inbox')).status).toBe(303);
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() + 60_000, idle })}`;
+      expect((await web.get('/inbox')).status).toBe(303);
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', credential, exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(200);
     });
 
