@@ -13,6 +13,8 @@ import { TaskManagementStatusIndex1732400001100 } from './1732400001100-task-man
 import { HumanInteractionOperatorActions1732400001200 } from './1732400001200-human-interaction-operator-actions';
 import { AgentPoolSwitch1732400001300 } from './1732400001300-agent-pool-switch';
 import { HumanInteractionWorkerAlerts1732400001700 } from './1732400001700-human-interaction-worker-alerts';
+import { IdempotencyKeys1732400001800 } from './1732400001800-idempotency-keys';
+import { TaskManagementSettled1732400001900 } from './1732400001900-task-management-settled';
 import { HumanInteractionRevokedSessions1732400002200 } from './1732400002200-human-interaction-revoked-sessions';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
@@ -32,5 +34,7 @@ export const allMigrations = [
   HumanInteractionOperatorActions1732400001200,
   AgentPoolSwitch1732400001300,
   HumanInteractionWorkerAlerts1732400001700,
+  IdempotencyKeys1732400001800,
+  TaskManagementSettled1732400001900,
   HumanInteractionRevokedSessions1732400002200,
 ];

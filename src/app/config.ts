@@ -178,6 +178,10 @@ export const configSchema = z.object({
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_MS: optionalInt(60_000),
   SESSION_TTL_MS: optionalInt(60_000),
+  /** How long an Idempotency-Key's first answer is replayed (README "HTTP API"). */
+  IDEMPOTENCY_KEY_TTL_MS: optionalInt(1_000),
+  /** How long a request waits for another one with the same Idempotency-Key before answering 409. */
+  IDEMPOTENCY_KEY_WAIT_MS: optionalInt(1),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).optional(),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -161,7 +161,15 @@ export class Application {
     const registry = createContractRegistry();
     const database =
       options.database ??
-      (await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [], poolSize: config.DATABASE_POOL_SIZE }));
+      (await openDatabase({
+        url: config.DATABASE_URL,
+        pgliteDataDir: config.PGLITE_DATA_DIR,
+        entities: [],
+        poolSize: config.DATABASE_POOL_SIZE,
+        // A PostgreSQL that is down, restarting or failing over is waited for, logging each attempt.
+        startupTimeoutMs: config.STARTUP_TIMEOUT_MS,
+        log: logger,
+      }));
     if (!options.database) {
       if (config.MIGRATE_ON_START) {
         const applied = await migrate(database.dataSource, { serialise: database.kind === 'postgres' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CliError, EXIT } from './exit-codes';
 import { errorBody, issuesText, requestJson, type ServiceConnection } from './service-request';
@@ -101,12 +102,19 @@ export type ApiTokenView = z.infer<typeof apiToken>;
 
 const taskPath = (taskId: string, action = '') => `/api/tasks/${encodeURIComponent(taskId)}${action ? `/${action}` : ''}`;
 
-/** The people-facing HTTP API (`/api`), its answers turned into values or CliErrors with exit codes. */
+/**
+ * The people-facing HTTP API (`/api`), its answers turned into values or CliErrors with exit
+ * codes. One client per CLI invocation, and one Idempotency-Key per client: the POSTs that create
+ * or decide send it, and an ambiguous failure is retried with it (requestJson).
+ */
 export class ApiClient {
+  /** Sent on the POSTs that create or decide; each command makes at most one of them. */
+  readonly idempotencyKey = randomUUID();
+
   constructor(private readonly options: ServiceConnection) {}
 
   async submit(request: { title: string; description: string; priority?: string; approverId?: string }): Promise<string> {
-    return z.object({ taskId: z.string() }).parse(await this.request('POST', '/api/tasks', request)).taskId;
+    return z.object({ taskId: z.string() }).parse(await this.once('/api/tasks', request)).taskId;
   }
 
   async list(): Promise<TaskSummaryView[]> {
@@ -120,19 +128,19 @@ export class ApiClient {
   }
 
   async answer(taskId: string, answers: ReadonlyArray<{ question: string; answer: string }>): Promise<AcceptedView> {
-    return accepted.parse(await this.request('POST', taskPath(taskId, 'answers'), { answers }));
+    return accepted.parse(await this.once(taskPath(taskId, 'answers'), { answers }));
   }
 
   async approve(taskId: string, prdVersion?: number): Promise<AcceptedView> {
-    return accepted.parse(await this.request('POST', taskPath(taskId, 'approve'), prdVersion === undefined ? {} : { prdVersion }));
+    return accepted.parse(await this.once(taskPath(taskId, 'approve'), prdVersion === undefined ? {} : { prdVersion }));
   }
 
   async reject(taskId: string, feedback: string, prdVersion?: number): Promise<AcceptedView> {
-    return accepted.parse(await this.request('POST', taskPath(taskId, 'reject'), { feedback, ...(prdVersion === undefined ? {} : { prdVersion }) }));
+    return accepted.parse(await this.once(taskPath(taskId, 'reject'), { feedback, ...(prdVersion === undefined ? {} : { prdVersion }) }));
   }
 
   async cancel(taskId: string, reason?: string): Promise<AcceptedView> {
-    return accepted.parse(await this.request('POST', taskPath(taskId, 'cancel'), reason === undefined ? {} : { reason }));
+    return accepted.parse(await this.once(taskPath(taskId, 'cancel'), reason === undefined ? {} : { reason }));
   }
 
   async issueToken(userId: string, label: string): Promise<ApiTokenView & { token: string }> {
@@ -149,6 +157,11 @@ export class ApiClient {
 
   private request(method: 'GET' | 'POST' | 'DELETE', path: string, payload?: unknown): Promise<unknown> {
     return requestJson(this.options, method, path, payload, failure);
+  }
+
+  /** A POST that creates or decides: with the invocation's Idempotency-Key, retried when its outcome is unknown. */
+  private once(path: string, payload: unknown): Promise<unknown> {
+    return requestJson(this.options, 'POST', path, payload, failure, this.idempotencyKey);
   }
 }
 
@@ -169,6 +182,8 @@ export function failure(status: number, body: unknown, text: string): CliError {
       return new CliError(EXIT.refused, `refused (409): ${reason}`);
     case 400:
       return new CliError(EXIT.usage, `rejected (400): ${reason}`);
+    case 422:
+      return new CliError(EXIT.refused, `refused (422): ${reason}`);
     case 413:
       return new CliError(EXIT.usage, `too large (413): the request is larger than the server accepts (BODY_LIMIT_BYTES)`);
     default:

@@ -12,7 +12,23 @@ export function registerMigrateCommand(program: Command, io: CliIo, run: (action
     .action(() =>
       run(async () => {
         const config = configFrom(io);
-        const database = await openDatabase({ url: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR, entities: [] });
+        // Like the service's start-up: an unreachable PostgreSQL is waited for up to STARTUP_TIMEOUT_MS, each wait told on stderr.
+        const log = {
+          warn: (_fields: unknown, message: string) => io.stderr(`${message}\n`),
+          info: (_fields: unknown, message: string) => io.stderr(`${message}\n`),
+        };
+        let database;
+        try {
+          database = await openDatabase({
+            url: config.DATABASE_URL,
+            pgliteDataDir: config.PGLITE_DATA_DIR,
+            entities: [],
+            startupTimeoutMs: config.STARTUP_TIMEOUT_MS,
+            log,
+          });
+        } catch (error) {
+          throw new CliError(EXIT.failure, `migrate failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
         try {
           const applied = await migrate(database.dataSource);
           io.stdout(applied.length ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'database is up to date\n');

@@ -8,7 +8,20 @@ export interface ServiceConnection {
   readonly token: string;
   readonly timeoutMs: number;
   readonly fetch: typeof fetch;
+  /** The pauses before each retry of an idempotent request (RETRY_DELAYS_MS unless a test gives shorter ones). */
+  readonly retryDelaysMs?: readonly number[];
 }
+
+/**
+ * Before the 2nd, 3rd, 4th and 5th attempt of a request sent with an Idempotency-Key: five
+ * attempts in about 7.5 s (plus each attempt's own timeout), enough for a restart or a failover.
+ */
+export const RETRY_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000];
+/** A Retry-After longer than this is cut to it: the CLI keeps its own bound. */
+const MAX_RETRY_AFTER_MS = 10_000;
+
+/** Answers that say "the request may not have been done, or nobody knows": worth the same request again. */
+const AMBIGUOUS_STATUSES = new Set([502, 503, 504]);
 
 /** What the service's error answers hold (every field optional: a proxy may answer instead). */
 export const errorBody = z.object({
@@ -28,6 +41,11 @@ export type FailureOf = (status: number, body: unknown, text: string) => CliErro
 /**
  * One JSON request with the bearer token: the parsed JSON body of a 2xx answer, else the
  * client's CliError for the status; an unreachable service or a timeout is a failure (exit 1).
+ *
+ * With `idempotencyKey` (the POSTs that create or decide) the request carries it as
+ * `Idempotency-Key`, and an ambiguous failure (no answer: connection refused or reset, a
+ * timeout; or 502, 503, 504, or 409 "still in progress") is retried with the same key, which the
+ * service answers with the first answer if the request was done: a retry never does it twice.
  */
 export async function requestJson(
   connection: ServiceConnection,
@@ -35,31 +53,81 @@ export async function requestJson(
   path: string,
   payload: unknown,
   failure: FailureOf,
+  idempotencyKey?: string,
 ): Promise<unknown> {
   const target = new URL(path, connection.url);
-  let response: Response;
+  const delays = idempotencyKey === undefined ? [] : (connection.retryDelaysMs ?? RETRY_DELAYS_MS);
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await attemptOnce(connection, method, target, payload, idempotencyKey);
+    const last = attempt >= delays.length;
+    if ('unreachable' in outcome) {
+      if (last) throw new CliError(EXIT.failure, gaveUp(outcome.unreachable, attempt, idempotencyKey));
+    } else {
+      const { response, text } = outcome;
+      const body = parseJson(text);
+      if (response.ok) {
+        if (body === undefined) throw new CliError(EXIT.failure, `${method} ${target.pathname}: the server answered ${response.status} without JSON`);
+        return body;
+      }
+      if (idempotencyKey === undefined || last || !ambiguous(response.status, body)) {
+        const refused = failure(response.status, body, text);
+        throw attempt === 0 ? refused : new CliError(refused.exitCode, gaveUp(refused.message, attempt, idempotencyKey));
+      }
+      const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+      await pause(Math.max(delays[attempt] ?? 0, retryAfterMs));
+      continue;
+    }
+    await pause(delays[attempt] ?? 0);
+  }
+}
+
+async function attemptOnce(
+  connection: ServiceConnection,
+  method: string,
+  target: URL,
+  payload: unknown,
+  idempotencyKey: string | undefined,
+): Promise<{ response: Response; text: string } | { unreachable: string }> {
   try {
-    response = await connection.fetch(target, {
+    const response = await connection.fetch(target, {
       method,
       headers: {
         authorization: `Bearer ${connection.token}`,
         accept: 'application/json',
         ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
       },
       ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       signal: AbortSignal.timeout(connection.timeoutMs),
     });
+    // The body is part of the answer: a connection cut while it arrives is as ambiguous as no answer.
+    return { response, text: await response.text() };
   } catch (error) {
-    throw new CliError(EXIT.failure, unreachable(connection.url, connection.timeoutMs, error));
+    return { unreachable: unreachable(connection.url, connection.timeoutMs, error) };
   }
-  const text = await response.text();
-  const body = parseJson(text);
-  if (response.ok) {
-    if (body === undefined) throw new CliError(EXIT.failure, `${method} ${target.pathname}: the server answered ${response.status} without JSON`);
-    return body;
-  }
-  throw failure(response.status, body, text);
 }
+
+function ambiguous(status: number, body: unknown): boolean {
+  if (AMBIGUOUS_STATUSES.has(status)) return true;
+  const parsed = errorBody.safeParse(body);
+  return status === 409 && parsed.success && parsed.data.error === 'idempotency_key_in_progress';
+}
+
+/** Retry-After in seconds (an HTTP date is not worth parsing here): at most MAX_RETRY_AFTER_MS. */
+function retryAfterOf(header: string | null): number {
+  const seconds = header === null ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1_000, MAX_RETRY_AFTER_MS) : 0;
+}
+
+function gaveUp(reason: string, retries: number, idempotencyKey: string | undefined): string {
+  if (retries === 0 || idempotencyKey === undefined) return reason;
+  return (
+    `${reason} (gave up after ${retries + 1} attempts with Idempotency-Key ${idempotencyKey}; ` +
+    'the request may or may not have been done: look before running the command again)'
+  );
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function parseJson(text: string): unknown {
   try {

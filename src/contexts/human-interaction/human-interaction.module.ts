@@ -38,6 +38,7 @@ import { OpsApiRoutes } from './infrastructure/http/ops-api.routes';
 import { HumanInteractionHttpApi } from './infrastructure/http/human-interaction.http-api';
 import { NotificationRoutes } from './infrastructure/http/notification.routes';
 import { TaskRoutes } from './infrastructure/http/task.routes';
+import { IdempotentRequests } from './infrastructure/http/idempotency';
 import { TokenRoutes } from './infrastructure/http/token.routes';
 import { ActionLinkSigner } from './infrastructure/links/action-link-signer';
 import { PublicAddress } from './infrastructure/links/public-address';
@@ -96,6 +97,7 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
     bind(HUMAN_INTERACTION.SendNotification).to(SendNotificationHandler).inSingletonScope();
     bind(HUMAN_INTERACTION.ResendUnconfirmedRequests).to(ResendUnconfirmedRequests).inSingletonScope();
     bind(HUMAN_INTERACTION.WorkerCoverageAlerts).to(WorkerCoverageAlerts).inSingletonScope();
+    bind(HUMAN_INTERACTION.IdempotentRequests).to(IdempotentRequests).inSingletonScope();
     for (const routes of API_ROUTES) bind(HUMAN_INTERACTION.ApiRoutes).to(routes).inSingletonScope();
     bind(HUMAN_INTERACTION.HttpApi).to(HumanInteractionHttpApi).inSingletonScope();
     // One per container (the module object is shared by every container built in a process).

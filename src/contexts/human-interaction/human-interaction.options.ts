@@ -48,7 +48,7 @@ export const humanInteractionOptionsSchema = z
       .int()
       .positive()
       .default(12 * 3_600_000),
-    /** A web inbox sign-in not used for this long ends (each page, form or live stream use renews it). */
+    /** A web inbox sign-in not used for this long ends (each page or form use renews it). */
     sessionIdleMs: z
       .number()
       .int()
@@ -60,6 +60,17 @@ export const humanInteractionOptionsSchema = z
         perSession: z.number().int().positive().default(5),
         perPerson: z.number().int().positive().default(20),
         total: z.number().int().positive().default(1_000),
+      })
+      .prefault({}),
+    /** `Idempotency-Key` on the /api POSTs that create or decide: how long a key's first answer is replayed, and how long a request waits for another with its key. */
+    idempotency: z
+      .object({
+        ttlMs: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * 3_600_000),
+        waitMs: z.number().int().positive().default(10_000),
       })
       .prefault({}),
     /** Email goes out over SMTP when configured; without it, nobody can choose the email channel. */

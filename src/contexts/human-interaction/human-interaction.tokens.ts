@@ -5,6 +5,8 @@ export const HUMAN_INTERACTION = {
   /** The /api route groups HttpApi registers (ApiRoutes; multi-bound, one per group). */
   ApiRoutes: Symbol.for('human-interaction.ApiRoutes'),
   Options: Symbol.for('human-interaction.Options'),
+  /** `Idempotency-Key` on the /api POSTs that create or decide (IdempotentRequests). */
+  IdempotentRequests: Symbol.for('human-interaction.IdempotentRequests'),
   /** The HumanInteractionRepositoryFactory (postgresHumanInteractionRepositories). */
   Repositories: Symbol.for('human-interaction.Repositories'),
   UserDirectory: Symbol.for('human-interaction.UserDirectory'),

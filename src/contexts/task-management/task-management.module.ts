@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { ApprovePrdHandler } from './application/approve-prd/approve-prd.handler';
+import { ConfirmTaskSettledHandler } from './application/confirm-task-settled/confirm-task-settled.handler';
 import { CancelTaskHandler } from './application/cancel-task/cancel-task.handler';
 import { CreateTaskHandler } from './application/create-task/create-task.handler';
 import { FailTaskHandler } from './application/fail-task/fail-task.handler';
@@ -28,6 +29,7 @@ export const TASK_MANAGEMENT_HANDLERS = [
   CancelTaskHandler,
   FailTaskHandler,
   RepublishOpenTasksHandler,
+  ConfirmTaskSettledHandler,
 ] as const;
 
 /**

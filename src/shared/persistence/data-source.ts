@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { allMigrations } from '../../../migrations';
+import { DependencyUnavailableError, type DependencyWaitLog, waitForDependency } from '../kernel/dependency-wait';
+import { isDatabaseUnreachable, postgresAddress } from './database-reachability';
+import { type DataDirectoryLock, lockDataDirectory } from './pglite-lock';
 
 export interface DatabaseOptions {
   /** postgres://… ; without it the service runs on embedded PGlite. */
@@ -11,6 +14,13 @@ export interface DatabaseOptions {
   readonly entities: MixedList<Function | string | EntitySchema>;
   /** Connections to PostgreSQL at most (DEFAULT_POOL_SIZE); PGlite has one. */
   readonly poolSize?: number;
+  /**
+   * PostgreSQL only: how long to keep trying while it is unreachable (refused, reset, timed out,
+   * unknown host, starting up), logging each wait; 0 or absent: one attempt.
+   */
+  readonly startupTimeoutMs?: number;
+  /** Where waiting for PostgreSQL and taking over a stale PGlite lock are logged. */
+  readonly log?: DependencyWaitLog;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -28,23 +38,67 @@ export interface Database {
  * and never the data source, or it waits for itself.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const common = {
+  const common = commonOptions(options.entities);
+  if (options.url) {
+    const url = options.url;
+    const address = postgresAddress(url);
+    const connect = async () => {
+      const dataSource = new DataSource({ ...common, url, extra: { max: options.poolSize ?? DEFAULT_POOL_SIZE } });
+      await dataSource.initialize();
+      return dataSource;
+    };
+    let dataSource: DataSource;
+    try {
+      dataSource = await waitForDependency({ name: 'PostgreSQL', address }, connect, {
+        timeoutMs: options.startupTimeoutMs ?? 0,
+        timeoutSetting: 'STARTUP_TIMEOUT_MS',
+        isUnreachable: isDatabaseUnreachable,
+        log: options.log ?? quietLog,
+      });
+    } catch (error) {
+      // A refusal (wrong password, no such database) fails at once; say which server said it.
+      if (error instanceof Error && !(error instanceof DependencyUnavailableError)) error.message = `PostgreSQL at ${address}: ${error.message}`;
+      throw error;
+    }
+    return { dataSource, kind: 'postgres', close: () => dataSource.destroy() };
+  }
+  const dataDir = options.pgliteDataDir ?? 'memory://';
+  let lock: DataDirectoryLock | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    // One process per data directory: a second PGlite on the same files would corrupt them.
+    lock = lockDataDirectory(dataDir);
+    if (lock.tookOverFrom) {
+      (options.log ?? quietLog).warn(
+        { dataDir, lockFile: lock.lockFile, stalePid: lock.tookOverFrom.pid },
+        `took over the lock of PGlite data directory ${dataDir} from process ${lock.tookOverFrom.pid}, which no longer runs`,
+      );
+    }
+  }
+  try {
+    return await openPglite(common, dataDir, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+function commonOptions(entities: DatabaseOptions['entities']) {
+  return {
     type: 'postgres' as const,
-    entities: options.entities,
+    entities,
     migrations: allMigrations,
     migrationsTableName: 'refinery_migrations',
     synchronize: false,
     logging: false,
   };
-  if (options.url) {
-    const dataSource = new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? DEFAULT_POOL_SIZE } });
-    await dataSource.initialize();
-    return { dataSource, kind: 'postgres', close: () => dataSource.destroy() };
-  }
+}
+
+const quietLog: DependencyWaitLog = { warn: () => undefined, info: () => undefined };
+
+async function openPglite(common: ReturnType<typeof commonOptions>, dataDir: string, lock: DataDirectoryLock | undefined): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const dataDir = options.pgliteDataDir ?? 'memory://';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
@@ -65,6 +119,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await dataSource.destroy();
       await server.stop();
       await db.close();
+      lock?.release();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../kernel/clock';
 import type { ContractRegistry } from '../messaging/contract-registry';
@@ -26,9 +27,20 @@ export interface Transaction extends Session {
  */
 export type RepositoryFactory<R> = (session: Session) => R;
 
+/** The transaction `around` holds open, which the units of work inside it join. */
+interface Enclosing {
+  readonly tx: Transaction;
+  /** False once `around` ended: work that outlives it (a kicked loop) opens its own transaction. */
+  open: boolean;
+  /** Whether anything inside wrote outbox rows: the commit listeners are called after the commit. */
+  wrote: boolean;
+  savepoints: number;
+}
+
 /** One transaction: the effect, the inbox record and the outgoing messages commit together. */
 export class UnitOfWork {
   private readonly commitListeners: Array<() => void> = [];
+  private readonly enclosing = new AsyncLocalStorage<Enclosing>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,9 +57,37 @@ export class UnitOfWork {
     return this.transact(cause, work);
   }
 
-  /** Work outside a transaction: each statement commits on its own (queries, claims by one statement). */
+  /**
+   * Work outside a transaction: each statement commits on its own (queries, claims by one
+   * statement). Inside `around`, on its transaction instead (PGlite has one connection).
+   */
   read<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    return work({ manager: this.dataSource.manager });
+    const enclosing = this.openEnclosing();
+    return work({ manager: enclosing ? enclosing.tx.manager : this.dataSource.manager });
+  }
+
+  /**
+   * One transaction around `work` and every unit of work it runs: each `run` / `handleOnce`
+   * inside joins it in a savepoint of its own (its failure undoes only its part) instead of
+   * committing alone, and `read` uses its connection. So what `work` does before and after a
+   * service call (an HTTP request's idempotency record) commits with the service's effect, or
+   * neither does. The units of work inside run one at a time (one connection), never in parallel.
+   */
+  async around<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.openEnclosing()) throw new Error('UnitOfWork.around: already inside one');
+    let enclosing: Enclosing | undefined;
+    let value: T;
+    try {
+      value = await this.transact(undefined, (tx) => {
+        enclosing = { tx, open: true, wrote: false, savepoints: 0 };
+        return this.enclosing.run(enclosing, () => work(tx));
+      });
+    } finally {
+      if (enclosing) enclosing.open = false;
+    }
+    // The joined units' outbox rows are committed now (transact calls the listeners for its own).
+    if (enclosing?.wrote) for (const listener of this.commitListeners) listener();
+    return value;
   }
 
   /**
@@ -62,7 +102,14 @@ export class UnitOfWork {
     });
   }
 
+  private openEnclosing(): Enclosing | undefined {
+    const enclosing = this.enclosing.getStore();
+    return enclosing?.open ? enclosing : undefined;
+  }
+
   private async transact<T>(cause: Envelope | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const enclosing = this.openEnclosing();
+    if (enclosing) return this.joined(enclosing, cause, work);
     // Inside a trace (a request, a delivery, a work item), the transaction's span: its statements
     // (pg instrumentation) and the outbox rows it writes (their `send` spans) are its children.
     const attributes = { 'db.system.name': 'postgresql', ...(cause ? { 'refinery.cause.type': cause.type } : {}) };
@@ -80,6 +127,24 @@ export class UnitOfWork {
     );
     if (wrote) for (const listener of this.commitListeners) listener();
     return value;
+  }
+
+  /** A unit of work inside `around`: its own outbox (its cause) in a savepoint of the enclosing transaction. */
+  private async joined<T>(enclosing: Enclosing, cause: Envelope | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const { manager, now } = enclosing.tx;
+    const savepoint = `unit_of_work_${++enclosing.savepoints}`;
+    await untraced(() => manager.query(`SAVEPOINT ${savepoint}`));
+    try {
+      const outbox = new OutboxWriter(this.registry, cause, () => now);
+      const result = await work({ manager, outbox, now });
+      if (outbox.messages.length > 0) enclosing.wrote = true;
+      await untraced(() => outbox.flush(manager));
+      await untraced(() => manager.query(`RELEASE SAVEPOINT ${savepoint}`));
+      return result;
+    } catch (error) {
+      await untraced(() => manager.query(`ROLLBACK TO SAVEPOINT ${savepoint}`)).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

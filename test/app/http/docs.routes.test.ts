@@ -14,6 +14,7 @@ import { openApiPath, routesOf } from '../../support/routes';
 
 interface Operation {
   security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ in: string; name: string; required?: boolean }>;
   responses: Record<string, unknown>;
   requestBody?: unknown;
 }
@@ -51,6 +52,26 @@ describe('the API description at /docs', () => {
     expect(described.filter((d) => d.includes(' /api/')).sort()).toEqual(served.sort());
   });
 
+  it('documents the Idempotency-Key header, the replay marker and 422 on exactly the POSTs that create or decide', () => {
+    const withKey = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key' && p.required !== true))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(withKey.sort()).toEqual(
+      [
+        'POST /api/tasks',
+        'POST /api/tasks/{taskId}/answers',
+        'POST /api/tasks/{taskId}/approve',
+        'POST /api/tasks/{taskId}/reject',
+        'POST /api/tasks/{taskId}/cancel',
+      ].sort(),
+    );
+    const submit = document.paths['/api/tasks']?.['post'];
+    expect(Object.keys(submit?.responses ?? {})).toEqual(expect.arrayContaining(['202', '409', '422']));
+    expect(submit?.responses['202']).toEqual(expect.objectContaining({ headers: { 'Idempotent-Replayed': expect.anything() } }));
+  });
+
   it('describes the admin dead-letter routes too', () => {
     const served = routesOf(app.http, '/admin/').map((r) => `${r.method} ${openApiPath(r.url)}`);
     const described = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
@@ -67,7 +88,7 @@ describe('the API description at /docs', () => {
         expect({ path, method, statuses: Object.keys(op.responses) }).toEqual({ path, method, statuses: expect.arrayContaining(['400', '413']) });
     }
     const decide = document.paths['/api/tasks/{taskId}/approve']?.['post'];
-    expect(Object.keys(decide?.responses ?? {}).sort()).toEqual(['202', '400', '401', '403', '404', '409', '413']);
+    expect(Object.keys(decide?.responses ?? {}).sort()).toEqual(['202', '400', '401', '403', '404', '409', '413', '422']);
     expect(Object.keys(document.components.schemas)).toEqual(
       expect.arrayContaining([
         'TaskSummary',

@@ -88,4 +88,67 @@ describe('UnitOfWork', () => {
     expect(await uow.handleOnce('test.other-consumer', incoming, work)).toBe(true);
     expect(effects).toBe(2);
   });
+
+  describe('around: one transaction the units of work inside join', () => {
+    const keys = async (prefix: string) =>
+      (
+        await db.dataSource.query<Array<{ key: string }>>(`SELECT message_key AS key FROM messaging.outbox WHERE message_key LIKE $1 ORDER BY id`, [
+          `${prefix}%`,
+        ])
+      ).map((r) => r.key);
+
+    it('commits what the units inside did with what it did itself, and tells the listeners once it committed', async () => {
+      const own = new UnitOfWork(db.dataSource, registry, systemClock);
+      let told = 0;
+      own.onCommit(() => (told += 1));
+      await own.around(async (tx) => {
+        await own.run(async (inner) => inner.outbox.add(message(Pinged, 'around-a-1', { n: 1 })));
+        // Not yet committed: the listeners wait for the enclosing commit.
+        expect(told).toBe(0);
+        // The unit inside wrote on the enclosing transaction: visible to it, and to read() inside
+        // (which uses its connection: PGlite has only the one).
+        expect((await execute(tx.manager, `SELECT count(*)::int AS n FROM messaging.outbox WHERE message_key = 'around-a-1'`)).rows).toEqual([{ n: 1 }]);
+        expect(
+          await own.read(
+            async (session) => (await execute(session.manager, `SELECT count(*)::int AS n FROM messaging.outbox WHERE message_key = 'around-a-1'`)).rows,
+          ),
+        ).toEqual([{ n: 1 }]);
+      });
+      expect(told).toBe(1);
+      expect(await keys('around-a')).toEqual(['around-a-1']);
+    });
+
+    it('undoes only the failed unit inside (a savepoint), and everything when the enclosing work fails', async () => {
+      await uow.around(async () => {
+        await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'around-b-kept', { n: 1 })));
+        await expect(
+          uow.run(async (tx) => {
+            tx.outbox.add(message(Pinged, 'around-b-undone', { n: 1 }));
+            await execute(tx.manager, 'SELECT 1/0');
+          }),
+        ).rejects.toThrow(/division by zero/);
+      });
+      expect(await keys('around-b')).toEqual(['around-b-kept']);
+
+      await expect(
+        uow.around(async () => {
+          await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'around-c-1', { n: 1 })));
+          throw new Error('the request failed after the service call');
+        }),
+      ).rejects.toThrow('the request failed after the service call');
+      expect(await keys('around-c')).toEqual([]);
+    });
+
+    it('is not joined by work that outlives it: a unit of work started from inside but run later commits on its own', async () => {
+      let later: Promise<void> | undefined;
+      await uow.around(async () => {
+        later = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          await uow.run(async (tx) => tx.outbox.add(message(Pinged, 'around-d-later', { n: 1 })));
+        });
+      });
+      await later;
+      expect(await keys('around-d')).toEqual(['around-d-later']);
+    });
+  });
 });

@@ -5,7 +5,6 @@ import { SHARED } from '../../../shared/kernel/tokens';
 import type { Envelope } from '../../../shared/messaging/envelope';
 import { InvalidMessageError } from '../../../shared/messaging/errors';
 import type { UnitOfWork } from '../../../shared/persistence/unit-of-work';
-import { reannouncementStep } from '../domain/drive-decision';
 import { projectSnapshot } from '../domain/task-projection';
 import { ORCHESTRATION } from '../orchestration.tokens';
 import type { TaskDriver } from './task-driver';
@@ -20,8 +19,9 @@ export const PROJECTED_EVENT_TYPES: readonly string[] = TASK_EVENT_TYPES;
  * Keeps the projection current from task events and drives the task at once (the event "kick"),
  * so a step goes out with the change rather than at the next sweep. Events may come twice or out
  * of order: the inbox drops a redelivery, and a snapshot older than the stored one changes nothing.
- * A snapshot of the version already held (a re-announcement) of a finished task re-sends its
- * terminal notification: nothing else would retry it if it was lost.
+ * A re-announcement of a finished task it already holds changes nothing: a lost final
+ * notification is sent again when human interaction asks for it (`redrive-task`), so one that
+ * arrived is not sent again on every re-announcement.
  */
 @injectable()
 export class ProjectTaskOnTaskEvent {
@@ -39,9 +39,7 @@ export class ProjectTaskOnTaskEvent {
       // Drive from the stored row, not the snapshot: after a stale snapshot it is the newer state.
       const task = (await projections.apply(projectSnapshot(snapshot), tx.now)) ?? (await projections.lock(snapshot.taskId));
       if (!task) return;
-      const outcome = await this.driver.drive(tx, task, this.clock.now());
-      const again = outcome.driven ? null : reannouncementStep(task, snapshot.version);
-      if (again) tx.outbox.add(again);
+      await this.driver.drive(tx, task, this.clock.now());
     });
   }
 }

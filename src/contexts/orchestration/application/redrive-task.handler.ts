@@ -22,8 +22,10 @@ export type RedriveOutcome = 'redriven' | 'moved-on' | 'unknown-task';
  * recorded with it; a task in REQUEST_VALIDATION, whose step is product definition's, is
  * re-announced instead (a `republish-open-tasks` naming only this task), so product definition
  * sends again what it owes. A task that moved past the version the alert was about, or finished,
- * is left alone: the re-drive was for a state it is no longer in. The command's id is derived
- * from the task and version, so the inbox makes a repeated request one effect.
+ * is left alone: the re-drive was for a state it is no longer in. A finished task at the named
+ * version has its final notification sent again: human interaction asks for it when a
+ * re-announcement finds it missing. An operator's command's id is derived from the task and
+ * version, so the inbox makes a repeated request one effect.
  */
 @injectable()
 export class RedriveTaskHandler {
@@ -41,8 +43,15 @@ export class RedriveTaskHandler {
       const task = await projections.lock(request.taskId);
       if (!task) return;
       outcome = 'moved-on';
-      if (task.version !== request.taskVersion || isTerminal(task.status)) return;
+      if (task.version !== request.taskVersion) return;
       const step = nextStep(task);
+      if (isTerminal(task.status)) {
+        // Human interaction asks for a finished task's final notification it has not received:
+        // the same message again (same id), the only repair for a lost one.
+        if (step) tx.outbox.add(step);
+        outcome = 'redriven';
+        return;
+      }
       if (step) {
         tx.outbox.add(step);
         await projections.recordDriven(task.taskId, task.version, { drivenVersion: task.version, drivenAt: tx.now, alertedVersion: task.alertedVersion });

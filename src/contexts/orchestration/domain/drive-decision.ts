@@ -55,16 +55,6 @@ export function decideDrive(task: TaskProjection, now: Date, options: DrivingOpt
   };
 }
 
-/**
- * What a re-announcement of the version already held owes: a terminal task's notification again
- * (same id, so the receiver's inbox drops it if it did arrive). The sweep drives a terminal task
- * only once, so the re-announcements Task Management makes for a while after the task finished
- * are what retry a lost terminal notification. An open task is left to the timed re-drive.
- */
-export function reannouncementStep(task: TaskProjection, announcedVersion: number): OutgoingMessage | null {
-  return isTerminal(task.status) && task.version === announcedVersion ? nextStep(task) : null;
-}
-
 function stalledAlert(task: TaskProjection, step: OutgoingMessage | null, thresholdMs: number, now: Date): OutgoingMessage {
   // Without a step of its own (REQUEST_VALIDATION), the sweep's republish is what re-drives it:
   // product definition gets the snapshot again and re-sends the outcome it owes.

@@ -129,6 +129,16 @@ export const RepublishOpenTasks = defineContract(
     taskIds: z.array(id).min(1).max(500).optional(),
   }),
 );
+/**
+ * Human interaction holds everything a finished task owes it (the final state, the PRD the task
+ * ended with, the final notification): the sweep stops re-announcing the task at that version.
+ * Nothing else changes; a task at another version, or not finished, is left as it is.
+ */
+export const ConfirmTaskSettled = defineContract(
+  'task-management.confirm-task-settled.v1',
+  'command',
+  z.object({ taskId: id, taskVersion: z.number().int().positive() }),
+);
 
 export const taskManagementContracts = [
   TaskCreated,
@@ -144,4 +154,5 @@ export const taskManagementContracts = [
   CancelTask,
   FailTask,
   RepublishOpenTasks,
+  ConfirmTaskSettled,
 ] as const;

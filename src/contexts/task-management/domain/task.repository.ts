@@ -28,4 +28,11 @@ export interface TaskRepository {
    */
   listIdleSince(query: IdleTasksQuery): Promise<Task[]>;
   markRepublished(taskIds: readonly string[], at: Date): Promise<void>;
+  /**
+   * Records that the finished task owes nothing more at `version`: it is no longer re-announced
+   * (an operator's re-drive naming it still is). False when the task is not finished at that
+   * version, or finished from REQUEST_VALIDATION (product definition may still hold a work item for
+   * it, which only a re-announcement cancels).
+   */
+  markSettled(taskId: string, version: number): Promise<boolean>;
 }

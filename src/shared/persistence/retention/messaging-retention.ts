@@ -18,12 +18,15 @@ export const DEFAULT_RETENTION_OPTIONS: RetentionOptions = { keepForMs: 7 * 24 *
 export interface Purged {
   readonly outbox: number;
   readonly inbox: number;
+  /** Idempotency keys past their own expiry (`IDEMPOTENCY_KEY_TTL_MS`, stamped on each row). */
+  readonly idempotencyKeys: number;
 }
 
 /**
  * Keeps the shared outbox and inbox from growing without end. Only rows whose job is done go:
  * outbox rows the transport confirmed, and inbox records older than any redelivery or re-drive
- * could be (re-drives repeat a message within minutes; the default keeps a week). Unsent and
+ * could be (re-drives repeat a message within minutes; the default keeps a week); and HTTP
+ * idempotency keys past their own expiry, whatever `keepForMs` says. Unsent and
  * abandoned outbox rows stay whatever their age: they still need the relay or an operator.
  * Several processes may sweep at once: SKIP LOCKED lets them share the rows instead of waiting.
  */
@@ -46,7 +49,8 @@ export class MessagingRetention {
 
   /** Deletes everything past retention, a batch per statement, and says how much went. */
   async purgeOnce(signal?: AbortSignal): Promise<Purged> {
-    if (this.options.keepForMs === 0) return { outbox: 0, inbox: 0 };
+    if (this.options.keepForMs === 0) return { outbox: 0, inbox: 0, idempotencyKeys: 0 };
+    const now = this.clock.now();
     const before = new Date(this.clock.now().getTime() - this.options.keepForMs);
     const outbox = await this.drain(
       `DELETE FROM messaging.outbox WHERE id IN (
@@ -60,7 +64,14 @@ export class MessagingRetention {
       before,
       signal,
     );
-    return { outbox, inbox };
+    // Expired keys are already ignored (a new request claims the key again); this only frees the space.
+    const idempotencyKeys = await this.drain(
+      `DELETE FROM messaging.idempotency_keys WHERE (user_id, route, idempotency_key) IN (
+         SELECT user_id, route, idempotency_key FROM messaging.idempotency_keys WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      now,
+      signal,
+    );
+    return { outbox, inbox, idempotencyKeys };
   }
 
   private async drain(sql: string, before: Date, signal: AbortSignal | undefined): Promise<number> {
@@ -75,7 +86,8 @@ export class MessagingRetention {
 
   private async pass(signal: AbortSignal): Promise<'idle'> {
     const purged = await this.purgeOnce(signal);
-    if (purged.outbox + purged.inbox > 0) this.logger.info({ ...purged, keepForMs: this.options.keepForMs }, 'retention: deleted old outbox and inbox rows');
+    if (purged.outbox + purged.inbox + purged.idempotencyKeys > 0)
+      this.logger.info({ ...purged, keepForMs: this.options.keepForMs }, 'retention: deleted old outbox and inbox rows and expired idempotency keys');
     return 'idle';
   }
 }

@@ -21,17 +21,18 @@ export interface CountedCliRun extends CliRun {
   readonly requests: number;
 }
 
-/** `refinery <argv>` against `url` as `user` (REFINERY_TOKEN, unless `token` names another), counting its requests. */
+/** `refinery <argv>` against `url` as `user` (REFINERY_TOKEN, unless `token` names another), counting its requests (made with `through`). */
 export async function runRefineryAs(
   url: string,
   user: string | undefined,
   argv: readonly string[],
   token = user ? tokenOf(user) : undefined,
+  through: typeof fetch = fetch,
 ): Promise<CountedCliRun> {
   let requests = 0;
   const counting: typeof fetch = (input, init) => {
     requests += 1;
-    return fetch(input, init);
+    return through(input, init);
   };
   const run = await runRefinery(argv, { env: { REFINERY_URL: url, ...(token ? { REFINERY_TOKEN: token } : {}) }, fetch: counting });
   return { ...run, requests };

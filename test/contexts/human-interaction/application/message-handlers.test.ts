@@ -5,7 +5,7 @@ import { SendNotification } from '../../../../src/contexts/human-interaction/con
 import { AgentPoolChanged, PrdDrafted } from '../../../../src/contexts/product-definition/contracts';
 import { RecordAgentPoolOnPoolChanged } from '../../../../src/contexts/human-interaction/application/ops/record-agent-pool.handler';
 import { postgresOpsRepositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-ops.repository';
-import { TaskCreated, TaskSnapshotPublished } from '../../../../src/contexts/task-management/contracts';
+import { ConfirmTaskSettled, TaskCreated, TaskSnapshotPublished } from '../../../../src/contexts/task-management/contracts';
 import { message } from '../../../../src/shared/messaging/contract-registry';
 import { createEnvelope, deterministicId } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
@@ -13,7 +13,7 @@ import { HumanInteractionContext } from '../../../../src/contexts/human-interact
 import { AlertOnWorkflowStalled } from '../../../../src/contexts/human-interaction/application/alerts/alert-on-workflow-stalled.handler';
 import { TaskAlerts } from '../../../../src/contexts/human-interaction/application/alerts/task-alerts';
 import { WorkerCoverageAlerts } from '../../../../src/contexts/human-interaction/application/alerts/worker-coverage-alerts';
-import { WorkflowStalled } from '../../../../src/contexts/orchestration/contracts';
+import { RedriveTask, WorkflowStalled } from '../../../../src/contexts/orchestration/contracts';
 import { ResendUnconfirmedRequests } from '../../../../src/contexts/human-interaction/application/resend-unconfirmed-requests/resend-unconfirmed-requests.service';
 import { postgresHumanInteractionRepositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { silentLogger } from '../../../../src/shared/logging/logger';
@@ -26,7 +26,7 @@ import type {
   taskDetailsView,
 } from '../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
 import { openTestDatabase } from '../../../support/database';
-import { auth, buildHumanInteraction, USERS, deliverSnapshot, type HumanInteractionHarness, outboxFor } from '../support/human-interaction.harness';
+import { auth, buildHumanInteraction, USERS, deliverPrd, deliverSnapshot, type HumanInteractionHarness, outboxFor } from '../support/human-interaction.harness';
 import { aPrdDocument } from '../../../support/prd-document';
 import { QUESTIONS, TaskStory } from '../../../support/task-story';
 
@@ -77,6 +77,7 @@ describe('Human Interaction message handlers', () => {
     it('does not re-send once the task has moved past the version acted on', async () => {
       const deciding = TaskStory.created().startValidation().submitPrd(1);
       await deliverSnapshot(h, deciding.snapshot());
+      await deliverPrd(h, deciding.taskId, 1);
       await post(`/api/tasks/${deciding.taskId}/approve`, 'bob');
       const approved = deciding.approve();
       await deliverSnapshot(h, approved.snapshot());
@@ -116,6 +117,75 @@ describe('Human Interaction message handlers', () => {
       const view = await viewOf(deciding.taskId);
       expect(view.prdVersions).toEqual([1, 2]);
       expect(view.prd).toEqual({ version: 2, document: aPrdDocument({ title: 'Second' }) });
+    });
+  });
+
+  describe('a finished task settled', () => {
+    const finalNotification = (story: TaskStory, kind: 'task-approved' | 'task-cancelled' = 'task-approved') =>
+      createEnvelope(
+        message(SendNotification, story.taskId, {
+          notificationId: deterministicId('notify', story.taskId, story.version, 'alice'),
+          taskId: story.taskId,
+          taskVersion: story.version,
+          recipientId: 'alice',
+          kind,
+          subject: 'Done',
+        }),
+      );
+    const sentTypes = async (taskId: string) => (await outboxFor(db, taskId)).map((m) => m.type);
+    const confirmation = (story: TaskStory): unknown =>
+      expect.objectContaining({
+        type: ConfirmTaskSettled.type,
+        messageId: deterministicId('task-settled', story.taskId, story.version),
+        payload: { taskId: story.taskId, taskVersion: story.version },
+      });
+    const settled = async (taskId: string) => (await outboxFor(db, taskId)).filter((m) => m.type === ConfirmTaskSettled.type);
+
+    // The final notification waits for the final state (retried until then), so it never comes first.
+    it.each([
+      ['the PRD arrives last', ['snapshot', 'notification', 'prd']],
+      ['the final notification arrives last', ['snapshot', 'prd', 'notification']],
+      ['the PRD came before the final state', ['prd', 'snapshot', 'notification']],
+    ] as const)('confirms it to task management once, when %s', async (_label, order) => {
+      const approved = TaskStory.created().startValidation().submitPrd(1).approve();
+      const arrive = {
+        snapshot: () => deliverSnapshot(h, approved.snapshot()),
+        prd: () => deliverPrd(h, approved.taskId, 1),
+        notification: () => h.sendNotification.handle(finalNotification(approved)),
+      };
+      for (const what of order.slice(0, -1)) await arrive[what]();
+      expect(await settled(approved.taskId)).toEqual([]);
+
+      await arrive[order[2]]();
+
+      expect(await settled(approved.taskId)).toEqual([confirmation(approved)]);
+    });
+
+    it('confirms a task that finished without a PRD once its final notification is here, and again on a re-announcement (same id)', async () => {
+      const cancelled = TaskStory.created().startValidation().cancel();
+      await deliverSnapshot(h, cancelled.snapshot());
+      expect(await settled(cancelled.taskId)).toEqual([]);
+      await h.sendNotification.handle(finalNotification(cancelled, 'task-cancelled'));
+      await deliverSnapshot(h, cancelled.snapshot(), TaskSnapshotPublished);
+      expect(await settled(cancelled.taskId)).toEqual([confirmation(cancelled), confirmation(cancelled)]);
+    });
+
+    it('asks orchestration for the final notification when a re-announcement finds it missing, once per re-announcement; not on the live event', async () => {
+      const approved = TaskStory.created().startValidation().submitPrd(1).approve();
+      await deliverPrd(h, approved.taskId, 1);
+      await deliverSnapshot(h, approved.snapshot());
+      expect(await sentTypes(approved.taskId)).toEqual([]);
+
+      const first = await deliverSnapshot(h, approved.snapshot(), TaskSnapshotPublished);
+      await deliverSnapshot(h, approved.snapshot(), TaskSnapshotPublished);
+
+      const asked = await outboxFor(db, approved.taskId);
+      expect(asked.map((m) => [m.type, m.payload])).toEqual([
+        [RedriveTask.type, { taskId: approved.taskId, taskVersion: approved.version, requestedBy: 'service:human-interaction' }],
+        [RedriveTask.type, { taskId: approved.taskId, taskVersion: approved.version, requestedBy: 'service:human-interaction' }],
+      ]);
+      expect(asked[0]?.messageId).toBe(deterministicId('final-notification', approved.taskId, first.messageId));
+      expect(asked[1]?.messageId).not.toBe(asked[0]?.messageId);
     });
   });
 

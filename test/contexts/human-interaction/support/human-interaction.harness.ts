@@ -33,11 +33,12 @@ import { postgresOpsRepositories } from '../../../../src/contexts/human-interact
 import { InMemoryMessageQueue } from '../../../../src/shared/messaging/in-memory/in-memory-message-queue';
 import { HumanInteractionHttpApi } from '../../../../src/contexts/human-interaction/infrastructure/http/human-interaction.http-api';
 import { NotificationRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/notification.routes';
+import { IdempotentRequests } from '../../../../src/contexts/human-interaction/infrastructure/http/idempotency';
 import { TaskRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/task.routes';
 import { TokenRoutes } from '../../../../src/contexts/human-interaction/infrastructure/http/token.routes';
 import { postgresHumanInteractionRepositories as repositories } from '../../../../src/contexts/human-interaction/infrastructure/persistence/postgres-repositories';
 import { orchestrationContracts } from '../../../../src/contexts/orchestration/contracts';
-import { productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
+import { PrdDrafted, productDefinitionContracts } from '../../../../src/contexts/product-definition/contracts';
 import { type TaskSnapshot, TaskStatusChanged, taskManagementContracts } from '../../../../src/contexts/task-management/contracts';
 import type { Clock } from '../../../../src/shared/kernel/clock';
 import { silentLogger } from '../../../../src/shared/logging/logger';
@@ -45,6 +46,7 @@ import { ContractRegistry, type MessageContract, message } from '../../../../src
 import { createEnvelope } from '../../../../src/shared/messaging/envelope';
 import type { Database } from '../../../../src/shared/persistence/data-source';
 import { UnitOfWork } from '../../../../src/shared/persistence/unit-of-work';
+import { aPrdDocument } from '../../../support/prd-document';
 
 export const USERS: HumanInteractionOptions['users'] = [
   { id: 'alice', name: 'Alice', roles: ['requester'], token: 'alice-secret-token' },
@@ -91,6 +93,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
       new DecidePrd(unitOfWork, repositories),
       new CancelTask(unitOfWork, repositories),
       new TaskQueries(unitOfWork, repositories),
+      new IdempotentRequests(unitOfWork, options),
     ),
     new NotificationRoutes(new NotificationInbox(unitOfWork, repositories, clock), notificationLinks),
     new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
@@ -165,6 +168,14 @@ export function httpClient(app: FastifyInstance) {
 export function deliverSnapshot(h: { syncTaskView: SyncTaskViewOnTaskEvent }, snapshot: TaskSnapshot, contract: MessageContract = TaskStatusChanged) {
   const event = createEnvelope(message(contract, snapshot.taskId, snapshot));
   return h.syncTaskView.handle(event).then(() => event);
+}
+
+/** Product definition's `prd-drafted` for one version of the task's PRD (a default document), as it arrives here. */
+export function deliverPrd(h: { recordPrd: RecordPrdOnPrdDrafted }, taskId: string, prdVersion: number, prd = aPrdDocument()) {
+  const event = createEnvelope(
+    message(PrdDrafted, taskId, { taskId, prdVersion, basedOnTaskVersion: prdVersion * 2, prd, draftedAt: '2026-01-05T09:30:00.000Z' }),
+  );
+  return h.recordPrd.handle(event).then(() => event);
 }
 
 export type HumanInteractionHarness = Awaited<ReturnType<typeof buildHumanInteraction>>;

@@ -48,6 +48,23 @@ describe('orchestration: an operator re-drives one task', () => {
     expect(republished.map((m) => m.payload)).toEqual([{ idleForMs: 0, limit: 1, includeFinishedWithinMs: 0, taskIds: [validating.taskId] }]);
   });
 
+  it("sends a finished task's final notification again, with its original id, when asked for that version (human interaction lacks it)", async () => {
+    const approved = TaskStory.created(T0).startValidation().submitPrd(1).approve();
+    await o.deliver(approved);
+    const [original] = await o.sent(SendNotification.type);
+    const ask = (taskVersion: number, id: string) =>
+      createEnvelope(message(RedriveTask, approved.taskId, { taskId: approved.taskId, taskVersion, requestedBy: 'service:human-interaction' }, id));
+
+    await handler.handle(ask(approved.version, '6f1c1a4e-0000-4000-8000-000000000001'));
+    await handler.handle(ask(approved.version - 1, '6f1c1a4e-0000-4000-8000-000000000002'));
+
+    const notifications = await o.sent(SendNotification.type);
+    expect(notifications.map((n) => [n.messageId, (n.payload as { kind: string }).kind])).toEqual([
+      [original?.messageId, 'task-approved'],
+      [original?.messageId, 'task-approved'],
+    ]);
+  });
+
   it('does one thing for the same request twice, and nothing for a version the task has left or a task it does not know', async () => {
     const validating = TaskStory.created(T0).startValidation();
     await o.deliver(validating);

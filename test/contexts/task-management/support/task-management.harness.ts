@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApprovePrdHandler } from '../../../../src/contexts/task-management/application/approve-prd/approve-prd.handler';
+import { ConfirmTaskSettledHandler } from '../../../../src/contexts/task-management/application/confirm-task-settled/confirm-task-settled.handler';
 import { CancelTaskHandler } from '../../../../src/contexts/task-management/application/cancel-task/cancel-task.handler';
 import { CreateTaskHandler } from '../../../../src/contexts/task-management/application/create-task/create-task.handler';
 import { FailTaskHandler } from '../../../../src/contexts/task-management/application/fail-task/fail-task.handler';
@@ -48,6 +49,7 @@ export class TaskManagementHarness {
       new CancelTaskHandler(commands),
       new FailTaskHandler(commands),
       new RepublishOpenTasksHandler(this.unitOfWork, this.repositories, options),
+      new ConfirmTaskSettledHandler(this.unitOfWork, this.repositories),
     ]);
   }
 

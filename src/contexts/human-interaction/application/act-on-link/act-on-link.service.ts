@@ -11,7 +11,7 @@ import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ActionAccepted } from '../action-accepted';
 import { answerClarificationIn } from '../answer-clarification/answer-clarification.service';
-import { decidePrdIn } from '../decide-prd/decide-prd.service';
+import { decidePrdIn, PRD_ON_ITS_WAY } from '../decide-prd/decide-prd.service';
 import type { HumanInteractionRepositories, HumanInteractionRepositoryFactory } from '../repositories';
 import type { ActionLinkTokens } from './action-link-tokens';
 import { type LinkRefused, notAllowed, refused, superseded } from './link-check';
@@ -142,6 +142,15 @@ export class ActOnLink {
     }
     const questions = claims.action === 'answer' ? pendingQuestions(view) : [];
     const prd = claims.prdVersion === null ? undefined : await repositories.prdViews.find(claims.taskId, claims.prdVersion);
+    // A decision is on a document the approver can read (decidePrdIn refuses it too).
+    if ((claims.action === 'approve' || claims.action === 'reject') && claims.prdVersion !== null && !prd) {
+      return refused(
+        'superseded',
+        `${capitalised(PRD_ON_ITS_WAY)}: version ${claims.prdVersion} has not arrived here yet; try again shortly.`,
+        claims.taskId,
+        view.status,
+      );
+    }
     return {
       ok: true,
       target: { claims, user, view, questions, prd: prd ? { version: prd.prdVersion, document: prd.document } : null, alert: alert ?? null },
@@ -165,9 +174,9 @@ export class ActOnLink {
     }
     if (claims.action === 'answer') return answerClarificationIn(tx, humanActions, user, view, input.answers ?? []);
     const prdVersion = claims.prdVersion ?? undefined;
-    if (claims.action === 'approve') return decidePrdIn(tx, humanActions, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
+    if (claims.action === 'approve') return decidePrdIn(tx, repositories, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
     if (input.feedback === undefined) throw new Error('a reject link acts only with the feedback its form read');
-    return decidePrdIn(tx, humanActions, user, view, { decision: 'reject', feedback: input.feedback, ...(prdVersion ? { prdVersion } : {}) });
+    return decidePrdIn(tx, repositories, user, view, { decision: 'reject', feedback: input.feedback, ...(prdVersion ? { prdVersion } : {}) });
   }
 }
 

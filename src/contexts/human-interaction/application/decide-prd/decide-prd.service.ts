@@ -7,21 +7,29 @@ import { assertIsApprover, prdVersionToDecide, type TaskView } from '../../domai
 import type { User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ActionAccepted } from '../action-accepted';
-import type { HumanActionRepository } from '../human-action.repository';
+import { ActionConflictError } from '../../domain/human-interaction.errors';
 import { sendHumanAction } from '../human-action.sender';
 import { lockedTaskView } from '../locked-task-view';
-import type { HumanInteractionRepositoryFactory } from '../repositories';
+import type { HumanInteractionRepositories, HumanInteractionRepositoryFactory } from '../repositories';
 
 export type PrdDecision =
   { readonly decision: 'approve'; readonly prdVersion?: number } | { readonly decision: 'reject'; readonly feedback: string; readonly prdVersion?: number };
 
+/** What a decision needs: where it records the command, and the PRD versions this context holds. */
+export type DecisionRepositories = Pick<HumanInteractionRepositories, 'humanActions' | 'prdViews'>;
+
+/** The refusal of a decision on a PRD version whose document has not reached this context. */
+export const PRD_ON_ITS_WAY = 'the PRD is still on its way';
+
 /**
  * The decision inside a transaction the caller owns (a signed link records its use in the same
- * one), on the task view the caller row-locked in it (see lockedTaskView).
+ * one), on the task view the caller row-locked in it (see lockedTaskView). A decision is on a
+ * document the approver can read: a version announced by the task but whose `prd-drafted` has not
+ * arrived (late, or lost and waiting for its repair) is refused with a 409 until it is here.
  */
 export async function decidePrdIn(
   tx: Transaction,
-  humanActions: HumanActionRepository,
+  { humanActions, prdViews }: DecisionRepositories,
   approver: User,
   view: TaskView,
   decision: PrdDecision,
@@ -29,6 +37,9 @@ export async function decidePrdIn(
   const { taskId } = view;
   assertIsApprover(view, approver);
   const prdVersion = prdVersionToDecide(view, decision.prdVersion);
+  if (!(await prdViews.has(taskId, prdVersion))) {
+    throw new ActionConflictError(`${PRD_ON_ITS_WAY}: version ${prdVersion} of task ${taskId} has not arrived here yet; try again shortly`);
+  }
   const base = { taskId, userId: approver.id, prdVersion };
   const command = decision.decision === 'approve' ? message(ApprovePrd, taskId, base) : message(RejectPrd, taskId, { ...base, feedback: decision.feedback });
   const target = { taskId, taskVersion: view.version, action: decision.decision };
@@ -46,8 +57,8 @@ export class DecidePrd {
 
   execute(approver: User, taskId: string, decision: PrdDecision): Promise<ActionAccepted> {
     return this.unitOfWork.run(async (tx) => {
-      const { taskViews, humanActions } = this.repositories(tx);
-      return decidePrdIn(tx, humanActions, approver, await lockedTaskView(taskViews, taskId), decision);
+      const repositories = this.repositories(tx);
+      return decidePrdIn(tx, repositories, approver, await lockedTaskView(repositories.taskViews, taskId), decision);
     });
   }
 }

@@ -6,6 +6,7 @@ import { PrdDrafted } from '../../../product-definition/contracts';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
 import type { TaskViewChanges } from '../task-view-changes';
+import { confirmIfSettled } from '../settle-finished-task/settle-finished-task';
 
 export const PRD_EVENTS_CONSUMER = 'human-interaction.prd-events';
 
@@ -21,12 +22,15 @@ export class RecordPrdOnPrdDrafted {
   async handle(event: Envelope): Promise<void> {
     const drafted = PrdDrafted.schema.parse(event.payload);
     await this.unitOfWork.handleOnce(PRD_EVENTS_CONSUMER, event, async (tx) => {
-      await this.repositories(tx).prdViews.insert({
+      const repositories = this.repositories(tx);
+      const inserted = await repositories.prdViews.insert({
         taskId: drafted.taskId,
         prdVersion: drafted.prdVersion,
         document: drafted.prd,
         draftedAt: new Date(drafted.draftedAt),
       });
+      // The PRD of a task that finished without it here (repaired by a re-announcement).
+      if (inserted) await confirmIfSettled(tx, repositories, drafted.taskId);
     });
     // After the commit: an open task page shows the new PRD version at once.
     this.changes.changed(drafted.taskId);

@@ -11,6 +11,8 @@ import type { AvailableChannels } from '../channel-preferences/channel-choice';
 import { availableChannels } from '../channel-preferences/channel-preferences.service';
 import { recordDeliveries } from '../deliver-notifications/record-deliveries';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
+import { FINAL_NOTIFICATION_KINDS } from '../../domain/notification.repository';
+import { confirmIfSettled } from '../settle-finished-task/settle-finished-task';
 
 export const COMMANDS_CONSUMER = 'human-interaction.commands';
 
@@ -62,6 +64,7 @@ export class SendNotificationHandler {
       await recordDeliveries(repositories, { id: n.notificationId, recipientId: n.recipientId }, this.channels, tx.now);
       const payload = { notificationId: n.notificationId, taskId: n.taskId, recipientId: n.recipientId, kind: n.kind, createdAt: tx.now.toISOString() };
       tx.outbox.add(message(NotificationCreated, n.taskId, payload, deterministicId('notification-created', n.notificationId)));
+      if (FINAL_NOTIFICATION_KINDS.includes(n.kind)) await confirmIfSettled(tx, repositories, n.taskId);
     });
   }
 }

@@ -6,6 +6,7 @@ import { TaskStatusChanged } from '../../../task-management/contracts';
 import { isTerminal } from '../../domain/task-view';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { resendHumanAction } from '../human-action.sender';
+import { confirmIfSettled, requestFinalNotification } from '../settle-finished-task/settle-finished-task';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
 import type { TaskViewChanges } from '../task-view-changes';
 import type { TaskAlerts } from '../alerts/task-alerts';
@@ -18,7 +19,8 @@ export const TASK_EVENTS_CONSUMER = 'human-interaction.task-events';
  * not applied that action: the command is sent again with its original id, which repairs a lost
  * command and is dropped by task management's inbox if it was merely slow. In the same
  * transaction the alerts follow the task (`TaskAlerts.followTask`): a stall it moved on from is
- * resolved, a failure is raised.
+ * resolved, a failure is raised. A finished task is confirmed settled to task management once
+ * this context holds everything it owes (see confirmIfSettled).
  */
 @injectable()
 export class SyncTaskViewOnTaskEvent {
@@ -36,7 +38,13 @@ export class SyncTaskViewOnTaskEvent {
       const { taskViews, humanActions } = repositories;
       const view = await taskViews.applySnapshot(snapshot);
       await this.alerts?.followTask(tx, repositories, view);
-      if (view.version !== snapshot.version || isTerminal(view)) return;
+      if (isTerminal(view)) {
+        // A finished task: confirm it settled once everything it owes is here, or ask again for
+        // the final notification if a re-announcement finds it missing.
+        if (view.version === snapshot.version) requestFinalNotification(tx, event, view.taskId, await confirmIfSettled(tx, repositories, view.taskId));
+        return;
+      }
+      if (view.version !== snapshot.version) return;
       for (const recorded of await humanActions.at(view.taskId, view.version)) await resendHumanAction(tx, humanActions, recorded);
     });
     // After the commit: open task pages read the view again and find the change.

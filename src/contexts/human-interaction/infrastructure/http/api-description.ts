@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import { channelPreferencesBody, channelPreferencesView } from './channel-schemas';
 import { deliveryListQuery, deliveryListView, deliveryRetryBody, deliveryRetryView } from './delivery-admin.schemas';
@@ -19,6 +19,8 @@ import {
   bodyTooLargeError,
   conflictError,
   forbiddenError,
+  idempotencyKeyInProgressError,
+  idempotencyKeyReusedError,
   invalidRequestError,
   issuedTokenView,
   notFoundError,
@@ -31,6 +33,7 @@ import {
   taskListView,
   unauthorizedError,
 } from './response-schemas';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENT_REPLAYED_HEADER } from './idempotency';
 import { issueTokenBody, tokenParams } from './token.routes';
 
 /**
@@ -70,6 +73,39 @@ function operation(
   return { summary, tags: [tag], security: [{ bearer: [] }], responses, ...extra };
 }
 
+const idempotencyKeyHeader = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH).optional().meta({
+    description:
+      'Optional; a fresh random value (a UUID) per request you mean to make once. Sent again with the same request (same caller, route, path and body) it gets the first answer, status and body byte for byte, and nothing is done again, for IDEMPOTENCY_KEY_TTL_MS (24 h); a concurrent repeat waits for the first. A failed request (4xx, 5xx) records nothing',
+  }),
+});
+const replayedHeader = z.object({
+  [IDEMPOTENT_REPLAYED_HEADER]: z.literal('true').optional().meta({ description: "Present when this is a repeated Idempotency-Key's recorded answer" }),
+});
+
+// One object: a response with an `id` is registered once as a component.
+const KEY_REUSED = response('The Idempotency-Key was used for a different request', idempotencyKeyReusedError, 'IdempotencyKeyReusedResponse');
+
+/**
+ * A POST that creates or decides: the Idempotency-Key header, the replay marker on its success
+ * answer, 422 for the key reused with another request, and 409 for "still in progress".
+ */
+function idempotent(op: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  for (const [status, answer] of Object.entries(op.responses as Record<string, ZodOpenApiResponseObject>)) {
+    responses[status] = status.startsWith('2') ? { ...answer, headers: replayedHeader } : answer;
+  }
+  const conflict = responses['409'];
+  responses['409'] = response(
+    conflict
+      ? `${ERRORS[409].description}; or a request with this Idempotency-Key is still in progress (with Retry-After)`
+      : 'A request with this Idempotency-Key is still in progress (with Retry-After)',
+    conflict ? z.union([conflictError, idempotencyKeyInProgressError]) : idempotencyKeyInProgressError,
+  );
+  responses['422'] = KEY_REUSED;
+  return { ...op, requestParams: { ...op.requestParams, header: idempotencyKeyHeader }, responses };
+}
+
 const withBody = (schema: z.ZodType, required = true) => ({ requestBody: { required, content: json(schema) } });
 const taskPath = { requestParams: { path: taskParams } };
 const BODY_ERRORS = [400, 413] as const;
@@ -77,12 +113,14 @@ const channelView = channelPreferencesView.meta({ id: 'ChannelPreferences' });
 
 export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
   '/api/tasks': {
-    post: operation(
-      'Submit a feature request (requester)',
-      'tasks',
-      { 202: response('Accepted', submittedView) },
-      [...BODY_ERRORS, 403],
-      withBody(submitRequestBody),
+    post: idempotent(
+      operation(
+        'Submit a feature request (requester)',
+        'tasks',
+        { 202: response('Accepted', submittedView) },
+        [...BODY_ERRORS, 403],
+        withBody(submitRequestBody),
+      ),
     ),
     get: operation("The caller's tasks (an admin's: all)", 'tasks', { 200: response('Tasks, newest first', taskListView) }, []),
   },
@@ -105,48 +143,44 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
     ),
   },
   '/api/tasks/{taskId}/answers': {
-    post: operation(
-      'Answer the pending clarification questions (the requester); each answer names its question',
-      'tasks',
-      { 202: response('Accepted', acceptedView) },
-      [...BODY_ERRORS, 403, 404, 409],
-      { ...taskPath, ...withBody(answersBody) },
+    post: idempotent(
+      operation(
+        'Answer the pending clarification questions (the requester); each answer names its question',
+        'tasks',
+        { 202: response('Accepted', acceptedView) },
+        [...BODY_ERRORS, 403, 404, 409],
+        { ...taskPath, ...withBody(answersBody) },
+      ),
     ),
   },
   '/api/tasks/{taskId}/approve': {
-    post: operation(
-      'Approve the PRD awaiting a decision (the approver)',
-      'tasks',
-      { 202: response('Accepted', acceptedView) },
-      [...BODY_ERRORS, 403, 404, 409],
-      {
+    post: idempotent(
+      operation('Approve the PRD awaiting a decision (the approver)', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
         ...taskPath,
         ...withBody(approveBody, false),
-      },
+      }),
     ),
   },
   '/api/tasks/{taskId}/reject': {
-    post: operation(
-      'Reject the PRD with feedback (the approver); the agent writes the next version',
-      'tasks',
-      { 202: response('Accepted', acceptedView) },
-      [...BODY_ERRORS, 403, 404, 409],
-      {
-        ...taskPath,
-        ...withBody(rejectBody),
-      },
+    post: idempotent(
+      operation(
+        'Reject the PRD with feedback (the approver); the agent writes the next version',
+        'tasks',
+        { 202: response('Accepted', acceptedView) },
+        [...BODY_ERRORS, 403, 404, 409],
+        {
+          ...taskPath,
+          ...withBody(rejectBody),
+        },
+      ),
     ),
   },
   '/api/tasks/{taskId}/cancel': {
-    post: operation(
-      'Cancel a task that is not finished (the requester)',
-      'tasks',
-      { 202: response('Accepted', acceptedView) },
-      [...BODY_ERRORS, 403, 404, 409],
-      {
+    post: idempotent(
+      operation('Cancel a task that is not finished (the requester)', 'tasks', { 202: response('Accepted', acceptedView) }, [...BODY_ERRORS, 403, 404, 409], {
         ...taskPath,
         ...withBody(cancelBody, false),
-      },
+      }),
     ),
   },
   '/api/notifications': {

@@ -140,6 +140,13 @@ export const conflictError = refusalError(
   'Conflict',
   'The task is not in a state where this action applies (e.g. not PRD_VALIDATION, another PRD version), or a chosen channel is not configured on this server',
 );
+export const idempotencyKeyReusedError = z
+  .object({ error: z.literal('idempotency_key_reused'), message: z.string() })
+  .meta({ id: 'IdempotencyKeyReused', description: 'The Idempotency-Key was already used by this caller for a different request to this route' });
+export const idempotencyKeyInProgressError = z.object({ error: z.literal('idempotency_key_in_progress'), message: z.string() }).meta({
+  id: 'IdempotencyKeyInProgress',
+  description: 'A request with this Idempotency-Key is still running (waited IDEMPOTENCY_KEY_WAIT_MS); send it again after Retry-After seconds',
+});
 export const bodyTooLargeError = z
   .object({ error: z.literal('invalid_request'), issues: z.array(z.object({ field: z.literal('body'), message: z.string() })) })
   .meta({ id: 'BodyTooLarge', description: 'The body exceeds BODY_LIMIT_BYTES' });

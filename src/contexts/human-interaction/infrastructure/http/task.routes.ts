@@ -10,6 +10,7 @@ import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
+import type { IdempotentRequests } from './idempotency';
 import { answersBody, approveBody, cancelBody, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 
 export const taskLink = (taskId: string): string => `/api/tasks/${encodeURIComponent(taskId)}`;
@@ -39,14 +40,21 @@ export class TaskRoutes implements ApiRoutes {
     @inject(HUMAN_INTERACTION.DecidePrd) private readonly decidePrd: DecidePrd,
     @inject(HUMAN_INTERACTION.CancelTask) private readonly cancelTask: CancelTask,
     @inject(HUMAN_INTERACTION.TaskQueries) private readonly queries: TaskQueries,
+    @inject(HUMAN_INTERACTION.IdempotentRequests) private readonly idempotent: IdempotentRequests,
   ) {}
 
   register(app: FastifyInstance, users: RequestUsers): void {
-    app.post('/tasks', async (request, reply) => {
-      const body = parseInput(submitRequestBody, request.body);
-      const submitted = await this.submitRequest.execute(users.of(request), body);
-      return reply.code(202).send({ ...submitted, links: { self: taskLink(submitted.taskId) } });
-    });
+    // The POSTs that create or decide take an Idempotency-Key (idempotency.ts).
+    const once = (work: Parameters<IdempotentRequests['route']>[1]) => this.idempotent.route(users, work);
+
+    app.post(
+      '/tasks',
+      once(async (request) => {
+        const body = parseInput(submitRequestBody, request.body);
+        const submitted = await this.submitRequest.execute(users.of(request), body);
+        return { status: 202, body: { ...submitted, links: { self: taskLink(submitted.taskId) } } };
+      }),
+    );
 
     app.get('/tasks', async (request) => ({ tasks: (await this.queries.listTasks(users.of(request))).map(withLinks) }));
 
@@ -58,26 +66,38 @@ export class TaskRoutes implements ApiRoutes {
       return this.queries.diffPrd(users.of(request), taskId, from, to);
     });
 
-    app.post('/tasks/:taskId/answers', async (request, reply) => {
-      const { answers } = parseInput(answersBody, request.body);
-      return reply.code(202).send(accepted(await this.answerClarification.execute(users.of(request), taskIdOf(request.params), answers)));
-    });
+    app.post(
+      '/tasks/:taskId/answers',
+      once(async (request) => {
+        const { answers } = parseInput(answersBody, request.body);
+        return { status: 202, body: accepted(await this.answerClarification.execute(users.of(request), taskIdOf(request.params), answers)) };
+      }),
+    );
 
-    app.post('/tasks/:taskId/approve', async (request, reply) => {
-      const body = parseInput(approveBody, bodyOrEmpty(request.body));
-      const decision = { decision: 'approve' as const, ...(body.prdVersion !== undefined ? { prdVersion: body.prdVersion } : {}) };
-      return reply.code(202).send(accepted(await this.decidePrd.execute(users.of(request), taskIdOf(request.params), decision)));
-    });
+    app.post(
+      '/tasks/:taskId/approve',
+      once(async (request) => {
+        const body = parseInput(approveBody, bodyOrEmpty(request.body));
+        const decision = { decision: 'approve' as const, ...(body.prdVersion !== undefined ? { prdVersion: body.prdVersion } : {}) };
+        return { status: 202, body: accepted(await this.decidePrd.execute(users.of(request), taskIdOf(request.params), decision)) };
+      }),
+    );
 
-    app.post('/tasks/:taskId/reject', async (request, reply) => {
-      const body = parseInput(rejectBody, request.body);
-      const decision = { decision: 'reject' as const, feedback: body.feedback, ...(body.prdVersion !== undefined ? { prdVersion: body.prdVersion } : {}) };
-      return reply.code(202).send(accepted(await this.decidePrd.execute(users.of(request), taskIdOf(request.params), decision)));
-    });
+    app.post(
+      '/tasks/:taskId/reject',
+      once(async (request) => {
+        const body = parseInput(rejectBody, request.body);
+        const decision = { decision: 'reject' as const, feedback: body.feedback, ...(body.prdVersion !== undefined ? { prdVersion: body.prdVersion } : {}) };
+        return { status: 202, body: accepted(await this.decidePrd.execute(users.of(request), taskIdOf(request.params), decision)) };
+      }),
+    );
 
-    app.post('/tasks/:taskId/cancel', async (request, reply) => {
-      const { reason } = parseInput(cancelBody, bodyOrEmpty(request.body));
-      return reply.code(202).send(accepted(await this.cancelTask.execute(users.of(request), taskIdOf(request.params), reason || undefined)));
-    });
+    app.post(
+      '/tasks/:taskId/cancel',
+      once(async (request) => {
+        const { reason } = parseInput(cancelBody, bodyOrEmpty(request.body));
+        return { status: 202, body: accepted(await this.cancelTask.execute(users.of(request), taskIdOf(request.params), reason || undefined)) };
+      }),
+    );
   }
 }

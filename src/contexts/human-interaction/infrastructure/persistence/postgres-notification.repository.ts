@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { execute } from '../../../../shared/persistence/sql';
 import type { Notification } from '../../domain/notification';
-import type { NotificationRepository } from '../../domain/notification.repository';
+import { FINAL_NOTIFICATION_KINDS, type NotificationRepository } from '../../domain/notification.repository';
 import { NOTIFICATION_COLUMNS, toNotification } from './notification.rows';
 
 const TABLE = 'human_interaction.notifications';
@@ -34,6 +34,15 @@ export class PostgresNotificationRepository implements NotificationRepository {
       [id, recipientId, at],
     );
     return rows.length === 0 ? undefined : toNotification(rows[0]);
+  }
+
+  async hasFinal(taskId: string, taskVersion: number): Promise<boolean> {
+    const { rows } = await execute(this.manager, `SELECT 1 FROM ${TABLE} WHERE task_id = $1 AND task_version = $2 AND kind = ANY($3::text[]) LIMIT 1`, [
+      taskId,
+      taskVersion,
+      [...FINAL_NOTIFICATION_KINDS],
+    ]);
+    return rows.length > 0;
   }
 
   async markTaskRead(recipientId: string, taskId: string, at: Date): Promise<number> {

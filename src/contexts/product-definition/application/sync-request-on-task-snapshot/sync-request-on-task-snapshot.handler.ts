@@ -56,21 +56,23 @@ export class SyncRequestOnTaskSnapshot {
     reannounced: boolean,
   ): Promise<boolean> {
     const { taskId, version } = snapshot;
-    if (TERMINAL_STATUSES.includes(snapshot.status)) {
+    const terminal = TERMINAL_STATUSES.includes(snapshot.status);
+    // The PRD the task is at (awaiting a decision, or given one before the task finished) is
+    // owed to human interaction whatever the status: the live move followed the PrdDrafted the
+    // poller sent with its outcome, so only a re-announcement hints that it may have been lost.
+    // Finished tasks included: an approved task whose PRD never arrived is repaired too.
+    if (reannounced && snapshot.prdVersion !== null && (terminal || snapshot.status === 'PRD_VALIDATION')) {
+      const prd = (await prds.load(taskId)).version(snapshot.prdVersion);
+      if (prd) tx.outbox.add(prdDraftedMessage(taskId, prd));
+    }
+    if (terminal) {
       await workItems.cancelUnfinished(taskId);
       return false;
     }
     // An outcome for an older version would be refused as stale: stop working on it.
     await workItems.supersedeOlder(taskId, version);
 
-    if (snapshot.status === 'PRD_VALIDATION' && snapshot.prdVersion !== null) {
-      // The live move to PRD_VALIDATION follows the PrdDrafted the poller sent with its outcome;
-      // only a re-announcement hints that it may have been lost.
-      if (!reannounced) return false;
-      const prd = (await prds.load(taskId)).version(snapshot.prdVersion);
-      if (prd) tx.outbox.add(prdDraftedMessage(taskId, prd));
-      return false;
-    }
+    if (snapshot.status === 'PRD_VALIDATION') return false;
     if (snapshot.status !== 'REQUEST_VALIDATION' || snapshot.assignedPool !== PRODUCT_MANAGER_POOL) return false;
 
     const created = await workItems.ensure({ taskId, taskVersion: version, priority: snapshot.priority, createdAt: tx.now });

@@ -63,6 +63,7 @@ export class PostgresTaskRepository implements TaskRepository {
     );
     const room = query.limit - open.rows.length;
     // A terminal task's updated_at is when it finished: no transition follows a terminal one.
+    // One that human interaction confirmed settled at its version owes nobody anything.
     // Its back-off: re-announced again only once it waited as long as it had been finished at
     // its last re-announcement (a republished_at from before it finished does not count).
     const finished =
@@ -71,7 +72,7 @@ export class PostgresTaskRepository implements TaskRepository {
         : await execute(
             this.manager,
             `SELECT ${TASK_COLUMNS} FROM task_management.tasks
-             WHERE status IN ${TERMINAL} AND updated_at > $2 AND GREATEST(updated_at, republished_at) <= $1
+             WHERE status IN ${TERMINAL} AND settled_version IS DISTINCT FROM version AND updated_at > $2 AND GREATEST(updated_at, republished_at) <= $1
                AND (republished_at IS NULL OR republished_at <= updated_at OR republished_at + (republished_at - updated_at) <= $3)
              ORDER BY GREATEST(updated_at, republished_at), id LIMIT $4 FOR UPDATE SKIP LOCKED`,
             [query.idleSince, query.finishedAfter, query.now, room],
@@ -82,6 +83,21 @@ export class PostgresTaskRepository implements TaskRepository {
   async markRepublished(taskIds: readonly string[], at: Date): Promise<void> {
     if (taskIds.length === 0) return;
     await execute(this.manager, `UPDATE task_management.tasks SET republished_at = $2 WHERE id = ANY($1::text[])`, [[...taskIds], at]);
+  }
+
+  async markSettled(taskId: string, version: number): Promise<boolean> {
+    // A task that finished from REQUEST_VALIDATION may have left product definition with a work
+    // item it has not heard is over; human interaction cannot vouch for that, so such a task keeps
+    // its re-announcements.
+    const { rows } = await execute(
+      this.manager,
+      `UPDATE task_management.tasks t SET settled_version = $2
+       WHERE t.id = $1 AND t.version = $2 AND t.status IN ${TERMINAL}
+         AND NOT EXISTS (SELECT 1 FROM task_management.task_transitions tr WHERE tr.task_id = t.id AND tr.version = t.version AND tr.from_status = 'REQUEST_VALIDATION')
+       RETURNING t.id`,
+      [taskId, version],
+    );
+    return rows.length > 0;
   }
 
   private async withHistory(tasks: readonly TaskRow[]): Promise<Task[]> {

@@ -13,7 +13,15 @@ import {
   type taskListView,
 } from '../../../../../src/contexts/human-interaction/infrastructure/http/response-schemas';
 import { openTestDatabase } from '../../../../support/database';
-import { auth, buildHumanInteraction, deliverSnapshot, httpClient, type HumanInteractionHarness, outboxFor } from '../../support/human-interaction.harness';
+import {
+  auth,
+  buildHumanInteraction,
+  deliverPrd,
+  deliverSnapshot,
+  httpClient,
+  type HumanInteractionHarness,
+  outboxFor,
+} from '../../support/human-interaction.harness';
 import { aPrdDocument, aRevisedPrdDocument, REVISION_FEEDBACK } from '../../../../support/prd-document';
 import { QUESTIONS, TaskStory } from '../../../../support/task-story';
 
@@ -37,7 +45,6 @@ describe('Human Interaction HTTP API', () => {
     h.http({ method: 'POST', url, headers: auth(user), ...(payload ? { payload } : {}) });
   const get = (url: string, user: Parameters<typeof auth>[0]) => h.http({ method: 'GET', url, headers: auth(user) });
   const submit = (payload: object = { title: 'Export invoices', description: 'As CSV, monthly.' }) => post('/api/tasks', 'alice', payload);
-
   describe('authentication', () => {
     it('refuses a request without a token or with an unknown one', async () => {
       const none = await h.http({ method: 'GET', url: '/api/tasks' });
@@ -182,6 +189,7 @@ describe('Human Interaction HTTP API', () => {
     it('sends approve-prd for the current PRD version; a second decision is a conflict', async () => {
       const snapshot = TaskStory.created().startValidation().submitPrd(2).snapshot();
       await deliverSnapshot(h, snapshot);
+      await deliverPrd(h, snapshot.taskId, 2);
       const approved = await post(`/api/tasks/${snapshot.taskId}/approve`, 'bob');
       const rejected = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { feedback: 'Too vague' });
       expect(approved.statusCode).toBe(202);
@@ -198,6 +206,7 @@ describe('Human Interaction HTTP API', () => {
     it('sends reject-prd with the feedback, which is required', async () => {
       const snapshot = TaskStory.created().startValidation().submitPrd(1).snapshot();
       await deliverSnapshot(h, snapshot);
+      await deliverPrd(h, snapshot.taskId, 1);
       const noFeedback = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { prdVersion: 1 });
       const rejected = await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { feedback: 'Add error cases', prdVersion: 1 });
       expect((noFeedback.json() as Invalid).issues).toEqual([expect.objectContaining({ field: 'feedback' })]);
@@ -207,10 +216,36 @@ describe('Human Interaction HTTP API', () => {
       ]);
     });
 
+    it('refuses a decision on a PRD version whose document has not arrived (409), and accepts it once it has', async () => {
+      const snapshot = TaskStory.created().startValidation().submitPrd(1).snapshot();
+      await deliverSnapshot(h, snapshot);
+      const early = [
+        await post(`/api/tasks/${snapshot.taskId}/approve`, 'bob'),
+        await post(`/api/tasks/${snapshot.taskId}/approve`, 'bob', { prdVersion: 1 }),
+        await post(`/api/tasks/${snapshot.taskId}/reject`, 'bob', { feedback: 'Too vague', prdVersion: 1 }),
+      ];
+      const read = (await get(`/api/tasks/${snapshot.taskId}`, 'bob')).json() as Details;
+      expect([read.task.prdVersion, read.prdVersions, read.prd]).toEqual([1, [], null]);
+      for (const refused of early) {
+        expect(refused.statusCode).toBe(409);
+        expect((refused.json() as Conflict).message).toContain('the PRD is still on its way');
+      }
+      expect(await outboxFor(db, snapshot.taskId)).toEqual([]);
+
+      await deliverPrd(h, snapshot.taskId, 1);
+      const approved = await post(`/api/tasks/${snapshot.taskId}/approve`, 'bob', { prdVersion: 1 });
+
+      expect(approved.statusCode).toBe(202);
+      expect((await outboxFor(db, snapshot.taskId)).map((m) => [m.type, m.payload])).toEqual([
+        ['task-management.approve-prd.v1', { taskId: snapshot.taskId, userId: 'bob', prdVersion: 1 }],
+      ]);
+    });
+
     it('refuses a decision by the requester, on another PRD version, or when no PRD awaits one', async () => {
       const deciding = TaskStory.created().startValidation().submitPrd(1).snapshot();
       const asking = TaskStory.created().startValidation().askQuestions().snapshot();
       await deliverSnapshot(h, deciding);
+      await deliverPrd(h, deciding.taskId, 1);
       await deliverSnapshot(h, asking);
       expect((await post(`/api/tasks/${deciding.taskId}/approve`, 'alice')).statusCode).toBe(403);
       expect((await post(`/api/tasks/${deciding.taskId}/approve`, 'bob', { prdVersion: 7 })).statusCode).toBe(409);

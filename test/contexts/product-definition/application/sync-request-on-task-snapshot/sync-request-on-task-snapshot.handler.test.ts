@@ -98,6 +98,32 @@ describe('SyncRequestOnTaskSnapshot (product-definition.task-events)', () => {
     for (const envelope of again) expect(envelope).toMatchObject({ type: PrdDrafted.type, messageId: drafted?.messageId, payload: drafted?.payload });
   });
 
+  it('re-emits PrdDrafted for the PRD an approved task ended with when it is re-announced, not on the live move', async () => {
+    const story = TaskStory.created(DARK_MODE_REQUEST).startValidation();
+    await h.deliver(story.snapshot());
+    await h.poller(new ScriptedAgent(() => ({ kind: 'prd', prd: anAuthoredPrd(), usage: RULE_BASED_USAGE }))).pollOnce('poller-1');
+    const [drafted] = await h.outbox(story.taskId);
+    const approved = story.submitPrd(1).approve();
+
+    await h.deliver(approved.snapshot());
+    expect(await h.outbox(story.taskId)).toHaveLength(2);
+    await h.deliver(approved.snapshot(), TaskSnapshotPublished);
+
+    const again = (await h.outbox(story.taskId)).slice(2);
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ type: PrdDrafted.type, messageId: deterministicId('prd-drafted', story.taskId, 1), payload: drafted?.payload });
+  });
+
+  it('owes no PrdDrafted for a finished task that never had a PRD', async () => {
+    const story = TaskStory.created().startValidation();
+    await h.deliver(story.snapshot());
+    const cancelled = story.cancel();
+
+    await h.deliver(cancelled.snapshot(), TaskSnapshotPublished);
+
+    expect(await h.outbox(story.taskId)).toEqual([]);
+  });
+
   it('supersedes an unfinished item once the task has moved past its version', async () => {
     const story = TaskStory.created().startValidation();
     await h.deliver(story.snapshot());

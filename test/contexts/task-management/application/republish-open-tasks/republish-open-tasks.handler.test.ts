@@ -1,5 +1,6 @@
 import {
   CancelTask,
+  ConfirmTaskSettled,
   CreateTask,
   RepublishOpenTasks,
   StartValidation,
@@ -123,7 +124,7 @@ describe('RepublishOpenTasks of finished tasks', () => {
     return request.taskId;
   };
 
-  const republishAt = async (at: number, payload: { idleForMs: number; includeFinishedWithinMs?: number }): Promise<TaskSnapshot[]> => {
+  const republishAt = async (at: number, payload: { idleForMs: number; includeFinishedWithinMs?: number; taskIds?: string[] }): Promise<TaskSnapshot[]> => {
     tm.now = new Date(T0.getTime() + at * SECOND);
     await tm.send(RepublishOpenTasks, 'republish', payload);
     const fresh = (await tm.outbox()).slice(seen);
@@ -150,6 +151,36 @@ describe('RepublishOpenTasks of finished tasks', () => {
     const taskId = await cancelledAt(1_000);
     expect(await republishAt(1_000 + 121, { idleForMs: 30 * SECOND, includeFinishedWithinMs: 120 * SECOND })).toEqual([]);
     expect((await republishAt(1_000 + 122, { idleForMs: 30 * SECOND, includeFinishedWithinMs: 200 * SECOND })).map((s) => s.taskId)).toEqual([taskId]);
+  });
+
+  it('stops re-announcing a finished task once human interaction confirmed it settled at its final version', async () => {
+    const settled = await cancelledAt(3_000);
+    const unsettled = await cancelledAt(3_000);
+    const window = { idleForMs: 30 * SECOND, includeFinishedWithinMs: 1_000 * SECOND };
+    // A confirmation for another version changes nothing.
+    await tm.send(ConfirmTaskSettled, settled, { taskId: settled, taskVersion: 1 });
+    expect((await republishAt(3_000 + 30, window)).map((s) => s.taskId).sort()).toEqual([settled, unsettled].sort());
+
+    await tm.send(ConfirmTaskSettled, settled, { taskId: settled, taskVersion: 2 });
+    seen = (await tm.outbox()).length;
+
+    expect((await republishAt(3_000 + 60, window)).map((s) => s.taskId)).toEqual([unsettled]);
+    expect((await republishAt(3_000 + 120, window)).map((s) => s.taskId)).toEqual([unsettled]);
+    // An operator naming it still gets it re-announced.
+    expect((await republishAt(3_000 + 121, { idleForMs: 0, taskIds: [settled] })).map((s) => s.taskId)).toEqual([settled]);
+  });
+
+  it('keeps re-announcing a task cancelled in REQUEST_VALIDATION, confirmed or not (product definition may hold a work item for it)', async () => {
+    tm.now = new Date(T0.getTime() + 4_000 * SECOND);
+    const request = aTaskRequest();
+    await tm.send(CreateTask, request.taskId, request);
+    await tm.send(StartValidation, request.taskId, { taskId: request.taskId, pool: 'product-manager', expectedVersion: 1 });
+    await tm.send(CancelTask, request.taskId, { taskId: request.taskId, userId: REQUESTER });
+    await tm.send(ConfirmTaskSettled, request.taskId, { taskId: request.taskId, taskVersion: 3 });
+    seen = (await tm.outbox()).length;
+
+    const window = { idleForMs: 30 * SECOND, includeFinishedWithinMs: 1_000 * SECOND };
+    expect((await republishAt(4_000 + 30, window)).map((s) => [s.taskId, s.status])).toEqual([[request.taskId, 'CANCELLED']]);
   });
 
   it('never re-announces a finished task by default', async () => {
