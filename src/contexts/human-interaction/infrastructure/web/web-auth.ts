@@ -86,7 +86,8 @@ export class WebAuth {
     if (await this.userOf(request)) {
       // Used now: the idle deadline moves on (never past the session's end).
       const session = this.openSessions.get(request);
-      if (session) this.setSessionCookie(reply, this.sessions.renew(session, this.clock.now()), session.expiresAt);
+      const now = this.clock.now();
+      if (session) this.setSessionCookie(reply, this.sessions.renew(session, now), session.expiresAt, now);
       return undefined;
     }
     const next = request.method === 'GET' ? safeNext(request.url) : DEFAULT_NEXT;
@@ -102,7 +103,7 @@ export class WebAuth {
     if (!user) return undefined;
     const now = this.clock.now();
     const cookie = this.sessions.issue({ userId: user.id, credentialSha256: sha256Hex(token) }, now);
-    this.setSessionCookie(reply, cookie, new Date(now.getTime() + this.sessions.ttlMs));
+    this.setSessionCookie(reply, cookie, new Date(now.getTime() + this.sessions.ttlMs), now);
     return user;
   }
 
@@ -117,13 +118,14 @@ export class WebAuth {
     reply.clearCookie(SESSION_COOKIE, { path: '/inbox', httpOnly: true, sameSite: 'lax', secure: this.secure() });
   }
 
-  private setSessionCookie(reply: FastifyReply, cookie: string, expiresAt: Date): void {
+  /** `now`: the instant the cookie was sealed at, so its Max-Age is the session's exact remaining life. */
+  private setSessionCookie(reply: FastifyReply, cookie: string, expiresAt: Date, now: Date): void {
     reply.setCookie(SESSION_COOKIE, cookie, {
       path: '/inbox',
       httpOnly: true,
       sameSite: 'lax',
       secure: this.secure(),
-      maxAge: Math.max(1, Math.floor((expiresAt.getTime() - this.clock.now().getTime()) / 1000)),
+      maxAge: Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
     });
   }
 }
