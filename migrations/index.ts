@@ -15,6 +15,7 @@ import { AgentPoolSwitch1732400001300 } from './1732400001300-agent-pool-switch'
 import { HumanInteractionWorkerAlerts1732400001700 } from './1732400001700-human-interaction-worker-alerts';
 import { IdempotencyKeys1732400001800 } from './1732400001800-idempotency-keys';
 import { TaskManagementSettled1732400001900 } from './1732400001900-task-management-settled';
+import { HumanInteractionRevokedSessions1732400002200 } from './1732400002200-human-interaction-revoked-sessions';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -35,4 +36,5 @@ export const allMigrations = [
   HumanInteractionWorkerAlerts1732400001700,
   IdempotencyKeys1732400001800,
   TaskManagementSettled1732400001900,
+  HumanInteractionRevokedSessions1732400002200,
 ];

@@ -8,7 +8,7 @@ export interface BenchUsers {
   readonly admin: { readonly id: string; readonly token: string };
 }
 
-const token = () => randomBytes(18).toString('base64url');
+const token = () => randomBytes(32).toString('base64url');
 
 /** Fresh tokens each run: nothing to leak, nothing reused from an earlier run. */
 export function benchUsers(): BenchUsers {

@@ -104,13 +104,16 @@ const HASHED = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
 /** The credential part of an entry: `sha256:<64 hex>` is a hash, anything else the token itself. */
+/** A configured token's minimum length: guessing one must be out of reach (README "Tokens and roles"). */
+export const MIN_TOKEN_LENGTH = 32;
+
 function credentialOf(raw: string): Pick<ConfiguredUser, 'token' | 'tokenSha256'> | string {
   if (raw.startsWith(HASHED)) {
     const hex = raw.slice(HASHED.length);
     // A token that merely starts with "sha256:" would be ambiguous: refuse rather than guess.
     return SHA256_HEX.test(hex) ? { tokenSha256: hex.toLowerCase() } : 'sha256: must be followed by 64 hex digits (the sha256 of the token)';
   }
-  return raw.length >= 8 ? { token: raw } : 'a token needs 8+ characters';
+  return raw.length >= MIN_TOKEN_LENGTH ? { token: raw } : `a token needs ${MIN_TOKEN_LENGTH}+ characters`;
 }
 
 /**
@@ -137,7 +140,8 @@ const usersSchema = z
         return z.NEVER;
       }
       if (typeof credential === 'string') {
-        ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: ${credential}` });
+        // The user is named so the operator finds the entry; the token itself never is.
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (user ${id}): ${credential}` });
         return z.NEVER;
       }
       users.push({ id, name: id, roles: parsedRoles, ...credential });
@@ -244,6 +248,30 @@ export const configSchema = z.object({
   DELIVERY_POLL_INTERVAL_MS: optionalInt(10),
   DELIVERY_TIMEOUT_MS: optionalInt(100),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
+  /** The whole request (headers and body) must arrive within this; 0: no limit (README "Security"). */
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 0),
+  /** The request's headers must arrive within this (at most HTTP_REQUEST_TIMEOUT_MS). */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 1),
+  /** An idle kept-alive connection is closed after this. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 1),
+  /** A connection with no traffic either way for this long is closed (event streams send a heartbeat more often); 0: never. */
+  HTTP_CONNECTION_TIMEOUT_MS: int(60_000, 0),
+  /** The window every rate limit counts in. */
+  RATE_LIMIT_WINDOW_MS: int(60_000, 1_000),
+  /** Failed authentications (401) one client address may make per window; beyond, its authenticating requests get 429. */
+  AUTH_FAILURE_LIMIT: int(20, 1),
+  /** Failed authentications from all addresses together per window; beyond, every authenticating request gets 429. */
+  AUTH_FAILURE_LIMIT_OVERALL: int(1_000, 1),
+  /** Sign-in attempts (POST /inbox/login) per client address per window. */
+  SIGN_IN_LIMIT: int(10, 1),
+  /** Action-link form posts (POST /inbox/links/…) per client address per window. */
+  LINK_POST_LIMIT: int(30, 1),
+  /** Open live-update streams (task pages) per sign-in, per person and in all of this process. */
+  LIVE_STREAMS_PER_SESSION: optionalInt(1),
+  LIVE_STREAMS_PER_PERSON: optionalInt(1),
+  LIVE_STREAMS_TOTAL: optionalInt(1),
+  /** A web sign-in unused this long ends (the cookie's lifetime is SESSION_TTL_MS at most). */
+  SESSION_IDLE_MS: optionalInt(60_000),
   RETENTION_DAYS: optionalInt(0),
   RETENTION_SWEEP_INTERVAL_MS: optionalInt(1_000),
   /** Which product manager the pool runs: the deterministic rule-based one, or a model (README "LLM agent"). */

@@ -43,6 +43,7 @@ import type { Config, ConfiguredUser, ContextName } from './config';
 import { type AdminAudit, registerAdminRoutes } from './http/admin.routes';
 import type { OpsConsole } from '../contexts/human-interaction/application/ops/ops-console.service';
 import { type BearerAuthenticator, configuredTokensAuthenticator } from './http/bearer-authenticator';
+import { registerAuthLimits } from './http/auth-limits';
 import { registerDocsRoutes } from './http/docs.routes';
 import { registerHealthRoutes } from './http/health.routes';
 import { registerWorkersRoutes } from './http/workers.routes';
@@ -210,7 +211,9 @@ export class Application {
     await container.loadAsync(...modulesFor(config, options));
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
-    const http = Fastify({ logger: false, bodyLimit: config.BODY_LIMIT_BYTES });
+    const http = Fastify({ logger: false, bodyLimit: config.BODY_LIMIT_BYTES, ...serverTimeouts(config) });
+    // First, so that its hooks cover every route registered below.
+    await registerAuthLimits(http, config, { logger, registry: queue.metricsRegistry });
     const humanInteraction = config.CONTEXTS.includes('human-interaction');
     // Human interaction knows issued tokens too; a process without it knows configured ones only.
     const directory = humanInteraction ? container.get<HumanInteractionAuthenticator>(HUMAN_INTERACTION.UserDirectory) : undefined;
@@ -309,6 +312,27 @@ export class Application {
     await this.database.close();
     this.logger.info('stopped');
   }
+}
+
+/**
+ * Slow clients do not hold connections: the whole request (headers and body) must arrive within
+ * HTTP_REQUEST_TIMEOUT_MS and its headers within HTTP_HEADERS_TIMEOUT_MS (node answers 408 and
+ * closes), an idle kept-alive connection closes after HTTP_KEEP_ALIVE_TIMEOUT_MS and a silent one
+ * after HTTP_CONNECTION_TIMEOUT_MS. Node applies the request timeout only until the request is
+ * received, so a live event stream (a GET whose request is complete at once) is not cut by it;
+ * the stream turns the idle timeout off for its own socket (its heartbeat and session checks
+ * bound it instead). Node checks the first two every `connectionsCheckingInterval` (30 s unless
+ * set), so that is set to at most a second.
+ */
+function serverTimeouts(config: Config) {
+  const request = config.HTTP_REQUEST_TIMEOUT_MS;
+  const headers = request > 0 ? Math.min(config.HTTP_HEADERS_TIMEOUT_MS, request) : config.HTTP_HEADERS_TIMEOUT_MS;
+  return {
+    requestTimeout: request,
+    connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: { headersTimeout: headers, connectionsCheckingInterval: Math.min(1_000, headers) },
+  };
 }
 
 /** Message handlers and claimed items in flight and finished, for the registry's heartbeat. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { ConfiguredUser } from './config';
+import { type ConfiguredUser, MIN_TOKEN_LENGTH } from './config';
 
 const devTokensSchema = z.record(z.string(), z.string().min(8));
 
@@ -17,8 +17,9 @@ export function demoUsers(tokensFile: string): ConfiguredUser[] {
   const roles = { alice: ['requester'], bob: ['approver'], admin: ['admin'] } as const;
   let changed = false;
   for (const id of Object.keys(roles)) {
-    if (!tokens[id]) {
-      tokens[id] = randomBytes(18).toString('base64url');
+    // A token from before tokens needed 32+ characters is replaced too.
+    if (!tokens[id] || tokens[id].length < MIN_TOKEN_LENGTH) {
+      tokens[id] = randomBytes(32).toString('base64url');
       changed = true;
     }
   }

@@ -31,7 +31,7 @@ const LAYOUT = [
   { name: 'workflow', contexts: 'task-management,orchestration' },
   { name: 'agent', contexts: 'product-definition' },
 ] as const;
-const TOKENS = { alice: `alice-${randomBytes(8).toString('hex')}`, bob: `bob-${randomBytes(8).toString('hex')}` };
+const TOKENS = { alice: `alice-${randomBytes(16).toString('hex')}`, bob: `bob-${randomBytes(16).toString('hex')}` };
 
 interface ServiceProcess {
   readonly name: string;

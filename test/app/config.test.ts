@@ -55,14 +55,18 @@ describe('loadConfig', () => {
   });
 
   it('keeps a token that contains colons whole', () => {
-    expect(loadConfig({ REFINERY_USERS: 'alice:requester:abc:def:ghi' }).REFINERY_USERS?.[0]?.token).toBe('abc:def:ghi');
+    expect(loadConfig({ REFINERY_USERS: 'alice:requester:abc:def:ghi:0123456789abcdefghijklm' }).REFINERY_USERS?.[0]?.token).toBe(
+      'abc:def:ghi:0123456789abcdefghijklm',
+    );
   });
 
   it('parses users with roles and tokens', () => {
-    const { REFINERY_USERS } = loadConfig({ REFINERY_USERS: 'alice:requester:alice-token-1, bob:approver+admin:bob-token-12' });
+    const { REFINERY_USERS } = loadConfig({
+      REFINERY_USERS: 'alice:requester:alice-token-1-0123456789abcdefghijk, bob:approver+admin:bob-token-12-0123456789abcdefghijkl',
+    });
     expect(REFINERY_USERS).toEqual([
-      { id: 'alice', name: 'alice', roles: ['requester'], token: 'alice-token-1' },
-      { id: 'bob', name: 'bob', roles: ['approver', 'admin'], token: 'bob-token-12' },
+      { id: 'alice', name: 'alice', roles: ['requester'], token: 'alice-token-1-0123456789abcdefghijk' },
+      { id: 'bob', name: 'bob', roles: ['approver', 'admin'], token: 'bob-token-12-0123456789abcdefghijkl' },
     ]);
   });
 
@@ -74,10 +78,10 @@ describe('loadConfig', () => {
 
   it('takes a token given as its sha256, so the token itself is never in the environment', () => {
     const hash = createHash('sha256').update('alice-token-1').digest('hex');
-    const { REFINERY_USERS } = loadConfig({ REFINERY_USERS: `alice:requester:sha256:${hash.toUpperCase()},bob:approver:bob-token-12` });
+    const { REFINERY_USERS } = loadConfig({ REFINERY_USERS: `alice:requester:sha256:${hash.toUpperCase()},bob:approver:bob-token-12-0123456789abcdefghijkl` });
     expect(REFINERY_USERS).toEqual([
       { id: 'alice', name: 'alice', roles: ['requester'], tokenSha256: hash },
-      { id: 'bob', name: 'bob', roles: ['approver'], token: 'bob-token-12' },
+      { id: 'bob', name: 'bob', roles: ['approver'], token: 'bob-token-12-0123456789abcdefghijkl' },
     ]);
   });
 
@@ -101,9 +105,18 @@ describe('loadConfig', () => {
     expect(loadConfig({}).WEBHOOK_ALLOW_INTERNAL).toBe(false);
   });
 
+  it('stops start-up on a configured token shorter than 32 characters, naming REFINERY_USERS and the user, never the token', () => {
+    const env = { REFINERY_USERS: `alice:requester:${'a'.repeat(32)},bob:approver:${'b'.repeat(31)}` };
+    expect(() => loadConfig(env)).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/- REFINERY_USERS: entry 2 \(user bob\): a token needs 32\+ characters/) }),
+    );
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('b'.repeat(31)) }));
+    expect(loadConfig({ REFINERY_USERS: `alice:requester:${'a'.repeat(32)}` }).REFINERY_USERS?.[0]?.token).toHaveLength(32);
+  });
+
   it('says what is wrong with a hashed token without echoing it', () => {
     expect(() => loadConfig({ REFINERY_USERS: 'alice:requester:sha256:deadbeef' })).toThrow(
-      expect.objectContaining({ message: expect.stringMatching(/REFINERY_USERS: entry 1: sha256: must be followed by 64 hex digits/) }),
+      expect.objectContaining({ message: expect.stringMatching(/REFINERY_USERS: entry 1 \(user alice\): sha256: must be followed by 64 hex digits/) }),
     );
     expect(() => loadConfig({ REFINERY_USERS: 'alice:requester:sha256:deadbeef' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('deadbeef') }),

@@ -8,10 +8,10 @@ import { mulberry32 } from '../../src/shared/messaging/in-memory/seeded-random';
 import { openTestDatabase } from './database';
 
 export const TEST_USERS: readonly ConfiguredUser[] = [
-  { id: 'alice', name: 'Alice', roles: ['requester'], token: 'alice-test-token' },
-  { id: 'carol', name: 'Carol', roles: ['requester'], token: 'carol-test-token' },
-  { id: 'bob', name: 'Bob', roles: ['approver'], token: 'bob-test-token' },
-  { id: 'root', name: 'Root', roles: ['admin'], token: 'root-test-token' },
+  { id: 'alice', name: 'Alice', roles: ['requester'], token: 'alice-test-token-0123456789abcdefghij' },
+  { id: 'carol', name: 'Carol', roles: ['requester'], token: 'carol-test-token-0123456789abcdefghij' },
+  { id: 'bob', name: 'Bob', roles: ['approver'], token: 'bob-test-token-0123456789abcdefghij' },
+  { id: 'root', name: 'Root', roles: ['admin'], token: 'root-test-token-0123456789abcdefghij' },
 ];
 
 /** The tests' LINK_SECRET: a test signs links the service accepts, or tampers with them. */
@@ -53,6 +53,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
     POLL_INTERVAL_MS: '20',
     LEASE_MS: '5000',
     LINK_SECRET: TEST_LINK_SECRET,
+    // Tests make many refused requests from 127.0.0.1 in a minute; the rate-limit tests set their own.
+    AUTH_FAILURE_LIMIT: '100000',
+    AUTH_FAILURE_LIMIT_OVERALL: '100000',
+    SIGN_IN_LIMIT: '100000',
+    LINK_POST_LIMIT: '100000',
     ...options.env,
   });
   const database = await openTestDatabase([], options.databaseUrl);

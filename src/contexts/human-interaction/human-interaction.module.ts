@@ -54,6 +54,7 @@ import { SettingsPages } from './infrastructure/web/settings-pages.routes';
 import { TaskPages } from './infrastructure/web/task-pages.routes';
 import { NotificationActionLinks } from './infrastructure/links/notification-action-links';
 import { WebInboxLinks } from './infrastructure/links/web-inbox-links';
+import { SessionRevocations } from './application/web-sessions/session-revocations.service';
 import { postgresHumanInteractionRepositories } from './infrastructure/persistence/postgres-repositories';
 import type { HumanInteractionRepositoryFactory } from './application/repositories';
 import { type HumanInteractionOptions, humanInteractionOptions, type HumanInteractionOptionsInput } from './human-interaction.options';
@@ -83,6 +84,7 @@ export function humanInteractionModule(input: HumanInteractionOptionsInput): Con
     bind(HUMAN_INTERACTION.PublicAddress).to(PublicAddress).inSingletonScope();
     bind(HUMAN_INTERACTION.LinkSigner).toConstantValue(new ActionLinkSigner(options.linkSecret));
     bind(HUMAN_INTERACTION.UserDirectory).to(ConfiguredUserDirectory).inSingletonScope();
+    bind(HUMAN_INTERACTION.SessionRevocations).to(SessionRevocations).inSingletonScope();
     bind(HUMAN_INTERACTION.IssuedTokens).to(IssuedTokenVerifier).inSingletonScope();
     bind(HUMAN_INTERACTION.ApiTokens).to(ApiTokens).inSingletonScope();
     bind(HUMAN_INTERACTION.SubmitRequest).to(SubmitRequest).inSingletonScope();

@@ -48,6 +48,20 @@ export const humanInteractionOptionsSchema = z
       .int()
       .positive()
       .default(12 * 3_600_000),
+    /** A web inbox sign-in not used for this long ends (each page or form use renews it). */
+    sessionIdleMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30 * 60_000),
+    /** Open live-update streams (task pages) allowed per sign-in, per person and in all of this process; 429 beyond. */
+    liveStreams: z
+      .object({
+        perSession: z.number().int().positive().default(5),
+        perPerson: z.number().int().positive().default(20),
+        total: z.number().int().positive().default(1_000),
+      })
+      .prefault({}),
     /** `Idempotency-Key` on the /api POSTs that create or decide: how long a key's first answer is replayed, and how long a request waits for another with its key. */
     idempotency: z
       .object({

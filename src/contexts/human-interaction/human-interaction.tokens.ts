@@ -10,6 +10,8 @@ export const HUMAN_INTERACTION = {
   /** The HumanInteractionRepositoryFactory (postgresHumanInteractionRepositories). */
   Repositories: Symbol.for('human-interaction.Repositories'),
   UserDirectory: Symbol.for('human-interaction.UserDirectory'),
+  /** Web sign-outs, stored so every process refuses a signed-out session (SessionRevocations). */
+  SessionRevocations: Symbol.for('human-interaction.SessionRevocations'),
   /** Looks up tokens issued at run time (IssuedTokenVerifier). */
   IssuedTokens: Symbol.for('human-interaction.IssuedTokens'),
   /** Admin: issue, list, revoke API tokens (ApiTokens). */

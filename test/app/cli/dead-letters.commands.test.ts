@@ -121,7 +121,7 @@ describe('refinery dead-letters, against a running service', () => {
 });
 
 describe('refinery, without a service', () => {
-  const env = { REFINERY_TOKEN: 'root-test-token' };
+  const env = { REFINERY_TOKEN: 'root-test-token-0123456789abcdefghij' };
   const answering =
     (status: number, body: unknown): typeof fetch =>
     async () =>

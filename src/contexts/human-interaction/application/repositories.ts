@@ -8,6 +8,7 @@ import type { UserChannelRepository } from './channel-preferences/user-channel.r
 import type { DeliveryRepository } from './deliver-notifications/delivery.repository';
 import type { HumanActionRepository } from './human-action.repository';
 import type { PrdViewRepository } from './prd-view.repository';
+import type { RevokedSessionRepository } from './web-sessions/revoked-session.repository';
 
 export interface HumanInteractionRepositories {
   readonly taskViews: TaskViewRepository;
@@ -19,6 +20,7 @@ export interface HumanInteractionRepositories {
   readonly apiTokens: ApiTokenRepository;
   readonly usedActionLinks: UsedActionLinkRepository;
   readonly alerts: AlertRepository;
+  readonly revokedSessions: RevokedSessionRepository;
 }
 
 /**

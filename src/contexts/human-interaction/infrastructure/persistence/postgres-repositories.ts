@@ -4,6 +4,7 @@ import { PostgresApiTokenRepository } from './postgres-api-token.repository';
 import { PostgresDeliveryRepository } from './postgres-delivery.repository';
 import { PostgresHumanActionRepository } from './postgres-human-action.repository';
 import { PostgresNotificationRepository } from './postgres-notification.repository';
+import { PostgresRevokedSessionRepository } from './postgres-revoked-session.repository';
 import { PostgresPrdViewRepository } from './postgres-prd-view.repository';
 import { PostgresTaskViewRepository } from './postgres-task-view.repository';
 import { PostgresUsedActionLinkRepository } from './postgres-used-action-link.repository';
@@ -20,4 +21,5 @@ export const postgresHumanInteractionRepositories: HumanInteractionRepositoryFac
   apiTokens: new PostgresApiTokenRepository(manager),
   usedActionLinks: new PostgresUsedActionLinkRepository(manager),
   alerts: new PostgresAlertRepository(manager),
+  revokedSessions: new PostgresRevokedSessionRepository(manager),
 });

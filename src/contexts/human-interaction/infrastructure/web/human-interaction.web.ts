@@ -14,7 +14,7 @@ import { LIVE_SCRIPT } from './assets/live-script';
 import { html } from './html';
 import { comesFromThisSite } from './same-origin';
 import { SECURITY_HEADERS } from './security-headers';
-import { WebAuth, type WebUsers } from './web-auth';
+import { type RevokedSessions, WebAuth, type WebUsers } from './web-auth';
 import { sendPage, webErrorHandler } from './web-errors';
 import type { WebPages } from './web-pages';
 import { WebSessions } from './web-session';
@@ -38,9 +38,10 @@ export class HumanInteractionWeb {
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(SHARED.Logger) private readonly logger: Logger,
     @multiInject(HUMAN_INTERACTION.WebPages) private readonly groups: readonly WebPages[],
+    @inject(HUMAN_INTERACTION.SessionRevocations) private readonly revocations: RevokedSessions,
     @inject(SHARED.Availability) @optional() private readonly availability: DependencyAvailability = ALWAYS_AVAILABLE,
   ) {
-    this.sessions = new WebSessions(options.linkSecret, options.sessionTtlMs);
+    this.sessions = new WebSessions(options.linkSecret, options.sessionTtlMs, Math.min(options.sessionIdleMs, options.sessionTtlMs));
   }
 
   register(app: FastifyInstance): void {
@@ -72,7 +73,7 @@ export class HumanInteractionWeb {
           return this.refuseCrossSite(reply);
         });
 
-        const auth = new WebAuth(this.users, this.sessions, this.clock, () => this.publicUrl()?.startsWith('https:') ?? false);
+        const auth = new WebAuth(this.users, this.sessions, this.clock, () => this.publicUrl()?.startsWith('https:') ?? false, this.revocations);
         for (const group of this.groups) group.register(scope, auth);
         scope.get('/assets/live.js', async (_request, reply) =>
           reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(LIVE_SCRIPT),

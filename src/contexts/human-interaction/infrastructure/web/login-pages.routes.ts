@@ -24,8 +24,8 @@ export class LoginPages implements WebPages {
       return reply.code(303).header('location', next).send();
     });
 
-    app.post('/logout', async (_request, reply) => {
-      auth.signOut(reply);
+    app.post('/logout', async (request, reply) => {
+      await auth.signOut(request, reply);
       return reply.code(303).header('location', '/inbox/login').send();
     });
   }

@@ -2,7 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { sha256Hex } from '../../application/api-tokens/api-token-secret';
 import type { User } from '../../domain/user';
-import { SESSION_COOKIE, type WebSessions } from './web-session';
+import { type OpenWebSession, SESSION_COOKIE, type WebSessions } from './web-session';
+
+/** Signed-out sessions, shared by every process (SessionRevocations). */
+export interface RevokedSessions {
+  revoke(session: Pick<OpenWebSession, 'sessionId' | 'userId' | 'expiresAt'>): Promise<void>;
+  isRevoked(sessionId: string): Promise<boolean>;
+}
 
 /** Who may sign in: the API's authenticator (awaited: it may look tokens up in the database). */
 export interface WebUsers {
@@ -29,6 +35,7 @@ export function safeNext(next: string | undefined): string {
 /** Sign-in with an API token, a signed session cookie, and the user of each request. */
 export class WebAuth {
   private readonly signedIn = new WeakMap<FastifyRequest, User>();
+  private readonly openSessions = new WeakMap<FastifyRequest, OpenWebSession>();
 
   constructor(
     private readonly users: WebUsers,
@@ -36,6 +43,7 @@ export class WebAuth {
     private readonly clock: Clock,
     /** Whether the service is reached over https (then the cookie is Secure). */
     private readonly secure: () => boolean,
+    private readonly revoked: RevokedSessions,
   ) {}
 
   /** The signed-in user, checked once per request (see `stillSignedIn`). */
@@ -48,14 +56,22 @@ export class WebAuth {
   }
 
   /**
-   * Checks the session afresh: unexpired, and its token still authenticates the same person (not
-   * revoked, still configured). A long-lived request (an event stream) calls it again and again.
+   * Checks the session afresh: unexpired, used within SESSION_IDLE_MS, not signed out (in any
+   * process), and its token still authenticates the same person (not revoked, still configured).
+   * A long-lived request (an event stream) calls it again and again.
    */
   async stillSignedIn(request: FastifyRequest): Promise<User | undefined> {
     const session = this.sessions.open(request.cookies[SESSION_COOKIE], this.clock.now());
-    if (!session) return undefined;
+    if (!session || (await this.revoked.isRevoked(session.sessionId))) return undefined;
     const user = await this.users.authenticateSha256(session.credentialSha256);
-    return user?.id === session.userId ? user : undefined;
+    if (user?.id !== session.userId) return undefined;
+    this.openSessions.set(request, session);
+    return user;
+  }
+
+  /** The id of the request's session (after `userOf`): what live streams are counted by. */
+  sessionIdOf(request: FastifyRequest): string | undefined {
+    return this.openSessions.get(request)?.sessionId;
   }
 
   /** The user of a route behind `requireUser`. */
@@ -67,7 +83,13 @@ export class WebAuth {
 
   /** preHandler: a page for signed-in people sends anyone else to sign in, then back here. */
   requireUser = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    if (await this.userOf(request)) return undefined;
+    if (await this.userOf(request)) {
+      // Used now: the idle deadline moves on (never past the session's end).
+      const session = this.openSessions.get(request);
+      const now = this.clock.now();
+      if (session) this.setSessionCookie(reply, this.sessions.renew(session, now), session.expiresAt, now);
+      return undefined;
+    }
     const next = request.method === 'GET' ? safeNext(request.url) : DEFAULT_NEXT;
     return reply
       .code(303)
@@ -79,17 +101,31 @@ export class WebAuth {
   async signIn(reply: FastifyReply, token: string): Promise<User | undefined> {
     const user = await this.users.authenticate(token);
     if (!user) return undefined;
-    reply.setCookie(SESSION_COOKIE, this.sessions.issue({ userId: user.id, credentialSha256: sha256Hex(token) }, this.clock.now()), {
+    const now = this.clock.now();
+    const cookie = this.sessions.issue({ userId: user.id, credentialSha256: sha256Hex(token) }, now);
+    this.setSessionCookie(reply, cookie, new Date(now.getTime() + this.sessions.ttlMs), now);
+    return user;
+  }
+
+  /**
+   * Ends the session for good: its id is stored as signed out until it would have expired, so a
+   * copy of the cookie (another browser, a stolen one) is refused too; then this browser's cookie
+   * is cleared.
+   */
+  async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const session = this.sessions.open(request.cookies[SESSION_COOKIE], this.clock.now());
+    if (session) await this.revoked.revoke(session);
+    reply.clearCookie(SESSION_COOKIE, { path: '/inbox', httpOnly: true, sameSite: 'lax', secure: this.secure() });
+  }
+
+  /** `now`: the instant the cookie was sealed at, so its Max-Age is the session's exact remaining life. */
+  private setSessionCookie(reply: FastifyReply, cookie: string, expiresAt: Date, now: Date): void {
+    reply.setCookie(SESSION_COOKIE, cookie, {
       path: '/inbox',
       httpOnly: true,
       sameSite: 'lax',
       secure: this.secure(),
-      maxAge: Math.floor(this.sessions.ttlMs / 1000),
+      maxAge: Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
     });
-    return user;
-  }
-
-  signOut(reply: FastifyReply): void {
-    reply.clearCookie(SESSION_COOKIE, { path: '/inbox', httpOnly: true, sameSite: 'lax', secure: this.secure() });
   }
 }

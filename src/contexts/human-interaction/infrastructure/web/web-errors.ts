@@ -32,6 +32,7 @@ function statusOf(error: unknown): number | undefined {
 const FRAMEWORK_REFUSALS: Partial<Record<number, string>> = {
   413: 'What you sent is too large.',
   415: 'The form was sent in a format this page does not accept.',
+  429: 'Too many attempts from your address. Wait a minute, then try again.',
 };
 
 /** The web inbox's errors as pages: domain refusals get their status and say why; the rest is logged and hidden. */

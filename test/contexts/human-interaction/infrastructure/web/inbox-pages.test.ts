@@ -38,7 +38,7 @@ describe('the web inbox pages', () => {
       expect(form.status).toBe(200);
       expect(form.body).toContain('name="next" value="/inbox/tasks/some-task?x=1"');
 
-      const signedIn = await web.post('/inbox/login', { token: 'alice-test-token', next: '/inbox/tasks/some-task?x=1' });
+      const signedIn = await web.post('/inbox/login', { token: 'alice-test-token-0123456789abcdefghij', next: '/inbox/tasks/some-task?x=1' });
       expect(signedIn.status).toBe(303);
       expect(signedIn.location).toBe('/inbox/tasks/some-task?x=1');
       const cookie = signedIn.headers.getSetCookie().join('\n');
@@ -61,7 +61,7 @@ describe('the web inbox pages', () => {
 
     it('never sends a person to another site after signing in', async () => {
       for (const next of ['https://evil.example/', '//evil.example/inbox', '/\\evil.example', '/api/tasks', '/inbox/../admin']) {
-        const page = await browser().post('/inbox/login', { token: 'alice-test-token', next });
+        const page = await browser().post('/inbox/login', { token: 'alice-test-token-0123456789abcdefghij', next });
         expect([next, page.location]).toEqual([next, '/inbox']);
       }
     });
@@ -69,18 +69,25 @@ describe('the web inbox pages', () => {
     it('does not accept a forged, expired or altered session cookie', async () => {
       const sessions = new SealedTokens(deriveKey(TEST_LINK_SECRET, 'web-session'));
       const linkKey = new SealedTokens(deriveKey(TEST_LINK_SECRET, 'action-links'));
-      const credential = sha256Hex('alice-test-token');
+      const credential = sha256Hex('alice-test-token-0123456789abcdefghij');
       const web = browser();
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() - 1_000 })}`;
+      const sid = 'a-session-id-0123456789';
+      const idle = Date.now() + 60_000;
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', credential, exp: Date.now() - 1_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${linkKey.seal({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${linkKey.seal({ sid, userId: 'alice', credential, exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
       // A session names the token that started it: without one (an older cookie), or with another person's, it is refused.
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential: sha256Hex('carol-test-token'), exp: Date.now() + 60_000 })}`;
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential: sha256Hex('carol-test-token-0123456789abcdefghij'), exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(303);
-      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() + 60_000 })}`;
+      // An idle deadline passed ends it too, and a session without an id (from before sign-out revoked ids) is refused.
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', credential, exp: Date.now() + 60_000, idle: Date.now() - 1 })}`;
+      expect((await web.get('/inbox')).status).toBe(303);
+      web.sessionCookie = `refinery_session=${sessions.seal({ userId: 'alice', credential, exp: Date.now() + 60_000, idle })}`;
+      expect((await web.get('/inbox')).status).toBe(303);
+      web.sessionCookie = `refinery_session=${sessions.seal({ sid, userId: 'alice', credential, exp: Date.now() + 60_000, idle })}`;
       expect((await web.get('/inbox')).status).toBe(200);
     });
 

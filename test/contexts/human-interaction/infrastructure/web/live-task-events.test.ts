@@ -77,4 +77,17 @@ describe('LiveTaskEvents', () => {
     for (const s of streams) await expect(s.ended(5_000)).resolves.toBe(true);
     expect(live.openStreams).toBe(0);
   });
+
+  it('re-checks a task once however many watch it: one read per signal, sent to every stream', async () => {
+    await serve(600_000); // only the signal wakes the re-check
+    const streams = await Promise.all(Array.from({ length: 5 }, async () => new EventStreamReader(await fetch(url))));
+    for (const s of streams) await s.next(); // each stream's own first read
+    expect(live.watchedTasks).toBe(1);
+    const readsBefore = reads;
+    state = { stamp: 'v2', status: 'REQUEST_VALIDATION', version: 2 };
+    changes.changed('task-1');
+    for (const s of streams) expect(await s.next()).toEqual({ event: 'task', data: JSON.stringify(state) });
+    expect(reads - readsBefore).toBe(1);
+    for (const s of streams) await s.cancel();
+  });
 });
