@@ -34,3 +34,31 @@ export function dropPublished(transport: InMemoryMessageQueue, drop: (envelope: 
     },
   };
 }
+
+/**
+ * Makes the in-memory transport lose one consumer's copy of the messages `drop` picks (by the
+ * consumer's queue name and the envelope), as the convergence test's faults do: the other
+ * consumers still get theirs. Counts what it dropped; `stop` lets everything pass again.
+ */
+export function dropDelivered(transport: InMemoryMessageQueue, drop: (consumer: string, envelope: Envelope) => boolean): Dropping {
+  // The transport's first-delivery hook is private; the fault injector uses the same one.
+  const hooked = transport as unknown as { enqueueFirstDelivery(queue: { readonly name: string }, message: { readonly raw: unknown }): void };
+  const enqueue = hooked.enqueueFirstDelivery.bind(transport);
+  let dropped = 0;
+  let active = true;
+  hooked.enqueueFirstDelivery = (queue, message) => {
+    if (active && drop(queue.name, message.raw as Envelope)) {
+      dropped += 1;
+      return;
+    }
+    enqueue(queue, message);
+  };
+  return {
+    get dropped() {
+      return dropped;
+    },
+    stop: () => {
+      active = false;
+    },
+  };
+}
