@@ -18,6 +18,14 @@ export interface ConfiguredUser {
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 /** A setting whose default belongs to the part it configures (a context, the relay, a transport): unset stays undefined. */
 const optionalInt = (min = 0) => z.coerce.number().int().min(min).optional();
+
+/** `a, b,,c` -> ['a', 'b', 'c']: the entries of a comma-separated variable, trimmed, empty ones dropped. */
+function commaSeparated(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])
@@ -30,12 +38,7 @@ const flag = (fallback: boolean) =>
  */
 const hostList = z
   .string()
-  .transform((raw) =>
-    raw
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  )
+  .transform((raw) => commaSeparated(raw).map((host) => host.toLowerCase()))
   .pipe(z.array(z.string()).min(1, 'name at least one host'))
   .superRefine((hosts, ctx) => {
     // The policy itself judges each entry, so a value start-up accepts is one it can apply.
@@ -64,12 +67,7 @@ function describedEntry(raw: string): string {
  */
 const rabbitMqUrls = z
   .string()
-  .transform((raw) =>
-    raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+  .transform(commaSeparated)
   .pipe(z.array(z.string()).min(1, 'name at least one amqp:// or amqps:// URL'))
   .superRefine((urls, ctx) => {
     urls.forEach((url, i) => {
@@ -82,12 +80,7 @@ const rabbitMqUrls = z
 /** `8443,9000`: TCP ports, 1 to 65535. */
 const portList = z
   .string()
-  .transform((raw) =>
-    raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+  .transform(commaSeparated)
   .pipe(
     z
       .array(
@@ -124,11 +117,7 @@ const usersSchema = z
   .string()
   .transform((raw, ctx) => {
     const users: ConfiguredUser[] = [];
-    for (const [i, entry] of raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .entries()) {
+    for (const [i, entry] of commaSeparated(raw).entries()) {
       const [id, roles, ...rest] = entry.split(':');
       const credential = credentialOf(rest.join(':'));
       const parsedRoles = (roles ?? '').split('+').filter((r): r is UserRole => (USER_ROLES as readonly string[]).includes(r));
@@ -180,12 +169,7 @@ export const configSchema = z.object({
   CONTEXTS: z
     .string()
     .default(CONTEXT_NAMES.join(','))
-    .transform((s) =>
-      s
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-    )
+    .transform(commaSeparated)
     .pipe(z.array(z.enum(CONTEXT_NAMES)).min(1)),
   REFINERY_USERS: usersSchema,
   /** Who receives alerts (stalled and failed tasks): user ids, comma-separated; unset: every admin. */
@@ -193,12 +177,7 @@ export const configSchema = z.object({
   NO_WORKER_ALERT_AFTER_MS: int(60_000, 0),
   ALERT_RECIPIENTS: z
     .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
+    .transform(commaSeparated)
     .pipe(z.array(z.string().min(1).max(200)).min(1, 'name at least one user id'))
     .optional(),
   RETRY_MAX_ATTEMPTS: optionalInt(1),
@@ -248,7 +227,7 @@ export const configSchema = z.object({
   DELIVERY_POLL_INTERVAL_MS: optionalInt(10),
   DELIVERY_TIMEOUT_MS: optionalInt(100),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
-  /** The whole request (headers and body) must arrive within this; 0: no limit (README "Security"). */
+  /** The whole request (headers and body) must arrive within this; 0: no limit. */
   HTTP_REQUEST_TIMEOUT_MS: int(30_000, 0),
   /** The request's headers must arrive within this (at most HTTP_REQUEST_TIMEOUT_MS). */
   HTTP_HEADERS_TIMEOUT_MS: int(10_000, 1),
