@@ -184,6 +184,7 @@ export const configSchema = z.object({
   RETRY_INITIAL_DELAY_MS: optionalInt(1),
   RETRY_MAX_DELAY_MS: optionalInt(1),
   RETRY_START_OVER_AFTER_MS: int(10_000, 0),
+  RETRY_WAIT_FOR_PRECEDING_MS: int(900_000, 0),
   OUTBOX_POLL_INTERVAL_MS: optionalInt(10),
   SCAN_INTERVAL_MS: optionalInt(10),
   REDRIVE_AFTER_MS: optionalInt(10),

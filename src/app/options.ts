@@ -31,6 +31,7 @@ export function deliveryRetryPolicyFrom(config: Config): RetryPolicy {
       initialDelayMs: config.RETRY_INITIAL_DELAY_MS,
       maxDelayMs: config.RETRY_MAX_DELAY_MS,
       startOverOnceAfterMs: config.RETRY_START_OVER_AFTER_MS,
+      waitForPrecedingMs: config.RETRY_WAIT_FOR_PRECEDING_MS,
     }),
   );
 }

@@ -41,10 +41,7 @@ describe('the final notification of a task cancelled after clarification', () =>
 
   const cases: ReadonlyArray<[string, () => Drop]> = [
     ["orchestration's copy of the final state", () => (c, e) => forOrchestration(c) && isFinalState(e)],
-    [
-      "human interaction's copy of the final state (the notification waits for it, then is dead-lettered)",
-      () => (c, e) => forHumanInteraction(c) && isFinalState(e),
-    ],
+    ["human interaction's copy of the final state (the notification waits for the re-announcement)", () => (c, e) => forHumanInteraction(c) && isFinalState(e)],
     ['every copy of the final state', () => (_c, e) => isFinalState(e)],
     [
       "orchestration's final state and the notification twice",

@@ -8,7 +8,7 @@ import { eventually } from '../support/eventually';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { type ClusterNode, RabbitMqCluster } from '../support/rabbitmq-cluster';
 import { ApprovalBot, type BotProgress } from './support/approval-bot';
-import { type FaultApp, startFaultApp } from './support/fault-app';
+import { type FaultApp, startFaultApp, warningSamples } from './support/fault-app';
 import { reportFigures } from './support/figures';
 import { WarningWatch } from './support/warnings';
 import { WorkflowLedger } from './support/workflow-ledger';
@@ -107,7 +107,8 @@ describe('the whole service on a three-node RabbitMQ cluster that loses a node',
             `ledger: ${await ledger.diagnostic()}\n` +
             `bot: ${JSON.stringify(bot.progress())}, stopped ${stoppedNode?.name} at ${JSON.stringify(stoppedAt)}, nodes connected: ${JSON.stringify(log.nodesConnected)}, broker connected: ${app.transport instanceof RabbitMqMessageQueue && app.transport.isConnected()}\n` +
             `warnings logged: ${JSON.stringify(Object.fromEntries(log.warnings))}\n` +
-            `queues as ${survivor.name} sees them:\n${queueStates}`,
+            `queues as ${survivor.name} sees them:\n${queueStates}\n` +
+            `warning samples:\n${warningSamples(log)}`,
           { cause: error },
         );
       }

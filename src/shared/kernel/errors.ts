@@ -9,6 +9,16 @@ export class RetryableError extends Error {
   override readonly name: string = 'RetryableError';
 }
 
+/**
+ * A message arrived before one it depends on (they travel on different queues), e.g. a
+ * notification about a task version the task view has not reached yet. The other message is on
+ * its way (the outbox guarantees it), so waiting is the cure however long it takes: it is retried
+ * past the usual attempts for as long as `RetryPolicy.waitForPrecedingMs` allows.
+ */
+export class AwaitingPrecedingMessageError extends RetryableError {
+  override readonly name: string = 'AwaitingPrecedingMessageError';
+}
+
 export class NonRetryableError extends Error {
   override readonly name: string = 'NonRetryableError';
 }

@@ -1,4 +1,4 @@
-import { isRetryable } from './errors';
+import { AwaitingPrecedingMessageError, isRetryable } from './errors';
 
 /** How something that failed is tried again: message deliveries, notification sends, agent work. */
 export interface RetryPolicy {
@@ -16,6 +16,13 @@ export interface RetryPolicy {
    * look). Unset or 0: give up at once.
    */
   readonly startOverOnceAfterMs?: number;
+  /**
+   * A message that waits for one it depends on (AwaitingPrecedingMessageError) keeps being retried,
+   * beyond `maxAttempts`, until it has been failing this long (counted from its first failure);
+   * then the usual rules apply. Covers a partial outage in which the message it waits for is held
+   * up (e.g. its publishes refused) for longer than a set of attempts lasts. Unset or 0: no extra wait.
+   */
+  readonly waitForPrecedingMs?: number;
 }
 
 /** The one default: 5 attempts, 200 ms doubling up to 30 s, ±20% jitter. Others override parts of it. */
@@ -57,8 +64,13 @@ export function decideRetry(
   random: () => number = Math.random,
   /** Whether this thing already started over once (see `startOverOnceAfterMs`). */
   startedOver = true,
+  /** How long it has been failing, from its first failure (see `waitForPrecedingMs`). */
+  failingForMs = 0,
 ): RetryDecision {
   if (!isRetryable(error)) return { retry: false, reason: 'not-retryable' };
+  if (error instanceof AwaitingPrecedingMessageError && failingForMs < (policy.waitForPrecedingMs ?? 0)) {
+    return { retry: true, delayMs: backoffDelay(policy, failedAttempts, random) };
+  }
   if (failedAttempts >= policy.maxAttempts) {
     const after = policy.startOverOnceAfterMs ?? 0;
     return !startedOver && after > 0 ? { retry: true, delayMs: after, startOver: true } : { retry: false, reason: 'exhausted' };

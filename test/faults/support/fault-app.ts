@@ -11,6 +11,8 @@ export class DeliveryLog {
   /** The RabbitMQ node (host:port) of every connection made, in order. */
   readonly nodesConnected: string[] = [];
   readonly warnings = new Map<string, number>();
+  /** The first few lines of each warning, whole, for a failure's diagnostic. */
+  readonly samples = new Map<string, string[]>();
 
   write(line: string): void {
     const attempt = /"attempt":(\d+)/.exec(line);
@@ -23,7 +25,11 @@ export class DeliveryLog {
     }
     const level = /"level":(\d+)/.exec(line);
     const msg = /"msg":"([^"]*)"/.exec(line);
-    if (level && Number(level[1]) >= 40 && msg?.[1]) this.warnings.set(msg[1], (this.warnings.get(msg[1]) ?? 0) + 1);
+    if (level && Number(level[1]) >= 40 && msg?.[1]) {
+      this.warnings.set(msg[1], (this.warnings.get(msg[1]) ?? 0) + 1);
+      const samples = this.samples.get(msg[1]) ?? [];
+      if (samples.length < 3) this.samples.set(msg[1], [...samples, line.trim().slice(0, 2000)]);
+    }
   }
 }
 
@@ -47,4 +53,9 @@ export async function startFaultApp(databaseUrl: string, env: Record<string, str
     env: { SCAN_INTERVAL_MS: '200', REDRIVE_AFTER_MS: '600000', REPUBLISH_IDLE_MS: '600000', RESEND_UNCONFIRMED_AFTER_MS: '600000', ...env },
   });
   return { app, log };
+}
+
+/** The sampled warning lines, one per line, for a failure's message. */
+export function warningSamples(log: DeliveryLog): string {
+  return [...log.samples.values()].flat().join('\n');
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError } from '../../../src/shared/kernel/domain-error';
 import { ContractRegistry, defineContract, message } from '../../../src/shared/messaging/contract-registry';
 import { createEnvelope, type Envelope, type MessageKind } from '../../../src/shared/messaging/envelope';
-import { NonRetryableError, RetryableError } from '../../../src/shared/kernel/errors';
+import { AwaitingPrecedingMessageError, NonRetryableError, RetryableError } from '../../../src/shared/kernel/errors';
 import { InvalidMessageError } from '../../../src/shared/messaging/errors';
 import { mulberry32 } from '../../../src/shared/messaging/in-memory/seeded-random';
 import type { RetryPolicy } from '../../../src/shared/kernel/retry';
@@ -193,6 +193,57 @@ export function describeMessageQueueContract(
       const [lastOfFirst, firstOfSecond] = [deliveries[2], deliveries[3]] as [{ at: number }, { at: number }];
       expect(firstOfSecond.at - lastOfFirst.at).toBeGreaterThanOrEqual(startOverAfterMs / 2);
       expect(deadLetter).toMatchObject({ errorMessage: 'the task it needs is not there yet', attempts: RETRY.maxAttempts });
+    });
+
+    it('keeps retrying a message that waits for one it depends on, past every set of attempts, until it can be handled', async () => {
+      await queue.close();
+      queue = await createQueue({ registry, retryPolicy: { ...RETRY, startOverOnceAfterMs: 60, waitForPrecedingMs: 60_000 } });
+      const consumer = consumerName('waiting');
+      // The message it waits for "arrives" after more deliveries than two full sets of attempts.
+      const arrivesAfter = 2 * RETRY.maxAttempts + 2;
+      const attempts: Array<number | undefined> = [];
+      const handled: Envelope[] = [];
+      await queue.subscribeToEvents({
+        consumer,
+        types: [Pinged.type],
+        handler: async (m, delivery) => {
+          attempts.push(delivery?.attempt);
+          if (attempts.length <= arrivesAfter) throw new AwaitingPrecedingMessageError('the task view is at version 1; this is about version 2');
+          handled.push(m);
+        },
+      });
+      const sent = pinged('t', 1);
+      await queue.publishEvent(sent);
+      await eventually(() => expect(handled.map((m) => m.messageId)).toEqual([sent.messageId]), { timeoutMs: 10_000 });
+      await quiesce();
+      // One run of attempts, numbered on past maxAttempts, with no start-over and no dead letter.
+      expect(attempts).toEqual(Array.from({ length: arrivesAfter + 1 }, (_, i) => i + 1));
+      expect(await queue.listDeadLetters(consumer)).toEqual([]);
+    });
+
+    it('dead-letters a waiting message once it has waited longer than it may', async () => {
+      await queue.close();
+      queue = await createQueue({ registry, retryPolicy: { ...RETRY, waitForPrecedingMs: 100 } });
+      const consumer = consumerName('waited-too-long');
+      await queue.subscribeToEvents({
+        consumer,
+        types: [Pinged.type],
+        handler: async () => {
+          throw new AwaitingPrecedingMessageError('the PRD it is about never arrived');
+        },
+      });
+      await queue.publishEvent(pinged('t', 1));
+      const [deadLetter] = await eventually(
+        async () => {
+          const list = await queue.listDeadLetters(consumer);
+          expect(list).toHaveLength(1);
+          return list;
+        },
+        { timeoutMs: 5_000 },
+      );
+      expect(deadLetter).toMatchObject({ errorClass: 'AwaitingPrecedingMessageError', errorMessage: 'the PRD it is about never arrived' });
+      expect(deadLetter?.attempts).toBeGreaterThanOrEqual(RETRY.maxAttempts);
+      expect(Date.parse(deadLetter?.lastFailedAt ?? '') - Date.parse(deadLetter?.firstFailedAt ?? '')).toBeGreaterThanOrEqual(100);
     });
 
     it('does not start over a message that failed for good (non-retryable)', async () => {

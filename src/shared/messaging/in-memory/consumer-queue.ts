@@ -174,8 +174,10 @@ export class ConsumerQueue {
   }
 
   private failed(message: QueuedMessage, envelope: Envelope, error: unknown): void {
-    message.firstFailedAt ??= this.deps.now().toISOString();
-    const decision = decideRetry(this.deps.retryPolicy, error, message.attempts, this.deps.random, message.startedOver);
+    const now = this.deps.now();
+    message.firstFailedAt ??= now.toISOString();
+    const failingForMs = Math.max(0, now.getTime() - Date.parse(message.firstFailedAt) || 0);
+    const decision = decideRetry(this.deps.retryPolicy, error, message.attempts, this.deps.random, message.startedOver, failingForMs);
     if (!decision.retry) {
       this.finish(message);
       this.deps.deadLetter(this.name, message, error);

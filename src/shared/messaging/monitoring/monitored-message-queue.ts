@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import type { Logger } from '../../logging/logger';
 import type { Envelope } from '../envelope';
-import { describeError } from '../../kernel/errors';
+import { AwaitingPrecedingMessageError, describeError } from '../../kernel/errors';
 import {
   type DeadLetter,
   type DeadLetterAdmin,
@@ -160,7 +160,8 @@ export class MonitoredMessageQueue implements MessageQueue, DeadLetterAdmin, Obs
           finished();
           const durationMs = elapsedMs(start);
           this.metrics.handlerFailed(consumer, message.type, durationMs / 1000);
-          this.logger[failureLevel]({ ...fields, durationMs, err: describeError(error) }, 'message handler failed');
+          const level = failureLevel === 'warn' && error instanceof AwaitingPrecedingMessageError ? 'info' : failureLevel;
+          this.logger[level]({ ...fields, durationMs, err: describeError(error) }, 'message handler failed');
           throw error;
         }
         finished();
@@ -174,10 +175,16 @@ export class MonitoredMessageQueue implements MessageQueue, DeadLetterAdmin, Obs
 
   private onRetryScheduled(event: RetryScheduledEvent): void {
     this.metrics.retried(event.consumer, event.message.type);
-    this.logger.warn(
-      { ...messageLogFields(event.message), consumer: event.consumer, attempt: event.attempt, delayMs: event.delayMs, err: describeError(event.error) },
-      'message handling failed; will retry',
-    );
+    const fields = {
+      ...messageLogFields(event.message),
+      consumer: event.consumer,
+      attempt: event.attempt,
+      delayMs: event.delayMs,
+      err: describeError(event.error),
+    };
+    // Waiting for a message that is on its way is normal order of events, not a failure.
+    if (event.error instanceof AwaitingPrecedingMessageError) this.logger.info(fields, 'message waits for one it depends on; will retry');
+    else this.logger.warn(fields, 'message handling failed; will retry');
   }
 
   private onDeadLettered({ deadLetter, error }: DeadLetteredEvent): void {

@@ -99,8 +99,10 @@ export class DeliveryProcessor {
         context.channel.ack(message);
         return;
       } catch (error) {
-        firstFailedAt ??= this.deps.now().toISOString();
-        const decision = decideRetry(this.deps.retryPolicy, error, attempt, this.deps.random, startedOver);
+        const now = this.deps.now();
+        firstFailedAt ??= now.toISOString();
+        const failingForMs = Math.max(0, now.getTime() - Date.parse(firstFailedAt) || 0);
+        const decision = decideRetry(this.deps.retryPolicy, error, attempt, this.deps.random, startedOver, failingForMs);
         if (!decision.retry) {
           await this.deadLetter(message, context, error, attempt, firstFailedAt);
           return;

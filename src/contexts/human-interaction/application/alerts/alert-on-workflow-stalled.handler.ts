@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { WorkflowStalled } from '../../../orchestration/contracts';
 import { TASK_STATUSES, TERMINAL_STATUSES, type TaskStatus } from '../../../task-management/contracts';
-import { RetryableError } from '../../../../shared/kernel/errors';
+import { AwaitingPrecedingMessageError } from '../../../../shared/kernel/errors';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { payloadOf } from '../../../../shared/messaging/contract-registry';
 import type { Envelope } from '../../../../shared/messaging/envelope';
@@ -49,7 +49,9 @@ export class AlertOnWorkflowStalled {
       const repositories = this.repositories(tx);
       const view = await repositories.taskViews.lock(stall.taskId);
       if (!view || view.version < stall.taskVersion) {
-        throw new RetryableError(`task ${stall.taskId} view is at version ${view?.version ?? 'none'}; the stall is about version ${stall.taskVersion}`);
+        throw new AwaitingPrecedingMessageError(
+          `task ${stall.taskId} view is at version ${view?.version ?? 'none'}; the stall is about version ${stall.taskVersion}`,
+        );
       }
       if (view.version > stall.taskVersion) return;
       created = await this.alerts.raiseStall(tx, repositories, view, stall);

@@ -4,7 +4,7 @@ import { message } from '../../../../shared/messaging/contract-registry';
 import { deterministicId, type Envelope } from '../../../../shared/messaging/envelope';
 import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { NotificationCreated, SendNotification } from '../../contracts';
-import { RetryableError } from '../../../../shared/kernel/errors';
+import { AwaitingPrecedingMessageError } from '../../../../shared/kernel/errors';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { AvailableChannels } from '../channel-preferences/channel-choice';
@@ -42,10 +42,10 @@ export class SendNotificationHandler {
       // the notification waits, by retrying, until the view has caught up with it.
       const view = await repositories.taskViews.find(n.taskId);
       if (!view || view.version < n.taskVersion) {
-        throw new RetryableError(`task ${n.taskId} view is at version ${view?.version ?? 'none'}; notification is for version ${n.taskVersion}`);
+        throw new AwaitingPrecedingMessageError(`task ${n.taskId} view is at version ${view?.version ?? 'none'}; notification is for version ${n.taskVersion}`);
       }
       if (n.prdVersion !== undefined && !(await repositories.prdViews.has(n.taskId, n.prdVersion))) {
-        throw new RetryableError(`PRD version ${n.prdVersion} of task ${n.taskId} has not arrived yet`);
+        throw new AwaitingPrecedingMessageError(`PRD version ${n.prdVersion} of task ${n.taskId} has not arrived yet`);
       }
       const created = await repositories.notifications.insert({
         id: n.notificationId,
