@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
+import type { AuthoredPrd } from '../../src/contexts/product-definition/contracts';
 import { eventually } from '../support/eventually';
+import { FakeLlmServer, openAiError } from '../support/fake-llm-server';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
-import { COMPLETE_ANSWER } from '../support/refinement-scenario';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -17,10 +18,12 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * swc as jest compiles it) in a child OS process at LOG_LEVEL=debug, on the real PostgreSQL, with
  * every secret it can be given set to a value no log line could hold by chance. Every byte it
  * writes to stdout and stderr, from its first line to its exit, is kept. A whole workflow runs
- * over HTTP with email (a real SMTP server that requires the configured password) and webhook
- * channels (one receiver answers 500 until the delivery fails for good and is then healthy), a
- * web sign-in, a wrong token, a PostgreSQL error inside a request (a row a CHECK constraint
- * refuses, whose detail names the values). Then no line may hold any of those secrets.
+ * over HTTP with the LLM agent (a fake OpenAI-compatible endpoint whose first answer is a 500
+ * repeating the key), email (a real SMTP server that requires the configured password) and
+ * webhook channels (one receiver answers 500 until a delivery fails for good and is then healthy,
+ * the other address refuses connections), a web sign-in, a wrong token, a PostgreSQL error inside
+ * a request (a row a CHECK constraint refuses, whose detail names the values). Then no line may
+ * hold any of those secrets.
  */
 const ROOT = join(__dirname, '..', '..');
 const REGISTER = join(ROOT, 'test', 'faults', 'support', 'swc-register.js');
@@ -40,6 +43,8 @@ const WEBHOOK_SECRET = unique('webhook-signing-secret');
 const SMTP_USER = 'refinery-mailer';
 const SMTP_PASSWORD = unique('smtp-password');
 const DATABASE_PASSWORD = unique('database-password');
+/** Not `sk-…`: the generic key pattern must not be what hides it. */
+const LLM_API_KEY = unique('llm-api-key-secret');
 const DB_ERROR_MARKER = unique('db-error-marker');
 
 interface Person {
@@ -60,7 +65,55 @@ const BOB = person('bob');
 /** Carol's channels are the ones PostgreSQL refuses (her webhook path holds the marker the constraint rejects). */
 const CAROL: Person = { ...person('carol'), webhookPath: `/hooks/${DB_ERROR_MARKER}/${unique('carol-webhook-path-secret')}` };
 
-const webhookUrl = (receiver: WebhookReceiver, who: Person) => `http://127.0.0.1:${receiver.port}${who.webhookPath}?${who.webhookQuery}`;
+const webhookUrl = (port: number, who: Person) => `http://127.0.0.1:${port}${who.webhookPath}?${who.webhookQuery}`;
+
+// The LLM agent's script (as in test/acceptance/llm-workflow.int.test.ts): a question, version 1,
+// and version 2 after the feedback, each statement quoting what people wrote.
+const REQUEST = { title: 'Export invoices as CSV', description: 'Finance needs monthly invoice exports they can open in a spreadsheet.' };
+const ANSWER = 'Accountants in the finance team; each month they export up to 5,000 invoices and it must finish within 30 seconds.';
+const FEEDBACK = "Add the invoice's due date as a column.";
+const answer1 = (quote: string) => [{ kind: 'answer' as const, index: 1, quote }];
+const request = (quote: string) => [{ kind: 'request' as const, quote }];
+const VERSION_1: AuthoredPrd = {
+  title: 'Invoice CSV export',
+  problem: 'Finance cannot open invoice data in a spreadsheet.',
+  goals: [{ text: 'Accountants export a month of invoices to a spreadsheet', sources: [...request('monthly invoice exports'), ...answer1('Accountants')] }],
+  nonGoals: [],
+  userStories: [
+    {
+      asA: 'accountant in the finance team',
+      iWant: 'to export one month of invoices as CSV',
+      soThat: 'I can open them in a spreadsheet',
+      sources: [...answer1('Accountants in the finance team'), ...request('open in a spreadsheet')],
+      acceptanceCriteria: [
+        { text: 'An export of 5,000 invoices finishes within 30 seconds', sources: answer1('up to 5,000 invoices and it must finish within 30 seconds') },
+      ],
+    },
+  ],
+  functionalRequirements: [
+    { id: 'FR-1', description: 'Export one month of invoices as a CSV file', priority: 'P0', sources: request('monthly invoice exports') },
+  ],
+  nonFunctionalRequirements: [],
+  assumptions: [],
+  risks: [],
+  successMetrics: [],
+  openQuestions: [],
+  changeLog: [],
+};
+const VERSION_2: AuthoredPrd = {
+  ...VERSION_1,
+  functionalRequirements: [
+    ...VERSION_1.functionalRequirements,
+    {
+      id: 'FR-2',
+      description: "Include each invoice's due date as a column",
+      priority: 'P1',
+      sources: [{ kind: 'feedback', index: 1, quote: "the invoice's due date as a column" }],
+    },
+  ],
+  changeLog: [{ feedback: 1, summary: 'Added the due date column the reviewer asked for', added: ['FR-2'], changed: [], removed: [], sections: [] }],
+};
+const reply = (content: unknown) => ({ kind: 'reply' as const, content, promptTokens: 100, completionTokens: 50 });
 
 interface Mail {
   readonly to: readonly string[];
@@ -164,11 +217,12 @@ interface Notification {
   prdVersion?: number | null;
 }
 
-describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main.ts in its own process, PostgreSQL, SMTP, webhooks)', () => {
+describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main.ts in its own process, PostgreSQL, LLM, SMTP, webhooks)', () => {
   let scratch: ScratchDatabase;
   let smtp: Awaited<ReturnType<typeof startAuthenticatingSmtp>>;
   let flaky: WebhookReceiver;
-  let healthy: WebhookReceiver;
+  let closedPort: number;
+  let llm: FakeLlmServer;
   let service: CapturedService | undefined;
   let base: string;
   let databaseUrl: string;
@@ -179,8 +233,22 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
     smtp = await startAuthenticatingSmtp();
     // Alice's receiver answers 500 to its first three requests: her first webhook delivery is
     // retried twice and fails for good (DELIVERY_MAX_ATTEMPTS=3); her next one arrives.
+    // Bob's webhook goes to a port nothing listens on: connection refused, every time.
     flaky = await WebhookReceiver.start((n) => (n < 3 ? 500 : 200));
-    healthy = await WebhookReceiver.start(() => 204);
+    closedPort = await freePort();
+    // The model's endpoint fails once with a body that repeats the key (as some providers' errors do).
+    llm = await FakeLlmServer.start();
+    llm.script(
+      { kind: 'status', status: 500, body: openAiError(`internal error while serving the request of key ${LLM_API_KEY}`, 'server_error') },
+      reply({
+        decision: 'questions',
+        questions: [{ field: 'audience', question: 'Who runs the monthly export, and how many invoices does it hold?', why: 'The stories depend on it.' }],
+        prd: null,
+        reason: null,
+      }),
+      reply({ decision: 'prd', questions: null, prd: VERSION_1, reason: null }),
+      reply({ decision: 'prd', questions: null, prd: VERSION_2, reason: null }),
+    );
     // The server trusts local connections: the password is sent to no one, but the URL holds it.
     const url = new URL(scratch.url);
     url.password = DATABASE_PASSWORD;
@@ -203,7 +271,13 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
         SMTP_URL: smtpUrl,
         SMTP_FROM: 'Refinery <refinery@example.test>',
         WEBHOOK_SECRET,
-        ...WebhookReceiver.egressEnv(flaky, healthy),
+        WEBHOOK_ALLOW_INTERNAL: 'true',
+        WEBHOOK_ALLOWED_PORTS: `${flaky.port},${closedPort}`,
+        AGENT: 'llm',
+        LLM_BASE_URL: llm.baseUrl,
+        LLM_MODEL: 'fake-model-1',
+        LLM_API_KEY,
+        LLM_MAX_RETRIES: '3',
         DELIVERY_MAX_ATTEMPTS: '3',
         DELIVERY_POLL_INTERVAL_MS: '20',
         DELIVERY_INITIAL_DELAY_MS: '20',
@@ -235,7 +309,7 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
       await service.exited;
     }
     await flaky?.close();
-    await healthy?.close();
+    await llm?.close();
     await smtp?.close();
     await scratch?.drop();
   }, 60_000);
@@ -264,14 +338,14 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
       );
 
     // Both people choose email and a webhook.
-    for (const [who, receiver] of [
-      [ALICE, flaky],
-      [BOB, healthy],
+    for (const [who, port] of [
+      [ALICE, flaky.port],
+      [BOB, closedPort],
     ] as const) {
       const put = await call(`${base}/api/me/channels`, {
         method: 'PUT',
         token: TOKENS[who.id],
-        body: { email: who.email, webhookUrl: webhookUrl(receiver, who) },
+        body: { email: who.email, webhookUrl: webhookUrl(port, who) },
       });
       expect(put.status).toBe(200);
     }
@@ -292,22 +366,19 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
     expect((await call(`${base}/api/notifications`, { token: WRONG_TOKEN })).status).toBe(401);
 
     // The workflow: a vague request, questions, answers, PRD v1, rejected, PRD v2, approved.
-    const submitted = await call<{ taskId: string }>(`${base}/api/tasks`, {
-      method: 'POST',
-      token: TOKENS.alice,
-      body: { title: 'Better dashboard', description: 'Make the dashboard better.' },
-    });
+    const submitted = await call<{ taskId: string }>(`${base}/api/tasks`, { method: 'POST', token: TOKENS.alice, body: REQUEST });
     expect(submitted.status).toBe(202);
     const { taskId } = submitted.body;
     const clarification = await notified(ALICE, taskId, 'clarification-requested');
     expect(clarification.questions?.length).toBeGreaterThan(0);
-    const answers = (clarification.questions ?? []).map((question) => ({ question, answer: COMPLETE_ANSWER }));
+    const answers = (clarification.questions ?? []).map((question) => ({ question, answer: ANSWER }));
     expect((await call(`${base}/api/tasks/${taskId}/answers`, { method: 'POST', token: TOKENS.alice, body: { answers } })).status).toBe(202);
 
     const review1 = await notified(BOB, taskId, 'prd-ready-for-review', 1);
     const review1Mail = await mailTo(BOB, review1.id);
-    const feedback = 'Add a CSV export of the backlog chart for the weekly report.';
-    expect((await call(`${base}/api/tasks/${taskId}/reject`, { method: 'POST', token: TOKENS.bob, body: { feedback, prdVersion: 1 } })).status).toBe(202);
+    expect((await call(`${base}/api/tasks/${taskId}/reject`, { method: 'POST', token: TOKENS.bob, body: { feedback: FEEDBACK, prdVersion: 1 } })).status).toBe(
+      202,
+    );
     const review2 = await notified(BOB, taskId, 'prd-ready-for-review', 2);
 
     // The approve link of the second review's email: its page (a GET decides nothing), then the API.
@@ -341,17 +412,19 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
     const refused = await call(`${base}/api/me/channels`, {
       method: 'PUT',
       token: TOKENS.carol,
-      body: { email: CAROL.email, webhookUrl: webhookUrl(healthy, CAROL) },
+      body: { email: CAROL.email, webhookUrl: webhookUrl(flaky.port, CAROL) },
     });
     expect(refused).toEqual({ status: 500, body: { error: 'internal' } });
 
     // The deliveries: every mail was sent with the SMTP password; Alice's first webhook failed for
-    // good after three 500s, later ones reached her receiver; Bob's arrived.
+    // good after three 500s, a later one reached her receiver; Bob's could not connect. The model
+    // was called with the key, its failure retried.
     expect(smtp.received.length).toBeGreaterThanOrEqual(4);
     expect(smtp.received.every((r) => r.user === SMTP_USER)).toBe(true);
     await eventually(() => expect(flaky.received.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1), { timeoutMs: 30_000, intervalMs: 50 });
     expect(flaky.received.slice(0, 3).map((r) => r.status)).toEqual([500, 500, 500]);
-    expect(healthy.received.length).toBeGreaterThanOrEqual(2);
+    expect(llm.requests.length).toBe(4);
+    expect(llm.requests.every((r) => r.headers.authorization === `Bearer ${LLM_API_KEY}`)).toBe(true);
     const logs = () => running.logLines();
     await eventually(
       () => expect(logs().some((l) => l['msg'] === 'notification delivered' && l['channel'] === 'webhook' && l['recipientId'] === 'alice')).toBe(true),
@@ -372,13 +445,17 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
     const parsed = running.logLines();
     expect(parsed.length).toBeGreaterThan(50);
     expect(parsed.some((l) => l['msg'] === 'database migrated')).toBe(true);
+    // Start-up names the agent's settings, the key only as set.
+    expect(parsed).toContainEqual(expect.objectContaining({ msg: 'product-manager agent: LLM', baseUrl: llm.baseUrl, apiKey: 'set' }));
     expect(parsed.filter((l) => l['level'] === 20).length).toBeGreaterThan(20);
     expect(
       parsed.some(
         (l) => l['msg'] === 'notification delivery failed; will retry' && l['channel'] === 'webhook' && l['err'] === 'WebhookDeliveryError: HTTP 500',
       ),
     ).toBe(true);
-    expect(parsed.some((l) => l['level'] === 50 && String(l['msg']).includes('by webhook failed for good'))).toBe(true);
+    expect(parsed.some((l) => l['level'] === 50 && l['recipientId'] === 'alice' && String(l['msg']).includes('by webhook failed for good'))).toBe(true);
+    expect(parsed.some((l) => l['channel'] === 'webhook' && l['recipientId'] === 'bob' && l['err'] === 'WebhookDeliveryError: connection refused')).toBe(true);
+    expect(parsed.some((l) => l['msg'] === 'LLM call failed; retrying')).toBe(true);
     expect(parsed.some((l) => l['msg'] === 'request failed' && (l['err'] as { type?: string } | undefined)?.type === 'QueryFailedError')).toBe(true);
     expect(parsed.some((l) => l['msg'] === 'authentication refused' && l['route'] === '/api/notifications')).toBe(true);
     expect(parsed.some((l) => l['msg'] === 'shutting down: draining in-flight work')).toBe(true);
@@ -390,6 +467,7 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
       'the wrong token': WRONG_TOKEN,
       LINK_SECRET,
       WEBHOOK_SECRET,
+      LLM_API_KEY,
       'the SMTP password': SMTP_PASSWORD,
       'the SMTP URL': smtpUrl,
       "the SMTP URL's userinfo": `${SMTP_USER}:${SMTP_PASSWORD}`,
@@ -399,12 +477,12 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
       'the database error marker': DB_ERROR_MARKER,
       "Carol's email (a parameter of the failed statement)": CAROL.email,
     };
-    for (const [who, receiver] of [
-      [ALICE, flaky],
-      [BOB, healthy],
-      [CAROL, healthy],
+    for (const [who, port] of [
+      [ALICE, flaky.port],
+      [BOB, closedPort],
+      [CAROL, flaky.port],
     ] as const) {
-      secrets[`${who.id}'s webhook URL`] = webhookUrl(receiver, who);
+      secrets[`${who.id}'s webhook URL`] = webhookUrl(port, who);
       secrets[`${who.id}'s webhook path`] = who.webhookPath;
       secrets[`${who.id}'s webhook query`] = who.webhookQuery;
     }
