@@ -12,10 +12,12 @@ import { eventually } from '../support/eventually';
 import { FakeLlmServer, openAiError } from '../support/fake-llm-server';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { deleteBrokerObjects } from '../../bench/workflow/broker-cleanup';
+import { RABBITMQ_URL } from '../support/broker-admin';
 
 /**
  * Issue #12's "no secret in any log": the real entry point (src/app/main.ts, compiled on load by
- * swc as jest compiles it) in a child OS process at LOG_LEVEL=debug, on the real PostgreSQL, with
+ * swc as jest compiles it) in a child OS process at LOG_LEVEL=debug, on the real PostgreSQL and RabbitMQ, with
  * every secret it can be given set to a value no log line could hold by chance. Every byte it
  * writes to stdout and stderr, from its first line to its exit, is kept. A whole workflow runs
  * over HTTP with the LLM agent (a fake OpenAI-compatible endpoint whose first answer is a 500
@@ -26,6 +28,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * hold any of those secrets.
  */
 const ROOT = join(__dirname, '..', '..');
+const RABBITMQ_PREFIX = `refinery-test-${randomBytes(4).toString('hex')}`;
 const REGISTER = join(ROOT, 'test', 'faults', 'support', 'swc-register.js');
 const MAIN = join(ROOT, 'src', 'app', 'main.ts');
 
@@ -217,7 +220,7 @@ interface Notification {
   prdVersion?: number | null;
 }
 
-describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main.ts in its own process, PostgreSQL, LLM, SMTP, webhooks)', () => {
+describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main.ts in its own process, PostgreSQL, RabbitMQ, LLM, SMTP, webhooks)', () => {
   let scratch: ScratchDatabase;
   let smtp: Awaited<ReturnType<typeof startAuthenticatingSmtp>>;
   let flaky: WebhookReceiver;
@@ -266,6 +269,9 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
         HOST: '127.0.0.1',
         PORT: String(port),
         DATABASE_URL: databaseUrl,
+        RABBITMQ_URL,
+        RABBITMQ_PREFIX,
+        RABBITMQ_QUEUE_TYPE: 'classic',
         LINK_SECRET,
         REFINERY_USERS: `alice:requester:${TOKENS.alice},bob:approver:${TOKENS.bob},carol:requester:${TOKENS.carol},root:admin:${TOKENS.root}`,
         SMTP_URL: smtpUrl,
@@ -311,6 +317,17 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
     await flaky?.close();
     await llm?.close();
     await smtp?.close();
+    // The child declared its own topology: every queue and exchange of this run's prefix (the
+    // broker lists them when rabbitmqctl runs here; the consumers its log names otherwise).
+    const consumers = [...new Set(service?.logLines().flatMap((l) => (typeof l['consumer'] === 'string' ? [l['consumer']] : [])) ?? [])];
+    await deleteBrokerObjects(RABBITMQ_URL, RABBITMQ_PREFIX, {
+      queues: [
+        ...consumers.flatMap((c) => [`${RABBITMQ_PREFIX}.${c}`, `${RABBITMQ_PREFIX}.${c}.retry`, `${RABBITMQ_PREFIX}.${c}.dlq`]),
+        `${RABBITMQ_PREFIX}.events.delayed`,
+        `${RABBITMQ_PREFIX}.commands.delayed`,
+      ],
+      exchanges: [`${RABBITMQ_PREFIX}.events`, `${RABBITMQ_PREFIX}.commands`, `${RABBITMQ_PREFIX}.events.delay`, `${RABBITMQ_PREFIX}.commands.delay`],
+    });
     await scratch?.drop();
   }, 60_000);
 
@@ -445,6 +462,7 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
     const parsed = running.logLines();
     expect(parsed.length).toBeGreaterThan(50);
     expect(parsed.some((l) => l['msg'] === 'database migrated')).toBe(true);
+    expect(parsed.some((l) => String(l['msg']).startsWith('connected to RabbitMQ at 127.0.0.1:5672'))).toBe(true);
     // Start-up names the agent's settings, the key only as set.
     expect(parsed).toContainEqual(expect.objectContaining({ msg: 'product-manager agent: LLM', baseUrl: llm.baseUrl, apiKey: 'set' }));
     expect(parsed.filter((l) => l['level'] === 20).length).toBeGreaterThan(20);
@@ -473,6 +491,8 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
       "the SMTP URL's userinfo": `${SMTP_USER}:${SMTP_PASSWORD}`,
       'the database password': DATABASE_PASSWORD,
       DATABASE_URL: databaseUrl,
+      RABBITMQ_URL,
+      "the RabbitMQ URL's userinfo": `${new URL(RABBITMQ_URL).username}:${new URL(RABBITMQ_URL).password}@`,
       'the session cookie': cookie,
       'the database error marker': DB_ERROR_MARKER,
       "Carol's email (a parameter of the failed statement)": CAROL.email,
