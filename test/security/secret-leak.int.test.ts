@@ -7,25 +7,25 @@ import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { deleteBrokerObjects } from '../../bench/workflow/broker-cleanup';
 import type { AuthoredPrd } from '../../src/contexts/product-definition/contracts';
+import { RABBITMQ_URL } from '../support/broker-admin';
 import { eventually } from '../support/eventually';
 import { FakeLlmServer, openAiError } from '../support/fake-llm-server';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { deleteBrokerObjects } from '../../bench/workflow/broker-cleanup';
-import { RABBITMQ_URL } from '../support/broker-admin';
 
 /**
  * Issue #12's "no secret in any log": the real entry point (src/app/main.ts, compiled on load by
- * swc as jest compiles it) in a child OS process at LOG_LEVEL=debug, on the real PostgreSQL and RabbitMQ, with
- * every secret it can be given set to a value no log line could hold by chance. Every byte it
- * writes to stdout and stderr, from its first line to its exit, is kept. A whole workflow runs
- * over HTTP with the LLM agent (a fake OpenAI-compatible endpoint whose first answer is a 500
- * repeating the key), email (a real SMTP server that requires the configured password) and
- * webhook channels (one receiver answers 500 until a delivery fails for good and is then healthy,
- * the other address refuses connections), a web sign-in, a wrong token, a PostgreSQL error inside
- * a request (a row a CHECK constraint refuses, whose detail names the values). Then no line may
- * hold any of those secrets.
+ * swc as jest compiles it) in a child OS process at LOG_LEVEL=debug, on the real PostgreSQL and
+ * RabbitMQ, with every secret it can be given set to a value no log line could hold by chance.
+ * Every byte it writes to stdout and stderr, from its first line to its exit, is kept. A whole
+ * workflow runs over HTTP with the LLM agent (a fake OpenAI-compatible endpoint whose first answer
+ * is a 500 repeating the key), email (a real SMTP server that requires the configured password)
+ * and webhook channels (one receiver answers 500 until a delivery fails for good and is then
+ * healthy, the other address refuses connections), a web sign-in, a wrong token, a PostgreSQL
+ * error inside a request (a row a CHECK constraint refuses, whose detail names the values). Then
+ * no line may hold any of those secrets, as written or URL-encoded.
  */
 const ROOT = join(__dirname, '..', '..');
 const RABBITMQ_PREFIX = `refinery-test-${randomBytes(4).toString('hex')}`;
@@ -180,9 +180,10 @@ class CapturedService {
     return `${this.stdout}\n${this.stderr}`.split('\n').filter((line) => line.trim() !== '');
   }
 
-  /** Its JSON log lines, parsed. */
+  /** Its JSON log lines (those written whole so far), parsed. */
   logLines(): Array<Record<string, unknown>> {
     return this.stdout
+      .slice(0, this.stdout.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
