@@ -378,12 +378,13 @@ describe('no secret in any log line of a whole workflow at LOG_LEVEL=debug (main
     expect(login.status).toBe(303);
     const cookie = /refinery_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1] ?? '';
     expect(cookie.length).toBeGreaterThan(20);
-    expect((await fetch(`${base}/inbox`, { headers: { cookie: `refinery_session=${cookie}` } })).status).toBe(200);
+    expect((await fetch(`${base}/inbox`, { headers: { cookie: `refinery_session=${cookie}` }, redirect: 'manual' })).status).toBe(200);
+    expect((await fetch(`${base}/inbox`, { redirect: 'manual' })).status).toBe(303);
 
     // An attacker's guess is refused (and logged, without the token).
     expect((await call(`${base}/api/notifications`, { token: WRONG_TOKEN })).status).toBe(401);
 
-    // The workflow: a vague request, questions, answers, PRD v1, rejected, PRD v2, approved.
+    // The workflow: a request, questions, answers, PRD v1, rejected, PRD v2, approved.
     const submitted = await call<{ taskId: string }>(`${base}/api/tasks`, { method: 'POST', token: TOKENS.alice, body: REQUEST });
     expect(submitted.status).toBe(202);
     const { taskId } = submitted.body;
