@@ -4,6 +4,7 @@ import { tracing } from '../shared/tracing/register';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { createLogger } from '../shared/logging/logger';
+import { scrubUrls } from '../shared/logging/log-secrets';
 import { Application } from './container';
 import { assertServiceConfig, ConfigError, loadConfig } from './config';
 import { demoLinkSecret, demoUsers } from './users';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Refinery failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Cleaned like a log line: a driver's message may carry a URL with its credentials.
+  process.stderr.write(`Refinery failed to start: ${scrubUrls(error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });

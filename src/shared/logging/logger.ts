@@ -4,6 +4,9 @@ import { scrubUrls, serializeErr } from './log-secrets';
 
 export type Logger = pino.Logger;
 
+/** The configuration's secret-bearing variables, redacted should a config object ever be logged. */
+const CONFIG_SECRETS = ['LINK_SECRET', 'WEBHOOK_SECRET', 'SMTP_URL', 'DATABASE_URL', 'RABBITMQ_URL', 'REFINERY_USERS', 'LLM_API_KEY'];
+
 /** The active span's ids (W3C form), so a log line leads to its trace; nothing when no span is active. */
 function traceFields(): { trace_id?: string; span_id?: string } {
   const spanContext = trace.getSpanContext(context.active());
@@ -29,7 +32,19 @@ export function createLogger(level: string = 'info', name = 'refinery', destinat
         method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubUrls(arg) : arg)) as Parameters<typeof method>);
       },
     },
-    redact: { paths: ['*.password', '*.token', '*.authorization', 'headers.authorization', 'databaseUrl', 'rabbitmqUrl'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        '*.password',
+        '*.token',
+        '*.authorization',
+        'headers.authorization',
+        'databaseUrl',
+        'rabbitmqUrl',
+        ...CONFIG_SECRETS,
+        ...CONFIG_SECRETS.map((key) => `*.${key}`),
+      ],
+      censor: '[redacted]',
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -45,6 +45,17 @@ describe('no secret in any log line', () => {
       expect(raw).not.toContain(SECRET_PATH);
       expect(raw).not.toContain('query-secret-1234');
     });
+
+    it("redacts the configuration's secret variables should a config object be logged", () => {
+      const log = memoryLogger('debug');
+      const config = { LINK_SECRET: 'link-secret-value-0123456789abcdef', SMTP_URL: 'smtp-url-value', LOG_LEVEL: 'debug' };
+      log.logger.info({ config }, 'nested');
+      log.logger.info({ ...config, REFINERY_USERS: 'alice:requester:users-value' }, 'top level');
+      const raw = log.raw.join('\n');
+      expect(log.raw).toHaveLength(2);
+      expect(raw).toContain('"LOG_LEVEL":"debug"');
+      for (const secret of ['link-secret-value', 'smtp-url-value', 'users-value']) expect(raw).not.toContain(secret);
+    });
   });
 
   describe('a database error inside a request', () => {

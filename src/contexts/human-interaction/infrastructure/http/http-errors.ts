@@ -52,7 +52,7 @@ export function errorHandler(logger: Logger, availability: DependencyAvailabilit
     }
     const outage = await availability.diagnose(error);
     if (outage) return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(outageBody(outage));
-    logger.error({ err: error, method: request.method, url: request.url, requestId: request.id }, 'request failed');
+    logger.error({ err: error, method: request.method, route: request.routeOptions.url, requestId: request.id }, 'request failed');
     return reply.code(500).send({ error: 'internal' });
   };
 }
