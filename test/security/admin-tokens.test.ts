@@ -212,6 +212,32 @@ describe('issued API tokens: audited when issued or revoked, refused once expire
   });
 });
 
+describe('a token and its audit entry commit together', () => {
+  let app: Application;
+  let call: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    call = client(await app.http.listen({ host: '127.0.0.1', port: 0 }));
+  }, 90_000);
+  afterAll(() => app?.stop());
+
+  it('issues and revokes nothing when the audit log cannot be written', async () => {
+    const kept = (await call('POST', '/api/admin/tokens', bearer('root'), { userId: 'alice', label: 'kept' })).body as unknown as TokenView & { token: string };
+    const query = (sql: string) => app.database.dataSource.query(sql);
+    await query('ALTER TABLE human_interaction.operator_actions RENAME TO operator_actions_away');
+    try {
+      expect((await call('POST', '/api/admin/tokens', bearer('root'), { userId: 'alice', label: 'unaudited' })).status).toBe(500);
+      expect((await call('DELETE', `/api/admin/tokens/${kept.id}`, bearer('root'))).status).toBe(500);
+    } finally {
+      await query('ALTER TABLE human_interaction.operator_actions_away RENAME TO operator_actions');
+    }
+    const tokens = (await call('GET', '/api/admin/tokens', bearer('root'))).body['tokens'] as Array<TokenView & { revokedAt: string | null }>;
+    expect(tokens.map((t) => [t.label, t.revokedAt])).toEqual([['kept', null]]);
+    expect((await call('GET', '/api/tasks', as(kept.token))).status).toBe(200);
+  });
+});
+
 describe('API_TOKEN_DEFAULT_EXPIRY_DAYS', () => {
   let app: Application;
   let call: ReturnType<typeof client>;
