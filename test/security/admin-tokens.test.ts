@@ -182,9 +182,24 @@ describe('issued API tokens: audited when issued or revoked, refused once expire
       expect.objectContaining({ action: 'api-tokens.issue', detail: `issued "alice CI, one week" for alice; expires ${expiresAt}` }),
     );
 
+    const signIn = (token: string) =>
+      fetch(`${base}/inbox/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+        body: new URLSearchParams({ token }).toString(),
+        redirect: 'manual',
+      });
+
     clock.advance(7 * DAY_MS - 60_000); // a minute before
     expect((await call('GET', '/api/tasks', as(issued.token))).status).toBe(200);
-    expect((await call('GET', '/api/tasks', as(issued.token))).status).toBe(200);
+    const signedIn = await signIn(issued.token);
+    expect(signedIn.status).toBe(303);
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const inbox = () => fetch(`${base}/inbox`, { headers: { cookie }, redirect: 'manual' });
+    expect((await inbox()).status).toBe(200);
     const expiredBefore = await authFailures(base, 'expired');
 
     clock.advance(60_000); // the instant it expires
@@ -193,13 +208,11 @@ describe('issued API tokens: audited when issued or revoked, refused once expire
     expect(expired).toEqual({ status: 401, body: { error: 'unauthorized' }, text: unknown.text });
     // The web inbox and the admin routes refuse it too.
     expect((await call('GET', '/admin/dead-letters', as(issued.token))).status).toBe(401);
-    const signIn = await fetch(`${base}/inbox/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-      body: new URLSearchParams({ token: issued.token }).toString(),
-      redirect: 'manual',
-    });
-    expect(signIn.status).toBe(401);
+    expect((await signIn(issued.token)).status).toBe(401);
+    // A sign-in made with it ends at its next page.
+    const afterExpiry = await inbox();
+    expect(afterExpiry.status).toBe(303);
+    expect(afterExpiry.headers.get('location')).toMatch(/^\/inbox\/login/);
 
     expect(await authFailures(base, 'expired')).toBe(expiredBefore + 3);
     const refusals = log.lines.filter((line) => line.msg === 'authentication refused' && line.reason === 'expired');
