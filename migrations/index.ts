@@ -16,6 +16,7 @@ import { HumanInteractionWorkerAlerts1732400001700 } from './1732400001700-human
 import { IdempotencyKeys1732400001800 } from './1732400001800-idempotency-keys';
 import { TaskManagementSettled1732400001900 } from './1732400001900-task-management-settled';
 import { HumanInteractionRevokedSessions1732400002200 } from './1732400002200-human-interaction-revoked-sessions';
+import { HumanInteractionApiTokenExpiry1732400002400 } from './1732400002400-human-interaction-api-token-expiry';
 
 /** Every migration, in order; start-up and `npm run migrate` run them. One file per context schema and change. */
 export const allMigrations = [
@@ -37,4 +38,5 @@ export const allMigrations = [
   IdempotencyKeys1732400001800,
   TaskManagementSettled1732400001900,
   HumanInteractionRevokedSessions1732400002200,
+  HumanInteractionApiTokenExpiry1732400002400,
 ];

@@ -252,6 +252,8 @@ export const configSchema = z.object({
   LIVE_STREAMS_TOTAL: optionalInt(1),
   /** A web sign-in unused this long ends (the cookie's lifetime is SESSION_TTL_MS at most). */
   SESSION_IDLE_MS: optionalInt(60_000),
+  /** An API token issued without `expiresInDays` expires this many days after it was issued; unset: never. */
+  API_TOKEN_DEFAULT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3_650).optional(),
   RETENTION_DAYS: optionalInt(0),
   RETENTION_SWEEP_INTERVAL_MS: optionalInt(1_000),
   /** Which product manager the pool runs: the deterministic rule-based one, or a model (README "LLM agent"). */

@@ -64,7 +64,7 @@ import {
 
 /** What the composition root needs of human interaction's user directory. */
 interface HumanInteractionAuthenticator {
-  authenticate(token: string): ReturnType<BearerAuthenticator>;
+  authenticate(...args: Parameters<BearerAuthenticator>): ReturnType<BearerAuthenticator>;
 }
 
 export interface ApplicationOptions {
@@ -217,7 +217,9 @@ export class Application {
     const humanInteraction = config.CONTEXTS.includes('human-interaction');
     // Human interaction knows issued tokens too; a process without it knows configured ones only.
     const directory = humanInteraction ? container.get<HumanInteractionAuthenticator>(HUMAN_INTERACTION.UserDirectory) : undefined;
-    const authenticate: BearerAuthenticator = directory ? (token) => directory.authenticate(token) : configuredTokensAuthenticator(options.users);
+    const authenticate: BearerAuthenticator = directory
+      ? (token, refused) => directory.authenticate(token, refused)
+      : configuredTokensAuthenticator(options.users);
     // Admin actions go to human interaction's audit log when it runs here.
     const ops = humanInteraction ? container.get<OpsConsole>(HUMAN_INTERACTION.OpsConsole) : undefined;
     const audit: AdminAudit | undefined = ops

@@ -108,6 +108,7 @@ export function humanInteractionOptionsFrom(config: Config, users: readonly Conf
     linkTtlMs: config.LINK_TTL_MS,
     sessionTtlMs: config.SESSION_TTL_MS,
     sessionIdleMs: config.SESSION_IDLE_MS,
+    apiTokenDefaultExpiryDays: config.API_TOKEN_DEFAULT_EXPIRY_DAYS,
     liveStreams: { perSession: config.LIVE_STREAMS_PER_SESSION, perPerson: config.LIVE_STREAMS_PER_PERSON, total: config.LIVE_STREAMS_TOTAL },
     idempotency: { ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, waitMs: config.IDEMPOTENCY_KEY_WAIT_MS },
     smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.SMTP_FROM } : undefined,

@@ -95,6 +95,8 @@ const apiToken = z.object({
   userId: z.string(),
   label: z.string(),
   createdAt: z.string(),
+  // A server from before token expiry sends none: such tokens never expire.
+  expiresAt: z.string().nullable().default(null),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
 });
@@ -143,8 +145,9 @@ export class ApiClient {
     return accepted.parse(await this.once(taskPath(taskId, 'cancel'), reason === undefined ? {} : { reason }));
   }
 
-  async issueToken(userId: string, label: string): Promise<ApiTokenView & { token: string }> {
-    return apiToken.extend({ token: z.string() }).parse(await this.request('POST', '/api/admin/tokens', { userId, label }));
+  async issueToken(userId: string, label: string, expiresInDays?: number): Promise<ApiTokenView & { token: string }> {
+    const body = { userId, label, ...(expiresInDays === undefined ? {} : { expiresInDays }) };
+    return apiToken.extend({ token: z.string() }).parse(await this.request('POST', '/api/admin/tokens', body));
   }
 
   async listTokens(): Promise<ApiTokenView[]> {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiTokenView } from './api-client';
 import type { CliIo } from './cli-io';
-import { apiClientFor, type ConnectionFlags, withConnection } from './connection';
+import { apiClientFor, type ConnectionFlags, positiveInteger, withConnection } from './connection';
 import { EXIT } from './exit-codes';
 import { instant, printable, table } from './terminal-text';
 
@@ -9,23 +9,37 @@ type Run = (action: () => Promise<number>) => Promise<void>;
 
 function formatTokenTable(tokens: readonly ApiTokenView[]): string {
   if (tokens.length === 0) return 'no issued tokens\n';
-  const rows = tokens.map((t) => [printable(t.id), printable(t.userId), instant(t.createdAt), instant(t.lastUsedAt), instant(t.revokedAt), printable(t.label)]);
-  return `${table(['ID', 'USER', 'CREATED', 'LAST USED', 'REVOKED', 'LABEL'], rows)}\n${tokens.length} token${tokens.length === 1 ? '' : 's'}\n`;
+  const rows = tokens.map((t) => [
+    printable(t.id),
+    printable(t.userId),
+    instant(t.createdAt),
+    t.expiresAt === null ? 'never' : instant(t.expiresAt),
+    instant(t.lastUsedAt),
+    instant(t.revokedAt),
+    printable(t.label),
+  ]);
+  return `${table(['ID', 'USER', 'CREATED', 'EXPIRES', 'LAST USED', 'REVOKED', 'LABEL'], rows)}\n${tokens.length} token${tokens.length === 1 ? '' : 's'}\n`;
 }
 
 /** `refinery tokens issue|list|revoke`: API tokens for configured people (admin). */
 export function registerTokenCommands(program: Command, io: CliIo, run: Run): void {
-  const group = program.command('tokens').description('issue, list and revoke API tokens (admin); the service stores only their sha256');
+  const group = program
+    .command('tokens')
+    .description('issue, list and revoke API tokens (admin); the service stores only their sha256 and writes each issue and revoke to the audit log');
 
   withConnection(group.command('issue').description('issue a token for a configured person; prints it once, on stdout'))
     .requiredOption('--user <userId>', 'whose token (a person in REFINERY_USERS); it carries their roles')
     .requiredOption('--label <label>', 'what it is for, e.g. "alice laptop" or "CI"')
-    .action((flags: ConnectionFlags & { user: string; label: string }) =>
+    .option('--expires-in-days <n>', "refused from this many days on (default: the server's API_TOKEN_DEFAULT_EXPIRY_DAYS, or never)", positiveInteger)
+    .action((flags: ConnectionFlags & { user: string; label: string; expiresInDays?: number }) =>
       run(async () => {
-        const issued = await apiClientFor(flags, io).issueToken(flags.user, flags.label);
+        const issued = await apiClientFor(flags, io).issueToken(flags.user, flags.label, flags.expiresInDays);
         // The token alone on stdout (`TOKEN=$(refinery tokens issue …)`); it cannot be shown again.
         io.stdout(`${issued.token}\n`);
-        io.stderr(`issued token ${printable(issued.id)} for ${printable(issued.userId)} (${printable(issued.label)}): keep it now, it is not shown again\n`);
+        const expiry = issued.expiresAt === null ? 'never expires' : `expires ${instant(issued.expiresAt)}`;
+        io.stderr(
+          `issued token ${printable(issued.id)} for ${printable(issued.userId)} (${printable(issued.label)}), ${expiry}: keep it now, it is not shown again\n`,
+        );
         return EXIT.ok;
       }),
     );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type DependencyAvailability, outageBody, RETRY_AFTER_SECONDS } from '../../shared/kernel/availability';
 import { RetryableError } from '../../shared/kernel/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
+import { refusalNoterFor } from '../../shared/auth/token-refusal';
 import { type BearerAuthenticator, bearerTokenOf, type Caller } from './bearer-authenticator';
 
 // Strict: a misspelt selector (`?typ=`) must not silently widen a replay or a purge to everything.
@@ -73,7 +74,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       // 401: nobody we know (no token, or one nobody has); 403: known, but not an admin.
       scope.addHook('onRequest', async (request, reply) => {
         const token = bearerTokenOf(request.headers.authorization);
-        const caller = token === undefined ? undefined : await deps.authenticate(token);
+        const caller = token === undefined ? undefined : await deps.authenticate(token, refusalNoterFor(request));
         if (!caller) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
         if (!caller.roles.includes('admin')) return reply.code(403).send({ error: 'forbidden' });
         callers.set(request, caller);

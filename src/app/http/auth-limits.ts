@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
+import { tokenRefusalOf } from '../../shared/auth/token-refusal';
 import { bearerTokenOf } from '../../shared/auth/token-table';
 import type { Logger } from '../../shared/logging/logger';
 import type { Config } from '../config';
@@ -17,7 +18,7 @@ export interface AuthLimitDeps {
 
 /** Why a request was refused, as `refinery_auth_failures_total{reason}` and the log line say it. */
 export type AuthFailureReason =
-  'missing-credentials' | 'malformed-credentials' | 'unknown-token' | 'sign-in-refused' | 'no-session' | 'forbidden' | 'throttled';
+  'missing-credentials' | 'malformed-credentials' | 'unknown-token' | 'expired' | 'sign-in-refused' | 'no-session' | 'forbidden' | 'throttled';
 
 /** The form posts limited per client address: the sign-in, and every action link's form. */
 const LIMITED_POSTS: Record<string, keyof AuthLimitSettings> = {
@@ -38,7 +39,8 @@ const LIMITED_POSTS: Record<string, keyof AuthLimitSettings> = {
  *   LINK_POST_LIMIT), failed or not.
  * - Every 401, 403 and throttled request is logged (client address, method, route pattern,
  *   reason; never a token, a cookie or the URL itself, which for a link holds its token) and
- *   counted in `refinery_auth_failures_total{reason}`.
+ *   counted in `refinery_auth_failures_total{reason}`. An issued token past its expiry is refused
+ *   as an unknown one is (the same 401), but logged with reason `expired` and the token's id.
  *
  * The counts live in this process (@fastify/rate-limit's in-memory store): with several
  * processes behind a balancer, each counts its own share.
@@ -110,9 +112,10 @@ export async function registerAuthLimits(http: FastifyInstance, settings: AuthLi
   http.addHook('onSend', async (request, reply, payload) => {
     const status = reply.statusCode;
     if (status === 401) {
-      const reason = reasonOf(request);
+      const refusal = tokenRefusalOf(request);
       await Promise.all([perAddress(request), overall(request)]);
-      log(request, status, reason);
+      if (refusal) log(request, status, refusal.reason, { tokenId: refusal.tokenId });
+      else log(request, status, reasonOf(request));
     } else if (status === 403) {
       log(request, status, 'forbidden');
     } else if (status === 429 && reasons.get(request) === 'throttled') {

@@ -1,3 +1,4 @@
+import type { TokenRefused } from '../../shared/auth/token-refusal';
 import { bearerTokenOf, TokenTable } from '../../shared/auth/token-table';
 import type { ConfiguredUser, UserRole } from '../config';
 
@@ -7,7 +8,8 @@ export interface Caller {
   readonly roles: readonly UserRole[];
 }
 
-export type BearerAuthenticator = (token: string) => Promise<Caller | undefined>;
+/** `refused` hears why a token was refused when it is more than unknown (an expired issued one). */
+export type BearerAuthenticator = (token: string, refused?: TokenRefused) => Promise<Caller | undefined>;
 
 /**
  * Configured tokens only: for a process that does not run the human-interaction context, which

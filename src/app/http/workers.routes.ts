@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { refusalNoterFor } from '../../shared/auth/token-refusal';
 import { describeError } from '../../shared/kernel/errors';
 import { WORKER_STATUSES, type WorkerRecord } from '../../shared/workers/worker-record';
 import { type BearerAuthenticator, bearerTokenOf } from './bearer-authenticator';
@@ -60,7 +61,7 @@ export function registerWorkersRoutes(app: FastifyInstance, deps: WorkersRoutesD
   void app.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
       const token = bearerTokenOf(request.headers.authorization);
-      const caller = token === undefined ? undefined : await deps.authenticate(token);
+      const caller = token === undefined ? undefined : await deps.authenticate(token, refusalNoterFor(request));
       if (!caller) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
       if (!caller.roles.includes('admin')) return reply.code(403).send({ error: 'forbidden', message: 'the worker registry needs the admin role' });
       return undefined;

@@ -42,6 +42,8 @@ export const humanInteractionOptionsSchema = z
       .int()
       .positive()
       .default(72 * 3_600_000),
+    /** A token issued without an expiry of its own expires this many days after it was issued; absent: never. */
+    apiTokenDefaultExpiryDays: z.number().int().positive().max(3_650).optional(),
     /** A web inbox sign-in lasts this long. */
     sessionTtlMs: z
       .number()

@@ -33,6 +33,35 @@ describe('refinery audit: every operator action, whichever tool took it', () => 
     expect(JSON.parse(json.stdout)).toEqual({ actions: [expect.objectContaining({ action: 'dead-letters.purge', actorId: 'root', outcome: 'ok' })] });
   });
 
+  it('lists the tokens the CLI issued and revoked: who, for whom, which token, its label and expiry; never the token', async () => {
+    const issued = await cli('root', 'tokens', 'issue', '--user', 'alice', '--label', 'alice CI', '--expires-in-days', '7');
+    expect(issued.code).toBe(0);
+    const token = issued.stdout.trim();
+    const [listed] = JSON.parse((await cli('root', 'tokens', 'list', '--json')).stdout) as Array<{ id: string; createdAt: string; expiresAt: string }>;
+    if (!listed) throw new Error('tokens list showed no token');
+    const expiresAt = new Date(new Date(listed.createdAt).getTime() + 7 * 86_400_000).toISOString();
+    expect(listed.expiresAt).toBe(expiresAt);
+    expect(issued.stderr).toContain(`issued token ${listed.id} for alice (alice CI), expires ${expiresAt.slice(0, 19)}Z`);
+    const table = (await cli('root', 'tokens', 'list')).stdout.split('\n');
+    expect(table[0]?.split(/\s{2,}/)).toEqual(['ID', 'USER', 'CREATED', 'EXPIRES', 'LAST USED', 'REVOKED', 'LABEL']);
+    const row = table[1]?.split(/\s{2,}/) ?? [];
+    expect([row[0], row[1], row[3]]).toEqual([listed.id, 'alice', `${expiresAt.slice(0, 19)}Z`]);
+    expect((await cli('root', 'tokens', 'revoke', listed.id)).code).toBe(0);
+
+    const run = await cli('root', 'audit', '--limit', '2');
+    expect(run.code).toBe(0);
+    const [, revoke, issue] = run.stdout.trimEnd().split('\n');
+    expect(issue?.split(/\s{2,}/).slice(1)).toEqual([
+      'root',
+      'api-tokens.issue',
+      `token ${listed.id} for alice`,
+      'ok',
+      `issued "alice CI" for alice; expires ${expiresAt}`,
+    ]);
+    expect(revoke?.split(/\s{2,}/).slice(1)).toEqual(['root', 'api-tokens.revoke', `token ${listed.id} of alice`, 'ok', 'revoked "alice CI"']);
+    expect(run.stdout).not.toContain(token);
+  });
+
   it('is for admins, and refuses a misspelt filter naming it', async () => {
     const forbidden = await cli('alice', 'audit');
     expect(forbidden.code).toBe(3);

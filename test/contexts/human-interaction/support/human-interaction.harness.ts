@@ -97,7 +97,7 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
       new IdempotentRequests(unitOfWork, options),
     ),
     new NotificationRoutes(new NotificationInbox(unitOfWork, repositories, clock), notificationLinks),
-    new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory)),
+    new TokenRoutes(new ApiTokens(unitOfWork, repositories, clock, directory, postgresOpsRepositories, options)),
     new ChannelRoutes(new ChannelPreferences(unitOfWork, repositories, clock, options, new DnsHostResolver())),
     // No channel configured here: a retry has no worker to wake.
     new DeliveryAdminRoutes(deliveryAdmin, opsConsole),

@@ -4,6 +4,8 @@ export interface ApiTokenRecord {
   readonly userId: string;
   readonly label: string;
   readonly createdAt: Date;
+  /** From this instant on the token is refused; null: it never expires. */
+  readonly expiresAt: Date | null;
   readonly lastUsedAt: Date | null;
   readonly revokedAt: Date | null;
 }

@@ -6,7 +6,7 @@ import type { DeadLetter, DeadLetterAdmin } from '../../../../shared/messaging/m
 import type { ConsumerQueueDepth, QueueDepthSource } from '../../../../shared/messaging/queue-depths';
 import type { TrailMessage } from '../../../../shared/persistence/message-trail';
 import type { OutboxBacklog } from '../../../../shared/persistence/outbox/outbox-metrics';
-import type { UnitOfWork } from '../../../../shared/persistence/unit-of-work';
+import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import type { WorkerRecord } from '../../../../shared/workers/worker-record';
 import type { TaskStatus, Transition } from '../../../task-management/contracts';
 import type { Alert } from '../../domain/alert';
@@ -219,18 +219,15 @@ export class OpsConsole {
   async redrive(admin: User, alertId: string): Promise<{ readonly taskId: string; readonly taskVersion: number }> {
     assertIsAdmin(admin);
     const alert = await this.unitOfWork.read((session) => this.repositories(session).alerts.lockById(alertId));
-    return this.audited(admin, 'task.redrive', `stall ${alertId}`, alert?.taskId ?? null, async () => {
-      const sent = await this.unitOfWork.run(async (tx) => {
-        const repositories = this.repositories(tx);
-        const open = await repositories.alerts.lockById(alertId);
-        if (!open || open.kind !== 'workflow-stalled') throw new ActionConflictError(`there is no stall ${alertId} to re-drive`);
-        if (open.resolvedAt) throw new ActionConflictError(`the task of stall ${alertId} has moved on already: nothing to re-drive`);
-        const requested = await requestRedriveIn(tx, repositories, admin, open);
-        if (requested === 'already-requested') {
-          throw new ActionConflictError(`a re-drive of this stall was asked already by ${open.redrive?.by ?? 'someone'}: it is sent once per stall`);
-        }
-        return requested;
-      });
+    return this.auditedInTransaction(admin, 'task.redrive', `stall ${alertId}`, alert?.taskId ?? null, async (tx) => {
+      const repositories = this.repositories(tx);
+      const open = await repositories.alerts.lockById(alertId);
+      if (!open || open.kind !== 'workflow-stalled') throw new ActionConflictError(`there is no stall ${alertId} to re-drive`);
+      if (open.resolvedAt) throw new ActionConflictError(`the task of stall ${alertId} has moved on already: nothing to re-drive`);
+      const sent = await requestRedriveIn(tx, repositories, admin, open);
+      if (sent === 'already-requested') {
+        throw new ActionConflictError(`a re-drive of this stall was asked already by ${open.redrive?.by ?? 'someone'}: it is sent once per stall`);
+      }
       return { result: { taskId: sent.taskId, taskVersion: sent.taskVersion }, detail: `re-drive sent for task version ${sent.taskVersion}` };
     });
   }
@@ -285,12 +282,10 @@ export class OpsConsole {
   async setAgentPool(admin: User, paused: boolean, reason?: string): Promise<AgentPoolRequest> {
     assertIsAdmin(admin);
     const why = reason?.trim() ? reason.trim().slice(0, 500) : undefined;
-    return this.audited(admin, paused ? 'agent-pool.pause' : 'agent-pool.resume', `agent pool ${AGENT_POOL}`, null, async () => {
-      const result = await this.unitOfWork.run(async (tx) => {
-        const state = await this.poolState(tx);
-        tx.outbox.add(message(SetAgentPool, AGENT_POOL, { paused, by: admin.id, ...(why ? { reason: why } : {}) }));
-        return { paused, waitingTasks: state.waitingTasks, alreadySo: state.paused === paused };
-      });
+    return this.auditedInTransaction(admin, paused ? 'agent-pool.pause' : 'agent-pool.resume', `agent pool ${AGENT_POOL}`, null, async (tx) => {
+      const state = await this.poolState(tx);
+      tx.outbox.add(message(SetAgentPool, AGENT_POOL, { paused, by: admin.id, ...(why ? { reason: why } : {}) }));
+      const result = { paused, waitingTasks: state.waitingTasks, alreadySo: state.paused === paused };
       const verb = paused ? 'pause' : 'resume';
       const detail = `asked to ${verb}${why ? ` (${why})` : ''}; ${result.waitingTasks} task${result.waitingTasks === 1 ? '' : 's'} waiting for the agent${result.alreadySo ? `; it was ${paused ? 'paused' : 'running'} already` : ''}`;
       return { result, detail };
@@ -325,6 +320,33 @@ export class OpsConsole {
     }
     await this.record({ actorId: admin.id, action, target, taskId, outcome: 'ok', detail: outcome.detail });
     return outcome.result;
+  }
+
+  /**
+   * `audited` for an action that is one unit of work: its entry commits in the action's own
+   * transaction (both or neither); a failure is recorded after the rollback, as `audited` does.
+   */
+  private async auditedInTransaction<T>(
+    admin: User,
+    action: string,
+    target: string,
+    taskId: string | null,
+    work: (tx: Transaction) => Promise<{ readonly result: T; readonly detail: string }>,
+  ): Promise<T> {
+    assertIsAdmin(admin);
+    try {
+      return await this.unitOfWork.run(async (tx) => {
+        const outcome = await work(tx);
+        await this.opsRepositories(tx).ops.recordAction(
+          { actorId: admin.id, action, target: target.slice(0, 2_000), taskId, outcome: 'ok', detail: outcome.detail },
+          tx.now,
+        );
+        return outcome.result;
+      });
+    } catch (error) {
+      await this.record({ actorId: admin.id, action, target, taskId, outcome: 'failed', detail: reasonOf(error) });
+      throw error;
+    }
   }
 
   private async poolState(session: Parameters<OpsRepositoryFactory>[0]): Promise<AgentPoolState> {

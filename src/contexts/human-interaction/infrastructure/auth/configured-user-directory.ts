@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import type { TokenRefused } from '../../../../shared/auth/token-refusal';
 import { TokenTable } from '../../../../shared/auth/token-table';
 import type { IssuedTokenOwners } from '../../application/api-tokens/issued-token-verifier';
 import type { Role, User, UserDirectory } from '../../domain/user';
@@ -29,16 +30,17 @@ export class ConfiguredUserDirectory implements UserDirectory {
     this.tokens = new TokenTable(entries);
   }
 
-  async authenticate(token: string): Promise<User | undefined> {
+  /** `refused` hears why an issued token was refused when it is not just unknown (it expired). */
+  async authenticate(token: string, refused?: TokenRefused): Promise<User | undefined> {
     const configured = this.tokens.ownerOfToken(token);
     if (configured) return configured;
-    const userId = await this.issued.ownerOf(token);
+    const userId = await this.issued.ownerOf(token, refused);
     return userId === undefined ? undefined : this.findById(userId);
   }
 
   /**
    * Who the token with this sha256 (64 hex digits) authenticates now: what a web session re-checks
-   * on every request, so a sign-in ends when its token is revoked or no longer configured.
+   * on every request, so a sign-in ends when its token is revoked, expires or is no longer configured.
    */
   async authenticateSha256(hex: string): Promise<User | undefined> {
     if (!SHA256_HEX.test(hex)) return undefined;

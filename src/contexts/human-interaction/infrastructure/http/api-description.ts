@@ -204,7 +204,7 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
   },
   '/api/admin/tokens': {
     post: operation(
-      'Issue an API token for a configured person (admin); the token is in this answer only',
+      'Issue an API token for a configured person (admin), optionally expiring; the token is in this answer only; written to the audit log',
       'admin',
       { 201: response('Issued', issuedTokenView) },
       [...BODY_ERRORS, 403],
@@ -219,7 +219,7 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
   },
   '/api/admin/tokens/{tokenId}': {
     delete: operation(
-      'Revoke an issued token: it is refused (401) from the next request on (admin)',
+      'Revoke an issued token: it is refused (401) from the next request on (admin); written to the audit log',
       'admin',
       { 200: response('Revoked', oneApiTokenView) },
       [403, 404],

@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { refusalNoterFor, type TokenRefused } from '../../../../shared/auth/token-refusal';
 import { bearerTokenOf } from '../../../../shared/auth/token-table';
 import type { User } from '../../domain/user';
 
 /** Configured tokens, then issued ones (a database lookup): hence a promise. */
 export interface Authenticator {
-  authenticate(token: string): Promise<User | undefined>;
+  /** `refused` hears why a token was refused when it is more than unknown (an expired one). */
+  authenticate(token: string, refused?: TokenRefused): Promise<User | undefined>;
 }
 
 /**
@@ -17,7 +19,7 @@ export class RequestUsers {
   hook(authenticator: Authenticator) {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
       const token = bearerTokenOf(request.headers.authorization);
-      const user = token === undefined ? undefined : await authenticator.authenticate(token);
+      const user = token === undefined ? undefined : await authenticator.authenticate(token, refusalNoterFor(request));
       if (!user) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
       this.users.set(request, user);
       return undefined;

@@ -112,6 +112,7 @@ export const apiTokenView = z
     userId: z.string(),
     label: z.string(),
     createdAt: isoInstant,
+    expiresAt: isoInstant.nullable().meta({ description: 'From this instant on the token is refused (401) as an unknown one is; null: never' }),
     lastUsedAt: isoInstant.nullable().meta({ description: 'Approximate (to the minute)' }),
     revokedAt: isoInstant.nullable(),
   })

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import type { ApiToken, ApiTokens, IssuedApiToken } from '../../application/api-tokens/api-tokens.service';
+import { type ApiToken, type ApiTokens, type IssuedApiToken, MAX_EXPIRY_DAYS } from '../../application/api-tokens/api-tokens.service';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
@@ -10,6 +10,8 @@ import { parseInput } from './http-errors';
 export const issueTokenBody = z.strictObject({
   userId: z.string().min(1).max(200),
   label: z.string().trim().min(1).max(200),
+  /** Days until the token stops working; absent: API_TOKEN_DEFAULT_EXPIRY_DAYS, or never. */
+  expiresInDays: z.number().int().positive().max(MAX_EXPIRY_DAYS).optional(),
 });
 export const tokenParams = z.object({ tokenId: z.string().min(1).max(200) });
 
@@ -20,6 +22,7 @@ function present(token: ApiToken) {
     userId: token.userId,
     label: token.label,
     createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt?.toISOString() ?? null,
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,
   };

@@ -5,32 +5,42 @@ import type { ApiTokenRecord, ApiTokenRepository } from '../../application/api-t
 
 const TABLE = 'human_interaction.api_tokens';
 // Never the hash: nothing read from here for display needs it.
-const COLUMNS = 'id, user_id, label, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, user_id, label, created_at, expires_at, last_used_at, revoked_at';
 
 const apiTokenRow = z.object({
   id: z.string(),
   user_id: z.string(),
   label: z.string(),
   created_at: z.coerce.date(),
+  expires_at: z.coerce.date().nullable(),
   last_used_at: z.coerce.date().nullable(),
   revoked_at: z.coerce.date().nullable(),
 });
 
 function toRecord(row: unknown): ApiTokenRecord {
   const r = apiTokenRow.parse(row);
-  return { id: r.id, userId: r.user_id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
+  return {
+    id: r.id,
+    userId: r.user_id,
+    label: r.label,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  };
 }
 
 export class PostgresApiTokenRepository implements ApiTokenRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async insert(token: Omit<ApiTokenRecord, 'lastUsedAt' | 'revokedAt'>, sha256Hex: string): Promise<void> {
-    await execute(this.manager, `INSERT INTO ${TABLE} (id, user_id, token_sha256, label, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+    await execute(this.manager, `INSERT INTO ${TABLE} (id, user_id, token_sha256, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
       token.id,
       token.userId,
       sha256Hex,
       token.label,
       token.createdAt,
+      token.expiresAt,
     ]);
   }
 

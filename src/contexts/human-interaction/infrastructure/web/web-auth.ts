@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { refusalNoterFor, type TokenRefused } from '../../../../shared/auth/token-refusal';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { sha256Hex } from '../../application/api-tokens/api-token-secret';
 import type { User } from '../../domain/user';
@@ -12,7 +13,7 @@ export interface RevokedSessions {
 
 /** Who may sign in: the API's authenticator (awaited: it may look tokens up in the database). */
 export interface WebUsers {
-  authenticate(token: string): User | undefined | Promise<User | undefined>;
+  authenticate(token: string, refused?: TokenRefused): User | undefined | Promise<User | undefined>;
   /** Who the token with this sha256 authenticates now (undefined once it is revoked or no longer configured). */
   authenticateSha256(hex: string): User | undefined | Promise<User | undefined>;
   findById(id: string): User | undefined | Promise<User | undefined>;
@@ -99,7 +100,7 @@ export class WebAuth {
 
   /** The token's person, with a session cookie on `reply` that names the token; undefined for a token nobody has. */
   async signIn(reply: FastifyReply, token: string): Promise<User | undefined> {
-    const user = await this.users.authenticate(token);
+    const user = await this.users.authenticate(token, refusalNoterFor(reply.request));
     if (!user) return undefined;
     const now = this.clock.now();
     const cookie = this.sessions.issue({ userId: user.id, credentialSha256: sha256Hex(token) }, now);

@@ -148,6 +148,7 @@ describe('API security, over HTTP', () => {
       userId: 'alice',
       label: "alice's CI job",
       createdAt: expect.any(String),
+      expiresAt: null,
       lastUsedAt: expect.any(String),
       revokedAt: null,
     });
