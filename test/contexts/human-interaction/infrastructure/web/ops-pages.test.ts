@@ -167,7 +167,9 @@ describe('the /ops console', () => {
     await notificationFor(api, 'bob', taskId, 'prd-ready-for-review');
     const web = await admin();
     const trail = await web.get(`/inbox/ops/tasks/${taskId}`);
-    expect(attributes(trail.body, 'data-trace-ids')).toEqual([traceId]);
+    // A repair sweep that re-sends a step under load writes its messages in a trace of its own, so
+    // the request's trace is among the trail's, not necessarily alone.
+    expect(attributes(trail.body, 'data-trace-ids').flatMap((ids) => ids.split(' '))).toContain(traceId);
     expect(section(trail.body, 'messages')).toContain(`trace ${traceId}`);
   });
 
