@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
+import { storedText } from '../../../../shared/kernel/text';
 import type { ApiToken, ApiTokens, IssuedApiToken } from '../../application/api-tokens/api-tokens.service';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
@@ -8,10 +9,10 @@ import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
 
 export const issueTokenBody = z.strictObject({
-  userId: z.string().min(1).max(200),
-  label: z.string().trim().min(1).max(200),
+  userId: storedText().min(1).max(200),
+  label: storedText().trim().min(1).max(200),
 });
-export const tokenParams = z.object({ tokenId: z.string().min(1).max(200) });
+export const tokenParams = z.object({ tokenId: storedText().min(1).max(200) });
 
 /** Never the hash, and the token itself only in the answer that issues it. */
 function present(token: ApiToken) {
