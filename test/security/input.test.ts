@@ -4,7 +4,10 @@ import type { Application } from '../../src/app/container';
 import { adminApiPaths } from '../../src/app/http/admin.api-description';
 import { humanInteractionApiPaths } from '../../src/contexts/human-interaction/human-interaction.module';
 import { NUL_PROBLEM, SURROGATE_PROBLEM } from '../../src/shared/kernel/text';
+import { Api } from '../support/api';
 import { bearer, startTestApp } from '../support/app';
+import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario';
+import { BrowserLike, pathOf } from '../contexts/human-interaction/infrastructure/web/support/browser-like';
 import { mergedInto, type Segment, textLeaves } from '../support/text-fields';
 
 /**
@@ -155,5 +158,120 @@ describe('NUL and lone surrogates in text are refused with a 400 naming the fiel
       expect(body.issues?.map((issue: { field: string }) => issue.field)).toEqual(body.issues?.map(() => name));
       if (!PATTERNED.has(label(field))) expect(body.issues?.map((issue: { message: string }) => issue.message)).toContain(bad.problem);
     });
+  });
+});
+
+/**
+ * The web inbox's forms and the paths of its pages. A form is url-encoded: NUL arrives (`%00`),
+ * a lone surrogate cannot (its bytes are not UTF-8), so NUL is what is tried here.
+ */
+describe('NUL in a web form field or page path is refused with a 400 naming the field', () => {
+  const NUL = 'a\u0000b';
+  /** The field's error as a form shows it next to the field. */
+  const fieldError = (field: string) => `<p class="field-error" id="${field}-error">Must not contain the NUL character`;
+  /** The field as the "Nothing was sent" page lists it. */
+  const listed = (field: string) => `<li>${field}: ${NUL_PROBLEM}</li>`;
+  let app: Application;
+  let api: Api;
+  let baseUrl: string;
+  const signedIn = async (userId: string) => {
+    const web = new BrowserLike(baseUrl);
+    await web.signIn(userId);
+    return web;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { PORT: '0' } });
+    api = new Api(app);
+    baseUrl = await app.listen();
+  }, 90_000);
+  afterAll(() => app?.stop());
+
+  it.each([
+    ['title', { title: NUL, description: 'Export invoices as CSV' }],
+    ['description', { title: 'Export', description: NUL }],
+    ['approverId', { title: 'Export', description: 'Export invoices as CSV', approverId: NUL }],
+  ])('shows the new-request form again with %s named', async (field, form) => {
+    const alice = await signedIn('alice');
+    const page = await alice.post('/inbox/requests', { priority: 'normal', ...form });
+    expect(page.status).toBe(400);
+    expect(page.body).toContain(fieldError(field));
+    expect((await api.get<{ tasks: unknown[] }>('alice', '/api/tasks')).body.tasks).toEqual([]);
+  });
+
+  it.each([
+    // The address format refuses it first, and the form shows that first problem.
+    ['email', { email: `alice${NUL}@example.com` }, '<p class="field-error" id="email-error">Invalid email address'],
+    ['webhookUrl', { webhookUrl: `https://hooks.example.com/${NUL}` }, fieldError('webhookUrl')],
+  ])('shows the settings form again with %s named', async (_field, form, error) => {
+    const alice = await signedIn('alice');
+    const page = await alice.post('/inbox/settings', form);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain(error);
+  });
+
+  it('refuses answers and feedback on the task page and on the signed links, sending nothing', async () => {
+    const submitted = await api.post<{ taskId: string }>('alice', '/api/tasks', { title: 'Better dashboard', description: 'Make the dashboard better.' });
+    const { taskId } = submitted.body;
+    const clarification = await notificationFor(api, 'alice', taskId, 'clarification-requested');
+    const questions = clarification.questions ?? [];
+    const alice = await signedIn('alice');
+    const version = String(clarification.taskVersion);
+    const answers = Object.fromEntries(questions.map((_, i) => [`answer-${i}`, i === 0 ? NUL : COMPLETE_ANSWER]));
+
+    const onPage = await alice.post(`/inbox/tasks/${taskId}/answer`, { version, ...answers });
+    expect(onPage.status).toBe(400);
+    expect(onPage.body).toContain(listed('answer-0'));
+    const answerLink = await api.get<{ notifications: Array<{ id: string; actions: Record<string, string> }> }>('alice', '/api/notifications');
+    const answerAction = answerLink.body.notifications.find((n) => n.id === clarification.id)?.actions['answer'] ?? '';
+    const viaLink = await new BrowserLike(baseUrl).post(pathOf(answerAction), answers);
+    expect(viaLink.status).toBe(400);
+    expect(viaLink.body).toContain(listed('answer-0'));
+
+    expect(
+      (await api.post('alice', `/api/tasks/${taskId}/answers`, { answers: questions.map((question) => ({ question, answer: COMPLETE_ANSWER })) })).status,
+    ).toBe(202);
+    const review = await notificationFor(api, 'bob', taskId, 'prd-ready-for-review');
+    const bob = await signedIn('bob');
+    const rejectOnPage = await bob.post(`/inbox/tasks/${taskId}/reject`, { feedback: NUL, prdVersion: String(review.prdVersion) });
+    expect(rejectOnPage.status).toBe(400);
+    expect(rejectOnPage.body).toContain(listed('feedback'));
+    const bobs = await api.get<{ notifications: Array<{ id: string; actions: Record<string, string> }> }>('bob', '/api/notifications');
+    const rejectAction = bobs.body.notifications.find((n) => n.id === review.id)?.actions['reject'] ?? '';
+    const rejectViaLink = await new BrowserLike(baseUrl).post(pathOf(rejectAction), { feedback: NUL });
+    expect(rejectViaLink.status).toBe(400);
+    expect(rejectViaLink.body).toContain(listed('feedback'));
+
+    // Nothing was sent: the task still waits for the decision on its first PRD.
+    const task = await api.get<{ task: { status: string; prdVersion: number } }>('alice', `/api/tasks/${taskId}`);
+    expect(task.body.task).toEqual(expect.objectContaining({ status: 'PRD_VALIDATION', prdVersion: 1 }));
+  });
+
+  it.each([
+    ['alice', '/inbox/tasks/a%00b', 'taskId'],
+    ['alice', '/inbox/tasks/a%00b/live', 'taskId'],
+    ['alice', '/inbox/tasks/a%00b/events', 'taskId'],
+    ['root', '/inbox/ops/tasks/a%00b', 'taskId'],
+    ['root', '/inbox/ops/search?q=a%00b', 'q'],
+    ['root', '/inbox/ops/dead-letters?consumer=a%00b', 'consumer'],
+    ['root', '/inbox/ops/dead-letters/confirm?op=replay&consumer=a%00b', 'consumer'],
+    ['root', '/inbox/ops/dead-letters/task-management.commands/a%00b', 'id'],
+    ['root', '/inbox/ops/stalled/a%00b/redrive', 'alertId'],
+  ])('%s: GET %s names %s', async (user, path, field) => {
+    const page = await (await signedIn(user)).get(path);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain(listed(field));
+  });
+
+  it.each([
+    ['/inbox/ops/dead-letters/replay', { consumer: NUL, id: 'dead-letter-1' }, 'consumer'],
+    ['/inbox/ops/dead-letters/purge', { consumer: 'task-management.commands', id: NUL }, 'id.0'],
+    ['/inbox/ops/deliveries/retry', { delivery: `email:${NUL}` }, 'delivery.0'],
+    ['/inbox/ops/agent-pool/pause', { reason: NUL }, 'reason'],
+    ['/inbox/ops/stalled/a%00b/redrive', {}, 'alertId'],
+  ])('root: POST %s names its field', async (path, form, field) => {
+    const page = await (await signedIn('root')).post(path, form);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain(listed(field));
   });
 });
