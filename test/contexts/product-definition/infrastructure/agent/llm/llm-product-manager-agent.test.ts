@@ -186,6 +186,25 @@ describe('LlmProductManagerAgent against a fake OpenAI-compatible server', () =>
     expect(error.message).toContain('without any question');
   });
 
+  it('a reply with NUL or a lone surrogate in its text breaks the schema, naming the field, and is retried within the call', async () => {
+    const withNul = prdReply() as { prd: { title: string } };
+    withNul.prd.title = 'Dark mode\u0000';
+    const withSurrogate = questionsReply() as { questions: Array<{ why: string }> };
+    for (const question of withSurrogate.questions) question.why = 'Who uses it \ud800';
+    server.script({ kind: 'reply', content: withNul }, { kind: 'reply', content: withSurrogate });
+    const { agent } = agentFor(server, {}, { time });
+    for (const field of ['prd.title', 'questions.0.why']) {
+      const error = await failureOf(agent.assess(anInput()));
+      expect(error).toBeInstanceOf(LlmReplyError);
+      expect(isRetryable(error)).toBe(true);
+      expect(error.message).toContain(field);
+    }
+
+    server.script({ kind: 'reply', content: withNul }, { kind: 'reply', content: prdReply() });
+    const retrying = agentFor(server, { maxRetries: 1 }, { time });
+    expect((await retrying.agent.assess(anInput())).kind).toBe('prd');
+  });
+
   it('retries a schema error within the call when retries are allowed', async () => {
     server.script({ kind: 'reply', content: 'nonsense' }, { kind: 'reply', content: prdReply() });
     const { agent } = agentFor(server, { maxRetries: 1 }, { time });
