@@ -263,6 +263,14 @@ describe('NUL in a web form field or page path is refused with a 400 naming the 
     expect(page.body).toContain(listed(field));
   });
 
+  it('refuses a link or a sign-in token holding NUL as it refuses any malformed one', async () => {
+    const web = new BrowserLike(baseUrl);
+    const link = `/inbox/links/a%00b.${'A'.repeat(43)}`;
+    expect((await web.get(link)).status).toBe(400);
+    expect((await web.post(link, { confirm: 'approve' })).status).toBe(400);
+    expect((await web.post('/inbox/login', { token: NUL, next: '/inbox' })).status).toBe(401);
+  });
+
   it.each([
     ['/inbox/ops/dead-letters/replay', { consumer: NUL, id: 'dead-letter-1' }, 'consumer'],
     ['/inbox/ops/dead-letters/purge', { consumer: 'task-management.commands', id: NUL }, 'id.0'],
