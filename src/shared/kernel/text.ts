@@ -33,3 +33,10 @@ export function withTextRule<S extends z.ZodType<string>>(schema: S): S {
 export function storedText(): z.ZodString {
   return withTextRule(z.string());
 }
+
+/** At most the first `length` UTF-16 units of `text`, one fewer rather than half of a surrogate pair. */
+export function cutText(text: string, length: number): string {
+  const cut = text.slice(0, Math.max(0, length));
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NUL_PROBLEM, storedText, SURROGATE_PROBLEM, textProblem, withTextRule } from '../../../src/shared/kernel/text';
+import { cutText, NUL_PROBLEM, storedText, SURROGATE_PROBLEM, textProblem, withTextRule } from '../../../src/shared/kernel/text';
 
 describe('textProblem', () => {
   it.each([
@@ -51,5 +51,23 @@ describe('storedText', () => {
     expect(schema.parse({ title: 'ok', link: 'https://example.com/hook' }).link).toBe('https://example.com/hook');
     expect(issuesOf({ title: 'ok', link: 'https://example.com/\u0000' })).toEqual([{ path: 'link', message: NUL_PROBLEM }]);
     expect(issuesOf({ title: 'ok', link: 'https://example.com/\udc00' })).toEqual([{ path: 'link', message: SURROGATE_PROBLEM }]);
+  });
+});
+
+describe('cutText', () => {
+  it('keeps text within the length as it is', () => {
+    expect(cutText('short', 10)).toBe('short');
+    expect(cutText('exactly', 7)).toBe('exactly');
+  });
+
+  it('cuts at the length between characters', () => {
+    expect(cutText('abcdef', 3)).toBe('abc');
+    expect(cutText('ab\ud83d\ude80cd', 4)).toBe('ab\ud83d\ude80');
+  });
+
+  it('stops before a surrogate pair the cut would split, leaving text that may be stored', () => {
+    const cut = cutText('ab\ud83d\ude80cd', 3);
+    expect(cut).toBe('ab');
+    expect(textProblem(cut)).toBeUndefined();
   });
 });
