@@ -13,6 +13,7 @@ export const SURROGATE_PROBLEM = 'must not contain an unpaired UTF-16 surrogate'
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`, 'g');
 
 /** What is wrong with `value` as stored text, in words that follow a field's name; undefined when nothing. */
 export function textProblem(value: string): string | undefined {
@@ -39,4 +40,12 @@ export function cutText(text: string, length: number): string {
   const cut = text.slice(0, Math.max(0, length));
   const last = cut.charCodeAt(cut.length - 1);
   return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * Text from outside that the service keeps in its own words (an endpoint's error body quoted in a
+ * reason): NUL and lone surrogates become U+FFFD, as a UTF-8 decoder shows broken bytes.
+ */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE, '\ufffd');
 }

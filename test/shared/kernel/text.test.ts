@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cutText, NUL_PROBLEM, storedText, SURROGATE_PROBLEM, textProblem, withTextRule } from '../../../src/shared/kernel/text';
+import { cutText, NUL_PROBLEM, storableText, storedText, SURROGATE_PROBLEM, textProblem, withTextRule } from '../../../src/shared/kernel/text';
 
 describe('textProblem', () => {
   it.each([
@@ -69,5 +69,12 @@ describe('cutText', () => {
     const cut = cutText('ab\ud83d\ude80cd', 3);
     expect(cut).toBe('ab');
     expect(textProblem(cut)).toBeUndefined();
+  });
+});
+
+describe('storableText', () => {
+  it('shows NUL and lone surrogates as U+FFFD and keeps everything else', () => {
+    expect(storableText('a\u0000b \ud800 \udc00 \ud83d\ude80 caf\u00e9')).toBe('a\ufffdb \ufffd \ufffd \ud83d\ude80 caf\u00e9');
+    expect(textProblem(storableText('\u0000\ud800\u0000'))).toBeUndefined();
   });
 });

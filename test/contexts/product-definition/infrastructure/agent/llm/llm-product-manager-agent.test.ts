@@ -1,6 +1,7 @@
 import { PROMPT_VERSION } from '../../../../../../src/contexts/product-definition/infrastructure/agent/llm/prompt';
 import { LlmReplyError } from '../../../../../../src/contexts/product-definition/infrastructure/agent/llm/llm-errors';
 import { NonRetryableError, RetryableError, isRetryable } from '../../../../../../src/shared/kernel/errors';
+import { textProblem } from '../../../../../../src/shared/kernel/text';
 import { FakeLlmServer, openAiError, promptText } from '../../../../../support/fake-llm-server';
 import { aPrdDocument } from '../../../../../support/prd-document';
 import { API_KEY, agentFor, anInput, capturingLogger, prdReply, questionsReply, TestTime } from './llm-test-kit';
@@ -157,6 +158,19 @@ describe('LlmProductManagerAgent against a fake OpenAI-compatible server', () =>
     expect(error.message).toContain('model test-model not found (404)');
     expect(error.message).toContain('check LLM_MODEL');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("quotes a refusing endpoint's words cut between characters, never inside an emoji", async () => {
+    // Either parity of the padding puts the cut at 300 on one of the emoji's two UTF-16 units.
+    for (const pad of ['', 'x']) {
+      server.script({ kind: 'status', status: 400, body: openAiError(`bad input ${pad}${'\u{1F680}'.repeat(200)}`, 'invalid_request_error') });
+      const { agent } = agentFor(server, { maxRetries: 3 }, { time });
+      const error = await failureOf(agent.assess(anInput()));
+      expect(error).toBeInstanceOf(NonRetryableError);
+      expect(error.message).toContain('the endpoint said: {"error":{"message":"bad input');
+      expect(error.message.endsWith('\u{1F680}…')).toBe(true);
+      expect(textProblem(error.message)).toBeUndefined();
+    }
   });
 
   it('a reply that is not JSON is a retryable schema error', async () => {
