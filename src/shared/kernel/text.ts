@@ -13,7 +13,7 @@ export const SURROGATE_PROBLEM = 'must not contain an unpaired UTF-16 surrogate'
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const UNSTORABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`, 'g');
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`, 'g');
 
 /** What is wrong with `value` as stored text, in words that follow a field's name; undefined when nothing. */
 export function textProblem(value: string): string | undefined {
