@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
 import type { Application } from '../../src/app/container';
 import { adminApiPaths } from '../../src/app/http/admin.api-description';
+import { workersApiPaths } from '../../src/app/http/workers.routes';
 import { humanInteractionApiPaths } from '../../src/contexts/human-interaction/human-interaction.module';
 import { NUL_PROBLEM, SURROGATE_PROBLEM } from '../../src/shared/kernel/text';
 import { Api } from '../support/api';
@@ -28,7 +29,9 @@ interface TextField {
   readonly input: unknown;
 }
 
-const described = (text: string): TextField[] => [...textFieldsOf(humanInteractionApiPaths, text), ...textFieldsOf(adminApiPaths, text)];
+/** Every path of the OpenAPI document, as docs.routes.ts puts it together. */
+const DOCUMENTED = { ...humanInteractionApiPaths, ...adminApiPaths, ...workersApiPaths };
+const described = (text: string): TextField[] => textFieldsOf(DOCUMENTED, text);
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 
