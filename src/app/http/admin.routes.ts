@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { storedText } from '../../shared/kernel/text';
 import { type DependencyAvailability, outageBody, RETRY_AFTER_SECONDS } from '../../shared/kernel/availability';
 import { RetryableError } from '../../shared/kernel/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
@@ -7,10 +8,10 @@ import { refusalNoterFor } from '../../shared/auth/token-refusal';
 import { type BearerAuthenticator, bearerTokenOf, type Caller } from './bearer-authenticator';
 
 // Strict: a misspelt selector (`?typ=`) must not silently widen a replay or a purge to everything.
-export const deadLetterSelector = z.object({ id: z.string().min(1).optional(), type: z.string().min(1).optional() }).strict();
-export const deadLetterListQuery = z.object({ consumer: z.string().min(1).optional() }).strict();
-const consumerParams = z.object({ consumer: z.string().min(1) });
-const deadLetterParams = z.object({ consumer: z.string().min(1), id: z.string().min(1) });
+export const deadLetterSelector = z.object({ id: storedText().min(1).optional(), type: storedText().min(1).optional() }).strict();
+export const deadLetterListQuery = z.object({ consumer: storedText().min(1).optional() }).strict();
+const consumerParams = z.object({ consumer: storedText().min(1) });
+const deadLetterParams = z.object({ consumer: storedText().min(1), id: storedText().min(1) });
 
 /**
  * Writes one admin action to the audit log, whichever way it ends (`work` says what it did).
@@ -92,7 +93,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         return { deadLetters: await deps.deadLetters.listDeadLetters(query.consumer) };
       });
       scope.get('/dead-letters/:consumer/:id', async (request, reply) => {
-        const { consumer, id } = deadLetterParams.parse(request.params);
+        const params = parseOr400(deadLetterParams, request.params, reply);
+        if (!params) return reply;
+        const { consumer, id } = params;
         const deadLetter = (await deps.deadLetters.listDeadLetters(consumer)).find((d) => d.id === id);
         if (!deadLetter) return reply.code(404).send({ error: 'not_found', message: `no dead letter ${id} for consumer ${consumer}` });
         return { deadLetter };
@@ -108,7 +111,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       scope.post('/dead-letters/:consumer/replay', async (request, reply) => {
         const filter = parseOr400(deadLetterSelector, request.body, reply);
         if (!filter) return reply;
-        const { consumer } = consumerParams.parse(request.params);
+        const params = parseOr400(consumerParams, request.params, reply);
+        if (!params) return reply;
+        const { consumer } = params;
         const replayed = await audited(
           request,
           'dead-letters.replay',
@@ -121,7 +126,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       scope.delete('/dead-letters/:consumer', async (request, reply) => {
         const filter = parseOr400(deadLetterSelector, request.query, reply);
         if (!filter) return reply;
-        const { consumer } = consumerParams.parse(request.params);
+        const params = parseOr400(consumerParams, request.params, reply);
+        if (!params) return reply;
+        const { consumer } = params;
         const purged = await audited(
           request,
           'dead-letters.purge',

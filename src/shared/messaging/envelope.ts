@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
+import { storedText } from '../kernel/text';
 
 export type MessageKind = 'event' | 'command';
 
@@ -12,9 +13,9 @@ export const envelopeSchema = z.object({
   type: z.string().regex(MESSAGE_TYPE_PATTERN, 'must look like <context>.<name>.v<N>'),
   kind: z.enum(['event', 'command']),
   occurredAt: z.iso.datetime({ offset: true }),
-  correlationId: z.string().min(1),
-  causationId: z.string().min(1).nullable(),
-  key: z.string().min(1),
+  correlationId: storedText().min(1),
+  causationId: storedText().min(1).nullable(),
+  key: storedText().min(1),
   payload: z.unknown(),
 });
 

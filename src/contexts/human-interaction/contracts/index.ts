@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../../shared/kernel/text';
 import { defineContract } from '../../../shared/messaging/contract-registry';
 
 /** The published language of Human Interaction. Its commands to Task Management live there. */
@@ -27,13 +28,13 @@ export const SendNotification = defineContract(
   'human-interaction.send-notification.v1',
   'command',
   z.object({
-    notificationId: z.string().min(1),
-    taskId: z.string().min(1),
+    notificationId: storedText().min(1),
+    taskId: storedText().min(1),
     taskVersion: z.number().int().positive(),
-    recipientId: z.string().min(1),
+    recipientId: storedText().min(1),
     kind: notificationKindSchema,
-    subject: z.string().min(1).max(300),
-    questions: z.array(z.string().min(1)).optional(),
+    subject: storedText().min(1).max(300),
+    questions: z.array(storedText().min(1)).optional(),
     prdVersion: z.number().int().positive().optional(),
   }),
 );
@@ -42,10 +43,10 @@ export const NotificationCreated = defineContract(
   'human-interaction.notification-created.v1',
   'event',
   z.object({
-    notificationId: z.string().min(1),
+    notificationId: storedText().min(1),
     /** Null for an alert about no task (`alert-no-worker`, `alert-worker-back`). */
-    taskId: z.string().min(1).nullable(),
-    recipientId: z.string().min(1),
+    taskId: storedText().min(1).nullable(),
+    recipientId: storedText().min(1),
     kind: notificationKindSchema,
     createdAt: z.iso.datetime({ offset: true }),
   }),

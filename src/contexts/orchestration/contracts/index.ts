@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../../shared/kernel/text';
 import { defineContract } from '../../../shared/messaging/contract-registry';
 import { deterministicId } from '../../../shared/messaging/envelope';
 
@@ -11,14 +12,14 @@ export const WorkflowStalled = defineContract(
   'orchestration.workflow-stalled.v1',
   'event',
   z.object({
-    taskId: z.string().min(1),
-    status: z.string().min(1),
+    taskId: storedText().min(1),
+    status: storedText().min(1),
     taskVersion: z.number().int().positive(),
     inStatusSince: z.iso.datetime({ offset: true }),
     thresholdMs: z.number().int().positive(),
     detectedAt: z.iso.datetime({ offset: true }),
     /** What the detector sent again to move the workflow on. */
-    redriven: z.array(z.string()),
+    redriven: z.array(storedText()),
   }),
 );
 
@@ -33,10 +34,10 @@ export const RedriveTask = defineContract(
   'orchestration.redrive-task.v1',
   'command',
   z.object({
-    taskId: z.string().min(1).max(200),
+    taskId: storedText().min(1).max(200),
     taskVersion: z.number().int().positive(),
     /** Who asked (`user:<id>`), for the log line. */
-    requestedBy: z.string().min(1).max(200),
+    requestedBy: storedText().min(1).max(200),
   }),
 );
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { storedText } from '../../../shared/kernel/text';
 import { defineContract } from '../../../shared/messaging/contract-registry';
 
 /** The published language of Product Definition. Its commands to Task Management live there. */
 
-const line = z.string().trim().min(1).max(5_000);
-const quote = z.string().trim().min(1).max(2_000);
+const line = storedText().trim().min(1).max(5_000);
+const quote = storedText().trim().min(1).max(2_000);
 export const requirementPrioritySchema = z.enum(['P0', 'P1', 'P2']);
 
 /**
@@ -50,7 +51,7 @@ export const prdChangeSchema = z.object({
   changed: z.array(requirementIdSchema),
   removed: z.array(requirementIdSchema),
   /** Other sections the change touched (goals, successMetrics, openQuestions…). */
-  sections: z.array(z.string().min(1)),
+  sections: z.array(storedText().min(1)),
 });
 export type PrdChange = z.infer<typeof prdChangeSchema>;
 
@@ -77,8 +78,8 @@ export type AuthoredPrd = z.infer<typeof authoredPrdSchema>;
 export const prdGenerationSchema = z.object({
   agent: z.enum(['rule-based', 'llm']),
   /** The model's name for the LLM agent; null for the rule-based one. */
-  model: z.string().min(1).nullable(),
-  promptVersion: z.string().min(1),
+  model: storedText().min(1).nullable(),
+  promptVersion: storedText().min(1),
   tokensIn: z.number().int().min(0),
   tokensOut: z.number().int().min(0),
   /** Model calls it took (a repair is a second call) and their total time. */
@@ -89,7 +90,7 @@ export type PrdGeneration = z.infer<typeof prdGenerationSchema>;
 
 export const prdDocumentSchema = authoredPrdSchema.extend({
   /** Copied from the service's own state, never from the model. */
-  originalRequest: z.string().min(1),
+  originalRequest: storedText().min(1),
   clarificationLog: z.array(z.object({ question: line, answer: line })),
   /** All rejection feedback up to this version, oldest first: `feedback` n of a source is the n-th. */
   feedback: z.array(z.object({ prdVersion: z.number().int().positive(), feedback: line })),
@@ -136,7 +137,7 @@ export const PrdDrafted = defineContract(
   'product-definition.prd-drafted.v1',
   'event',
   z.object({
-    taskId: z.string().min(1),
+    taskId: storedText().min(1),
     prdVersion: z.number().int().positive(),
     /** The task version the agent worked from. */
     basedOnTaskVersion: z.number().int().positive(),
@@ -148,7 +149,7 @@ export const PrdDrafted = defineContract(
 /** The pool the switch below turns on and off: today the only one, the product-manager pool. */
 export const AGENT_POOL = 'product-manager';
 
-const reasonText = z.string().trim().min(1).max(500);
+const reasonText = storedText().trim().min(1).max(500);
 
 /**
  * An operator asks the agent pool to stop (or start again) claiming work. While it is paused every
@@ -158,7 +159,7 @@ const reasonText = z.string().trim().min(1).max(500);
 export const SetAgentPool = defineContract(
   'product-definition.set-agent-pool.v1',
   'command',
-  z.object({ paused: z.boolean(), by: z.string().min(1).max(200), reason: reasonText.optional() }),
+  z.object({ paused: z.boolean(), by: storedText().min(1).max(200), reason: reasonText.optional() }),
 );
 
 /** The agent pool was paused or resumed (an operator's `set-agent-pool` changed the switch). */
@@ -167,7 +168,7 @@ export const AgentPoolChanged = defineContract(
   'event',
   z.object({
     paused: z.boolean(),
-    by: z.string().min(1).max(200),
+    by: storedText().min(1).max(200),
     reason: reasonText.nullable(),
     changedAt: z.iso.datetime({ offset: true }),
   }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../../shared/kernel/text';
 import { defineContract } from '../../../shared/messaging/contract-registry';
 
 /** The published language of Task Management: what it accepts and what it announces. */
@@ -15,8 +16,8 @@ export type TaskPriority = z.infer<typeof taskPrioritySchema>;
 /** The pool of agents that validates requests and writes PRDs. */
 export const PRODUCT_MANAGER_POOL = 'product-manager';
 
-const id = z.string().min(1).max(200);
-const text = (max: number) => z.string().trim().min(1).max(max);
+const id = storedText().min(1).max(200);
+const text = (max: number) => storedText().trim().min(1).max(max);
 
 export const clarificationAnswerSchema = z.object({ question: text(2_000), answer: text(10_000) });
 export type ClarificationAnswer = z.infer<typeof clarificationAnswerSchema>;
@@ -29,14 +30,14 @@ export const transitionSchema = z.object({
   at: z.iso.datetime({ offset: true }),
   /** `user:<id>` for a person, `service:<name>` for a process. */
   actor: id,
-  messageId: z.string().nullable(),
-  correlationId: z.string().nullable(),
-  reason: z.string().optional(),
-  assignedPool: z.string().optional(),
+  messageId: storedText().nullable(),
+  correlationId: storedText().nullable(),
+  reason: storedText().optional(),
+  assignedPool: storedText().optional(),
   questions: z.array(text(2_000)).optional(),
   answers: z.array(clarificationAnswerSchema).optional(),
   prdVersion: z.number().int().positive().optional(),
-  feedback: z.string().optional(),
+  feedback: storedText().optional(),
 });
 export type Transition = z.infer<typeof transitionSchema>;
 
@@ -54,7 +55,7 @@ export const taskSnapshotSchema = z.object({
   priority: taskPrioritySchema,
   status: taskStatusSchema,
   version: z.number().int().positive(),
-  assignedPool: z.string().nullable(),
+  assignedPool: storedText().nullable(),
   /** The PRD version awaiting or given a decision; null before the first PRD. */
   prdVersion: z.number().int().positive().nullable(),
   createdAt: z.iso.datetime({ offset: true }),
@@ -107,7 +108,7 @@ export const RejectPrd = defineContract(
 export const CancelTask = defineContract(
   'task-management.cancel-task.v1',
   'command',
-  z.object({ taskId: id, userId: id, reason: z.string().max(2_000).optional() }),
+  z.object({ taskId: id, userId: id, reason: storedText().max(2_000).optional() }),
 );
 export const FailTask = defineContract('task-management.fail-task.v1', 'command', z.object({ taskId: id, reason: text(2_000), expectedVersion }));
 /** Re-announce every open task untouched for `idleForMs` (the sweep that repairs lost events). */

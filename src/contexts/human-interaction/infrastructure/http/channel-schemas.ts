@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { withTextRule } from '../../../../shared/kernel/text';
 
 /**
  * PUT /api/me/channels: the whole choice (a channel left out or null is off). Unknown keys are
  * refused so a misspelt channel is reported rather than silently ignored.
  */
 export const channelPreferencesBody = z.strictObject({
-  email: z.email().max(254).nullable().optional().describe('Where notification emails go; null for no email. Needs SMTP_URL on the server.'),
-  webhookUrl: z
-    .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+  email: withTextRule(z.email()).max(254).nullable().optional().describe('Where notification emails go; null for no email. Needs SMTP_URL on the server.'),
+  webhookUrl: withTextRule(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }))
     .max(2_000)
     .nullable()
     .optional()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../../../shared/kernel/text';
 import { DELIVERY_CHANNELS } from '../../application/channel-preferences/channel-choice';
 import { DELIVERY_STATUSES } from '../../application/deliver-notifications/delivery.repository';
 
@@ -23,7 +24,7 @@ export const deliveryListQuery = z.strictObject({
  */
 export const deliveryRetryBody = z
   .strictObject({
-    notificationId: z.string().min(1).max(200).optional().describe('With channel: the one delivery to send again'),
+    notificationId: storedText().min(1).max(200).optional().describe('With channel: the one delivery to send again'),
     channel: z.enum(DELIVERY_CHANNELS).optional(),
     allFailed: z.literal(true).optional().describe('Alone: send every failed delivery again'),
   })

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { storedText } from '../../../../shared/kernel/text';
 import { OPERATOR_OUTCOMES } from '../../application/ops/ops.repository';
 
 const MAX_AUDIT_LIMIT = 1_000;
 
 /** GET /api/admin/audit: strict, so a misspelt filter is refused rather than ignored. */
 export const auditListQuery = z.strictObject({
-  taskId: z.string().min(1).max(200).optional().describe('Only the actions on this task'),
+  taskId: storedText().min(1).max(200).optional().describe('Only the actions on this task'),
   limit: z.coerce.number().int().min(1).max(MAX_AUDIT_LIMIT).default(100).describe('At most this many, newest first (default 100)'),
 });
 
@@ -27,7 +28,7 @@ export const auditListView = z.object({ actions: z.array(operatorActionView) });
 /** POST /api/admin/agent-pool: strict, so a misspelt field is refused rather than ignored. */
 export const agentPoolBody = z.strictObject({
   paused: z.boolean().describe('true: pause the agent pool (no process claims work); false: resume it'),
-  reason: z.string().trim().min(1).max(500).optional().describe('Why, shown to other operators and in the audit log'),
+  reason: storedText().trim().min(1).max(500).optional().describe('Why, shown to other operators and in the audit log'),
 });
 
 export const agentPoolView = z
@@ -62,5 +63,5 @@ export const stalledTaskView = z
   .meta({ id: 'StalledTask' });
 
 export const stalledListView = z.object({ stalled: z.array(stalledTaskView) });
-export const stalledParams = z.object({ alertId: z.string().min(1).max(200) });
+export const stalledParams = z.object({ alertId: storedText().min(1).max(200) });
 export const redriveView = z.object({ taskId: z.string(), taskVersion: z.number().int() });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { storedText } from '../../../../shared/kernel/text';
 import { clarificationAnswerSchema, taskPrioritySchema } from '../../../task-management/contracts';
 
 /** HTTP bodies: unknown keys are refused so a misspelt field is reported, not silently ignored. */
 export const submitRequestBody = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  description: z.string().trim().min(1).max(20_000),
+  title: storedText().trim().min(1).max(200),
+  description: storedText().trim().min(1).max(20_000),
   priority: taskPrioritySchema.optional(),
-  approverId: z.string().min(1).max(200).optional(),
+  approverId: storedText().min(1).max(200).optional(),
 });
 
 /**
@@ -22,14 +23,14 @@ const prdVersion = z.number().int().positive().optional();
 export const approveBody = z.strictObject({ prdVersion });
 
 export const rejectBody = z.strictObject({
-  feedback: z.string().trim().min(1).max(10_000),
+  feedback: storedText().trim().min(1).max(10_000),
   prdVersion,
 });
 
-export const cancelBody = z.strictObject({ reason: z.string().trim().max(2_000).optional() });
+export const cancelBody = z.strictObject({ reason: storedText().trim().max(2_000).optional() });
 
-export const taskParams = z.object({ taskId: z.string().min(1).max(200) });
-export const notificationParams = z.object({ notificationId: z.string().min(1).max(200) });
+export const taskParams = z.object({ taskId: storedText().min(1).max(200) });
+export const notificationParams = z.object({ notificationId: storedText().min(1).max(200) });
 
 /** A PRD version in a query string: digits only, from 1. */
 const prdVersionParam = (description: string) =>

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
+import { storedText } from '../../../../shared/kernel/text';
 import { type ApiToken, type ApiTokens, type IssuedApiToken, MAX_EXPIRY_DAYS } from '../../application/api-tokens/api-tokens.service';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
@@ -8,12 +9,12 @@ import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
 
 export const issueTokenBody = z.strictObject({
-  userId: z.string().min(1).max(200),
-  label: z.string().trim().min(1).max(200),
+  userId: storedText().min(1).max(200),
+  label: storedText().trim().min(1).max(200),
   /** Days until the token stops working; absent: API_TOKEN_DEFAULT_EXPIRY_DAYS, or never. */
   expiresInDays: z.number().int().positive().max(MAX_EXPIRY_DAYS).optional(),
 });
-export const tokenParams = z.object({ tokenId: z.string().min(1).max(200) });
+export const tokenParams = z.object({ tokenId: storedText().min(1).max(200) });
 
 /** Never the hash, and the token itself only in the answer that issues it. */
 function present(token: ApiToken) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
+import { storedText } from '../../../../shared/kernel/text';
 import type { Clock } from '../../../../shared/kernel/clock';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import { DELIVERY_CHANNELS } from '../../application/channel-preferences/channel-choice';
@@ -29,16 +30,16 @@ import {
   workersPage,
 } from './views/ops-pages';
 
-const name = z.string().trim().min(1).max(500);
+const name = storedText().trim().min(1).max(500);
 /** A form field sent once is a string, sent several times an array: always a list here. */
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]);
 const list = z.preprocess(asList, z.array(name).max(BULK_LIMIT));
 
-const searchQuery = z.object({ q: z.string().max(500).default('') });
+const searchQuery = z.object({ q: storedText().max(500).default('') });
 const deadLetterFilter = z.object({ consumer: name.optional(), type: name.optional() });
 const confirmQuery = z.object({ op: z.enum(['replay', 'purge']), consumer: name, type: name.optional(), id: name.optional() });
 const deadLetterForm = z.object({ consumer: name, id: list.refine((ids) => ids.length > 0, 'choose at least one dead letter') });
-const deliveryKey = z.string().regex(new RegExp(`^(?:${DELIVERY_CHANNELS.join('|')}):.+$`), 'must be <channel>:<notification id>');
+const deliveryKey = storedText().regex(new RegExp(`^(?:${DELIVERY_CHANNELS.join('|')}):.+$`), 'must be <channel>:<notification id>');
 const deliveryForm = z.object({
   delivery: z.preprocess(asList, z.array(deliveryKey).min(1, 'choose at least one delivery').max(BULK_LIMIT)),
 });
@@ -46,7 +47,7 @@ const deadLetterParams = z.object({ consumer: name, id: name });
 const taskParams = z.object({ taskId: name });
 const alertParams = z.object({ alertId: name });
 const agentPoolConfirm = z.object({ op: z.enum(['pause', 'resume']) });
-const agentPoolForm = z.object({ reason: z.string().trim().max(500).optional() });
+const agentPoolForm = z.object({ reason: storedText().trim().max(500).optional() });
 
 /** Parses input or throws the 400 that names each bad field (the web error handler renders it). */
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {

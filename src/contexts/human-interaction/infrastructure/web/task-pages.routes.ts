@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { inject, injectable } from 'inversify';
+import { textProblem } from '../../../../shared/kernel/text';
 import type { AnswerClarification } from '../../application/answer-clarification/answer-clarification.service';
 import type { DecidePrd } from '../../application/decide-prd/decide-prd.service';
 import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
 import type { TaskPageDetails, TaskQueries } from '../../application/queries/task-queries.service';
-import { ActionConflictError, TaskNotFoundError } from '../../domain/human-interaction.errors';
+import { ActionConflictError, InvalidRequestError, TaskNotFoundError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { formBody } from './form-fields';
@@ -25,6 +26,8 @@ const CONFIRMATIONS: Record<string, string> = {
 export function taskIdOf(request: FastifyRequest): string {
   const taskId = (request.params as { taskId?: string }).taskId ?? '';
   if (taskId.length === 0 || taskId.length > 200) throw new TaskNotFoundError(taskId.slice(0, 200));
+  const problem = textProblem(taskId);
+  if (problem !== undefined) throw new InvalidRequestError([{ field: 'taskId', message: problem }]);
   return taskId;
 }
 

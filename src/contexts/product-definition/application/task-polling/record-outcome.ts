@@ -1,3 +1,4 @@
+import { cutText } from '../../../../shared/kernel/text';
 import { message } from '../../../../shared/messaging/contract-registry';
 import type { OutgoingMessage } from '../../../../shared/messaging/envelope';
 import type { Transaction } from '../../../../shared/persistence/unit-of-work';
@@ -14,7 +15,7 @@ import type { ProductDefinitionRepositories } from '../repositories';
 const clipTo =
   (max: number) =>
   (text: string): string =>
-    text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+    text.length <= max ? text : `${cutText(text, max - 1)}…`;
 const clipReason = clipTo(2_000);
 const clipLine = clipTo(5_000);
 

@@ -1,5 +1,6 @@
 /** Small text helpers of the rule-based agent: deterministic, no language model involved. */
 
+import { cutText } from '../../../../shared/kernel/text';
 import { normalise } from '../../domain/grounding';
 
 /**
@@ -39,7 +40,7 @@ export function sentences(text: string): string[] {
 /** Keeps a line within the PRD schema's limit without cutting it silently. */
 export function clip(text: string, max = 1_000): string {
   const trimmed = text.trim().replace(/\s+/g, ' ');
-  return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1).trimEnd()}…`;
+  return trimmed.length <= max ? trimmed : `${cutText(trimmed, max - 1).trimEnd()}…`;
 }
 
 /** The first `count` words of a text, with an ellipsis when it was longer (for quoting in a question). */

@@ -5,6 +5,7 @@ import type { Assessment, AssessmentInput, ClarifyingQuestion } from '../../../.
 import type { ClarificationEntry, FeedbackEntry } from '../../../../../src/contexts/product-definition/domain/product-request';
 import { BLOCKING_FIELDS } from '../../../../../src/contexts/product-definition/infrastructure/agent/questions';
 import { RuleBasedProductManagerAgent } from '../../../../../src/contexts/product-definition/infrastructure/agent/rule-based-product-manager-agent';
+import { textProblem } from '../../../../../src/shared/kernel/text';
 
 const agent = new RuleBasedProductManagerAgent();
 
@@ -308,6 +309,17 @@ describe('RuleBasedProductManagerAgent: the first PRD', () => {
     });
     expect(story?.iWant.toLowerCase()).not.toBe(EXPORTS.title.toLowerCase());
     expect(prd.openQuestions.map((q) => q.text)).toEqual([]);
+  });
+
+  it('shortens a long statement between characters, never inside an emoji (a lone surrogate could not be stored)', async () => {
+    // Either parity of the padding puts the cut on one of the emoji's two UTF-16 units.
+    for (const pad of ['', 'x']) {
+      const long = `every chart stays readable in dark mode ${pad}${'\u{1F319}'.repeat(600)}.`;
+      const prd = await prdFor(request(DARK_MODE.title, DARK_MODE.description.replace('every chart stays readable in dark mode.', long)));
+      const texts = JSON.stringify(prd).match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+      expect(texts.filter((text) => textProblem(JSON.parse(text) as string) !== undefined)).toEqual([]);
+      expect(JSON.stringify(prd)).toContain('\u{1F319}…');
+    }
   });
 
   it('takes priorities from must/need, should and could', async () => {

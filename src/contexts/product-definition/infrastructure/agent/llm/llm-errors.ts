@@ -1,5 +1,6 @@
 import { APICallError, NoObjectGeneratedError, RetryError } from 'ai';
 import { NonRetryableError, RetryableError } from '../../../../../shared/kernel/errors';
+import { cutText, storableText } from '../../../../../shared/kernel/text';
 
 /** How a call ended, as counted in `refinery_agent_calls_total{outcome}`. */
 export type CallOutcome = 'ok' | 'timeout' | 'rate_limited' | 'retryable_error' | 'client_error' | 'schema_error' | 'breaker_open';
@@ -59,8 +60,8 @@ export function scrub(text: string, secret: string | undefined): string {
 
 function excerpt(body: string | undefined, secret: string | undefined): string {
   if (!body) return '';
-  const text = scrub(body.replace(/\s+/g, ' ').trim(), secret);
-  return text ? `; the endpoint said: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}` : '';
+  const text = storableText(scrub(body.replace(/\s+/g, ' ').trim(), secret));
+  return text ? `; the endpoint said: ${text.length > 300 ? `${cutText(text, 300)}…` : text}` : '';
 }
 
 export interface ClassifyContext {

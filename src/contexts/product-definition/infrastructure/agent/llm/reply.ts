@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../../../../../shared/kernel/text';
 import { authoredPrdSchema } from '../../../contracts';
 import { CLARIFICATION_FIELDS, MAX_QUESTIONS_PER_ROUND } from '../../../domain/product-manager-agent';
 
@@ -10,15 +11,15 @@ import { CLARIFICATION_FIELDS, MAX_QUESTIONS_PER_ROUND } from '../../../domain/p
  */
 const questionSchema = z.object({
   field: z.enum(CLARIFICATION_FIELDS),
-  question: z.string().trim().min(1).max(1_000),
-  why: z.string().trim().min(1).max(1_000),
+  question: storedText().trim().min(1).max(1_000),
+  why: storedText().trim().min(1).max(1_000),
 });
 
 export const llmReplySchema = z.object({
   decision: z.enum(['questions', 'prd', 'give-up']),
   questions: z.array(questionSchema).max(MAX_QUESTIONS_PER_ROUND).nullable(),
   prd: authoredPrdSchema.nullable(),
-  reason: z.string().trim().min(1).max(2_000).nullable(),
+  reason: storedText().trim().min(1).max(2_000).nullable(),
 });
 export type LlmReply = z.infer<typeof llmReplySchema>;
 

@@ -1,6 +1,7 @@
 import { PROMPT_VERSION } from '../../../../../../src/contexts/product-definition/infrastructure/agent/llm/prompt';
 import { LlmReplyError } from '../../../../../../src/contexts/product-definition/infrastructure/agent/llm/llm-errors';
 import { NonRetryableError, RetryableError, isRetryable } from '../../../../../../src/shared/kernel/errors';
+import { textProblem } from '../../../../../../src/shared/kernel/text';
 import { FakeLlmServer, openAiError, promptText } from '../../../../../support/fake-llm-server';
 import { aPrdDocument } from '../../../../../support/prd-document';
 import { API_KEY, agentFor, anInput, capturingLogger, prdReply, questionsReply, TestTime } from './llm-test-kit';
@@ -159,6 +160,19 @@ describe('LlmProductManagerAgent against a fake OpenAI-compatible server', () =>
     expect(server.requests).toHaveLength(1);
   });
 
+  it("quotes a refusing endpoint's words cut between characters, never inside an emoji", async () => {
+    // Either parity of the padding puts the cut at 300 on one of the emoji's two UTF-16 units.
+    for (const pad of ['', 'x']) {
+      server.script({ kind: 'status', status: 400, body: openAiError(`bad input ${pad}${'\u{1F680}'.repeat(200)}`, 'invalid_request_error') });
+      const { agent } = agentFor(server, { maxRetries: 3 }, { time });
+      const error = await failureOf(agent.assess(anInput()));
+      expect(error).toBeInstanceOf(NonRetryableError);
+      expect(error.message).toContain('the endpoint said: {"error":{"message":"bad input');
+      expect(error.message.endsWith('\u{1F680}…')).toBe(true);
+      expect(textProblem(error.message)).toBeUndefined();
+    }
+  });
+
   it('a reply that is not JSON is a retryable schema error', async () => {
     server.script({ kind: 'reply', content: '{"decision": "prd", "prd": {' });
     const { agent, registry } = agentFor(server, {}, { time });
@@ -184,6 +198,25 @@ describe('LlmProductManagerAgent against a fake OpenAI-compatible server', () =>
     const error = await failureOf(agent.assess(anInput()));
     expect(error).toBeInstanceOf(LlmReplyError);
     expect(error.message).toContain('without any question');
+  });
+
+  it('a reply with NUL or a lone surrogate in its text breaks the schema, naming the field, and is retried within the call', async () => {
+    const withNul = prdReply() as { prd: { title: string } };
+    withNul.prd.title = 'Dark mode\u0000';
+    const withSurrogate = questionsReply() as { questions: Array<{ why: string }> };
+    for (const question of withSurrogate.questions) question.why = 'Who uses it \ud800';
+    server.script({ kind: 'reply', content: withNul }, { kind: 'reply', content: withSurrogate });
+    const { agent } = agentFor(server, {}, { time });
+    for (const field of ['prd.title', 'questions.0.why']) {
+      const error = await failureOf(agent.assess(anInput()));
+      expect(error).toBeInstanceOf(LlmReplyError);
+      expect(isRetryable(error)).toBe(true);
+      expect(error.message).toContain(field);
+    }
+
+    server.script({ kind: 'reply', content: withNul }, { kind: 'reply', content: prdReply() });
+    const retrying = agentFor(server, { maxRetries: 1 }, { time });
+    expect((await retrying.agent.assess(anInput())).kind).toBe('prd');
   });
 
   it('retries a schema error within the call when retries are allowed', async () => {
