@@ -82,7 +82,7 @@ export class TaskPages implements WebPages {
     app.post('/tasks/:taskId/approve', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
       const { prdVersion } = approval(formBody(request.body));
-      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', ...(prdVersion !== undefined ? { prdVersion } : {}) });
+      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', prdVersion });
       return reply
         .code(303)
         .header('location', `${taskPath(taskId)}?done=approved`)
@@ -92,7 +92,7 @@ export class TaskPages implements WebPages {
     app.post('/tasks/:taskId/reject', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
       const { feedback, prdVersion } = rejection(formBody(request.body));
-      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, ...(prdVersion !== undefined ? { prdVersion } : {}) });
+      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, prdVersion });
       return reply
         .code(303)
         .header('location', `${taskPath(taskId)}?done=rejected`)

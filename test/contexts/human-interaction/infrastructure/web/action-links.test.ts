@@ -88,8 +88,12 @@ describe('signed action links in the web inbox', () => {
     expect(missing.body).toContain('every question needs an answer');
 
     const answers = (clarification.questions ?? []).map(() => COMPLETE_ANSWER);
-    // Sent as a script following an emailed link would: no browser headers at all.
-    const done = await web.post(link, { answer: answers }, {});
+    // A post that does not say where it comes from (no Origin, Referer or Sec-Fetch-Site) does nothing.
+    const anonymous = await web.post(link, { answer: answers }, {});
+    expect(anonymous.status).toBe(403);
+    expect((await task(taskId)).task.status).toBe('CLARIFICATION_NEEDED');
+    // Sent as an older browser would from the link's page: Origin only.
+    const done = await web.post(link, { answer: answers }, { origin: web.baseUrl });
     expect(done.status).toBe(200);
     expect(done.body).toContain('Your answers were sent');
     expect(done.body).toContain(taskLink(taskId));
