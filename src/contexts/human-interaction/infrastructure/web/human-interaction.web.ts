@@ -13,7 +13,6 @@ import { INBOX_STYLE } from './assets/inbox-style';
 import { LIVE_SCRIPT } from './assets/live-script';
 import { html } from './html';
 import { comesFromThisSite, isFormPost } from './same-origin';
-import { SECURITY_HEADERS } from './security-headers';
 import { type RevokedSessions, WebAuth, type WebUsers } from './web-auth';
 import { sendPage, webErrorHandler } from './web-errors';
 import type { WebPages } from './web-pages';
@@ -63,10 +62,7 @@ export class HumanInteractionWeb {
             ),
           ),
         );
-        scope.addHook('onSend', async (_request, reply) => {
-          for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
-          if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-        });
+        // Security headers (CSP, no framing, no-store) come from the application's one hook (src/shared/http/security-headers.ts).
         // Cross-site request forgery: a state-changing request must come from our own pages.
         // Then the body: only what the pages' forms send (415 otherwise, before it is parsed).
         scope.addHook('onRequest', async (request, reply) => {
