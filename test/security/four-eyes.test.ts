@@ -2,9 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Application } from '../../src/app/container';
-import { SubmitRequest } from '../../src/contexts/human-interaction/application/submit-request/submit-request.service';
-import { InvalidRequestError } from '../../src/contexts/human-interaction/domain/human-interaction.errors';
-import type { UserDirectory } from '../../src/contexts/human-interaction/domain/user';
 import { Api, type TaskView } from '../support/api';
 import { type ConfiguredUser } from '../../src/app/config';
 import { startTestApp, TEST_USERS, TWO_ROLE_USER } from '../support/app';
@@ -99,8 +96,13 @@ describe('four-eyes approval', () => {
       expect((await task(api, ownTasks.api)).task.status).toBe('PRD_VALIDATION');
     });
 
-    it('refuses the task page forms the same way', async () => {
+    it('shows no decision forms on the task page, saying why, and refuses the forms the same way', async () => {
       await web.signIn('dana');
+      const page = await web.get(`/inbox/tasks/${ownTasks.api}`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('you may not approve or reject it yourself (four-eyes)');
+      expect(page.body).not.toContain(`action="/inbox/tasks/${ownTasks.api}/approve"`);
+      expect(page.body).not.toContain(`action="/inbox/tasks/${ownTasks.api}/reject"`);
       const approve = await web.post(`/inbox/tasks/${ownTasks.api}/approve`, { prdVersion: '1' });
       expect(approve.status).toBe(403);
       expect(approve.body).toContain('may not approve or reject their own request');
@@ -133,17 +135,11 @@ describe('four-eyes approval', () => {
   });
 
   it('refuses a submission when the requester is the only approver configured: 400 naming approverId', async () => {
-    const onlyDana: UserDirectory = {
-      findById: (id) => (id === 'dana' ? { ...TWO_ROLE_USER, roles: [...TWO_ROLE_USER.roles] } : undefined),
-      firstWithRole: (role, exceptId) => (role !== 'admin' && exceptId !== 'dana' ? { ...TWO_ROLE_USER, roles: [...TWO_ROLE_USER.roles] } : undefined),
-    };
-    // Refused before anything is stored: neither the unit of work nor the repositories are reached.
-    const submitRequest = new SubmitRequest(undefined as never, undefined as never, onlyDana, { approvalFourEyes: true });
-    const refusal = await submitRequest
-      .execute({ id: 'dana', name: 'Dana', roles: ['requester', 'approver'] }, { title: 't', description: 'd' })
-      .catch((e: unknown) => e);
-    expect(refusal).toBeInstanceOf(InvalidRequestError);
-    expect((refusal as InvalidRequestError).issues).toEqual([
+    await app?.stop();
+    app = await startTestApp({ users: [TWO_ROLE_USER, ...TEST_USERS.filter((u) => u.id !== 'bob')] });
+    const response = await submit(new Api(app));
+    expect(response.status).toBe(400);
+    expect(response.body.issues).toEqual([
       { field: 'approverId', message: 'no approver other than you is configured, and you may not approve your own request (four-eyes)' },
     ]);
   });
