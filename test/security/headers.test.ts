@@ -1,7 +1,9 @@
 import type { Application } from '../../src/app/container';
 import { adminApiPaths } from '../../src/app/http/admin.api-description';
 import { humanInteractionApiPaths } from '../../src/contexts/human-interaction/infrastructure/http/api-description';
+import { Api } from '../support/api';
 import { bearer, startTestApp } from '../support/app';
+import { BrowserLike } from '../contexts/human-interaction/infrastructure/web/support/browser-like';
 import { routesOf } from '../support/routes';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -28,10 +30,11 @@ const headersOf = (response: { headers: Record<string, unknown> }, names: readon
  */
 describe('security headers on every response', () => {
   let app: Application;
+  let baseUrl: string;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await app.http.ready();
+    app = await startTestApp({ env: { PORT: '0' } });
+    baseUrl = await app.listen();
   });
   afterAll(() => app.stop());
 
@@ -82,6 +85,17 @@ describe('security headers on every response', () => {
       expect(response.headers['content-security-policy']).toContain("script-src 'self'");
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     }
+    // A task page's live stream, which takes the response over from fastify, sends them itself.
+    const web = new BrowserLike(baseUrl);
+    await web.signIn('alice');
+    const { taskId } = (await new Api(app).post<{ taskId: string }>('alice', '/api/tasks', { title: 'Streamed', description: 'Watch it.' })).body;
+    const stream = await fetch(`${baseUrl}/inbox/tasks/${taskId}/events`, { headers: { cookie: web.sessionCookie ?? '' } });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    expect(Object.fromEntries(Object.keys(EVERY_RESPONSE).map((name) => [name, stream.headers.get(name)]))).toEqual(EVERY_RESPONSE);
+    expect(stream.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    await stream.body?.cancel();
+
     // Its style sheet keeps the caching it asks for.
     const style = await app.http.inject({ method: 'GET', url: '/inbox/assets/inbox.css' });
     expect(style.headers['cache-control']).toBe('public, max-age=300');
