@@ -207,6 +207,8 @@ export const configSchema = z.object({
   /** A process whose last heartbeat is older than this is marked gone and its leases released; must exceed WORKER_HEARTBEAT_MS. */
   WORKER_LEASE_MS: int(15_000, 100),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Four-eyes: a task's requester may not approve or reject it, nor be picked as its approver. */
+  APPROVAL_FOUR_EYES: flag(true),
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_MS: optionalInt(60_000),
   SESSION_TTL_MS: optionalInt(60_000),

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerSecurityHeaders } from '../shared/http/security-headers';
 import { Container, type ContainerModule } from 'inversify';
 import { humanInteractionContracts } from '../contexts/human-interaction/contracts';
 import {
@@ -212,7 +213,8 @@ export class Application {
     const contexts = config.CONTEXTS.map((name) => container.get<BoundedContext>(CONTEXT_TOKENS[name]));
 
     const http = Fastify({ logger: false, bodyLimit: config.BODY_LIMIT_BYTES, ...serverTimeouts(config) });
-    // First, so that its hooks cover every route registered below.
+    // First, so that their hooks cover every route registered below.
+    registerSecurityHeaders(http);
     await registerAuthLimits(http, config, { logger, registry: queue.metricsRegistry });
     const humanInteraction = config.CONTEXTS.includes('human-interaction');
     // Human interaction knows issued tokens too; a process without it knows configured ones only.

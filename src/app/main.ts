@@ -2,9 +2,10 @@ import './require-supported-node';
 // First: the instrumentations must be registered before fastify, pg and http are loaded.
 import { tracing } from '../shared/tracing/register';
 import 'reflect-metadata';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { createLogger } from '../shared/logging/logger';
 import { scrubUrls } from '../shared/logging/log-secrets';
+import { ensurePrivateDirectory } from '../shared/persistence/private-directory';
 import { Application } from './container';
 import { assertServiceConfig, ConfigError, loadConfig } from './config';
 import { demoLinkSecret, demoUsers } from './users';
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // .refinery holds the demo's tokens and link secret and, by default, PGlite's files: only this account may enter it.
+  const pgliteInside = !config.DATABASE_URL && resolve(config.PGLITE_DATA_DIR).startsWith(`${resolve('.refinery')}${sep}`);
+  if (!config.REFINERY_USERS || !config.LINK_SECRET || pgliteInside) ensurePrivateDirectory('.refinery', logger);
   const tokensFile = join('.refinery', 'dev-tokens.json');
   const users = config.REFINERY_USERS ?? demoUsers(tokensFile);
   const linkSecret = config.LINK_SECRET ?? demoLinkSecret(join('.refinery', 'link-secret'));

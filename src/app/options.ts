@@ -103,6 +103,7 @@ export function humanInteractionOptionsFrom(config: Config, users: readonly Conf
     noWorkerAlertAfterMs: config.NO_WORKER_ALERT_AFTER_MS,
     resendUnconfirmedAfterMs: config.RESEND_UNCONFIRMED_AFTER_MS,
     resendSweepIntervalMs: config.RESEND_SWEEP_INTERVAL_MS,
+    approvalFourEyes: config.APPROVAL_FOUR_EYES,
     linkSecret: secret,
     publicUrl: config.PUBLIC_URL,
     linkTtlMs: config.LINK_TTL_MS,

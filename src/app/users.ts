@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDirectory } from '../shared/persistence/private-directory';
 import { type ConfiguredUser, MIN_TOKEN_LENGTH } from './config';
 
 const devTokensSchema = z.record(z.string(), z.string().min(8));
@@ -41,9 +42,9 @@ export function demoLinkSecret(secretFile: string): string {
   return secret;
 }
 
-/** Only its owner may read it; chmod too, since `mode` does not apply to a file that exists already. */
+/** Only its owner may read it, in a folder only its owner may enter; chmod too, since `mode` does not apply to a file that exists already. */
 function writePrivateFile(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDirectory(dirname(file));
   writeFileSync(file, content, { mode: 0o600 });
   chmodSync(file, 0o600);
 }

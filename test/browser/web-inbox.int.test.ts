@@ -13,7 +13,7 @@ const FEEDBACK = 'Add a CSV export of the backlog chart for the weekly report.';
 
 /**
  * The web inbox in Debian's Chromium, as two people use it: Alice answers the agent's questions
- * from her notification's link; Bob rejects PRD version 1 with feedback from his, then approves
+ * from her notification's link; Bob rejects PRD version 1 with feedback from its reject link, then approves
  * version 2, while his open task page follows the workflow live, without a reload. The
  * screenshot shows version 2 with every source opened and its changes from version 1.
  */
@@ -71,13 +71,15 @@ describe('the web inbox in a real browser', () => {
     await alice.click('button[type=submit]');
     await alice.getByRole('heading', { name: 'Your answers were sent' }).waitFor(WAIT);
 
-    // Bob: the PRD's approval link, then "reject instead", with feedback.
+    // Bob: the PRD's approval link offers only approval; he goes back and takes the reject link, with feedback.
     const review1 = await notificationFor(api, 'bob', taskId, 'prd-ready-for-review');
     expect(review1.prdVersion).toBe(1);
     const bob = await signedIn('bob');
     await bob.click(`li[data-notification="${review1.id}"] a[data-action="approve"]`);
     await bob.getByRole('heading', { name: 'Approve the PRD' }).waitFor(WAIT);
-    await bob.click('text=Reject it with feedback instead');
+    await expect(bob.locator('#feedback').count()).resolves.toBe(0);
+    await bob.goto('/inbox');
+    await bob.click(`li[data-notification="${review1.id}"] a[data-action="reject"]`);
     await bob.getByRole('heading', { name: 'Reject the PRD' }).waitFor(WAIT);
     await bob.fill('#feedback', FEEDBACK);
     await bob.click('button[type=submit]');

@@ -14,11 +14,14 @@ export const TEST_USERS: readonly ConfiguredUser[] = [
   { id: 'root', name: 'Root', roles: ['admin'], token: 'root-test-token-0123456789abcdefghij' },
 ];
 
+/** Someone who both requests and approves (four-eyes tests configure them; TEST_USERS do not hold them). */
+export const TWO_ROLE_USER: ConfiguredUser = { id: 'dana', name: 'Dana', roles: ['requester', 'approver'], token: 'dana-test-token-0123456789abcdefghij' };
+
 /** The tests' LINK_SECRET: a test signs links the service accepts, or tampers with them. */
 export const TEST_LINK_SECRET = 'test-link-secret-0123456789abcdef-0123456789';
 
 /** The configured bearer token of a test user; empty for an id that is not one. */
-export const tokenOf = (userId: string): string => TEST_USERS.find((u) => u.id === userId)?.token ?? '';
+export const tokenOf = (userId: string): string => [...TEST_USERS, TWO_ROLE_USER].find((u) => u.id === userId)?.token ?? '';
 
 export const bearer = (userId: string) => ({ authorization: `Bearer ${tokenOf(userId) || 'unknown'}` });
 
@@ -31,6 +34,10 @@ export interface TestAppOptions {
   readonly databaseUrl?: string;
   /** Silent unless a test reads the service's log lines. */
   readonly logger?: Logger;
+  /** The configured people; TEST_USERS unless a test needs others (someone with two roles, say). */
+  readonly users?: readonly ConfiguredUser[];
+  /** PGlite in this folder instead of in memory: a second app started on it finds what the first left. */
+  readonly pgliteDataDir?: string;
 }
 
 /**
@@ -60,10 +67,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<Applic
     LINK_POST_LIMIT: '100000',
     ...options.env,
   });
-  const database = await openTestDatabase([], options.databaseUrl);
+  const database = await openTestDatabase([], options.databaseUrl, options.pgliteDataDir);
   const app = await Application.create({
     config,
-    users: TEST_USERS,
+    users: options.users ?? TEST_USERS,
     logger: options.logger ?? silentLogger(),
     database,
     ...(options.clock ? { clock: options.clock } : {}),

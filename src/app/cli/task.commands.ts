@@ -58,7 +58,7 @@ export function registerTaskCommands(program: Command, io: CliIo, run: Run): voi
     .requiredOption('--title <title>', 'a short title')
     .requiredOption('--description <text>', 'what is wanted, for whom and why: the more it says, the fewer questions come back')
     .addOption(new Option('--priority <priority>', 'how urgent').choices(['low', 'normal', 'high', 'urgent']))
-    .option('--approver <userId>', 'who decides on the PRD (default: the first configured approver)')
+    .option('--approver <userId>', 'who decides on the PRD (default: the first configured approver other than you)')
     .action((flags: ConnectionFlags & WaitFlags & { title: string; description: string; priority?: string; approver?: string }) =>
       run(async () => {
         const client = apiClientFor(flags, io);

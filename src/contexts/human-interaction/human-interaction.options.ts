@@ -32,6 +32,8 @@ export const humanInteractionOptionsSchema = z
     resendUnconfirmedAfterMs: z.number().int().positive().default(60_000),
     /** How often to look for such submissions; 0 turns the sweep off. */
     resendSweepIntervalMs: z.number().int().nonnegative().default(30_000),
+    /** Four-eyes: the requester of a task may not approve or reject it, nor be picked as its approver (on by default). */
+    approvalFourEyes: z.boolean().default(true),
     /** Signs action links and web sessions (keys are derived per purpose); from configuration only. */
     linkSecret: z.string().min(32),
     /** The address people reach the service at, for links in email and webhooks; the listening address when absent. */

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { allMigrations } from '../../../migrations';
 import { DependencyUnavailableError, type DependencyWaitLog, waitForDependency } from '../kernel/dependency-wait';
 import { isDatabaseUnreachable, postgresAddress } from './database-reachability';
+import { ensurePrivateDirectory } from './private-directory';
 import { type DataDirectoryLock, lockDataDirectory } from './pglite-lock';
 
 export interface DatabaseOptions {
@@ -65,7 +65,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const dataDir = options.pgliteDataDir ?? 'memory://';
   let lock: DataDirectoryLock | undefined;
   if (!dataDir.startsWith('memory://')) {
-    mkdirSync(dataDir, { recursive: true });
+    // PGlite's files are the whole database: only this account may reach them (0700).
+    ensurePrivateDirectory(dataDir, options.log ?? quietLog);
     // One process per data directory: a second PGlite on the same files would corrupt them.
     lock = lockDataDirectory(dataDir);
     if (lock.tookOverFrom) {

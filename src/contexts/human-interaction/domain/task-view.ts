@@ -44,6 +44,24 @@ export function assertIsApprover(view: TaskView, user: User): void {
   if (!hasRole(user, 'approver')) throw new NotAllowedError(`${user.id} no longer has the approver role`);
 }
 
+/** What a decision on a PRD follows besides the approver's role. */
+export interface DecisionRules {
+  /** Four-eyes: the requester of a task may not decide on its PRD, even holding the approver role. */
+  readonly fourEyes: boolean;
+}
+
+/** Why a decision by this person is refused under four-eyes; undefined when it is not. */
+export function ownRequestRefusal(view: TaskView, user: User, rules: DecisionRules): string | undefined {
+  if (!rules.fourEyes || view.requesterId !== user.id) return undefined;
+  return `${user.id} requested task ${view.taskId} and may not approve or reject their own request (four-eyes: another approver must decide)`;
+}
+
+/** Four-eyes: refuses (403) a decision by the task's own requester. */
+export function assertNotOwnRequest(view: TaskView, user: User, rules: DecisionRules): void {
+  const refusal = ownRequestRefusal(view, user, rules);
+  if (refusal) throw new NotAllowedError(refusal);
+}
+
 function assertStatus(view: TaskView, expected: TaskStatus): void {
   if (view.status !== expected) throw new ActionConflictError(`task is ${view.status}, not ${expected}`);
 }

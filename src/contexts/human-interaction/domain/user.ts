@@ -22,6 +22,6 @@ export function assertIsAdmin(user: User): void {
 /** The people the application layer may look up (the HTTP layer authenticates them). */
 export interface UserDirectory {
   findById(id: string): User | undefined;
-  /** The first configured user with the role, in configuration order. */
-  firstWithRole(role: Role): User | undefined;
+  /** The first configured user with the role, in configuration order; `exceptId` is passed over. */
+  firstWithRole(role: Role, exceptId?: string): User | undefined;
 }

@@ -89,9 +89,9 @@ export async function buildHumanInteraction(db: Database, users: HumanInteractio
   const opsConsole = new OpsConsole(unitOfWork, repositories, postgresOpsRepositories, new InMemoryMessageQueue({ registry }), deliveryAdmin, clock);
   const api = new HumanInteractionHttpApi(directory, silentLogger(), [
     new TaskRoutes(
-      new SubmitRequest(unitOfWork, repositories, directory),
+      new SubmitRequest(unitOfWork, repositories, directory, options),
       new AnswerClarification(unitOfWork, repositories),
-      new DecidePrd(unitOfWork, repositories),
+      new DecidePrd(unitOfWork, repositories, options),
       new CancelTask(unitOfWork, repositories),
       new TaskQueries(unitOfWork, repositories),
       new IdempotentRequests(unitOfWork, options),

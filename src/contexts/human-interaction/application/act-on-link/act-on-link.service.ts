@@ -6,7 +6,8 @@ import type { PrdDocument } from '../../../product-definition/contracts';
 import type { ClarificationAnswer } from '../../../task-management/contracts';
 import type { ActionLinkClaims } from '../../domain/action-link';
 import { ActionConflictError, NotAllowedError } from '../../domain/human-interaction.errors';
-import { pendingQuestions, type TaskView } from '../../domain/task-view';
+import { type DecisionRules, ownRequestRefusal, pendingQuestions, type TaskView } from '../../domain/task-view';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import type { User, UserDirectory } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ActionAccepted } from '../action-accepted';
@@ -59,13 +60,18 @@ class LinkUsedMeanwhile extends Error {}
  */
 @injectable()
 export class ActOnLink {
+  private readonly rules: DecisionRules;
+
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(SHARED.Clock) private readonly clock: Clock,
     @inject(HUMAN_INTERACTION.LinkSigner) private readonly signer: ActionLinkTokens,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
-  ) {}
+    @inject(HUMAN_INTERACTION.Options) options: Pick<HumanInteractionOptions, 'approvalFourEyes'>,
+  ) {
+    this.rules = { fourEyes: options.approvalFourEyes };
+  }
 
   /** Whether the link would work now, and what it would do; changes nothing. */
   async inspect(token: string): Promise<LinkInspection> {
@@ -126,6 +132,9 @@ export class ActOnLink {
     const user = this.users.findById(claims.userId);
     const refusal = notAllowed(claims, user, view) ?? superseded(claims, view);
     if (refusal || !user) return refusal ?? refused('not-allowed', 'This link belongs to nobody Refinery knows.', claims.taskId);
+    // Four-eyes: a decision link to the task's own requester is refused on opening, not only on use.
+    const ownRequest = claims.action === 'approve' || claims.action === 'reject' ? ownRequestRefusal(view, user, this.rules) : undefined;
+    if (ownRequest) return refused('not-allowed', `${capitalised(ownRequest)}.`, claims.taskId, view.status);
     const alert = claims.action === 'redrive' ? await repositories.alerts.findByNotification(claims.notificationId) : undefined;
     if (claims.action === 'redrive') {
       if (!alert) return refused('superseded', 'The alert this link comes from no longer exists.', claims.taskId, view.status);
@@ -174,9 +183,10 @@ export class ActOnLink {
     }
     if (claims.action === 'answer') return answerClarificationIn(tx, humanActions, user, view, input.answers ?? []);
     const prdVersion = claims.prdVersion ?? undefined;
-    if (claims.action === 'approve') return decidePrdIn(tx, repositories, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) });
+    if (claims.action === 'approve')
+      return decidePrdIn(tx, repositories, user, view, { decision: 'approve', ...(prdVersion ? { prdVersion } : {}) }, this.rules);
     if (input.feedback === undefined) throw new Error('a reject link acts only with the feedback its form read');
-    return decidePrdIn(tx, repositories, user, view, { decision: 'reject', feedback: input.feedback, ...(prdVersion ? { prdVersion } : {}) });
+    return decidePrdIn(tx, repositories, user, view, { decision: 'reject', feedback: input.feedback, ...(prdVersion ? { prdVersion } : {}) }, this.rules);
   }
 }
 

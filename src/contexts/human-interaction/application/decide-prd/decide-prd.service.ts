@@ -3,7 +3,8 @@ import { message } from '../../../../shared/messaging/contract-registry';
 import { SHARED } from '../../../../shared/kernel/tokens';
 import type { Transaction, UnitOfWork } from '../../../../shared/persistence/unit-of-work';
 import { ApprovePrd, RejectPrd } from '../../../task-management/contracts';
-import { assertIsApprover, prdVersionToDecide, type TaskView } from '../../domain/task-view';
+import { assertIsApprover, assertNotOwnRequest, type DecisionRules, prdVersionToDecide, type TaskView } from '../../domain/task-view';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import type { User } from '../../domain/user';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ActionAccepted } from '../action-accepted';
@@ -26,6 +27,8 @@ export const PRD_ON_ITS_WAY = 'the PRD is still on its way';
  * one), on the task view the caller row-locked in it (see lockedTaskView). A decision is on a
  * document the approver can read: a version announced by the task but whose `prd-drafted` has not
  * arrived (late, or lost and waiting for its repair) is refused with a 409 until it is here.
+ * Under four-eyes (`rules.fourEyes`, APPROVAL_FOUR_EYES) the task's requester is refused (403)
+ * even when they are its approver: every way to decide (API, task page, link) comes through here.
  */
 export async function decidePrdIn(
   tx: Transaction,
@@ -33,9 +36,11 @@ export async function decidePrdIn(
   approver: User,
   view: TaskView,
   decision: PrdDecision,
+  rules: DecisionRules,
 ): Promise<ActionAccepted> {
   const { taskId } = view;
   assertIsApprover(view, approver);
+  assertNotOwnRequest(view, approver, rules);
   const prdVersion = prdVersionToDecide(view, decision.prdVersion);
   if (!(await prdViews.has(taskId, prdVersion))) {
     throw new ActionConflictError(`${PRD_ON_ITS_WAY}: version ${prdVersion} of task ${taskId} has not arrived here yet; try again shortly`);
@@ -50,15 +55,20 @@ export async function decidePrdIn(
 /** The task's approver approves the PRD, or rejects it with feedback for the next version. */
 @injectable()
 export class DecidePrd {
+  private readonly rules: DecisionRules;
+
   constructor(
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
-  ) {}
+    @inject(HUMAN_INTERACTION.Options) options: Pick<HumanInteractionOptions, 'approvalFourEyes'>,
+  ) {
+    this.rules = { fourEyes: options.approvalFourEyes };
+  }
 
   execute(approver: User, taskId: string, decision: PrdDecision): Promise<ActionAccepted> {
     return this.unitOfWork.run(async (tx) => {
       const repositories = this.repositories(tx);
-      return decidePrdIn(tx, repositories, approver, await lockedTaskView(repositories.taskViews, taskId), decision);
+      return decidePrdIn(tx, repositories, approver, await lockedTaskView(repositories.taskViews, taskId), decision, this.rules);
     });
   }
 }

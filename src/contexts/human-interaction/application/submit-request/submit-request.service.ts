@@ -7,6 +7,7 @@ import { CreateTask, type TaskPriority } from '../../../task-management/contract
 import { UNCONFIRMED_VERSION } from '../../domain/human-action';
 import { InvalidRequestError, NotAllowedError } from '../../domain/human-interaction.errors';
 import { hasRole, type User, type UserDirectory } from '../../domain/user';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { sendHumanAction } from '../human-action.sender';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
@@ -30,11 +31,12 @@ export class SubmitRequest {
     @inject(SHARED.UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @inject(HUMAN_INTERACTION.Repositories) private readonly repositories: HumanInteractionRepositoryFactory,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: UserDirectory,
+    @inject(HUMAN_INTERACTION.Options) private readonly options: Pick<HumanInteractionOptions, 'approvalFourEyes'>,
   ) {}
 
   async execute(requester: User, input: SubmitRequestInput): Promise<SubmittedRequest> {
     if (!hasRole(requester, 'requester')) throw new NotAllowedError(`${requester.id} may not submit requests`);
-    const approver = this.approverFor(input.approverId);
+    const approver = this.approverFor(requester, input.approverId);
     const taskId = randomUUID();
     const priority = input.priority ?? 'normal';
     await this.unitOfWork.run(async (tx) => {
@@ -58,14 +60,28 @@ export class SubmitRequest {
     return { taskId, status: 'NEW' };
   }
 
-  private approverFor(approverId: string | undefined): User {
+  /**
+   * The approver named, or the first configured one. Under four-eyes (APPROVAL_FOUR_EYES) the
+   * requester is never the approver: the fallback passes over them, naming themselves is refused,
+   * and with no other approver configured the request is refused (400 naming approverId) rather
+   * than created for a decision nobody may make.
+   */
+  private approverFor(requester: User, approverId: string | undefined): User {
+    const fourEyes = this.options.approvalFourEyes;
     if (approverId === undefined) {
-      const fallback = this.users.firstWithRole('approver');
-      if (!fallback) throw new InvalidRequestError([{ field: 'approverId', message: 'no approver is configured; name one' }]);
-      return fallback;
+      const fallback = this.users.firstWithRole('approver', fourEyes ? requester.id : undefined);
+      if (fallback) return fallback;
+      const why =
+        fourEyes && this.users.firstWithRole('approver')
+          ? 'no approver other than you is configured, and you may not approve your own request (four-eyes)'
+          : 'no approver is configured; name one';
+      throw new InvalidRequestError([{ field: 'approverId', message: why }]);
     }
     const named = this.users.findById(approverId);
     if (!named || !hasRole(named, 'approver')) throw new InvalidRequestError([{ field: 'approverId', message: `${approverId} is not an approver` }]);
+    if (fourEyes && named.id === requester.id) {
+      throw new InvalidRequestError([{ field: 'approverId', message: 'you may not approve your own request (four-eyes): name another approver' }]);
+    }
     return named;
   }
 }

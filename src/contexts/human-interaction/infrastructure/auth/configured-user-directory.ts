@@ -54,7 +54,7 @@ export class ConfiguredUserDirectory implements UserDirectory {
     return this.users.find((user) => user.id === id);
   }
 
-  firstWithRole(role: Role): User | undefined {
-    return this.users.find((user) => user.roles.includes(role));
+  firstWithRole(role: Role, exceptId?: string): User | undefined {
+    return this.users.find((user) => user.roles.includes(role) && user.id !== exceptId);
   }
 }

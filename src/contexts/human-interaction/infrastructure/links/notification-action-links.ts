@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { ActionLinkTokens } from '../../application/act-on-link/action-link-tokens';
-import { type ActionLinkClaims, actionsFor, type LinkAction, type LinkSource, linkClaimsFor } from '../../domain/action-link';
+import { actionsFor, type LinkAction, type LinkSource, linkClaimsFor } from '../../domain/action-link';
 import type { Notification } from '../../domain/notification';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
@@ -41,23 +41,6 @@ export class NotificationActionLinks {
     const source = linkSourceOf(n);
     if (source === undefined) return [];
     return actionsFor(n.kind).map((action) => ({ action, token: this.signer.sign(linkClaimsFor(source, action, this.ttlMs)) }));
-  }
-
-  /**
-   * Another link of the same notification (the reject link next to an approve link). The claims
-   * expire when the notification's links do, which gives back its creation time: the token is the
-   * one the notification itself carries.
-   */
-  siblingToken(claims: ActionLinkClaims, action: LinkAction): string {
-    const source: LinkSource = {
-      notificationId: claims.notificationId,
-      recipientId: claims.userId,
-      taskId: claims.taskId,
-      taskVersion: claims.taskVersion,
-      prdVersion: claims.prdVersion,
-      createdAt: new Date(claims.expiresAt.getTime() - this.ttlMs),
-    };
-    return this.signer.sign(linkClaimsFor(source, action, this.ttlMs));
   }
 
   /**

@@ -12,8 +12,7 @@ import type { PublicAddress } from '../links/public-address';
 import { INBOX_STYLE } from './assets/inbox-style';
 import { LIVE_SCRIPT } from './assets/live-script';
 import { html } from './html';
-import { comesFromThisSite } from './same-origin';
-import { SECURITY_HEADERS } from './security-headers';
+import { comesFromThisSite, isFormPost } from './same-origin';
 import { type RevokedSessions, WebAuth, type WebUsers } from './web-auth';
 import { sendPage, webErrorHandler } from './web-errors';
 import type { WebPages } from './web-pages';
@@ -63,14 +62,14 @@ export class HumanInteractionWeb {
             ),
           ),
         );
-        scope.addHook('onSend', async (_request, reply) => {
-          for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
-          if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-        });
+        // Security headers (CSP, no framing, no-store) come from the application's one hook (src/shared/http/security-headers.ts).
         // Cross-site request forgery: a state-changing request must come from our own pages.
+        // Then the body: only what the pages' forms send (415 otherwise, before it is parsed).
         scope.addHook('onRequest', async (request, reply) => {
-          if (request.method !== 'POST' || comesFromThisSite(request, this.publicUrl())) return undefined;
-          return this.refuseCrossSite(reply);
+          if (request.method !== 'POST') return undefined;
+          if (!comesFromThisSite(request, this.publicUrl())) return this.refuseCrossSite(reply);
+          if (!isFormPost(request)) return this.refuseContentType(reply);
+          return undefined;
         });
 
         const auth = new WebAuth(this.users, this.sessions, this.clock, () => this.publicUrl()?.startsWith('https:') ?? false, this.revocations);
@@ -98,5 +97,15 @@ export class HumanInteractionWeb {
       html`<a href="/inbox">Go to your inbox</a>`,
     );
     return sendPage(reply, 403, body);
+  }
+
+  private refuseContentType(reply: FastifyReply): FastifyReply {
+    const heading = 'Refused: not a form';
+    const body = messagePage(
+      { title: heading, user: null, heading },
+      html`<p>Refinery's pages send their forms as application/x-www-form-urlencoded; this request was sent as something else, so nothing was done.</p>`,
+      html`<a href="/inbox">Go to your inbox</a>`,
+    );
+    return sendPage(reply, 415, body);
   }
 }

@@ -6,18 +6,28 @@ import { InvalidRequestError } from '../../domain/human-interaction.errors';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { answerFields, field, type FormBody, formBody } from './form-fields';
 import { linkAnswers, linkFeedback } from './task-forms';
-import type { NotificationActionLinks } from '../links/notification-action-links';
 import { linkDonePage, linkFormPage, linkRefusedPage, REFUSAL_STATUS } from './views/link-pages';
 import type { WebAuth } from './web-auth';
 import { sendPage } from './web-errors';
 import type { WebPages } from './web-pages';
 
-/** What the link's form must hold depends on what the link does: answers, feedback, or nothing. */
+/**
+ * What the link's form must hold depends on what the link does: answers, feedback, or nothing. A
+ * link is one action: a form asking for another (`confirm` naming another action, feedback sent to
+ * an approve link) is refused, naming the field, and nothing is done.
+ */
 const linkForm =
   (body: FormBody): LinkForm =>
   ({ claims, questions }) => {
+    const confirm = field(body, 'confirm');
+    if (confirm !== undefined && confirm !== claims.action) {
+      throw new InvalidRequestError([{ field: 'confirm', message: `this link can only ${claims.action}, not ${confirm}` }]);
+    }
     if (claims.action === 'answer') return { answers: linkAnswers(body, questions) };
     if (claims.action === 'reject') return { feedback: linkFeedback(body) };
+    if (claims.action === 'approve' && field(body, 'feedback') !== undefined) {
+      throw new InvalidRequestError([{ field: 'feedback', message: 'this link can only approve; to reject, use the reject link of the notification' }]);
+    }
     return {};
   };
 
@@ -41,7 +51,8 @@ export function taskIdClaimedBy(token: string): string | null {
 
 /**
  * /inbox/links/<token>: the link from a notification. GET says what the link does and shows its
- * one form (and never acts: mail scanners prefetch links); POST performs it. No sign-in needed:
+ * one form, for its one action (an approve link's page offers no way to reject, and the other way
+ * round), and never acts: mail scanners prefetch links; POST performs it. No sign-in needed:
  * the signed link says who acts. A refused link gets a page saying why.
  *
  * Following a link marks the task's notifications to its person read: on GET only when that person
@@ -52,7 +63,6 @@ export function taskIdClaimedBy(token: string): string | null {
 export class LinkPages implements WebPages {
   constructor(
     @inject(HUMAN_INTERACTION.ActOnLink) private readonly actOnLink: ActOnLink,
-    @inject(HUMAN_INTERACTION.NotificationLinks) private readonly notificationLinks: NotificationActionLinks,
     @inject(HUMAN_INTERACTION.NotificationInbox) private readonly inbox: NotificationInbox,
   ) {}
 
@@ -65,8 +75,7 @@ export class LinkPages implements WebPages {
       if (!inspected.ok) return sendPage(reply, REFUSAL_STATUS[inspected.reason], refusedPage(inspected, token));
       const { target } = inspected;
       if ((await auth.userOf(request))?.id === target.claims.userId) await this.inbox.markTaskRead(target.claims.userId, target.claims.taskId);
-      const rejectToken = target.claims.action === 'approve' ? this.notificationLinks.siblingToken(target.claims, 'reject') : undefined;
-      return sendPage(reply, 200, linkFormPage({ token, target, ...(rejectToken ? { rejectToken } : {}) }));
+      return sendPage(reply, 200, linkFormPage({ token, target }));
     });
 
     app.post('/links/*', async (request, reply) => {

@@ -8,7 +8,7 @@ import { NotAllowedError, TaskNotFoundError } from '../../domain/human-interacti
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { LiveTaskEvents } from './live-task-events';
-import { SECURITY_HEADERS } from './security-headers';
+import { securityHeadersFor } from '../../../../shared/http/security-headers';
 import { taskIdOf } from './task-pages.routes';
 import { liveStamp } from './views/task-page';
 import type { WebAuth } from './web-auth';
@@ -63,7 +63,7 @@ export class LiveEventRoutes implements WebPages {
       };
       // The session is checked at each re-check too: signing out, revoking its token or its expiry ends the stream.
       const stillSignedIn = async () => (await auth.stillSignedIn(request))?.id === user.id;
-      this.live.stream(reply, taskId, SECURITY_HEADERS, read, { sessionId, userId: user.id, stillSignedIn });
+      this.live.stream(reply, taskId, securityHeadersFor(request.url), read, { sessionId, userId: user.id, stillSignedIn });
       return reply;
     });
   }

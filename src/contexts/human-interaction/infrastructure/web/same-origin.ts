@@ -13,8 +13,8 @@ function originOf(url: string): string | undefined {
  * check). Browsers say where a request comes from: `Sec-Fetch-Site` (modern ones), else `Origin`,
  * else `Referer`. Our pages send `Referrer-Policy: no-referrer`, so a same-origin form post may
  * carry `Origin: null`; Sec-Fetch-Site is what recognises it. A request with none of the three
- * comes from a non-browser client (curl, a script following an emailed link), which a forging
- * site cannot make a victim's browser send, so it passes; the session cookie is SameSite=Lax too.
+ * is refused: every browser in use sends at least one with a form post, so such a request comes
+ * from something that hides where it comes from (the session cookie is SameSite=Lax too).
  */
 export function comesFromThisSite(request: FastifyRequest, publicUrl: string | undefined): boolean {
   const fetchSite = request.headers['sec-fetch-site'];
@@ -34,5 +34,16 @@ export function comesFromThisSite(request: FastifyRequest, publicUrl: string | u
     const refererOrigin = originOf(referer);
     return refererOrigin !== undefined && allowed.has(refererOrigin);
   }
-  return true;
+  return false;
+}
+
+/**
+ * Whether a form post's body is what the pages' forms send: application/x-www-form-urlencoded
+ * (parameters such as a charset allowed). Anything else (JSON, text/plain, multipart, none) is
+ * refused before it is parsed: a form on another site can send text/plain, and a body the forms
+ * never send has no business here.
+ */
+export function isFormPost(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && type.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }

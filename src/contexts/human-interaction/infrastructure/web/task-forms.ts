@@ -34,17 +34,30 @@ export function shownAtVersion(body: FormBody): number {
   return parseForm(shownAt, { version: numberField(body, 'version') }).version;
 }
 
-const prdVersionOf = (body: FormBody) => {
-  const prdVersion = numberField(body, 'prdVersion');
-  return prdVersion === undefined ? {} : { prdVersion };
-};
+/**
+ * The PRD version the page's decision form was shown for: required (the API may leave it out, a
+ * form never does), so a decision is on the version the person read and never silently on the
+ * current one. Missing or not a positive whole number: 400 naming prdVersion.
+ */
+const formPrdVersion = z
+  .number({
+    error: (issue) =>
+      issue.input === undefined || issue.input === '' ? 'is required (the PRD version the form was shown for)' : 'must be a positive whole number',
+  })
+  .int()
+  .positive({ error: 'must be a positive whole number' });
+const approveForm = approveBody.extend({ prdVersion: formPrdVersion });
+const rejectForm = rejectBody.extend({ prdVersion: formPrdVersion });
 
-export function approval(body: FormBody): { readonly prdVersion?: number } {
-  return parseForm(approveBody, prdVersionOf(body));
+/** The number when the field is digits; what was sent otherwise, for the schema to refuse. */
+const prdVersionOf = (body: FormBody): number | string | undefined => numberField(body, 'prdVersion') ?? field(body, 'prdVersion');
+
+export function approval(body: FormBody): { readonly prdVersion: number } {
+  return parseForm(approveForm, { prdVersion: prdVersionOf(body) });
 }
 
-export function rejection(body: FormBody): { readonly feedback: string; readonly prdVersion?: number } {
-  return parseForm(rejectBody, { feedback: field(body, 'feedback') ?? '', ...prdVersionOf(body) });
+export function rejection(body: FormBody): { readonly feedback: string; readonly prdVersion: number } {
+  return parseForm(rejectForm, { feedback: field(body, 'feedback') ?? '', prdVersion: prdVersionOf(body) });
 }
 
 /** A link's form says what is missing in its own words (the words its pages have always used). */

@@ -7,6 +7,7 @@ import type { NotificationInbox } from '../../application/queries/notification-i
 import type { TaskPageDetails, TaskQueries } from '../../application/queries/task-queries.service';
 import { ActionConflictError, InvalidRequestError, TaskNotFoundError } from '../../domain/human-interaction.errors';
 import type { User } from '../../domain/user';
+import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import { formBody } from './form-fields';
 import { approval, pageAnswers, rejection, shownAtVersion } from './task-forms';
@@ -42,6 +43,7 @@ export class TaskPages implements WebPages {
     @inject(HUMAN_INTERACTION.AnswerClarification) private readonly answerClarification: AnswerClarification,
     @inject(HUMAN_INTERACTION.DecidePrd) private readonly decidePrd: DecidePrd,
     @inject(HUMAN_INTERACTION.UserDirectory) private readonly users: Pick<WebUsers, 'findById'>,
+    @inject(HUMAN_INTERACTION.Options) private readonly options: Pick<HumanInteractionOptions, 'approvalFourEyes'>,
   ) {}
 
   register(app: FastifyInstance, auth: WebAuth): void {
@@ -85,7 +87,7 @@ export class TaskPages implements WebPages {
     app.post('/tasks/:taskId/approve', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
       const { prdVersion } = approval(formBody(request.body));
-      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', ...(prdVersion !== undefined ? { prdVersion } : {}) });
+      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'approve', prdVersion });
       return reply
         .code(303)
         .header('location', `${taskPath(taskId)}?done=approved`)
@@ -95,7 +97,7 @@ export class TaskPages implements WebPages {
     app.post('/tasks/:taskId/reject', guarded, async (request, reply) => {
       const taskId = taskIdOf(request);
       const { feedback, prdVersion } = rejection(formBody(request.body));
-      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, ...(prdVersion !== undefined ? { prdVersion } : {}) });
+      await this.decidePrd.execute(auth.of(request), taskId, { decision: 'reject', feedback, prdVersion });
       return reply
         .code(303)
         .header('location', `${taskPath(taskId)}?done=rejected`)
@@ -106,7 +108,7 @@ export class TaskPages implements WebPages {
   private async model(viewer: User, { details, changes }: TaskPageDetails, flash?: string): Promise<TaskPageModel> {
     const ids = [details.task.requesterId, details.task.approverId, ...details.history.flatMap((t) => (t.actor.startsWith('user:') ? [t.actor.slice(5)] : []))];
     const names = new Map(await Promise.all([...new Set(ids)].map(async (id) => [id, await this.nameOf(id)] as const)));
-    return { details, changes, viewer, nameOf: (id) => names.get(id) ?? id, ...(flash ? { flash } : {}) };
+    return { details, changes, viewer, nameOf: (id) => names.get(id) ?? id, fourEyes: this.options.approvalFourEyes, ...(flash ? { flash } : {}) };
   }
 
   private async nameOf(userId: string): Promise<string> {

@@ -88,8 +88,12 @@ describe('signed action links in the web inbox', () => {
     expect(missing.body).toContain('every question needs an answer');
 
     const answers = (clarification.questions ?? []).map(() => COMPLETE_ANSWER);
-    // Sent as a script following an emailed link would: no browser headers at all.
-    const done = await web.post(link, { answer: answers }, {});
+    // A post that does not say where it comes from (no Origin, Referer or Sec-Fetch-Site) does nothing.
+    const anonymous = await web.post(link, { answer: answers }, {});
+    expect(anonymous.status).toBe(403);
+    expect((await task(taskId)).task.status).toBe('CLARIFICATION_NEEDED');
+    // Sent as an older browser would from the link's page: Origin only.
+    const done = await web.post(link, { answer: answers }, { origin: web.baseUrl });
     expect(done.status).toBe(200);
     expect(done.body).toContain('Your answers were sent');
     expect(done.body).toContain(taskLink(taskId));
@@ -105,19 +109,38 @@ describe('signed action links in the web inbox', () => {
     expect((await web.get(link)).status).toBe(409);
   });
 
-  it('gives an approve link exactly one form, which approves; its reject sibling takes feedback', async () => {
+  it('gives an approve link exactly one form, which approves, and nothing to reject with; a reject link only rejects', async () => {
     review1 = await notification('bob', taskId, 'prd-ready-for-review');
     expect(Object.keys(review1.actions).sort()).toEqual(['approve', 'reject']);
-    const approvePage = await web.get(pathOf(review1.actions.approve ?? ''));
+    const approve = pathOf(review1.actions.approve ?? '');
+    const approvePage = await web.get(approve);
     expect(approvePage.status).toBe(200);
-    expect(postFormActions(approvePage.body)).toEqual([pathOf(review1.actions.approve ?? '')]);
-    // The page offers the reject link of the same notification: the very link the notification carries.
-    expect(approvePage.body).toContain(`href="${pathOf(review1.actions.reject ?? '')}"`);
+    expect(postFormActions(approvePage.body)).toEqual([approve]);
+    // A link is one action: the approve page hands out no reject form, feedback field or reject link.
+    expect(approvePage.body).not.toContain('name="feedback"');
+    expect(approvePage.body).not.toContain(pathOf(review1.actions.reject ?? ''));
+    expect(approvePage.body).not.toMatch(/reject/i);
 
     const reject = pathOf(review1.actions.reject ?? '');
     const rejectPage = await web.get(reject);
     expect(rejectPage.status).toBe(200);
+    expect(postFormActions(rejectPage.body)).toEqual([reject]);
     expect(rejectPage.body).toContain('name="feedback"');
+    expect(rejectPage.body).not.toContain('value="approve"');
+    expect(rejectPage.body).not.toContain(approve);
+
+    // Each link's POST refuses the other decision, naming the field, and does nothing.
+    const rejectingViaApprove = await web.post(approve, { confirm: 'reject', feedback: 'no' });
+    expect(rejectingViaApprove.status).toBe(400);
+    expect(rejectingViaApprove.body).toContain('confirm: this link can only approve, not reject');
+    const feedbackToApprove = await web.post(approve, { feedback: 'no' });
+    expect(feedbackToApprove.status).toBe(400);
+    expect(feedbackToApprove.body).toContain('feedback: this link can only approve');
+    const approvingViaReject = await web.post(reject, { confirm: 'approve', feedback: 'fine' });
+    expect(approvingViaReject.status).toBe(400);
+    expect(approvingViaReject.body).toContain('confirm: this link can only reject, not approve');
+    expect((await task(taskId)).task.status).toBe('PRD_VALIDATION');
+
     expect((await web.post(reject, { feedback: '  ' })).status).toBe(400);
     const done = await web.post(reject, { feedback: `Add a CSV export. ${HOSTILE}` });
     expect(done.status).toBe(200);

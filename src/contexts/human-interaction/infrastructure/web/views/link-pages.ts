@@ -12,8 +12,6 @@ const taskHref = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}
 export interface LinkFormModel {
   readonly token: string;
   readonly target: LinkTarget;
-  /** The reject link of the same notification, offered next to "Approve". */
-  readonly rejectToken?: string;
   /** After a refused submission: what was wrong, and what the person typed (kept). */
   readonly issues?: readonly RequestIssue[];
   readonly typed?: { readonly answers?: readonly string[]; readonly feedback?: string };
@@ -59,10 +57,10 @@ ${target.questions.map(
     return html`<form class="card action" method="post" action="${action}">
 <input type="hidden" name="confirm" value="approve">
 <button type="submit">Approve version ${target.claims.prdVersion}</button>
-</form>
-${model.rejectToken && html`<p>Not ready? <a href="${linkPath(model.rejectToken)}">Reject it with feedback instead</a>.</p>`}`;
+</form>`;
   }
   return html`<form class="card action" method="post" action="${action}">
+<input type="hidden" name="confirm" value="reject">
 <label for="feedback">What must the next version change?</label>
 <textarea id="feedback" name="feedback" required maxlength="10000">${typed?.feedback ?? ''}</textarea>
 <p><button class="danger" type="submit">Reject with feedback</button></p>

@@ -43,7 +43,7 @@ ${fieldError(issues, 'description')}
       (p) => html`<option value="${p}"${p === typed.priority ? html` selected` : html``}>${p}</option>`,
     )}</select>
 ${fieldError(issues, 'priority')}
-<label for="approverId">Approver <span class="muted">(optional: a person's id; empty for the first configured approver)</span></label>
+<label for="approverId">Approver <span class="muted">(optional: a person's id; empty for the first configured approver other than you)</span></label>
 <input type="text" id="approverId" name="approverId" maxlength="200" value="${typed.approverId}"${invalidAttributes(issues, 'approverId')}>
 ${fieldError(issues, 'approverId')}
 <p><button type="submit">Submit the request</button></p>

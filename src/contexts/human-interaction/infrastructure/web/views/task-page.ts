@@ -15,6 +15,8 @@ export interface TaskPageModel {
   readonly nameOf: (userId: string) => string;
   /** A short confirmation after a form was accepted (post/redirect/get). */
   readonly flash?: string;
+  /** Four-eyes (APPROVAL_FOUR_EYES): the requester gets no decision forms on their own task. */
+  readonly fourEyes: boolean;
 }
 
 /** Changes whenever anything the live section shows changes: the page and the server compare it. */
@@ -51,7 +53,7 @@ ${t.feedback && html`<div class="text">Feedback: ${t.feedback}</div>`}
 </li>`;
 }
 
-function forms(details: TaskDetails, viewer: User): SafeHtml {
+function forms(details: TaskDetails, viewer: User, fourEyes: boolean): SafeHtml {
   const { task } = details;
   const base = `/inbox/tasks/${encodeURIComponent(task.taskId)}`;
   const questions = pendingQuestionsOf(details);
@@ -66,6 +68,12 @@ ${questions.map((q, i) => html`<label for="answer-${i}" class="text">${q}</label
 </div>`;
   }
   const awaiting = task.status === 'PRD_VALIDATION' && task.prdVersion !== null && details.prd?.version === task.prdVersion;
+  if (awaiting && task.approverId === viewer.id && fourEyes && task.requesterId === viewer.id) {
+    return html`<div class="card" id="decide">
+<h2>PRD version ${task.prdVersion} awaits a decision</h2>
+<p>You requested this task, so you may not approve or reject it yourself (four-eyes): another approver must decide.</p>
+</div>`;
+  }
   if (awaiting && task.approverId === viewer.id) {
     return html`<div class="card" id="decide">
 <h2>Your decision on PRD version ${task.prdVersion}</h2>
@@ -93,13 +101,13 @@ const WAITING: Partial<Record<string, string>> = {
 
 /** Everything that changes as the workflow moves: swapped in place by the live script. */
 export function liveSection(model: TaskPageModel): SafeHtml {
-  const { details, viewer, nameOf } = model;
+  const { details, viewer, nameOf, fourEyes } = model;
   const { task } = details;
   const waiting = WAITING[task.status];
   return html`<section id="live" data-task="${task.taskId}" data-stamp="${liveStamp(details)}" data-status="${task.status}">
 <p>Status: <span class="status status-${task.status}" id="task-status">${task.status}</span> <span class="muted">version ${task.version}</span></p>
 ${waiting && html`<p class="muted">${waiting}</p>`}
-${forms(details, viewer)}
+${forms(details, viewer, fourEyes)}
 <h2>Clarifications</h2>
 ${
   details.clarifications.length === 0

@@ -38,7 +38,7 @@ function pageFor(...documents: PrdDocument[]): string {
   const versions = documents.map((document, i) => ({ version: i + 1, document }));
   const [previous, shown] = versions.slice(-2);
   const changes = versions.length >= 2 && previous && shown ? diffPrdVersions(previous, shown) : null;
-  return taskPage({ details: detailsWith(versions), changes, viewer: bob, nameOf: (id) => id });
+  return taskPage({ details: detailsWith(versions), changes, viewer: bob, nameOf: (id) => id, fourEyes: true });
 }
 
 /** The markup of the element that starts with `opening`, up to `closing`. */
