@@ -212,13 +212,13 @@ describe('refinery, as the people in the workflow use it', () => {
     expect(issued.code).toBe(0);
     const token = issued.stdout.trim();
     expect(token).toMatch(/^rfy_\S{43}$/);
-    expect(issued.stderr).toMatch(/^issued token \S+ for carol \(carol laptop\): keep it now, it is not shown again\n$/);
+    expect(issued.stderr).toMatch(/^issued token \S+ for carol \(carol laptop\), never expires: keep it now, it is not shown again\n$/);
     expect((await as(undefined, ['list'], { token })).code).toBe(0);
 
     const listed = await as('root', ['tokens', 'list']);
     const row = listed.stdout.split('\n').find((line) => line.endsWith('carol laptop'));
     const id = row?.split(/\s+/)[0] ?? '';
-    expect(row).toMatch(/^\S+ +carol +\S+Z +\S+Z +- +carol laptop$/);
+    expect(row).toMatch(/^\S+ +carol +\S+Z +never +\S+Z +- +carol laptop$/);
     expect(listed.stdout).not.toContain(token);
 
     expect((await as('root', ['tokens', 'revoke', id])).stdout).toMatch(new RegExp(`^revoked token ${id} of carol \\(carol laptop\\) at \\S+Z\\n$`));
