@@ -1,20 +1,9 @@
 import type { Application } from '../../src/app/container';
-import type { Clock } from '../../src/shared/kernel/clock';
 import { bearer, startTestApp } from '../support/app';
+import { MovableClock } from '../support/movable-clock';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 
 const DAY_MS = 86_400_000;
-
-/** The service's clock, moved by the test. */
-class MovableClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 describe('token expiry and its audit entries on the real PostgreSQL', () => {
   const clock = new MovableClock();

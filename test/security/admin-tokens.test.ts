@@ -1,34 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Application } from '../../src/app/container';
-import type { Clock } from '../../src/shared/kernel/clock';
-import { createLogger } from '../../src/shared/logging/logger';
 import { bearer, startTestApp, tokenOf } from '../support/app';
+import { memoryLogger } from '../support/channel-helpers';
+import { MovableClock } from '../support/movable-clock';
 
 const DAY_MS = 86_400_000;
-
-/** The service's clock, moved by the test: a token's expiry is compared with it. */
-class MovableClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
-
-/** Every line the service logs, parsed, and the raw text (to look for secrets in). */
-function capturedLog() {
-  const lines: Record<string, unknown>[] = [];
-  const raw: string[] = [];
-  const logger = createLogger('info', 'admin-tokens-test', {
-    write: (line: string) => {
-      raw.push(line);
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    },
-  });
-  return { logger, lines, raw };
-}
 
 interface Answer {
   readonly status: number;
@@ -78,7 +54,7 @@ async function authFailures(base: string, reason: string): Promise<number> {
 }
 
 describe('issued API tokens: audited when issued or revoked, refused once expired', () => {
-  const log = capturedLog();
+  const log = memoryLogger();
   const clock = new MovableClock();
   let app: Application;
   let base: string;

@@ -1,19 +1,6 @@
 import type { Application } from '../../src/app/container';
-import { createLogger } from '../../src/shared/logging/logger';
 import { bearer, startTestApp, tokenOf } from '../support/app';
-
-/** Every line the service logs, parsed, and the raw text (to look for secrets in). */
-function capturedLog() {
-  const lines: Record<string, unknown>[] = [];
-  const raw: string[] = [];
-  const logger = createLogger('info', 'rate-limit-test', {
-    write: (line: string) => {
-      raw.push(line);
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    },
-  });
-  return { logger, lines, raw };
-}
+import { memoryLogger } from '../support/channel-helpers';
 
 async function listening(app: Application): Promise<string> {
   return app.http.listen({ host: '127.0.0.1', port: 0 });
@@ -29,7 +16,7 @@ async function authFailures(base: string, reason: string): Promise<number> {
 const wrongToken = (i: number) => `wrong-token-${i}-${'x'.repeat(24)}`;
 
 describe('failed authentications are limited per client address, logged without the token and counted', () => {
-  const log = capturedLog();
+  const log = memoryLogger();
   let app: Application;
   let base: string;
 
@@ -78,7 +65,7 @@ describe('failed authentications are limited per client address, logged without 
 });
 
 describe('refused access and the other limits', () => {
-  const log = capturedLog();
+  const log = memoryLogger();
   let app: Application;
   let base: string;
 
