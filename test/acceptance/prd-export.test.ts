@@ -2,9 +2,10 @@ import type { Application } from '../../src/app/container';
 import { markdownBlock, markdownText } from '../../src/contexts/human-interaction/application/prd-markdown';
 import { changeText, generationText, sourceText } from '../../src/contexts/human-interaction/application/prd-text';
 import type { PrdDocument, PrdSource, SourcedItem } from '../../src/contexts/product-definition/contracts';
+import { runRefinery } from '../app/cli/support/run-cli';
 import { BrowserLike } from '../contexts/human-interaction/infrastructure/web/support/browser-like';
 import { Api, type TaskView } from '../support/api';
-import { bearer, startTestApp } from '../support/app';
+import { bearer, startTestApp, tokenOf } from '../support/app';
 import { eventually } from '../support/eventually';
 import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario';
 
@@ -80,8 +81,8 @@ function expectEveryPart(markdown: string, version: number, prd: PrdDocument): v
 
 /**
  * Export: a real workflow (a clarification, a PRD, a rejection, a second version) to
- * PRD_VALIDATION, then the PRD as Markdown from the API, and the inbox's download
- * link, the same text.
+ * PRD_VALIDATION, then the PRD as Markdown from the API, the inbox's download link and
+ * `refinery show --markdown`, all the same text.
  */
 describe('exporting a PRD as Markdown', () => {
   let app: Application;
@@ -206,5 +207,22 @@ describe('exporting a PRD as Markdown', () => {
     expect(rule('header.top')).toContain('display: none');
     expect(rule('* {')).toMatch(/color: #000 !important; background: #fff !important/);
     expect(rule('tr, li')).toMatch(/tr, li, .*\{ break-inside: avoid; page-break-inside: avoid; \}/);
+  });
+
+  it('prints the same Markdown with `refinery show --markdown`, and refuses flags that do not go together', async () => {
+    const cli = (user: string, argv: readonly string[]) =>
+      runRefinery(argv, { env: { REFINERY_URL: baseUrl, REFINERY_TOKEN: tokenOf(user) }, stderrIsTty: false });
+    const newest = await download('alice', `/api/tasks/${taskId}/prd.md`);
+    expect(await cli('alice', ['show', taskId, '--markdown'])).toEqual({ code: 0, stdout: newest.body, stderr: '' });
+    const v1 = await download('alice', `/api/tasks/${taskId}/prd.md?version=1`);
+    expect((await cli('bob', ['show', taskId, '--markdown', '--prd-version', '1'])).stdout).toBe(v1.body);
+
+    const missing = await cli('alice', ['show', taskId, '--markdown', '--prd-version', '9']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain(`not found (404): PRD version 9 of task ${taskId} not found`);
+    const forbidden = await cli('carol', ['show', taskId, '--markdown']);
+    expect(forbidden.code).toBe(3);
+    expect((await cli('alice', ['show', taskId, '--markdown', '--json'])).code).toBe(2);
+    expect((await cli('alice', ['show', taskId, '--prd-version', '1'])).code).toBe(2);
   });
 });
