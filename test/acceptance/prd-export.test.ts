@@ -183,8 +183,12 @@ describe('exporting a PRD as Markdown', () => {
     expect(file.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
     expect(file.headers.get('content-disposition')).toBe('attachment; filename="better-dashboard-v2.md"');
     expect(file.body).toBe(api2.body);
-    expect((await web.get(`/inbox/tasks/${taskId}/prd.md?version=0`)).status).toBe(400);
-    expect((await web.get(`/inbox/tasks/${taskId}/prd.md?version=7`)).status).toBe(404);
+    const badVersion = await web.get(`/inbox/tasks/${taskId}/prd.md?version=0`);
+    expect(badVersion.status).toBe(400);
+    expect(badVersion.body).toContain('version: must be a positive integer');
+    const unknownVersion = await web.get(`/inbox/tasks/${taskId}/prd.md?version=7`);
+    expect(unknownVersion.status).toBe(404);
+    expect(unknownVersion.body).toContain(`PRD version 7 of task ${taskId} not found`);
 
     const stranger = new BrowserLike(baseUrl);
     await stranger.signIn('carol');
