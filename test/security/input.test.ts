@@ -76,7 +76,11 @@ const BASE_BODY: Record<string, Record<string, unknown>> = {
   'PUT /api/me/channels': { email: 'alice@example.com', webhookUrl: 'https://hooks.example.com/refinery' },
 };
 /** Fields a pattern refuses before the text rule is reached (digits only): still a 400 naming them. */
-const PATTERNED = new Set(['GET /api/tasks/{taskId}/prd/diff query.from', 'GET /api/tasks/{taskId}/prd/diff query.to']);
+const PATTERNED = new Set([
+  'GET /api/tasks/{taskId}/prd/diff query.from',
+  'GET /api/tasks/{taskId}/prd/diff query.to',
+  'GET /api/tasks/{taskId}/prd.md query.version',
+]);
 
 const userFor = (path: string): string => (path.startsWith('/admin') || path.startsWith('/api/admin') ? 'root' : 'alice');
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CliError, EXIT } from './exit-codes';
-import { errorBody, issuesText, requestJson, type ServiceConnection } from './service-request';
+import { errorBody, issuesText, requestJson, requestText, type ServiceConnection } from './service-request';
 
 /** What the CLI reads of the API's answers; unknown fields are ignored, so a newer server still works. */
 const transition = z.object({
@@ -127,6 +127,12 @@ export class ApiClient {
   async task(taskId: string): Promise<{ details: TaskDetailsView; raw: unknown }> {
     const raw = await this.request('GET', taskPath(taskId));
     return { details: taskDetails.parse(raw), raw };
+  }
+
+  /** The PRD as the server renders it to Markdown (GET /api/tasks/:id/prd.md): the newest version without `prdVersion`. */
+  prdMarkdown(taskId: string, prdVersion?: number): Promise<string> {
+    const query = prdVersion === undefined ? '' : `?version=${prdVersion}`;
+    return requestText(this.options, `${taskPath(taskId, 'prd.md')}${query}`, 'text/markdown', failure);
   }
 
   async answer(taskId: string, answers: ReadonlyArray<{ question: string; answer: string }>): Promise<AcceptedView> {

@@ -58,7 +58,7 @@ export async function requestJson(
   const target = new URL(path, connection.url);
   const delays = idempotencyKey === undefined ? [] : (connection.retryDelaysMs ?? RETRY_DELAYS_MS);
   for (let attempt = 0; ; attempt++) {
-    const outcome = await attemptOnce(connection, method, target, payload, idempotencyKey);
+    const outcome = await attemptOnce(connection, method, target, payload, idempotencyKey, 'application/json');
     const last = attempt >= delays.length;
     if ('unreachable' in outcome) {
       if (last) throw new CliError(EXIT.failure, gaveUp(outcome.unreachable, attempt, idempotencyKey));
@@ -81,19 +81,33 @@ export async function requestJson(
   }
 }
 
+/**
+ * One GET of a text document (the PRD's Markdown): its body as sent for a 2xx answer, else the
+ * client's CliError for the status (error answers are JSON like any other).
+ */
+export async function requestText(connection: ServiceConnection, path: string, accept: string, failure: FailureOf): Promise<string> {
+  const target = new URL(path, connection.url);
+  const outcome = await attemptOnce(connection, 'GET', target, undefined, undefined, accept);
+  if ('unreachable' in outcome) throw new CliError(EXIT.failure, outcome.unreachable);
+  const { response, text } = outcome;
+  if (!response.ok) throw failure(response.status, parseJson(text), text);
+  return text;
+}
+
 async function attemptOnce(
   connection: ServiceConnection,
   method: string,
   target: URL,
   payload: unknown,
   idempotencyKey: string | undefined,
+  accept: string,
 ): Promise<{ response: Response; text: string } | { unreachable: string }> {
   try {
     const response = await connection.fetch(target, {
       method,
       headers: {
         authorization: `Bearer ${connection.token}`,
-        accept: 'application/json',
+        accept,
         ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
         ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
       },

@@ -89,8 +89,17 @@ export function registerTaskCommands(program: Command, io: CliIo, run: Run): voi
 
   withTask(program.command('show').description('a task: status, request, questions and answers, PRD, history'))
     .option('--json', 'print the JSON the server sent')
-    .action((taskId: string, flags: ConnectionFlags & { json?: boolean }) =>
+    .option('--markdown', 'print the PRD as Markdown, as the server exports it (GET /api/tasks/:id/prd.md)')
+    .option('--prd-version <n>', 'with --markdown: this PRD version rather than the newest', positiveInteger)
+    .action((taskId: string, flags: ConnectionFlags & { json?: boolean; markdown?: boolean; prdVersion?: number }) =>
       run(async () => {
+        if (flags.json && flags.markdown) throw new CliError(EXIT.usage, 'give --json or --markdown, not both');
+        if (flags.prdVersion !== undefined && !flags.markdown) throw new CliError(EXIT.usage, '--prd-version goes with --markdown');
+        if (flags.markdown) {
+          // Printed as the server wrote it, Markdown-escaped there; control characters are still cut for the terminal.
+          io.stdout(printable(await apiClientFor(flags, io).prdMarkdown(taskId, flags.prdVersion), true));
+          return EXIT.ok;
+        }
         const { details, raw } = await apiClientFor(flags, io).task(taskId);
         io.stdout(flags.json ? `${JSON.stringify(raw, null, 2)}\n` : formatTaskDetails(details));
         return EXIT.ok;

@@ -11,9 +11,10 @@ export class PrdVersionNotFoundError extends DomainError {
   readonly code = 'not_found';
   constructor(
     readonly taskId: string,
-    readonly prdVersion: number,
+    /** Undefined: the task has no PRD version at all yet. */
+    readonly prdVersion: number | undefined,
   ) {
-    super(`PRD version ${prdVersion} of task ${taskId} not found`);
+    super(prdVersion === undefined ? `task ${taskId} has no PRD yet` : `PRD version ${prdVersion} of task ${taskId} not found`);
   }
 }
 

@@ -8,6 +8,7 @@ import { PrdVersionNotFoundError, TaskNotFoundError } from '../../domain/human-i
 import { assertCanSee, type TaskView } from '../../domain/task-view';
 import type { User } from '../../domain/user';
 import { diffPrdVersions, type PrdDiff } from '../prd-diff/prd-diff';
+import { prdFileName, prdMarkdown } from '../prd-markdown';
 import type { PrdView } from '../prd-view.repository';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { HumanInteractionRepositoryFactory } from '../repositories';
@@ -39,6 +40,14 @@ export interface TaskPageDetails {
   readonly details: TaskDetails;
   /** Null while fewer than two versions exist (or the shown one is the first). */
   readonly changes: PrdDiff | null;
+}
+
+/** A PRD version as a Markdown file to download. */
+export interface PrdMarkdownExport {
+  readonly version: number;
+  /** `<slug of the task title>-v<n>.md`. */
+  readonly fileName: string;
+  readonly markdown: string;
 }
 
 const LIST_LIMIT = 200;
@@ -103,6 +112,19 @@ export class TaskQueries {
       const newer = await prdViews.find(taskId, to);
       if (!newer) throw new PrdVersionNotFoundError(taskId, to);
       return diffPrdVersions(versionOf(older), versionOf(newer));
+    });
+  }
+
+  /** One PRD version (the newest stored one when `version` is undefined) as Markdown; same access rule as getTask. */
+  exportPrd(user: User, taskId: string, version?: number): Promise<PrdMarkdownExport> {
+    return this.unitOfWork.read(async (session) => {
+      const { taskViews, prdViews } = this.repositories(session);
+      const view = await taskViews.find(taskId);
+      if (!view) throw new TaskNotFoundError(taskId);
+      assertCanSee(view, user);
+      const prd = version === undefined ? (await prdViews.list(taskId)).at(-1) : await prdViews.find(taskId, version);
+      if (!prd) throw new PrdVersionNotFoundError(taskId, version);
+      return { version: prd.prdVersion, fileName: prdFileName(view.title, prd.prdVersion), markdown: prdMarkdown(prd.prdVersion, prd.document) };
     });
   }
 

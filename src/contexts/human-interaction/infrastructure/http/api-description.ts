@@ -12,7 +12,17 @@ import {
   auditListQuery,
   auditListView,
 } from './ops-api.schemas';
-import { answersBody, approveBody, cancelBody, notificationParams, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
+import {
+  answersBody,
+  approveBody,
+  cancelBody,
+  notificationParams,
+  prdDiffQuery,
+  prdExportQuery,
+  rejectBody,
+  submitRequestBody,
+  taskParams,
+} from './request-schemas';
 import {
   acceptedView,
   apiTokenListView,
@@ -140,6 +150,21 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
       { 200: response('The diff', prdDiffView) },
       [400, 403, 404],
       { requestParams: { path: taskParams, query: prdDiffQuery } },
+    ),
+  },
+  '/api/tasks/{taskId}/prd.md': {
+    get: operation(
+      'One PRD version (the newest without `version`) as a Markdown file: every section, the sources of each statement, the change log and who wrote it; what people and the agent wrote is Markdown-escaped',
+      'tasks',
+      {
+        200: {
+          description: 'The PRD as Markdown, as a download named `<slug of the task title>-v<n>.md`',
+          headers: z.object({ 'content-disposition': z.string().meta({ description: 'attachment; filename="<slug>-v<n>.md"' }) }),
+          content: { 'text/markdown; charset=utf-8': { schema: z.string() } },
+        },
+      },
+      [400, 403, 404],
+      { requestParams: { path: taskParams, query: prdExportQuery } },
     ),
   },
   '/api/tasks/{taskId}/answers': {

@@ -47,3 +47,8 @@ export const prdDiffQuery = z
     to: prdVersionParam('The newer PRD version (greater than from)'),
   })
   .refine((q) => q.from < q.to, { path: ['from'], message: 'must be lower than to' });
+
+/** GET /api/tasks/:taskId/prd.md?version=2: one stored version; the newest without it. */
+export const prdExportQuery = z.object({
+  version: prdVersionParam('The PRD version to export (default: the newest)').optional(),
+});

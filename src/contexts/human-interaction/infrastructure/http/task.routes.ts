@@ -10,8 +10,9 @@ import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
+import { sendPrdMarkdown } from './prd-download';
 import type { IdempotentRequests } from './idempotency';
-import { answersBody, approveBody, cancelBody, prdDiffQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
+import { answersBody, approveBody, cancelBody, prdDiffQuery, prdExportQuery, rejectBody, submitRequestBody, taskParams } from './request-schemas';
 
 export const taskLink = (taskId: string): string => `/api/tasks/${encodeURIComponent(taskId)}`;
 
@@ -64,6 +65,13 @@ export class TaskRoutes implements ApiRoutes {
       const taskId = taskIdOf(request.params);
       const { from, to } = parseInput(prdDiffQuery, request.query, 'query');
       return this.queries.diffPrd(users.of(request), taskId, from, to);
+    });
+
+    // The PRD as a Markdown file (the same text as the inbox download and `refinery show --markdown`).
+    app.get('/tasks/:taskId/prd.md', async (request, reply) => {
+      const taskId = taskIdOf(request.params);
+      const { version } = parseInput(prdExportQuery, request.query ?? {}, 'query');
+      return sendPrdMarkdown(reply, await this.queries.exportPrd(users.of(request), taskId, version));
     });
 
     app.post(

@@ -9,6 +9,9 @@ import { ActionConflictError, InvalidRequestError, TaskNotFoundError } from '../
 import type { User } from '../../domain/user';
 import type { HumanInteractionOptions } from '../../human-interaction.options';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
+import { sendPrdMarkdown } from '../http/prd-download';
+import { prdExportQuery } from '../http/request-schemas';
+import { parseInput } from '../http/http-errors';
 import { formBody } from './form-fields';
 import { approval, pageAnswers, rejection, shownAtVersion } from './task-forms';
 import { liveSection, pendingQuestionsOf, type TaskPageModel, taskPage } from './views/task-page';
@@ -66,6 +69,13 @@ export class TaskPages implements WebPages {
       const user = auth.of(request);
       const shown = await this.queries.getTaskPage(user, taskIdOf(request));
       return sendPage(reply, 200, liveSection(await this.model(user, shown)).toString());
+    });
+
+    // The PRD download: the same Markdown and access rule as GET /api/tasks/:taskId/prd.md, with the session cookie.
+    app.get('/tasks/:taskId/prd.md', guarded, async (request, reply) => {
+      const taskId = taskIdOf(request);
+      const { version } = parseInput(prdExportQuery, request.query ?? {}, 'query');
+      return sendPrdMarkdown(reply, await this.queries.exportPrd(auth.of(request), taskId, version));
     });
 
     app.post('/tasks/:taskId/answer', guarded, async (request, reply) => {

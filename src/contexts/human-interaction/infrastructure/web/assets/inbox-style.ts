@@ -62,4 +62,21 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 .outcome-ok { color: var(--ok); font-weight: 600; } .outcome-failed { color: var(--bad); font-weight: 600; }
 .worker-live { color: var(--ok); font-weight: 600; } .worker-draining { color: var(--muted); font-weight: 600; } .worker-gone { color: var(--bad); font-weight: 600; }
 pre.text { white-space: pre-wrap; word-break: break-word; background: #f6f7f9; padding: .75rem; border-radius: 6px; }
+/* Print (and "Save as PDF"): the document only, black on white; a requirement, story or list item is never split across pages. */
+@media print {
+  header.top, nav, form, button, a.button, .prd-export, .flash, .error, #answer, #decide { display: none !important; }
+  * { color: #000 !important; background: #fff !important; box-shadow: none !important; }
+  body { font-size: 11pt; }
+  main { max-width: none; margin: 0; padding: 0; }
+  .card { border: none; padding: 0; margin: .5rem 0; }
+  a { text-decoration: none; }
+  details.sources { display: block; margin-left: 0; }
+  details.sources summary { display: none; }
+  /* A folded <details> prints its sources too where the browser supports ::details-content (Chromium 131+). */
+  details.sources::details-content { content-visibility: visible; display: block; }
+  tr, li, dt, dd, .story, details.sources { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3, h4, h5 { break-after: avoid; page-break-after: avoid; }
+  th, td { border-bottom: 1px solid #000; }
+  ins { text-decoration: underline; } del { text-decoration: line-through; }
+}
 `;

@@ -92,6 +92,10 @@ ${questions.map((q, i) => html`<label for="answer-${i}" class="text">${q}</label
   return html``;
 }
 
+/** A plain link to the shown version's Markdown (GET /inbox/tasks/:taskId/prd.md); the print stylesheet covers PDF. */
+const prdDownload = (taskId: string, version: number): SafeHtml =>
+  html`<p class="prd-export"><a class="button secondary" id="prd-download" href="/inbox/tasks/${encodeURIComponent(taskId)}/prd.md?version=${version}" download>Download PRD version ${version} (Markdown)</a> <span class="muted">To save it as a PDF, print this page.</span></p>`;
+
 const WAITING: Partial<Record<string, string>> = {
   NEW: 'Submitted; the workflow picks it up in a moment.',
   REQUEST_VALIDATION: 'The product manager agent is working on it.',
@@ -116,6 +120,7 @@ ${
 }
 <h2>PRD</h2>
 ${model.changes && prdDiffView(model.changes)}
+${details.prd && prdDownload(details.task.taskId, details.prd.version)}
 ${details.prd ? prdDocumentView(details.prd.version, details.prd.document) : html`<p class="muted">No PRD yet.</p>`}
 ${details.prdVersions.length > 0 && html`<p class="muted">Versions: ${details.prdVersions.join(', ')}${details.prd && html` (showing ${details.prd.version})`}</p>`}
 <h2>History</h2>
