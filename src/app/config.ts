@@ -286,10 +286,16 @@ export const configSchema = z.object({
 
 export type Config = z.output<typeof configSchema>;
 
+/**
+ * This file and what it imports stay erasable TypeScript (no parameter properties, enums or
+ * decorators): `npm start` checks the environment with it before any build (scripts/prestart.js).
+ */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = problems;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Application } from '../../src/app/container';
 import { bearer, startTestApp } from '../support/app';
 import { MovableClock } from '../support/movable-clock';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
+import { UNAUTHORIZED } from '../support/unauthorized';
 
 const DAY_MS = 86_400_000;
 
@@ -40,7 +41,7 @@ describe('token expiry and its audit entries on the real PostgreSQL', () => {
 
     expect((await call('GET', '/api/tasks', { authorization: `Bearer ${token}` })).status).toBe(200);
     clock.advance(2 * DAY_MS);
-    expect(await call('GET', '/api/tasks', { authorization: `Bearer ${token}` })).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    expect(await call('GET', '/api/tasks', { authorization: `Bearer ${token}` })).toEqual({ status: 401, body: UNAUTHORIZED });
 
     expect((await call('DELETE', `/api/admin/tokens/${id}`, bearer('root'))).status).toBe(200);
     const actions = (await call('GET', '/api/admin/audit', bearer('root'))).body['actions'] as Array<Record<string, unknown>>;

@@ -3,6 +3,7 @@ import type { Application } from '../../src/app/container';
 import { bearer, startTestApp, tokenOf } from '../support/app';
 import { memoryLogger } from '../support/channel-helpers';
 import { MovableClock } from '../support/movable-clock';
+import { UNAUTHORIZED } from '../support/unauthorized';
 
 const DAY_MS = 86_400_000;
 
@@ -181,7 +182,7 @@ describe('issued API tokens: audited when issued or revoked, refused once expire
     clock.advance(60_000); // the instant it expires
     const unknown = await call('GET', '/api/tasks', as('rfy_not-issued'));
     const expired = await call('GET', '/api/tasks', as(issued.token));
-    expect(expired).toEqual({ status: 401, body: { error: 'unauthorized' }, text: unknown.text });
+    expect(expired).toEqual({ status: 401, body: UNAUTHORIZED, text: unknown.text });
     // The web inbox and the admin routes refuse it too.
     expect((await call('GET', '/admin/dead-letters', as(issued.token))).status).toBe(401);
     expect((await signIn(issued.token)).status).toBe(401);

@@ -35,7 +35,7 @@ export function withConnection(command: Command, tokenHelp = 'your bearer token'
   );
 }
 
-/** The service to talk to, from the flags or the environment; a usage error (exit 2) when unusable. */
+/** The service to talk to, from the flags or the environment: a bad URL is a usage error (exit 2), no token is not authorised (exit 3, as the README's table says); nothing is sent. */
 export function connectionOf(flags: ConnectionFlags, io: CliIo, tokenName = 'token'): ServiceConnection {
   const raw = flags.url ?? (io.env.REFINERY_URL || DEFAULT_URL);
   let url: URL;
@@ -46,7 +46,7 @@ export function connectionOf(flags: ConnectionFlags, io: CliIo, tokenName = 'tok
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(EXIT.usage, `--url: expected http:// or https://, got ${url.protocol}`);
   const token = flags.token ?? io.env.REFINERY_TOKEN;
-  if (!token) throw new CliError(EXIT.usage, `no ${tokenName}: pass --token or set REFINERY_TOKEN`);
+  if (!token) throw new CliError(EXIT.unauthorised, `no ${tokenName}: pass --token or set REFINERY_TOKEN`);
   return { url, token, timeoutMs: flags.timeout, fetch: io.fetch ?? fetch };
 }
 

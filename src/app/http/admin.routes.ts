@@ -6,6 +6,7 @@ import { RetryableError } from '../../shared/kernel/errors';
 import type { DeadLetterAdmin } from '../../shared/messaging/message-queue';
 import { refusalNoterFor } from '../../shared/auth/token-refusal';
 import { type BearerAuthenticator, bearerTokenOf, type Caller } from './bearer-authenticator';
+import { replyUnauthorized } from '../../shared/http/unauthorized';
 
 // Strict: a misspelt selector (`?typ=`) must not silently widen a replay or a purge to everything.
 export const deadLetterSelector = z.object({ id: storedText().min(1).optional(), type: storedText().min(1).optional() }).strict();
@@ -76,7 +77,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       scope.addHook('onRequest', async (request, reply) => {
         const token = bearerTokenOf(request.headers.authorization);
         const caller = token === undefined ? undefined : await deps.authenticate(token, refusalNoterFor(request));
-        if (!caller) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+        if (!caller) return replyUnauthorized(reply);
         if (!caller.roles.includes('admin')) return reply.code(403).send({ error: 'forbidden' });
         callers.set(request, caller);
         return undefined;

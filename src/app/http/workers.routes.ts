@@ -5,6 +5,7 @@ import { refusalNoterFor } from '../../shared/auth/token-refusal';
 import { describeError } from '../../shared/kernel/errors';
 import { WORKER_STATUSES, type WorkerRecord } from '../../shared/workers/worker-record';
 import { type BearerAuthenticator, bearerTokenOf } from './bearer-authenticator';
+import { replyUnauthorized } from '../../shared/http/unauthorized';
 
 export interface WorkersRoutesDeps {
   /** Every registered instance, from the shared registry table. */
@@ -62,7 +63,7 @@ export function registerWorkersRoutes(app: FastifyInstance, deps: WorkersRoutesD
     scope.addHook('onRequest', async (request, reply) => {
       const token = bearerTokenOf(request.headers.authorization);
       const caller = token === undefined ? undefined : await deps.authenticate(token, refusalNoterFor(request));
-      if (!caller) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+      if (!caller) return replyUnauthorized(reply);
       if (!caller.roles.includes('admin')) return reply.code(403).send({ error: 'forbidden', message: 'the worker registry needs the admin role' });
       return undefined;
     });

@@ -78,9 +78,9 @@ describe('refinery channels', () => {
       expect(await cli(url, 'alice', argv)).toEqual({ code: 2, stdout: '', stderr, requests: 0 });
     });
 
-    it('exits 2 without a token, 3 with one the server does not know', async () => {
+    it('exits 3 without a token (nothing sent) and with one the server does not know', async () => {
       expect(await cli(url, undefined, ['channels'])).toEqual({
-        code: 2,
+        code: 3,
         stdout: '',
         stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n',
         requests: 0,

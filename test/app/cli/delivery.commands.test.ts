@@ -133,7 +133,7 @@ describe('refinery deliveries', () => {
     expect(forbidden.stderr).toMatch(/^error: forbidden \(403\)/);
     expect((await cli(url, 'alice', ['deliveries', 'retry', '--all-failed'])).code).toBe(3);
     expect(await cli(url, undefined, ['deliveries', 'list'])).toEqual({
-      code: 2,
+      code: 3,
       stdout: '',
       stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n',
       requests: 0,

@@ -7,6 +7,7 @@ import { RetryableError } from '../../../src/shared/kernel/errors';
 import type { DeadLetter, DeadLetterAdmin } from '../../../src/shared/messaging/message-queue';
 import { bearer, startTestApp, TEST_USERS } from '../../support/app';
 import { COMMANDS, deadLetterAnApproval, deadLetterAnInvalidCancel, deadLetteredAgain } from '../support/dead-letter-fixtures';
+import { UNAUTHORIZED } from '../../support/unauthorized';
 
 interface Issues {
   error: string;
@@ -117,10 +118,10 @@ describe('the admin dead-letter API', () => {
     ['DELETE', `/admin/dead-letters/${COMMANDS}`],
   ] as const)('%s %s answers 401 without a (known) token and 403 to a non-admin', async (method, url) => {
     await deadLetterAnApproval(app);
-    expect(await call(method, url, method === 'POST' ? {} : undefined, {})).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    expect(await call(method, url, method === 'POST' ? {} : undefined, {})).toEqual({ status: 401, body: UNAUTHORIZED });
     expect(await call(method, url, method === 'POST' ? {} : undefined, { authorization: 'Bearer not-a-token-anyone-has' })).toEqual({
       status: 401,
-      body: { error: 'unauthorized' },
+      body: UNAUTHORIZED,
     });
     expect(await call(method, url, method === 'POST' ? {} : undefined, bearer('alice'))).toEqual({ status: 403, body: { error: 'forbidden' } });
     expect(await call(method, url, method === 'POST' ? {} : undefined, bearer('bob'))).toEqual({ status: 403, body: { error: 'forbidden' } });
@@ -133,7 +134,7 @@ describe('the admin dead-letter API', () => {
     const asIssued = { authorization: `Bearer ${issued.body.token}` };
     expect((await call('GET', '/admin/dead-letters', undefined, asIssued)).status).toBe(200);
     expect((await call('DELETE', `/api/admin/tokens/${issued.body.id}`)).status).toBe(200);
-    expect(await call('GET', '/admin/dead-letters', undefined, asIssued)).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    expect(await call('GET', '/admin/dead-letters', undefined, asIssued)).toEqual({ status: 401, body: UNAUTHORIZED });
   });
 });
 

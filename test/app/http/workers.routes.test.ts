@@ -9,6 +9,7 @@ import { WorkCounter } from '../../../src/shared/workers/work-counter';
 import { WorkerRegistry } from '../../../src/shared/workers/worker-registry';
 import { bearer, startTestApp, TEST_USERS } from '../../support/app';
 import { eventually } from '../../support/eventually';
+import { UNAUTHORIZED } from '../../support/unauthorized';
 
 interface Listed {
   id: string;
@@ -42,7 +43,7 @@ describe('GET /api/admin/workers', () => {
   afterAll(() => app?.stop());
 
   it('answers 401 without a known token and 403 for anyone but an admin', async () => {
-    expect(await list({})).toEqual({ status: 401, body: { error: 'unauthorized' } });
+    expect(await list({})).toEqual({ status: 401, body: UNAUTHORIZED });
     expect((await list({ authorization: 'Bearer nobody-has-this' })).status).toBe(401);
     expect(await list(bearer('alice'))).toEqual({ status: 403, body: { error: 'forbidden', message: 'the worker registry needs the admin role' } });
     expect((await list(bearer('bob'))).status).toBe(403);

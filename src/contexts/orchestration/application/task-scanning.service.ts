@@ -76,10 +76,13 @@ export class TaskScanningService {
     return { driven, alerted };
   }
 
-  /** Always idle: a sweep already works through every batch that is due. */
+  /**
+   * Always idle: a sweep already works through every batch that is due. Its summary is debug: the
+   * re-sends of a quiet system's waiting tasks are routine, and each stall is its own warning.
+   */
   private async pass(): Promise<PassOutcome> {
     const result = await this.sweepOnce();
-    if (result.driven > 0 || result.alerted > 0) this.logger.info(result, 'task sweep drove tasks');
+    if (result.driven > 0 || result.alerted > 0) this.logger.debug(result, 'task sweep drove tasks');
     return 'idle';
   }
 }

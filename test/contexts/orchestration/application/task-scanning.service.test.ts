@@ -8,6 +8,9 @@ import { projectSnapshot } from '../../../../src/contexts/orchestration/domain/t
 import { openTestDatabase } from '../../../support/database';
 import { OrchestrationHarness, T0 } from '../support/orchestration.harness';
 import { TaskStory } from '../../../support/task-story';
+import { memoryLogger } from '../../../support/channel-helpers';
+import { eventually } from '../../../support/eventually';
+import { TaskScanningService } from '../../../../src/contexts/orchestration/application/task-scanning.service';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -57,6 +60,21 @@ describe('TaskScanningService', () => {
     await o.unitOfWork.run((tx) => o.repositories(tx).projections.apply(projectSnapshot(task.snapshot()), tx.now));
     expect(await o.scanner.sweepOnce()).toEqual({ driven: 1, alerted: 0 });
     expect(await ids(task.taskId)).toEqual([`${StartValidation.type}#${deterministicId('start-validation', task.taskId, 1)}`]);
+  });
+
+  it('while nothing happens, the running sweep prints nothing at info: re-sending a waiting task is a debug line', async () => {
+    const task = TaskStory.created(T0).startValidation(T0).askQuestions(['Which format?'], T0);
+    await o.deliver(task);
+    o.clock.advance(DEFAULT_ORCHESTRATION_OPTIONS.redriveAfterMs);
+    const { logger, lines } = memoryLogger('debug');
+    const scanner = new TaskScanningService(o.unitOfWork, o.repositories, o.driver(), o.clock, DEFAULT_ORCHESTRATION_OPTIONS, logger);
+    scanner.loop.start();
+    await eventually(async () => expect(await o.sent(RepublishOpenTasks.type)).not.toHaveLength(0));
+    await scanner.loop.stop();
+
+    expect(await o.sentFor(task.taskId)).toHaveLength(2); // the question's notification, then its re-send
+    expect(lines.filter((line) => line.level >= 30)).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 20, msg: 'task sweep drove tasks', driven: 1, alerted: 0 }));
   });
 
   it('notifies about a terminal task once and never again', async () => {

@@ -32,8 +32,11 @@ export function webhookHostOf(url: string): string | undefined {
 export class WebhookHostPolicy {
   private readonly exact = new Set<string>();
   private readonly suffixes: string[] = [];
+  // No parameter property: config.ts loads this file with Node's type stripping (scripts/prestart.js).
+  private readonly allowed: readonly string[] | undefined;
 
-  constructor(private readonly allowed: readonly string[] | undefined) {
+  constructor(allowed: readonly string[] | undefined) {
+    this.allowed = allowed;
     for (const entry of allowed ?? []) {
       const wildcard = entry.startsWith('*.');
       const host = canonicalHost(wildcard ? entry.slice(2) : entry);

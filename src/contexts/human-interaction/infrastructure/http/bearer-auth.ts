@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { refusalNoterFor, type TokenRefused } from '../../../../shared/auth/token-refusal';
 import { bearerTokenOf } from '../../../../shared/auth/token-table';
 import type { User } from '../../domain/user';
+import { replyUnauthorized } from '../../../../shared/http/unauthorized';
 
 /** Configured tokens, then issued ones (a database lookup): hence a promise. */
 export interface Authenticator {
@@ -20,7 +21,7 @@ export class RequestUsers {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
       const token = bearerTokenOf(request.headers.authorization);
       const user = token === undefined ? undefined : await authenticator.authenticate(token, refusalNoterFor(request));
-      if (!user) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+      if (!user) return replyUnauthorized(reply);
       this.users.set(request, user);
       return undefined;
     };

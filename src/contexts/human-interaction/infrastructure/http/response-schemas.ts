@@ -129,9 +129,10 @@ export const oneApiTokenView = z.object({ token: apiTokenView });
 export const invalidRequestError = z
   .object({ error: z.literal('invalid_request'), issues: z.array(z.object({ field: z.string(), message: z.string() })) })
   .meta({ id: 'InvalidRequest', description: 'The request is malformed; each issue names the field' });
-export const unauthorizedError = z
-  .object({ error: z.literal('unauthorized') })
-  .meta({ id: 'Unauthorized', description: 'No bearer token, or one nobody has (or revoked)' });
+export const unauthorizedError = z.object({ error: z.literal('unauthorized'), message: z.string() }).meta({
+  id: 'Unauthorized',
+  description: 'No bearer token, or one nobody has (or revoked, or expired); the message says what to send, the same in every case',
+});
 export const refusalError = (code: 'forbidden' | 'not_found' | 'conflict', id: string, description: string) =>
   z.object({ error: z.literal(code), message: z.string().optional() }).meta({ id, description });
 export const forbiddenError = refusalError('forbidden', 'Forbidden', 'The caller is known but may not do this (not their task, not their role)');

@@ -24,6 +24,7 @@ import {
 } from '../../support/human-interaction.harness';
 import { aPrdDocument, aRevisedPrdDocument, REVISION_FEEDBACK } from '../../../../support/prd-document';
 import { QUESTIONS, TaskStory } from '../../../../support/task-story';
+import { UNAUTHORIZED } from '../../../../support/unauthorized';
 
 type Details = z.infer<typeof taskDetailsView>;
 type Invalid = z.infer<typeof invalidRequestError>;
@@ -46,11 +47,11 @@ describe('Human Interaction HTTP API', () => {
   const get = (url: string, user: Parameters<typeof auth>[0]) => h.http({ method: 'GET', url, headers: auth(user) });
   const submit = (payload: object = { title: 'Export invoices', description: 'As CSV, monthly.' }) => post('/api/tasks', 'alice', payload);
   describe('authentication', () => {
-    it('refuses a request without a token or with an unknown one', async () => {
+    it('refuses a request without a token or with an unknown one, with one body saying what to send', async () => {
       const none = await h.http({ method: 'GET', url: '/api/tasks' });
       const wrong = await h.http({ method: 'GET', url: '/api/tasks', headers: { authorization: 'Bearer alice-secret-tokeN' } });
-      expect([none.statusCode, none.json()]).toEqual([401, { error: 'unauthorized' }]);
-      expect([wrong.statusCode, wrong.json()]).toEqual([401, { error: 'unauthorized' }]);
+      expect([none.statusCode, none.json()]).toEqual([401, UNAUTHORIZED]);
+      expect([wrong.statusCode, wrong.json()]).toEqual([401, UNAUTHORIZED]);
     });
 
     it('leaves routes outside /api to the composition root', async () => {

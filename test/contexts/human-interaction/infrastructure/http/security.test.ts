@@ -8,6 +8,7 @@ import { openTestDatabase } from '../../../../support/database';
 import { eventually } from '../../../../support/eventually';
 import { COMPLETE_ANSWER } from '../../../../support/refinement-scenario';
 import { routesOf } from '../../../../support/routes';
+import { UNAUTHORIZED } from '../../../../support/unauthorized';
 
 type Headers = Record<string, string>;
 interface Answer {
@@ -67,7 +68,7 @@ describe('API security, over HTTP', () => {
           path,
           headers,
           status: 401,
-          body: { error: 'unauthorized' },
+          body: UNAUTHORIZED,
         });
         expect(answer.headers.get('www-authenticate')).toBe('Bearer');
       }
@@ -160,7 +161,7 @@ describe('API security, over HTTP', () => {
 
     const revoked = await call('DELETE', `/api/admin/tokens/${id}`, bearer('root'));
     expect(revoked).toEqual(expect.objectContaining({ status: 200, body: { token: expect.objectContaining({ id, revokedAt: expect.any(String) }) } }));
-    expect(await call('GET', '/api/tasks', as(token))).toEqual(expect.objectContaining({ status: 401, body: { error: 'unauthorized' } }));
+    expect(await call('GET', '/api/tasks', as(token))).toEqual(expect.objectContaining({ status: 401, body: UNAUTHORIZED }));
     expect((await call('DELETE', '/api/admin/tokens/no-such-token', bearer('root'))).status).toBe(404);
   });
 
