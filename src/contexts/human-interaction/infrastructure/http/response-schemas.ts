@@ -105,7 +105,7 @@ export const notificationView = z
       .int()
       .optional()
       .meta({ description: 'With state superseded: the newer PRD version (a review) or question round (a clarification) that replaced it' }),
-    taskStatus: z.string().nullable().meta({ description: "The task's status now; null for a notification about no task" }),
+    taskStatus: taskStatusSchema.nullable().meta({ description: "The task's status now; null for a notification about no task" }),
     links,
     actions: z.record(z.string(), z.string()).optional().meta({
       description:
