@@ -32,7 +32,8 @@ function clarificationState(n: About, task: TaskProgress): NotificationStanding 
   const latestRound = task.questionRounds.length;
   const ownRound = task.questionRounds.filter((version) => version <= (n.taskVersion ?? 0)).length;
   if (latestRound > ownRound) return { state: 'superseded', supersededBy: latestRound };
-  if (task.status === 'CLARIFICATION_NEEDED' && task.version === n.taskVersion) return { state: 'needs-you' };
+  // Its round is the newest one: while the task waits for answers, they are this round's.
+  if (task.status === 'CLARIFICATION_NEEDED') return { state: 'needs-you' };
   // Answered (the task went on, perhaps to approval), unless it ended while waiting or after.
   if (task.status === 'CANCELLED' || task.status === 'FAILED') return { state: 'task-finished' };
   return { state: 'done' };
