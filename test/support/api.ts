@@ -52,4 +52,11 @@ export interface NotificationView {
   taskVersion: number;
   questions?: string[] | null;
   prdVersion?: number | null;
+  subject?: string;
+  readAt?: string | null;
+  state?: 'needs-you' | 'done' | 'superseded' | 'task-finished';
+  supersededBy?: number;
+  taskStatus?: string | null;
+  links?: Record<string, string>;
+  actions?: Record<string, string>;
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Application } from '../../../src/app/container';
 import {
   issuedTokenView,
+  markedReadView,
   notificationListView,
   submittedView,
   taskDetailsView,
@@ -123,6 +124,13 @@ describe('the API description at /docs', () => {
       async () => expect((await call(notificationListView, 'GET', '/api/notifications', 'bob')).notifications.map((n) => n.taskId)).toContain(taskId),
       { timeoutMs: 20_000 },
     );
+    const needing = await call(notificationListView, 'GET', '/api/notifications?state=needs-you', 'bob');
+    expect(needing.notifications.find((n) => n.taskId === taskId)).toMatchObject({
+      kind: 'prd-ready-for-review',
+      state: 'needs-you',
+      taskStatus: 'PRD_VALIDATION',
+    });
+    expect((await call(markedReadView, 'POST', '/api/notifications/read-all', 'bob')).marked).toBeGreaterThan(0);
     expect((await call(issuedTokenView, 'POST', '/api/admin/tokens', 'root', { userId: 'alice', label: 'docs test' })).token).toMatch(/^rfy_/);
   }, 60_000);
 

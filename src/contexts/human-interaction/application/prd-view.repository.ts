@@ -17,4 +17,6 @@ export interface PrdViewRepository {
   find(taskId: string, prdVersion: number): Promise<PrdView | undefined>;
   /** Whether one PRD version has arrived, without loading and parsing every document. */
   has(taskId: string, prdVersion: number): Promise<boolean>;
+  /** The newest PRD version of each task that has one (tasks without a PRD are left out). */
+  latestVersions(taskIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -16,4 +16,6 @@ export interface NotificationRepository {
   hasFinal(taskId: string, taskVersion: number): Promise<boolean>;
   /** Marks every unread notification of a task for its recipient read; the number marked. */
   markTaskRead(recipientId: string, taskId: string, at: Date): Promise<number>;
+  /** Marks every unread notification of the recipient read; the number marked. */
+  markAllRead(recipientId: string, at: Date): Promise<number>;
 }

@@ -27,9 +27,15 @@ export function nextStep(task: StepSource): OutgoingMessage | null {
         ...(task.questions && task.questions.length > 0 ? { questions: [...task.questions] } : {}),
       });
     case 'PRD_VALIDATION':
-      return notify(task, task.approverId, 'prd-ready-for-review', `PRD ready for review: "${task.title}"`, {
-        ...(task.prdVersion !== null ? { prdVersion: task.prdVersion } : {}),
-      });
+      return notify(
+        task,
+        task.approverId,
+        'prd-ready-for-review',
+        `PRD${task.prdVersion !== null ? ` v${task.prdVersion}` : ''} ready for review: "${task.title}"`,
+        {
+          ...(task.prdVersion !== null ? { prdVersion: task.prdVersion } : {}),
+        },
+      );
     case 'APPROVED':
       return notify(task, task.requesterId, 'task-approved', `PRD approved: "${task.title}"`);
     case 'CANCELLED':

@@ -16,6 +16,7 @@ import {
   answersBody,
   approveBody,
   cancelBody,
+  notificationListQuery,
   notificationParams,
   prdDiffQuery,
   prdExportQuery,
@@ -33,6 +34,7 @@ import {
   idempotencyKeyReusedError,
   invalidRequestError,
   issuedTokenView,
+  markedReadView,
   notFoundError,
   notificationListView,
   oneApiTokenView,
@@ -210,11 +212,15 @@ export const humanInteractionApiPaths: ZodOpenApiPathsObject = {
   },
   '/api/notifications': {
     get: operation(
-      "The caller's in-app inbox, newest first, each with its links and signed action links",
+      "The caller's in-app inbox, newest first, each with its state now (needs-you, done, superseded, task-finished), its links and, while it needs the caller, its signed action links; `?state=needs-you` lists only what still needs the caller",
       'notifications',
       { 200: response('Notifications', notificationListView) },
-      [],
+      [400],
+      { requestParams: { query: notificationListQuery } },
     ),
+  },
+  '/api/notifications/read-all': {
+    post: operation("Mark all the caller's unread notifications read", 'notifications', { 200: response('How many were marked', markedReadView) }, []),
   },
   '/api/notifications/{notificationId}/read': {
     post: operation(

@@ -1,22 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { inject, injectable } from 'inversify';
-import type { NotificationInbox } from '../../application/queries/notification-inbox.service';
+import type { InboxEntry, NotificationInbox } from '../../application/queries/notification-inbox.service';
 import type { Notification } from '../../domain/notification';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { NotificationActionLinks } from '../links/notification-action-links';
 import type { ApiRoutes } from './api-routes';
 import type { RequestUsers } from './bearer-auth';
 import { parseInput } from './http-errors';
-import { notificationParams } from './request-schemas';
+import { notificationListQuery, notificationParams } from './request-schemas';
 import { taskLink } from './task.routes';
 
-/** Where the recipient acts on a notification: the links depend on what it asks of them. */
-function linksFor(n: Notification): Record<string, string> {
+/** Where the recipient acts on a notification: the links depend on what it asks of them, and only while it still needs them. */
+function linksFor(n: Notification, needsYou: boolean): Record<string, string> {
   const read = `/api/notifications/${encodeURIComponent(n.id)}/read`;
   // An alert about no task (a context without a live worker): the workers, for an admin.
   if (n.taskId === null) return { workers: '/api/admin/workers', read };
   const task = taskLink(n.taskId);
   const links: Record<string, string> = { task, read };
+  if (!needsYou) return links;
   if (n.kind === 'clarification-requested') links['answer'] = `${task}/answers`;
   if (n.kind === 'prd-ready-for-review') {
     links['approve'] = `${task}/approve`;
@@ -25,7 +26,8 @@ function linksFor(n: Notification): Record<string, string> {
   return links;
 }
 
-function present(n: Notification, links: NotificationActionLinks) {
+function present({ notification: n, standing, taskStatus }: InboxEntry, links: NotificationActionLinks) {
+  const needsYou = standing.state === 'needs-you';
   return {
     id: n.id,
     taskId: n.taskId,
@@ -36,9 +38,12 @@ function present(n: Notification, links: NotificationActionLinks) {
     prdVersion: n.prdVersion,
     createdAt: n.createdAt.toISOString(),
     readAt: n.readAt?.toISOString() ?? null,
-    links: linksFor(n),
-    /** Signed one-click links for a browser (GET shows what it does, its form acts once), the same its email and webhook carry. */
-    actions: links.urlsFor(n),
+    state: standing.state,
+    ...(standing.supersededBy !== undefined ? { supersededBy: standing.supersededBy } : {}),
+    taskStatus,
+    links: linksFor(n, needsYou),
+    /** Signed one-click links for a browser (GET shows what it does, its form acts once), the same its email and webhook carry; none once it needs nobody. */
+    actions: needsYou ? links.urlsFor(n) : {},
   };
 }
 
@@ -51,7 +56,12 @@ export class NotificationRoutes implements ApiRoutes {
   ) {}
 
   register(app: FastifyInstance, users: RequestUsers): void {
-    app.get('/notifications', async (request) => ({ notifications: (await this.inbox.list(users.of(request))).map((n) => present(n, this.links)) }));
+    app.get('/notifications', async (request) => {
+      const { state } = parseInput(notificationListQuery, request.query ?? {}, 'query');
+      return { notifications: (await this.inbox.list(users.of(request), state)).map((n) => present(n, this.links)) };
+    });
+
+    app.post('/notifications/read-all', async (request) => ({ marked: await this.inbox.markAllRead(users.of(request)) }));
 
     app.post('/notifications/:notificationId/read', async (request) => {
       const { notificationId } = parseInput(notificationParams, request.params, 'notificationId');

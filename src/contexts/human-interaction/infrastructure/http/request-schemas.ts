@@ -1,3 +1,4 @@
+import { NOTIFICATION_STATES } from '../../application/queries/notification-state';
 import { z } from 'zod';
 import { storedText } from '../../../../shared/kernel/text';
 import { clarificationAnswerSchema, taskPrioritySchema } from '../../../task-management/contracts';
@@ -31,6 +32,10 @@ export const cancelBody = z.strictObject({ reason: storedText().trim().max(2_000
 
 export const taskParams = z.object({ taskId: storedText().min(1).max(200) });
 export const notificationParams = z.object({ notificationId: storedText().min(1).max(200) });
+
+export const notificationListQuery = z.object({
+  state: z.enum(NOTIFICATION_STATES).optional().meta({ description: 'Only the notifications in this state (`needs-you`: what still needs the caller)' }),
+});
 
 /** A PRD version in a query string: digits only, from 1. */
 const prdVersionParam = (description: string) =>

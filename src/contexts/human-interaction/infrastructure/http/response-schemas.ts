@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { prdChangeSchema, prdDocumentSchema, requirementPrioritySchema } from '../../../product-definition/contracts';
 import { PRD_DIFF_SECTIONS } from '../../application/prd-diff/prd-diff';
+import { NOTIFICATION_STATES } from '../../application/queries/notification-state';
 import { notificationKindSchema } from '../../contracts';
 import { taskPrioritySchema, taskStatusSchema, transitionSchema } from '../../../task-management/contracts';
 
@@ -95,16 +96,29 @@ export const notificationView = z
     prdVersion: z.number().int().nullable(),
     createdAt: isoInstant,
     readAt: isoInstant.nullable(),
+    state: z.enum(NOTIFICATION_STATES).meta({
+      description:
+        'Whether it still needs the caller, computed now: needs-you; done (answered, decided, or nothing to do); superseded (a newer PRD version or question round replaced it); task-finished (the task was approved, cancelled or failed)',
+    }),
+    supersededBy: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'With state superseded: the newer PRD version (a review) or question round (a clarification) that replaced it' }),
+    taskStatus: taskStatusSchema.nullable().meta({ description: "The task's status now; null for a notification about no task" }),
     links,
     actions: z.record(z.string(), z.string()).optional().meta({
       description:
-        'Signed one-click action links (answer, approve, reject; redrive on a stall alert): absolute URLs of the web inbox, bound to the recipient, single use',
+        'Signed one-click action links (answer, approve, reject; redrive on a stall alert): absolute URLs of the web inbox, bound to the recipient, single use; only while the state is needs-you',
     }),
   })
   .meta({ id: 'Notification' });
 
 export const notificationListView = z.object({ notifications: z.array(notificationView) }).meta({ id: 'NotificationList' });
 export const oneNotificationView = z.object({ notification: notificationView });
+export const markedReadView = z
+  .object({ marked: z.number().int().meta({ description: 'How many notifications were unread and are read now' }) })
+  .meta({ id: 'MarkedRead' });
 
 export const apiTokenView = z
   .object({

@@ -53,4 +53,12 @@ export class PostgresNotificationRepository implements NotificationRepository {
     ]);
     return rows.length;
   }
+
+  async markAllRead(recipientId: string, at: Date): Promise<number> {
+    const { rows } = await execute(this.manager, `UPDATE ${TABLE} SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL RETURNING id`, [
+      recipientId,
+      at,
+    ]);
+    return rows.length;
+  }
 }

@@ -48,4 +48,15 @@ export class PostgresPrdViewRepository implements PrdViewRepository {
     const { rows } = await execute(this.manager, `SELECT 1 FROM human_interaction.prd_views WHERE task_id = $1 AND prd_version = $2`, [taskId, prdVersion]);
     return rows.length === 1;
   }
+
+  async latestVersions(taskIds: readonly string[]): Promise<Map<string, number>> {
+    if (taskIds.length === 0) return new Map();
+    const { rows } = await execute(
+      this.manager,
+      `SELECT task_id, MAX(prd_version) AS latest FROM human_interaction.prd_views WHERE task_id = ANY($1::text[]) GROUP BY task_id`,
+      [[...taskIds]],
+    );
+    const parsed = z.array(z.object({ task_id: z.string(), latest: z.coerce.number().int() })).parse(rows);
+    return new Map(parsed.map((r) => [r.task_id, r.latest]));
+  }
 }

@@ -4,12 +4,16 @@ import type { NotificationInbox } from '../../application/queries/notification-i
 import type { TaskQueries } from '../../application/queries/task-queries.service';
 import { HUMAN_INTERACTION } from '../../human-interaction.tokens';
 import type { NotificationActionLinks } from '../links/notification-action-links';
-import { inboxPage } from './views/inbox-page';
+import { field, formBody } from './form-fields';
+import { type InboxFilter, inboxPage } from './views/inbox-page';
 import type { WebAuth } from './web-auth';
 import { sendPage } from './web-errors';
 import type { WebPages } from './web-pages';
 
-/** /inbox: the signed-in person's notifications, each with its action links, and their tasks. */
+/** `?show=all` lists every notification; anything else (none, a typo) what still needs the person. */
+const filterOf = (value: unknown): InboxFilter => (value === 'all' ? 'all' : 'needs-me');
+
+/** /inbox: the signed-in person's notifications, each with its state and (while it needs them) its action links, and their tasks. */
 @injectable()
 export class InboxPage implements WebPages {
   constructor(
@@ -19,11 +23,27 @@ export class InboxPage implements WebPages {
   ) {}
 
   register(app: FastifyInstance, auth: WebAuth): void {
-    app.get('/', { preHandler: auth.requireUser }, async (request, reply) => {
+    const guarded = { preHandler: auth.requireUser };
+
+    app.get('/', guarded, async (request, reply) => {
       const user = auth.of(request);
-      const [notifications, tasks] = await Promise.all([this.inbox.list(user), this.queries.listTasks(user)]);
-      const withLinks = notifications.map((notification) => ({ notification, links: this.notificationLinks.tokensFor(notification) }));
-      return sendPage(reply, 200, inboxPage({ user, notifications: withLinks, tasks }));
+      const filter = filterOf((request.query as { show?: unknown } | undefined)?.show);
+      const [entries, tasks] = await Promise.all([this.inbox.list(user), this.queries.listTasks(user)]);
+      const notifications = entries.map((entry) => ({
+        entry,
+        links: entry.standing.state === 'needs-you' ? this.notificationLinks.tokensFor(entry.notification) : [],
+      }));
+      return sendPage(reply, 200, inboxPage({ user, notifications, tasks, filter }));
+    });
+
+    // The same-origin and form-body checks of every /inbox POST apply (human-interaction.web.ts).
+    app.post('/notifications/read-all', guarded, async (request, reply) => {
+      await this.inbox.markAllRead(auth.of(request));
+      const filter = filterOf(field(formBody(request.body), 'show'));
+      return reply
+        .code(303)
+        .header('location', filter === 'all' ? '/inbox?show=all' : '/inbox')
+        .send();
     });
   }
 }

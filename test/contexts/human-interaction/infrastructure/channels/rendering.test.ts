@@ -8,7 +8,7 @@ const HOSTILE = '<img src=x onerror=alert(1)> & "quotes" <https://evil.example|c
 const review: DeliveryContent = {
   notificationId: 'notify:t-1:5:bob',
   kind: 'prd-ready-for-review',
-  subject: 'PRD v2 of "Invoices" is ready for review',
+  subject: 'PRD v2 ready for review: "Invoices"',
   headline: 'PRD version 2 is ready for your review: approve it, or reject it with feedback for the next version.',
   recipientName: 'Bob',
   task: { taskId: 't-1', title: `Invoices ${HOSTILE}`, description: `Export them.\n${HOSTILE}` },

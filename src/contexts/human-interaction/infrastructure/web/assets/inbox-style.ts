@@ -62,6 +62,13 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 .outcome-ok { color: var(--ok); font-weight: 600; } .outcome-failed { color: var(--bad); font-weight: 600; }
 .worker-live { color: var(--ok); font-weight: 600; } .worker-draining { color: var(--muted); font-weight: 600; } .worker-gone { color: var(--bad); font-weight: 600; }
 pre.text { white-space: pre-wrap; word-break: break-word; background: #f6f7f9; padding: .75rem; border-radius: 6px; }
+.inbox-tools { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; margin-bottom: .5rem; }
+nav.inbox-filter { display: flex; gap: 1rem; } form.mark-all-read { margin: 0; }
+.state { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-size: .75rem; font-weight: 600; vertical-align: middle; }
+.state-needs-you { background: #fff1dc; color: var(--warn); }
+.state-done { background: #dff3e6; color: var(--ok); }
+.state-superseded, .state-task-finished { background: #eceef1; color: var(--muted); }
+li.notification:not([data-state="needs-you"]) .subject { font-weight: 400; }
 /* Print (and "Save as PDF"): the document only, black on white; a requirement, story or list item is never split across pages. */
 @media print {
   header.top, nav, form, button, a.button, .prd-export, .flash, .error, #answer, #decide { display: none !important; }

@@ -3,7 +3,7 @@ import { ActionLinkSigner } from '../../../../../../src/contexts/human-interacti
 import { Api } from '../../../../../support/api';
 import { startTestApp, TEST_LINK_SECRET } from '../../../../../support/app';
 import { eventually } from '../../../../../support/eventually';
-import { notificationFor } from '../../../../../support/refinement-scenario';
+import { COMPLETE_ANSWER, notificationFor } from '../../../../../support/refinement-scenario';
 import { deliveriesOf, putChannels } from '../../../../../support/channel-helpers';
 import { SmtpSink } from '../../../../../support/smtp-sink';
 
@@ -68,5 +68,13 @@ describe('email notifications', () => {
     );
     // One email per notification.
     expect(smtp.received.filter((r) => r.mail.headers.get('x-refinery-notification') === clarification.id)).toHaveLength(1);
+  });
+
+  it("mails the approver a review whose subject names the PRD version and the task's title", async () => {
+    await putChannels(app, 'bob', { email: 'bob@example.test' });
+    const { body } = await api.post<{ taskId: string }>('alice', '/api/tasks', { title: 'Backlog trends', description: COMPLETE_ANSWER });
+    const review = await notificationFor(api, 'bob', body.taskId, 'prd-ready-for-review');
+    const mail = await smtp.mailTo('bob@example.test', (m) => m.headers.get('x-refinery-notification') === review.id);
+    expect(mail.subject).toBe('PRD v1 ready for review: "Backlog trends"');
   });
 });
