@@ -10,8 +10,10 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|uuid|cookie|content-disposition|ai|@ai-sdk|@standard-schema|eventsource-parser)/)'],
   setupFiles: ['reflect-metadata'],
   testEnvironment: 'node',
-  // Opening an in-memory PGlite takes a few seconds on a 2-core machine.
-  testTimeout: 30_000,
+  // Opening an in-memory PGlite takes a few seconds on a quiet 2-core machine, and over 30 s when
+  // the cores are shared (three suites' beforeAll timed out at 30 s in a CI run at load ~6). Tests
+  // that wait for a condition bound the wait themselves; this only bounds a hang.
+  testTimeout: 90_000,
   // One worker per core (jest's default leaves one core to itself): on 2 cores the suites spend
   // most of their time opening PGlite and compiling (912 tests: 6.3 min with two workers, quiet machine).
   maxWorkers: '100%',
