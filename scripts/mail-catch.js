@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run mail:catch`: a local SMTP catcher for trying email with `npm start`, offline. It listens
 // on 127.0.0.1:1025 (MAIL_CATCH_PORT to change it; no auth, no TLS), accepts every message and
-// prints who it is for, its subject and the links in it; nothing is stored or sent on. Start the
+// prints who it is for, its subject and each line with a link; nothing is stored or sent on. Start the
 // service with SMTP_URL=smtp://127.0.0.1:1025?ignoreTLS=true. smtp-server and mailparser are the
 // dev dependencies the tests' own SMTP sink uses (test/support/smtp-sink.ts).
 'use strict';
@@ -19,9 +19,13 @@ const server = new SMTPServer({
     simpleParser(stream)
       .then((mail) => {
         const to = session.envelope.rcptTo.map((r) => r.address).join(', ');
-        const links = [...new Set((mail.text ?? '').match(/https?:\/\/[^\s<>"')]+/g) ?? [])];
+        // Each line of the plain-text part that carries a link, as written ("Approve PRD v1: http://…").
+        const links = (mail.text ?? '')
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => /https?:\/\//.test(line));
         console.log(`\n${new Date().toISOString()} to ${to}\n  subject: ${mail.subject ?? '(none)'}`);
-        for (const link of links) console.log(`  link: ${link}`);
+        for (const link of links) console.log(`  ${link}`);
         callback();
       })
       .catch((error) => callback(error instanceof Error ? error : new Error(String(error))));
