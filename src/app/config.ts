@@ -97,7 +97,7 @@ const HASHED = 'sha256:';
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
 /** The credential part of an entry: `sha256:<64 hex>` is a hash, anything else the token itself. */
-/** A configured token's minimum length: guessing one must be out of reach (README "Tokens and roles"). */
+/** A configured token's minimum length: guessing one must be out of reach (docs/security.md "Tokens and roles"). */
 export const MIN_TOKEN_LENGTH = 32;
 
 function credentialOf(raw: string): Pick<ConfiguredUser, 'token' | 'tokenSha256'> | string {
@@ -143,7 +143,7 @@ const CONTEXT_NAMES = ['task-management', 'orchestration', 'product-definition',
 export type ContextName = (typeof CONTEXT_NAMES)[number];
 
 /**
- * Every setting comes from the environment, parsed here once; README lists them. The defaults
+ * Every setting comes from the environment, parsed here once; docs/configuration.md lists them. The defaults
  * written here are the process's own (where it listens, what it connects to). A setting of a
  * context, of the relay or of a transport is optional here and its default is written once, in
  * that part's own options; `options.ts` maps the environment onto them.
@@ -202,7 +202,7 @@ export const configSchema = z.object({
   AGENT_MAX_ATTEMPTS: optionalInt(1),
   MAX_CLARIFICATION_ROUNDS: optionalInt(0),
   SHUTDOWN_TIMEOUT_MS: int(15_000, 100),
-  /** How often this process heartbeats into the worker registry (README "Worker registry"). */
+  /** How often this process heartbeats into the worker registry (docs/operations.md "Worker registry"). */
   WORKER_HEARTBEAT_MS: int(5_000, 50),
   /** A process whose last heartbeat is older than this is marked gone and its leases released; must exceed WORKER_HEARTBEAT_MS. */
   WORKER_LEASE_MS: int(15_000, 100),
@@ -212,7 +212,7 @@ export const configSchema = z.object({
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_MS: optionalInt(60_000),
   SESSION_TTL_MS: optionalInt(60_000),
-  /** How long an Idempotency-Key's first answer is replayed (README "HTTP API"). */
+  /** How long an Idempotency-Key's first answer is replayed (docs/http-api.md "Idempotency-Key"). */
   IDEMPOTENCY_KEY_TTL_MS: optionalInt(1_000),
   /** How long a request waits for another one with the same Idempotency-Key before answering 409. */
   IDEMPOTENCY_KEY_WAIT_MS: optionalInt(1),
@@ -258,7 +258,7 @@ export const configSchema = z.object({
   API_TOKEN_DEFAULT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3_650).optional(),
   RETENTION_DAYS: optionalInt(0),
   RETENTION_SWEEP_INTERVAL_MS: optionalInt(1_000),
-  /** Which product manager the pool runs: the deterministic rule-based one, or a model (README "LLM agent"). */
+  /** Which product manager the pool runs: the deterministic rule-based one, or a model (docs/agent.md "LLM agent"). */
   AGENT: z.enum(['rule-based', 'llm']).default('rule-based'),
   /** The OpenAI-compatible API root (…/v1); required with AGENT=llm. */
   LLM_BASE_URL: z

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-/** The real PostgreSQL the integration tests use (trust auth on this machine, see README). */
+/** The real PostgreSQL the integration tests use (trust auth on this machine, see docs/development.md). */
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface ScratchDatabase {

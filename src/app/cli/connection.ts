@@ -35,7 +35,7 @@ export function withConnection(command: Command, tokenHelp = 'your bearer token'
   );
 }
 
-/** The service to talk to, from the flags or the environment: a bad URL is a usage error (exit 2), no token is not authorised (exit 3, as the README's table says); nothing is sent. */
+/** The service to talk to, from the flags or the environment: a bad URL is a usage error (exit 2), no token is not authorised (exit 3, as docs/cli.md's exit-code table says); nothing is sent. */
 export function connectionOf(flags: ConnectionFlags, io: CliIo, tokenName = 'token'): ServiceConnection {
   const raw = flags.url ?? (io.env.REFINERY_URL || DEFAULT_URL);
   let url: URL;

@@ -23,7 +23,7 @@ export function openApiDocument(options: DocsOptions): ReturnType<typeof createD
       title: 'Refinery API',
       version: '1.0.0',
       description:
-        'Turns feature requests into approved PRDs. Every route takes `Authorization: Bearer <token>`: a configured token (REFINERY_USERS) or one an admin issued (POST /api/admin/tokens). 401 without a valid token, 403 when the caller may not do this, 429 (with Retry-After) once too many authentications failed from the calling address (README "Tokens and roles"). Bodies are JSON; a body larger than BODY_LIMIT_BYTES gets 413.',
+        'Turns feature requests into approved PRDs. Every route takes `Authorization: Bearer <token>`: a configured token (REFINERY_USERS) or one an admin issued (POST /api/admin/tokens). 401 without a valid token, 403 when the caller may not do this, 429 (with Retry-After) once too many authentications failed from the calling address (docs/security.md "Tokens and roles"). Bodies are JSON; a body larger than BODY_LIMIT_BYTES gets 413.',
     },
     tags: [
       { name: 'tasks', description: 'Requests, clarifications and PRD decisions' },

@@ -198,7 +198,7 @@ describe('refinery, as the people in the workflow use it', () => {
     expect(await as('alice', argv)).toEqual({ code: 2, stdout: '', stderr });
   });
 
-  it('exits 3 without a token, as the README table says (not authorised), and 2 when the server finds the request invalid (400)', async () => {
+  it('exits 3 without a token, as the docs/cli.md table says (not authorised), and 2 when the server finds the request invalid (400)', async () => {
     expect(await as(undefined, ['list'])).toEqual({ code: 3, stdout: '', stderr: 'error: no token: pass --token or set REFINERY_TOKEN\n' });
     expect(await as('alice', ['submit', '--title', 'x', '--description', 'y', '--approver', 'carol'])).toEqual({
       code: 2,

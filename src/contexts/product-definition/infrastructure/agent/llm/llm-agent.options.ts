@@ -1,4 +1,4 @@
-/** How the LLM agent reaches its endpoint and how it treats failures; README "LLM agent" lists the variables. */
+/** How the LLM agent reaches its endpoint and how it treats failures; docs/agent.md "LLM agent" lists the variables. */
 export interface LlmAgentOptions {
   /** The OpenAI-compatible API root, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
   readonly baseUrl: string;
