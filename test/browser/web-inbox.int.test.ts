@@ -104,7 +104,7 @@ describe('the web inbox in a real browser', () => {
     await bob.click('button[type=submit]');
     await bob.getByRole('heading', { name: 'You approved the PRD' }).waitFor(WAIT);
 
-    await taskPage.locator('#task-status', { hasText: 'APPROVED' }).waitFor(WAIT);
+    await taskPage.locator('#task-status', { hasText: 'Approved' }).waitFor(WAIT);
     // Live, not reloaded: the page's own state survived, and the script swapped the section in.
     await expect(taskPage.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).resolves.toBe(true);
     expect(Number(await taskPage.locator('body').getAttribute('data-live-updates'))).toBeGreaterThan(0);

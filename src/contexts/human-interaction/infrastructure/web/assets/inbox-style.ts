@@ -53,6 +53,13 @@ ins { background: #dff3e6; color: var(--ok); text-decoration: none; }
 del { background: #fde7e5; color: var(--bad); }
 .prd-diff h5 { margin: .5rem 0 .1rem; font-size: .95rem; }
 dl.generated-by { font-size: .9rem; }
+.prd h4 { margin: .9rem 0 .2rem; } .prd ul { margin: .2rem 0; } .prd p { margin: .2rem 0; }
+p.empty-section { margin: .6rem 0 .2rem; }
+nav.versions { display: flex; flex-wrap: wrap; gap: .75rem; margin: .25rem 0 .5rem; }
+.notice { border-left: 4px solid var(--warn); background: #fff8ec; padding: .5rem 1rem; border-radius: 4px; }
+details.prd-changes > summary { cursor: pointer; color: var(--accent); font-weight: 600; margin: .5rem 0; }
+ol.timeline > li { padding-bottom: .35rem; }
+p.standing { margin: .75rem 0; }
 nav.ops-nav { display: flex; gap: 1rem; margin: .5rem 0 1rem; }
 form.search { display: flex; gap: .5rem; align-items: end; } form.search label { flex: 1; margin: 0; } form.search input { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
 a.button { display: inline-block; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; }
