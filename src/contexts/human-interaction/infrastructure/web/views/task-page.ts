@@ -180,10 +180,9 @@ ${forms(details, viewer, fourEyes)}
 <h2>PRD</h2>
 ${
   prd
-    ? html`${versionSwitcher(task.taskId, details.prdVersions, prd.version, defaultPrdVersion)}
+    ? html`<div class="prd-tools">${versionSwitcher(task.taskId, details.prdVersions, prd.version, defaultPrdVersion)}${prdDownload(task.taskId, prd.version)}</div>
 ${earlier && html`<p class="notice" id="earlier-version">This is an earlier version, v${prd.version}. <a href="${base}">Open the current one (v${defaultPrdVersion})</a>.</p>`}
 ${model.changes && html`<details class="prd-changes"><summary>Changes since v${model.changes.from}</summary>${prdDiffView(model.changes)}</details>`}
-${prdDownload(task.taskId, prd.version)}
 ${prdDocumentView(prd.version, prd.document, { pageShowsContext: true })}`
     : html`<p class="muted">No PRD yet.</p>`
 }
