@@ -8,6 +8,13 @@ import { COMPLETE_ANSWER, notificationFor } from '../support/refinement-scenario
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 const SCREENSHOT = path.join(ARTIFACTS, 'task-page.png');
+const INBOX_SCREENSHOT = path.join(ARTIFACTS, 'inbox.png');
+const LINK_PAGE_SCREENSHOT = path.join(ARTIFACTS, 'link-page.png');
+/**
+ * The approved task page's scroll height at 1280 px wide before #13 part 2 (base commit 6da746c):
+ * this walk, measured by hand at the same point (just after "approved" shows, sources folded).
+ */
+const TASK_PAGE_HEIGHT_BEFORE = 4792;
 const WAIT = { timeout: 20_000 };
 const FEEDBACK = 'Add a CSV export of the backlog chart for the weekly report.';
 
@@ -101,10 +108,28 @@ describe('the web inbox in a real browser', () => {
     await bob.click(`li[data-notification="${review2.id}"] a[data-action="approve"]`);
     await bob.getByRole('heading', { name: 'Approve the PRD' }).waitFor(WAIT);
     await expect(bob.locator('form[method="post"]').count()).resolves.toBe(1);
+    // The link page shows the whole PRD being decided, not a summary.
+    const decided = bob.locator('article.prd[data-prd-version="2"]');
+    for (const section of ['Non-functional requirements', 'User stories', 'Success metrics', 'Risks', 'Clarifications used']) {
+      await expect(decided.textContent()).resolves.toContain(section);
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+    await bob.screenshot({ path: LINK_PAGE_SCREENSHOT, fullPage: true });
     await bob.click('button[type=submit]');
     await bob.getByRole('heading', { name: 'You approved the PRD' }).waitFor(WAIT);
 
-    await taskPage.locator('#task-status', { hasText: 'APPROVED' }).waitFor(WAIT);
+    await taskPage.locator('#task-status', { hasText: 'Approved' }).waitFor(WAIT);
+    await taskPage.setViewportSize({ width: 1280, height: 720 });
+    const height = await taskPage.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight,
+    );
+    console.log(`[task-page-height] before=${TASK_PAGE_HEIGHT_BEFORE} after=${height}`);
+    expect(height).toBeLessThan(TASK_PAGE_HEIGHT_BEFORE / 2);
+    // The page says where the task stands in words: no status code, no task version.
+    const pageText = (await taskPage.locator('main').textContent()) ?? '';
+    expect(pageText).not.toMatch(/\b(NEW|REQUEST_VALIDATION|CLARIFICATION_NEEDED|PRD_VALIDATION|APPROVED|CANCELLED|FAILED)\b/);
+    expect(pageText).toContain(`Bob rejected v1: ${FEEDBACK}`);
+    expect(pageText.split(questions[0] ?? '?').length - 1).toBe(1); // the Q&A once
     // Live, not reloaded: the page's own state survived, and the script swapped the section in.
     await expect(taskPage.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).resolves.toBe(true);
     expect(Number(await taskPage.locator('body').getAttribute('data-live-updates'))).toBeGreaterThan(0);
@@ -113,6 +138,8 @@ describe('the web inbox in a real browser', () => {
 
     // Version 2 came with its diff from version 1, and its change log answers feedback 1.
     const changes = taskPage.locator('#prd-diff[data-from="1"][data-to="2"]');
+    await taskPage.click('details.prd-changes > summary');
+    await expect(changes.isVisible()).resolves.toBe(true);
     await expect(changes.locator('h3').textContent()).resolves.toContain('Changes from v1');
     expect(await changes.locator('tr[data-requirement]').count()).toBeGreaterThan(0);
     await expect(taskPage.locator('ul.change-log').textContent()).resolves.toContain('For feedback 1');
@@ -129,6 +156,24 @@ describe('the web inbox in a real browser', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await taskPage.screenshot({ path: SCREENSHOT, fullPage: true });
     expect((await stat(SCREENSHOT)).size).toBeGreaterThan(0);
+
+    // The version links open v1 from v2 (a plain link: a new page), and lead back.
+    await Promise.all([taskPage.waitForURL(/\?version=1$/), taskPage.click('nav.versions a[data-version="1"]')]);
+    await taskPage.locator('article.prd[data-prd-version="1"]').waitFor(WAIT);
+    await expect(taskPage.locator('article.prd[data-prd-version="2"]').count()).resolves.toBe(0);
+    await expect(taskPage.locator('#earlier-version').textContent()).resolves.toContain('This is an earlier version, v1.');
+    await Promise.all([taskPage.waitForURL(new RegExp(`/inbox/tasks/${taskId}$`)), taskPage.click('nav.versions a[data-version="2"]')]);
+    await taskPage.locator('article.prd[data-prd-version="2"]').waitFor(WAIT);
+
+    // Bob's inbox: the review of v2 is done, says its version, and offers no link to act on any more.
+    await bob.goto('/inbox?show=all');
+    const reviewed = bob.locator(`li[data-notification="${review2.id}"]`);
+    await expect(reviewed.getAttribute('data-state')).resolves.toBe('done');
+    await expect(reviewed.locator('.subject').textContent()).resolves.toContain('PRD v2 ready for review');
+    await expect(reviewed.locator('.state').textContent()).resolves.toBe('Done');
+    await expect(reviewed.locator('a[data-action]').count()).resolves.toBe(0);
+    await bob.screenshot({ path: INBOX_SCREENSHOT, fullPage: true });
+    for (const artifact of [INBOX_SCREENSHOT, LINK_PAGE_SCREENSHOT]) expect((await stat(artifact)).size).toBeGreaterThan(0);
 
     const final = await task(taskId);
     expect(final.task.status).toBe('APPROVED');

@@ -38,6 +38,8 @@ export interface TaskDetails {
 /** A task as its page shows it: the details and what the shown PRD version changed from the one before it. */
 export interface TaskPageDetails {
   readonly details: TaskDetails;
+  /** The PRD version the page shows when none is asked for (the one the task points at); null before the first. */
+  readonly defaultPrdVersion: number | null;
   /** Null while fewer than two versions exist (or the shown one is the first). */
   readonly changes: PrdDiff | null;
 }
@@ -81,13 +83,24 @@ export class TaskQueries {
   }
 
   /** The task and, read in the same transaction, the diff of its shown PRD version from the previous one. */
-  getTaskPage(user: User, taskId: string): Promise<TaskPageDetails> {
+  /**
+   * The task page's content: the PRD version asked for (default: the one the task points at) and
+   * what it changed from the one before it. An unknown version is a PrdVersionNotFoundError.
+   */
+  getTaskPage(user: User, taskId: string, version?: number): Promise<TaskPageDetails> {
     return this.unitOfWork.read(async (session) => {
-      const { details, prds } = await this.load(session, user, taskId);
+      const { details: current, prds } = await this.load(session, user, taskId);
+      const defaultPrdVersion = current.prd?.version ?? null;
+      let details = current;
+      if (version !== undefined && version !== defaultPrdVersion) {
+        const asked = prds.find((p) => p.prdVersion === version);
+        if (!asked) throw new PrdVersionNotFoundError(taskId, version);
+        details = { ...current, prd: versionOf(asked) };
+      }
       const shownAt = prds.findIndex((p) => p.prdVersion === details.prd?.version);
       const previous = shownAt > 0 ? prds[shownAt - 1] : undefined;
       const shown = prds[shownAt];
-      return { details, changes: previous && shown ? diffPrdVersions(versionOf(previous), versionOf(shown)) : null };
+      return { details, defaultPrdVersion, changes: previous && shown ? diffPrdVersions(versionOf(previous), versionOf(shown)) : null };
     });
   }
 

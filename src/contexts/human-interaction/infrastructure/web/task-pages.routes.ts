@@ -35,6 +35,12 @@ export function taskIdOf(request: FastifyRequest): string {
   return taskId;
 }
 
+/** `?version=n` of the task page (a PRD version), the other query parameters (`done`) left aside. */
+function versionQuery(request: FastifyRequest): { version?: unknown } {
+  const { version } = (request.query ?? {}) as { version?: unknown };
+  return version === undefined ? {} : { version };
+}
+
 const taskPath = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}`;
 
 /** /inbox/tasks/:taskId: the task page (its live section alone too), and its forms to answer and decide. */
@@ -54,20 +60,24 @@ export class TaskPages implements WebPages {
 
     app.get('/tasks/:taskId', guarded, async (request, reply) => {
       const user = auth.of(request);
-      const shown = await this.queries.getTaskPage(user, taskIdOf(request));
+      const taskId = taskIdOf(request);
+      const { version } = parseInput(prdExportQuery, versionQuery(request), 'query');
+      const shown = await this.queries.getTaskPage(user, taskId, version);
       const { details } = shown;
       // Opening the task is seeing what its notifications announced.
       await this.inbox.markTaskRead(user.id, details.task.taskId);
       const done = (request.query as { done?: unknown } | undefined)?.done;
       // Own keys only: `?done=constructor` must not show Object's constructor as a confirmation.
       const flash = typeof done === 'string' && Object.hasOwn(CONFIRMATIONS, done) ? CONFIRMATIONS[done] : undefined;
-      return sendPage(reply, 200, taskPage(await this.model(user, shown, flash)));
+      return sendPage(reply, 200, taskPage({ ...(await this.model(user, shown, flash)), flashWhileUntouched: done === 'submitted' }));
     });
 
-    // The live section alone, for the page's script to swap in.
+    // The live section alone, for the page's script to swap in (of the version the page shows).
     app.get('/tasks/:taskId/live', guarded, async (request, reply) => {
       const user = auth.of(request);
-      const shown = await this.queries.getTaskPage(user, taskIdOf(request));
+      const taskId = taskIdOf(request);
+      const { version } = parseInput(prdExportQuery, versionQuery(request), 'query');
+      const shown = await this.queries.getTaskPage(user, taskId, version);
       return sendPage(reply, 200, liveSection(await this.model(user, shown)).toString());
     });
 
@@ -115,10 +125,18 @@ export class TaskPages implements WebPages {
     });
   }
 
-  private async model(viewer: User, { details, changes }: TaskPageDetails, flash?: string): Promise<TaskPageModel> {
+  private async model(viewer: User, { details, changes, defaultPrdVersion }: TaskPageDetails, flash?: string): Promise<TaskPageModel> {
     const ids = [details.task.requesterId, details.task.approverId, ...details.history.flatMap((t) => (t.actor.startsWith('user:') ? [t.actor.slice(5)] : []))];
     const names = new Map(await Promise.all([...new Set(ids)].map(async (id) => [id, await this.nameOf(id)] as const)));
-    return { details, changes, viewer, nameOf: (id) => names.get(id) ?? id, fourEyes: this.options.approvalFourEyes, ...(flash ? { flash } : {}) };
+    return {
+      details,
+      changes,
+      defaultPrdVersion,
+      viewer,
+      nameOf: (id) => names.get(id) ?? id,
+      fourEyes: this.options.approvalFourEyes,
+      ...(flash ? { flash } : {}),
+    };
   }
 
   private async nameOf(userId: string): Promise<string> {

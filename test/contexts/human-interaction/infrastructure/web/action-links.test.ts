@@ -116,6 +116,24 @@ describe('signed action links in the web inbox', () => {
     const approvePage = await web.get(approve);
     expect(approvePage.status).toBe(200);
     expect(postFormActions(approvePage.body)).toEqual([approve]);
+    // The whole PRD being decided, every section of it, not a summary.
+    for (const section of [
+      'Problem',
+      'Goals',
+      'Non-goals',
+      'User stories',
+      'Functional requirements',
+      'Non-functional requirements',
+      'Success metrics',
+      'Assumptions',
+      'Risks',
+      'Open questions',
+      'Clarifications used',
+      'Original request',
+    ]) {
+      expect(approvePage.body).toMatch(new RegExp(`<h4>${section}</h4>|<strong>${section}:</strong>`));
+    }
+    expect(approvePage.body).toContain('<article class="prd" data-prd-version="1">');
     // A link is one action: the approve page hands out no reject form, feedback field or reject link.
     expect(approvePage.body).not.toContain('name="feedback"');
     expect(approvePage.body).not.toContain(pathOf(review1.actions.reject ?? ''));

@@ -53,6 +53,21 @@ ins { background: #dff3e6; color: var(--ok); text-decoration: none; }
 del { background: #fde7e5; color: var(--bad); }
 .prd-diff h5 { margin: .5rem 0 .1rem; font-size: .95rem; }
 dl.generated-by { font-size: .9rem; }
+.prd h4 { margin: .9rem 0 .2rem; } .prd ul { margin: .2rem 0; } .prd p { margin: .2rem 0; }
+p.empty-section { margin: .6rem 0 .2rem; }
+nav.versions { display: flex; flex-wrap: wrap; gap: .75rem; margin: .25rem 0 .5rem; }
+.notice { border-left: 4px solid var(--warn); background: #fff8ec; padding: .5rem 1rem; border-radius: 4px; }
+details.prd-changes > summary { cursor: pointer; color: var(--accent); font-weight: 600; margin: .5rem 0; }
+ol.timeline > li { padding-top: .1rem; padding-bottom: .25rem; } ol.timeline > li::before { top: .45rem; }
+#live h2 { margin-top: 1.25rem; }
+.story > p.muted { margin: .2rem 0 0; }
+p.standing { margin: .75rem 0; }
+.card > h2:first-child { margin-top: 0; }
+.prd h3 { margin-top: .75rem; }
+.prd th, .prd td { padding: .3rem .5rem; }
+.prd-tools { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; align-items: center; margin: .25rem 0; }
+.prd-tools nav.versions, .prd-tools .prd-export { margin: 0; }
+dl.generated-by { font-size: .85rem; }
 nav.ops-nav { display: flex; gap: 1rem; margin: .5rem 0 1rem; }
 form.search { display: flex; gap: .5rem; align-items: end; } form.search label { flex: 1; margin: 0; } form.search input { width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
 a.button { display: inline-block; padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; }

@@ -9,13 +9,16 @@ export const LIVE_SCRIPT = `'use strict';
   var live = document.getElementById('live');
   if (!live || !window.EventSource || !window.fetch) return;
   var base = '/inbox/tasks/' + encodeURIComponent(live.getAttribute('data-task'));
+  // A page opened on an earlier PRD version (?version=n) keeps showing that version as it updates.
+  var version = live.getAttribute('data-version');
+  var livePath = base + '/live' + (version ? '?version=' + encodeURIComponent(version) : '');
   var queue = Promise.resolve();
   function stampOf() {
     var current = document.getElementById('live');
     return current ? current.getAttribute('data-stamp') : null;
   }
   function refresh() {
-    return fetch(base + '/live', { credentials: 'same-origin', headers: { accept: 'text/html' } }).then(function (response) {
+    return fetch(livePath, { credentials: 'same-origin', headers: { accept: 'text/html' } }).then(function (response) {
       if (response.redirected || !response.ok) { window.location.reload(); return; }
       return response.text().then(function (text) {
         var template = document.createElement('template');

@@ -4,7 +4,8 @@ import type { RequestIssue } from '../../../domain/human-interaction.errors';
 import { html, type SafeHtml } from '../html';
 import { linkPath } from '../../links/notification-action-links';
 import { messagePage, page } from './layout';
-import { prdSummaryView } from './prd-view';
+import { prdDocumentView } from './prd-view';
+import { STATUS_WORDS } from './status-words';
 import { describeAlert } from '../../../application/alerts/alert-content';
 
 const taskHref = (taskId: string) => `/inbox/tasks/${encodeURIComponent(taskId)}`;
@@ -75,7 +76,7 @@ export function linkFormPage(model: LinkFormModel): string {
     html`<h1>${HEADINGS[target.claims.action]}</h1>
 ${intro(model)}
 ${issues && issues.length > 0 && html`<div class="error" role="alert"><p>Nothing was sent:</p><ul>${issues.map((i) => html`<li>${i.field}: ${i.message}</li>`)}</ul></div>`}
-${target.prd && prdSummaryView(target.prd.version, target.prd.document)}
+${target.prd && html`<h2>${target.claims.action === 'approve' || target.claims.action === 'reject' ? `The PRD you decide on: version ${target.claims.prdVersion}` : 'The PRD so far'}</h2>${prdDocumentView(target.prd.version, target.prd.document, { pageShowsContext: false })}`}
 ${form(model)}
 <p><a href="${taskHref(target.claims.taskId)}">Open the task</a></p>`,
   );
@@ -113,7 +114,7 @@ const REFUSAL_HEADING: Record<LinkRefusal, string> = {
 export function linkRefusedPage(refusal: LinkRefused, taskId: string | null): string {
   return messagePage(
     { title: REFUSAL_HEADING[refusal.reason], user: null, heading: REFUSAL_HEADING[refusal.reason] },
-    html`<p class="text" data-refusal="${refusal.reason}">${refusal.message}</p>${refusal.status && html`<p>The task is now <span class="status status-${refusal.status}">${refusal.status}</span>.</p>`}`,
+    html`<p class="text" data-refusal="${refusal.reason}">${refusal.message}</p>${refusal.status && html`<p>The task is now <span class="status status-${refusal.status}">${STATUS_WORDS[refusal.status]}</span>.</p>`}`,
     taskId ? html`<a href="${taskHref(taskId)}">Open the task</a> to see its current state.` : html`<a href="/inbox">Go to your inbox</a>.`,
   );
 }

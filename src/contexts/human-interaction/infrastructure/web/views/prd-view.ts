@@ -1,6 +1,6 @@
 import type { PrdDocument, PrdSource, SourcedItem } from '../../../../product-definition/contracts';
 import type { PrdDiff, PrdDiffSection, RequirementDiff, WordChange } from '../../../application/prd-diff/prd-diff';
-import { changeText, generationText, sourceText } from '../../../application/prd-text';
+import { changeText, sourceText } from '../../../application/prd-text';
 import { html, type SafeHtml } from '../html';
 
 /** What a statement rests on, folded: one line a source, or a warning that it has none. */
@@ -42,45 +42,60 @@ function changeLogView(prd: PrdDocument): SafeHtml {
   return html`<ul class="change-log">${prd.changeLog.map((c) => html`<li class="text">${changeText(c, prd.feedback)}</li>`)}</ul>`;
 }
 
+export interface PrdViewOptions {
+  /**
+   * Whether the page around the PRD shows the questions and answers, the feedback and the request
+   * itself (the task page does, once each): then the document leaves those sections out rather
+   * than repeating them. A link page shows the PRD standing alone, every section.
+   */
+  readonly pageShowsContext: boolean;
+}
+
+/** A section with nothing in it: its name and "none" on one line. */
+const emptySection = (name: string): SafeHtml => html`<p class="empty-section"><strong>${name}:</strong> <span class="muted">none.</span></p>`;
+
+const listSection = (name: string, items: readonly SourcedItem[]): SafeHtml => (items.length === 0 ? emptySection(name) : html`<h4>${name}</h4>${list(items)}`);
+
+const requirementSection = (name: string, items: readonly Requirement[]): SafeHtml =>
+  items.length === 0 ? emptySection(name) : html`<h4>${name}</h4>${requirements(items)}`;
+
 /**
  * The whole PRD, section by section, from its fields (every field is text someone or the agent
- * wrote). Each statement carries its sources, folded in a `<details>`.
+ * wrote). Each statement carries its sources, folded in a `<details>`. The one renderer of a PRD
+ * on a page: the task page and the link pages both use it.
  */
-export function prdDocumentView(version: number, prd: PrdDocument): SafeHtml {
+export function prdDocumentView(version: number, prd: PrdDocument, options: PrdViewOptions): SafeHtml {
+  const standalone = !options.pageShowsContext;
   return html`<article class="prd" data-prd-version="${version}">
 <h3>${prd.title} <span class="muted">(version ${version})</span></h3>
 <h4>Written by</h4>${generatedByView(prd.generatedBy)}
 <h4>Change log</h4>${changeLogView(prd)}
 <h4>Problem</h4><p class="text">${prd.problem}</p>
-<h4>Goals</h4>${list(prd.goals)}
-<h4>Non-goals</h4>${list(prd.nonGoals)}
-<h4>User stories</h4>
+${listSection('Goals', prd.goals)}
+${listSection('Non-goals', prd.nonGoals)}
+${
+  prd.userStories.length === 0
+    ? emptySection('User stories')
+    : html`<h4>User stories</h4>
 ${prd.userStories.map(
   (s) =>
     html`<div class="story"><div class="story-text"><span class="text">As ${s.asA}, I want ${s.iWant}, so that ${s.soThat}.</span>${sourcesView(s.sources)}</div><p class="muted">Acceptance criteria</p>${list(s.acceptanceCriteria)}</div>`,
-)}
-<h4>Functional requirements</h4>${requirements(prd.functionalRequirements)}
-<h4>Non-functional requirements</h4>${requirements(prd.nonFunctionalRequirements)}
-<h4>Success metrics</h4>${list(prd.successMetrics)}
-<h4>Assumptions</h4>${list(prd.assumptions)}
-<h4>Risks</h4>${list(prd.risks)}
-<h4>Open questions</h4>${list(prd.openQuestions)}
-${prd.feedback.length > 0 && html`<h4>Feedback so far</h4><ol class="feedback">${prd.feedback.map((f) => html`<li class="text">On version ${f.prdVersion}: ${f.feedback}</li>`)}</ol>`}
-<h4>Clarifications used</h4>
-${prd.clarificationLog.length === 0 ? html`<p class="muted">None.</p>` : html`<dl class="qa">${prd.clarificationLog.map((c, i) => html`<dt class="text">${i + 1}. ${c.question}</dt><dd class="text">${c.answer}</dd>`)}</dl>`}
-<h4>Original request</h4><p class="text">${prd.originalRequest}</p>
-</article>`;
+)}`
 }
-
-/** What a decision is about, short enough for a link page: problem, goals, requirements, what changed. */
-export function prdSummaryView(version: number, prd: PrdDocument): SafeHtml {
-  return html`<article class="prd" data-prd-version="${version}">
-<h3>${prd.title} <span class="muted">(PRD version ${version})</span></h3>
-<h4>Problem</h4><p class="text">${prd.problem}</p>
-<h4>Goals</h4>${list(prd.goals)}
-<h4>Functional requirements</h4>${requirements(prd.functionalRequirements)}
-${prd.changeLog.length > 0 && html`<h4>Change log</h4>${changeLogView(prd)}`}
-<p class="muted">Written by ${generationText(prd.generatedBy)}</p>
+${requirementSection('Functional requirements', prd.functionalRequirements)}
+${requirementSection('Non-functional requirements', prd.nonFunctionalRequirements)}
+${listSection('Success metrics', prd.successMetrics)}
+${listSection('Assumptions', prd.assumptions)}
+${listSection('Risks', prd.risks)}
+${listSection('Open questions', prd.openQuestions)}
+${standalone && prd.feedback.length > 0 && html`<h4>Feedback so far</h4><ol class="feedback">${prd.feedback.map((f) => html`<li class="text">On version ${f.prdVersion}: ${f.feedback}</li>`)}</ol>`}
+${
+  standalone &&
+  (prd.clarificationLog.length === 0
+    ? emptySection('Clarifications used')
+    : html`<h4>Clarifications used</h4><dl class="qa">${prd.clarificationLog.map((c, i) => html`<dt class="text">${i + 1}. ${c.question}</dt><dd class="text">${c.answer}</dd>`)}</dl>`)
+}
+${standalone && html`<h4>Original request</h4><p class="text">${prd.originalRequest}</p>`}
 </article>`;
 }
 

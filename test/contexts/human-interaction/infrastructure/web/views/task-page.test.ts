@@ -1,7 +1,9 @@
 import { diffPrdVersions } from '../../../../../../src/contexts/human-interaction/application/prd-diff/prd-diff';
 import type { TaskDetails } from '../../../../../../src/contexts/human-interaction/application/queries/task-queries.service';
-import { prdSummaryView } from '../../../../../../src/contexts/human-interaction/infrastructure/web/views/prd-view';
-import { taskPage } from '../../../../../../src/contexts/human-interaction/infrastructure/web/views/task-page';
+import { prdDocumentView } from '../../../../../../src/contexts/human-interaction/infrastructure/web/views/prd-view';
+import { clarificationsOf } from '../../../../../../src/contexts/human-interaction/domain/clarifications';
+import type { Transition } from '../../../../../../src/contexts/task-management/contracts';
+import { type TaskPageModel, taskPage } from '../../../../../../src/contexts/human-interaction/infrastructure/web/views/task-page';
 import type { PrdDocument } from '../../../../../../src/contexts/product-definition/contracts';
 import { aPrdDocument, aRevisedPrdDocument, REVISION_FEEDBACK } from '../../../../../support/prd-document';
 
@@ -38,7 +40,7 @@ function pageFor(...documents: PrdDocument[]): string {
   const versions = documents.map((document, i) => ({ version: i + 1, document }));
   const [previous, shown] = versions.slice(-2);
   const changes = versions.length >= 2 && previous && shown ? diffPrdVersions(previous, shown) : null;
-  return taskPage({ details: detailsWith(versions), changes, viewer: bob, nameOf: (id) => id, fourEyes: true });
+  return taskPage({ details: detailsWith(versions), changes, defaultPrdVersion: shown?.version ?? null, viewer: bob, nameOf: (id) => id, fourEyes: true });
 }
 
 /** The markup of the element that starts with `opening`, up to `closing`. */
@@ -90,7 +92,10 @@ describe('the task page', () => {
     expect(fragment(page, '<ul class="change-log">', '</ul>')).toContain(
       `For feedback 1 (“${REVISION_FEEDBACK}”): Added a high-contrast theme and remembering the choice [added FR-2; changed FR-1; sections goals]`,
     );
-    expect(page).toContain(`<li class="text">On version 1: ${REVISION_FEEDBACK}</li>`);
+    // The feedback itself is in the timeline ("Bob rejected v1: …"); a link page's PRD, standing alone, lists it.
+    expect(prdDocumentView(2, aRevisedPrdDocument(), { pageShowsContext: false }).toString()).toContain(
+      `<li class="text">On version 1: ${REVISION_FEEDBACK}</li>`,
+    );
   });
 
   it('shows what the latest version changed from the one before, requirement by requirement, words marked', () => {
@@ -127,10 +132,200 @@ describe('the task page', () => {
   });
 });
 
-describe("a decision link's PRD summary", () => {
-  it('shows the change log and who wrote the version', () => {
-    const summary = prdSummaryView(2, aRevisedPrdDocument()).toString();
-    expect(summary).toContain('Added a high-contrast theme and remembering the choice');
-    expect(summary).toContain('Written by LLM agent (model qwen2.5-7b-instruct), prompt prd/3; 1840 tokens in, 612 out; 2 model calls, 4.2 s');
+const NAMES: Record<string, string> = { alice: 'Alice', bob: 'Bob' };
+const nameOf = (id: string) => NAMES[id] ?? id;
+const QUESTIONS = ['Who uses the dashboard at night?', 'Which screens must go dark?', 'Is a schedule needed?'];
+const ANSWERS = ['Night-shift operators', 'All of them', 'No, a toggle is enough'];
+
+let minute = 0;
+const step = (from: Transition['from'], to: Transition['to'], actor: string, extra: Partial<Transition> = {}): Transition => ({
+  from,
+  to,
+  version: 0,
+  at: `2026-01-05T10:00:${String(minute++ % 60).padStart(2, '0')}.000Z`,
+  actor,
+  messageId: null,
+  correlationId: null,
+  ...extra,
+});
+
+/** The README's walk: questions, answers, v1 rejected with feedback, v2 written; `upTo` transitions of it. */
+function walk(upTo = 7): Transition[] {
+  return [
+    step(null, 'NEW', 'user:alice'),
+    step('NEW', 'REQUEST_VALIDATION', 'service:orchestration'),
+    step('REQUEST_VALIDATION', 'CLARIFICATION_NEEDED', 'service:product-manager-agent', { questions: QUESTIONS }),
+    step('CLARIFICATION_NEEDED', 'REQUEST_VALIDATION', 'user:alice', { answers: QUESTIONS.map((question, i) => ({ question, answer: ANSWERS[i] ?? '' })) }),
+    step('REQUEST_VALIDATION', 'PRD_VALIDATION', 'service:product-manager-agent', { prdVersion: 1 }),
+    step('PRD_VALIDATION', 'REQUEST_VALIDATION', 'user:bob', { feedback: REVISION_FEEDBACK }),
+    step('REQUEST_VALIDATION', 'PRD_VALIDATION', 'service:product-manager-agent', { prdVersion: 2 }),
+    step('PRD_VALIDATION', 'APPROVED', 'user:bob', { prdVersion: 2 }),
+  ]
+    .slice(0, upTo)
+    .map((t, i) => ({ ...t, version: i + 1 }));
+}
+
+const STATUS_OF = (history: Transition[]) => history.at(-1)?.to ?? 'NEW';
+const clarificationLog = QUESTIONS.map((question, i) => ({ question, answer: ANSWERS[i] ?? '' }));
+const V1 = aPrdDocument({ clarificationLog });
+const V2 = aRevisedPrdDocument({ clarificationLog });
+
+/** The page of the walk after `upTo` transitions, showing PRD version `shown` (default: the newest). */
+function walkPage(upTo: number, options: { shown?: number; viewer?: TaskPageModel['viewer']; flash?: string; flashWhileUntouched?: boolean } = {}): string {
+  const history = walk(upTo);
+  const written = history.flatMap((t) => (t.to === 'PRD_VALIDATION' && t.prdVersion !== undefined ? [t.prdVersion] : []));
+  const documents = [V1, V2].slice(0, written.length).map((document, i) => ({ version: i + 1, document }));
+  const current = documents.at(-1) ?? null;
+  const shown = options.shown === undefined ? current : (documents[options.shown - 1] ?? null);
+  const previous = shown ? documents[shown.version - 2] : undefined;
+  const base = detailsWith(documents);
+  const details: TaskDetails = {
+    ...base,
+    task: { ...base.task, status: STATUS_OF(history), version: history.length + 10, prdVersion: current?.version ?? null },
+    history,
+    clarifications: clarificationsOf(history),
+    prd: shown,
+  };
+  return taskPage({
+    details,
+    changes: previous && shown ? diffPrdVersions(previous, shown) : null,
+    defaultPrdVersion: current?.version ?? null,
+    viewer: options.viewer ?? bob,
+    nameOf,
+    fourEyes: true,
+    ...(options.flash ? { flash: options.flash } : {}),
+    ...(options.flashWhileUntouched ? { flashWhileUntouched: true } : {}),
+  });
+}
+
+/** What a person reads: the page's text, without markup, scripts' or styles' sources. */
+const textOf = (page: string): string =>
+  page
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+
+const occurrences = (text: string, part: string) => text.split(part).length - 1;
+
+describe('the task page as a document', () => {
+  it('shows no raw status code and no task version in its text, at any step of the walk', () => {
+    for (let upTo = 1; upTo <= 8; upTo++) {
+      const text = textOf(walkPage(upTo));
+      expect(text).not.toMatch(/\b(NEW|REQUEST_VALIDATION|CLARIFICATION_NEEDED|PRD_VALIDATION|APPROVED|CANCELLED|FAILED)\b/);
+      // The task's own version (history length + 10 here) is not shown, in any form.
+      expect(text).not.toMatch(new RegExp(`\\bv(ersion )?${upTo + 10}\\b`));
+    }
+  });
+
+  it('says where the task stands in words, for the one reading', () => {
+    const standing = (page: string) => textOf(fragment(page, '<p class="standing">', '</p>')).trim();
+    expect(standing(walkPage(3, { viewer: { id: 'alice', name: 'Alice', roles: ['requester'] } }))).toBe('Waiting for your answers');
+    expect(standing(walkPage(3))).toBe("Waiting for Alice's answers");
+    expect(standing(walkPage(7))).toBe('Waiting for your decision on v2');
+    expect(standing(walkPage(8))).toBe('Approved (v2)');
+  });
+
+  it('shows the questions and answers once', () => {
+    const text = textOf(walkPage(8));
+    for (const question of QUESTIONS) expect(occurrences(text, question)).toBe(1);
+    for (const answer of ANSWERS) expect(occurrences(text, answer)).toBe(1);
+    // The request too: the PRD's copy of it is not repeated under the request.
+    expect(occurrences(text, 'The dashboard is too bright at night for night-shift operators.')).toBe(1);
+  });
+
+  it('tells the history as a compact timeline in words', () => {
+    const timeline = fragment(walkPage(8), '<ol class="timeline">', '</ol>');
+    expect(
+      (timeline.match(/<li>[\s\S]*?<\/li>/g) ?? []).map((entry) =>
+        textOf(entry)
+          .replace(/2026-01-05 \S+ UTC/, '')
+          .trim(),
+      ),
+    ).toEqual([
+      'Alice submitted the request',
+      'The workflow handed it to the agent',
+      'The agent asked 3 questions',
+      'Alice answered 3 questions',
+      'The agent wrote v1',
+      `Bob rejected v1: ${REVISION_FEEDBACK}`,
+      'The agent wrote v2',
+      'Bob approved v2',
+    ]);
+  });
+
+  it('links every other PRD version, and shows an earlier one when asked, saying it is not the current one', () => {
+    const current = walkPage(8);
+    const switcher = fragment(current, '<nav class="versions"', '</nav>');
+    expect(switcher).toContain('<a href="/inbox/tasks/t-1?version=1" data-version="1">v1</a>');
+    expect(switcher).toContain('<strong aria-current="page" data-version="2">v2 (current)</strong>');
+    expect(current).toContain('<article class="prd" data-prd-version="2">');
+    expect(current).not.toContain('id="earlier-version"');
+    expect(fragment(current, '<details class="prd-changes">', '</details>')).toContain('<summary>Changes since v1</summary>');
+
+    const earlier = walkPage(8, { shown: 1 });
+    expect(earlier).toContain('<article class="prd" data-prd-version="1">');
+    expect(earlier).not.toContain('data-prd-version="2"');
+    const notice = fragment(earlier, '<p class="notice" id="earlier-version">', '</p>');
+    expect(textOf(notice)).toContain('This is an earlier version, v1.');
+    expect(notice).toContain('<a href="/inbox/tasks/t-1">Open the current one (v2)</a>');
+    expect(fragment(earlier, '<nav class="versions"', '</nav>')).toContain('<a href="/inbox/tasks/t-1" data-version="2">v2 (current)</a>');
+    // The live script keeps fetching v1 for this page.
+    expect(earlier).toMatch(/<section id="live"[^>]* data-version="1">/);
+    expect(current).not.toMatch(/<section id="live"[^>]* data-version=/);
+    expect(earlier).not.toContain('prd-changes'); // a first version changed nothing
+  });
+
+  it('keeps the "submitted" banner only while nothing has happened yet', () => {
+    const banner = 'Your request was submitted.';
+    expect(walkPage(2, { flash: banner, flashWhileUntouched: true })).toContain(`<p class="flash" role="status">${banner}</p>`);
+    expect(walkPage(3, { flash: banner, flashWhileUntouched: true })).not.toContain('class="flash"');
+    expect(walkPage(5, { flash: 'You rejected the PRD.' })).toContain('<p class="flash" role="status">You rejected the PRD.</p>');
+  });
+
+  it('escapes what people typed in the timeline', () => {
+    const history = walk(6).map((t) => (t.feedback ? { ...t, feedback: HOSTILE } : t));
+    const base = detailsWith([{ version: 1, document: V1 }]);
+    const page = taskPage({
+      details: { ...base, task: { ...base.task, status: 'REQUEST_VALIDATION' }, history, clarifications: clarificationsOf(history) },
+      changes: null,
+      defaultPrdVersion: 1,
+      viewer: bob,
+      nameOf,
+      fourEyes: true,
+    });
+    expect(page).not.toContain(HOSTILE);
+    expect(page).toContain(`Bob rejected v1: <span class="text">${ESCAPED}</span>`);
+  });
+});
+
+describe('the PRD standing alone (a link page)', () => {
+  it('shows every section, the change log and who wrote the version', () => {
+    const view = prdDocumentView(2, aRevisedPrdDocument({ clarificationLog }), { pageShowsContext: false }).toString();
+    for (const section of [
+      'Written by',
+      'Change log',
+      'Problem',
+      'Goals',
+      'Non-goals',
+      'User stories',
+      'Functional requirements',
+      'Non-functional requirements',
+      'Success metrics',
+      'Assumptions',
+      'Risks',
+      'Open questions',
+      'Feedback so far',
+      'Clarifications used',
+      'Original request',
+    ]) {
+      expect(view).toMatch(new RegExp(`<h4>${section}</h4>|<strong>${section}:</strong>`));
+    }
+    expect(view).toContain('Added a high-contrast theme and remembering the choice');
+    expect(view).toContain(QUESTIONS[0]);
   });
 });
