@@ -8,10 +8,10 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { deleteBrokerObjects } from '../../bench/workflow/broker-cleanup';
-import type { AuthoredPrd } from '../../src/contexts/product-definition/contracts';
 import { RABBITMQ_URL } from '../support/broker-admin';
 import { eventually } from '../support/eventually';
 import { FakeLlmServer, openAiError } from '../support/fake-llm-server';
+import { ANSWER, FEEDBACK, REQUEST, VERSION_1, VERSION_2 } from '../support/invoice-export-script';
 import { createScratchDatabase, type ScratchDatabase } from '../support/postgres';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -70,52 +70,7 @@ const CAROL: Person = { ...person('carol'), webhookPath: `/hooks/${DB_ERROR_MARK
 
 const webhookUrl = (port: number, who: Person) => `http://127.0.0.1:${port}${who.webhookPath}?${who.webhookQuery}`;
 
-// The LLM agent's script (as in test/acceptance/llm-workflow.int.test.ts): a question, version 1,
-// and version 2 after the feedback, each statement quoting what people wrote.
-const REQUEST = { title: 'Export invoices as CSV', description: 'Finance needs monthly invoice exports they can open in a spreadsheet.' };
-const ANSWER = 'Accountants in the finance team; each month they export up to 5,000 invoices and it must finish within 30 seconds.';
-const FEEDBACK = "Add the invoice's due date as a column.";
-const answer1 = (quote: string) => [{ kind: 'answer' as const, index: 1, quote }];
-const request = (quote: string) => [{ kind: 'request' as const, quote }];
-const VERSION_1: AuthoredPrd = {
-  title: 'Invoice CSV export',
-  problem: 'Finance cannot open invoice data in a spreadsheet.',
-  goals: [{ text: 'Accountants export a month of invoices to a spreadsheet', sources: [...request('monthly invoice exports'), ...answer1('Accountants')] }],
-  nonGoals: [],
-  userStories: [
-    {
-      asA: 'accountant in the finance team',
-      iWant: 'to export one month of invoices as CSV',
-      soThat: 'I can open them in a spreadsheet',
-      sources: [...answer1('Accountants in the finance team'), ...request('open in a spreadsheet')],
-      acceptanceCriteria: [
-        { text: 'An export of 5,000 invoices finishes within 30 seconds', sources: answer1('up to 5,000 invoices and it must finish within 30 seconds') },
-      ],
-    },
-  ],
-  functionalRequirements: [
-    { id: 'FR-1', description: 'Export one month of invoices as a CSV file', priority: 'P0', sources: request('monthly invoice exports') },
-  ],
-  nonFunctionalRequirements: [],
-  assumptions: [],
-  risks: [],
-  successMetrics: [],
-  openQuestions: [],
-  changeLog: [],
-};
-const VERSION_2: AuthoredPrd = {
-  ...VERSION_1,
-  functionalRequirements: [
-    ...VERSION_1.functionalRequirements,
-    {
-      id: 'FR-2',
-      description: "Include each invoice's due date as a column",
-      priority: 'P1',
-      sources: [{ kind: 'feedback', index: 1, quote: "the invoice's due date as a column" }],
-    },
-  ],
-  changeLog: [{ feedback: 1, summary: 'Added the due date column the reviewer asked for', added: ['FR-2'], changed: [], removed: [], sections: [] }],
-};
+// The fake model's answers; its script (test/support/invoice-export-script.ts) is shared with the LLM workflow test.
 const reply = (content: unknown) => ({ kind: 'reply' as const, content, promptTokens: 100, completionTokens: 50 });
 
 interface Mail {

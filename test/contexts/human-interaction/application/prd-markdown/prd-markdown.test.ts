@@ -1,5 +1,6 @@
 import { markdownText, prdFileName, prdMarkdown } from '../../../../../src/contexts/human-interaction/application/prd-markdown';
 import { aPrdDocument } from '../../../../support/prd-document';
+import { PRD_SECTIONS } from '../../../../support/prd-sections';
 
 /** Lines of the Markdown that are structure: headings, list items, links, HTML. */
 const headings = (md: string) => md.split('\n').filter((line) => /^#{1,6} /.test(line));
@@ -16,26 +17,7 @@ describe('the PRD as Markdown', () => {
     const md = prdMarkdown(1, prd);
 
     // The only headings are the document's own: the title line and the section headings.
-    expect(headings(md)).toEqual([
-      '# \\# Not a second heading &lt;b&gt;',
-      ...[
-        'Problem',
-        'Goals',
-        'Non-goals',
-        'User stories',
-        'Functional requirements',
-        'Non-functional requirements',
-        'Success metrics',
-        'Assumptions',
-        'Risks',
-        'Open questions',
-        'Feedback so far',
-        'Clarifications used',
-        'Original request',
-        'Change log',
-        'Written by',
-      ].map((h) => `## ${h}`),
-    ]);
+    expect(headings(md)).toEqual(['# \\# Not a second heading &lt;b&gt;', ...PRD_SECTIONS.map((h) => `## ${h}`)]);
     expect(md).not.toMatch(/<[a-z/]/i);
     expect(md).not.toMatch(/(?<!\\)\[click(?<!\\)\]/);
     expect(md).toContain(
